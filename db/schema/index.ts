@@ -1,0 +1,6 @@
+export * from './users';
+export * from './agents';
+export * from './sessions';
+export * from './messages';
+export * from './outbox';
+export * from './settings';

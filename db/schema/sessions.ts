@@ -1,0 +1,51 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export const sessionStatus = pgEnum('session_status', ['waiting', 'active', 'closed', 'expired', 'abandoned']);
+
+export const customerSessions = pgTable(
+  'customer_sessions',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    openid: text().notNull(),
+    status: sessionStatus().notNull().default('waiting'),
+    kfAccount: text(),
+    closedByKfAccount: text(),
+    queuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    waitExpiresAt: timestamp({ withTimezone: true }),
+    startedAt: timestamp({ withTimezone: true }),
+    endedAt: timestamp({ withTimezone: true }),
+    endReason: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // One open session per follower, enforced by the database so concurrent keywords cannot race.
+    uniqueIndex('customer_sessions_one_open_per_openid')
+      .on(t.openid)
+      .where(sql`${t.status} in ('waiting', 'active')`),
+    // Queue positions: waiting sessions in arrival order.
+    index('customer_sessions_status_queued_idx').on(t.status, t.queuedAt),
+    index('customer_sessions_openid_idx').on(t.openid, t.queuedAt),
+  ],
+);
+
+/** Transcript lines pulled from WeChat's chat records (msgrecord/getmsglist). */
+export const sessionMessages = pgTable(
+  'session_messages',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    sessionId: integer().references(() => customerSessions.id, { onDelete: 'cascade' }),
+    openid: text().notNull(),
+    kfAccount: text(),
+    // 2002 = agent sent, 2003 = agent received (WeChat's opercode).
+    opercode: integer().notNull(),
+    text: text().notNull(),
+    sentAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('session_messages_session_idx').on(t.sessionId, t.sentAt),
+    uniqueIndex('session_messages_record_key').on(t.openid, t.sentAt, t.opercode, t.text),
+  ],
+);

@@ -1,0 +1,151 @@
+// Configuration: every variable wekf reads, parsed once. Nothing else reads process.env.
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const intInRange = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      if (!/^\d+$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number between ${min} and ${max}` });
+        return z.NEVER;
+      }
+      const n = Number(v);
+      if (n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const booleanFlag = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return false;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+    return z.NEVER;
+  });
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// "09:00-18:00" or "mon-fri 09:00-18:00; sat 10:00-14:00"; the full grammar is checked by lib/kf.
+const serviceHoursPattern = /^[\w\s,;:\-–]+$/;
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+    PORT: intInRange(1, 65535, 3000),
+    HOST: optionalString.default('0.0.0.0'),
+    DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: 'must start with postgres:// or postgresql://',
+    }),
+    WEKF_DATA_DIR: optionalString.default('.data'),
+    WECHAT_APP_ID: optionalString.refine((v) => v === undefined || /^wx[0-9a-zA-Z]{6,32}$/.test(v), {
+      message: 'must look like wx followed by letters and digits',
+    }),
+    WECHAT_APP_SECRET: optionalString,
+    WECHAT_TOKEN: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9]{3,32}$/.test(v), {
+      message: 'must be 3–32 letters or digits (the Token set in the WeChat console)',
+    }),
+    WECHAT_ENCODING_AES_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9]{43}$/.test(v), {
+      message: 'must be exactly 43 letters or digits',
+    }),
+    WECHAT_API_BASE: optionalString
+      .default('https://api.weixin.qq.com')
+      .refine((v) => /^https?:\/\/[^\s/]+(\/.*)?$/.test(v), { message: 'must be an http(s) URL' })
+      .transform((v) => v.replace(/\/+$/, '')),
+    SERVICE_HOURS: optionalString
+      .default('09:00-18:00')
+      .refine((v) => serviceHoursPattern.test(v), { message: 'must look like 09:00-18:00' }),
+    SERVICE_TIMEZONE: optionalString
+      .default('Asia/Shanghai')
+      .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Asia/Shanghai' }),
+    KF_KEYWORDS: optionalString
+      .default('客服')
+      .transform((v) => v.split(/[,，]/).map((k) => k.trim()).filter(Boolean))
+      .refine((list) => list.length > 0, { message: 'must name at least one keyword' }),
+    QUEUE_WAIT_MINUTES: intInRange(1, 24 * 60, 30),
+    AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+      message: 'must be at least 32 characters',
+    }),
+    ADMIN_EMAIL: optionalString.refine((v) => v === undefined || z.email().safeParse(v).success, {
+      message: 'must be an email address',
+    }),
+    ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
+      message: 'must be at least 8 characters',
+    }),
+    TRUST_PROXY: booleanFlag,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  })
+  .superRefine((env, ctx) => {
+    const wechat = [env.WECHAT_APP_ID, env.WECHAT_APP_SECRET, env.WECHAT_TOKEN];
+    const given = wechat.filter((v) => v !== undefined).length;
+    if (given > 0 && given < 3) {
+      for (const name of ['WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'WECHAT_TOKEN'] as const) {
+        if (env[name] === undefined) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any WeChat credential is set' });
+        }
+      }
+    }
+    if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+      const missing = env.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'must be set together with the other admin variable' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema> & {
+  /** No WeChat credentials: wekf runs its own fake WeChat. */
+  sandbox: boolean;
+  dataDir: string;
+};
+
+export class EnvError extends Error {
+  constructor(public readonly variable: string, message: string) {
+    super(`${variable} ${message}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parse an environment; throws EnvError naming the first bad variable. Secrets are never echoed. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new EnvError(variable, issue.message);
+  }
+  const env = result.data;
+  return {
+    ...env,
+    sandbox: env.WECHAT_APP_ID === undefined,
+    dataDir: path.resolve(env.WEKF_DATA_DIR),
+  };
+}
+
+let cached: Env | undefined;
+
+/** The process environment, parsed on first use. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,35 @@
+// Structured logging. Use a child per module: log.child({ module: 'outbox' }).
+import pino from 'pino';
+import { env } from './env';
+
+function configuredLevel(): string {
+  const { LOG_LEVEL, NODE_ENV } = env();
+  return LOG_LEVEL ?? (NODE_ENV === 'test' ? 'silent' : 'info');
+}
+
+export const log = pino({
+  level: configuredLevel(),
+  base: undefined,
+  // Secrets must never reach a log line, even when someone logs a whole object by mistake.
+  redact: {
+    paths: [
+      'password',
+      '*.password',
+      'passwordHash',
+      '*.passwordHash',
+      'accessToken',
+      '*.accessToken',
+      'access_token',
+      '*.access_token',
+      'secret',
+      '*.secret',
+      'appSecret',
+      '*.appSecret',
+      'encodingAESKey',
+      '*.encodingAESKey',
+      'headers.cookie',
+      'headers.authorization',
+    ],
+    censor: '[redacted]',
+  },
+});
