@@ -1,0 +1,52 @@
+import type { ReactNode } from 'react';
+import { LocaleSwitch } from '@/components/locale-switch';
+import { requireUser } from '@/lib/auth/session';
+import { env } from '@/lib/env';
+import { getT } from '@/lib/i18n/server';
+import { ConsoleNav, type NavItem } from './console-nav';
+import { SignOutButton } from './sign-out-button';
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const user = await requireUser();
+  const { t, locale } = await getT();
+  const items: NavItem[] = [
+    { href: '/', label: t('nav.queue') },
+    { href: '/agents', label: t('nav.agents') },
+    { href: '/sessions', label: t('nav.sessions') },
+    { href: '/metrics', label: t('nav.metrics') },
+    { href: '/settings', label: t('nav.settings') },
+    { href: '/sandbox', label: t('nav.sandbox') },
+    ...(user.role === 'admin'
+      ? [
+          { href: '/users', label: t('nav.users') },
+          { href: '/audit', label: t('nav.audit') },
+        ]
+      : []),
+  ];
+  return (
+    <div className="min-h-screen md:flex">
+      <ConsoleNav items={items} appName={t('app.name')} menuLabel={t('nav.menu')}>
+        <div className="border-t border-slate-200 px-4 py-4 text-sm">
+          <p className="font-medium text-slate-900" data-testid="signed-in-user">
+            {user.name}
+          </p>
+          <p className="truncate text-slate-500">
+            {user.email} · {t(user.role === 'admin' ? 'role.admin' : 'role.operator')}
+          </p>
+          <div className="mt-3 flex flex-wrap items-center justify-between gap-2">
+            <LocaleSwitch locale={locale} label={t('shell.language')} />
+            <SignOutButton label={t('shell.signOut')} />
+          </div>
+        </div>
+      </ConsoleNav>
+      <div className="min-w-0 flex-1">
+        {env().sandbox && (
+          <div role="status" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 md:px-8">
+            {t('shell.sandboxBanner')}
+          </div>
+        )}
+        <main className="mx-auto max-w-6xl px-4 py-6 md:px-8">{children}</main>
+      </div>
+    </div>
+  );
+}

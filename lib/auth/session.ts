@@ -1,0 +1,56 @@
+// Server-side guards for pages, actions and route handlers. The cookie says who signed in; the
+// database says whether they still may (role, disabled, password reset since).
+import { cookies } from 'next/headers';
+import { decode } from 'next-auth/jwt';
+import { redirect } from 'next/navigation';
+import { currentDatabase } from '@/db/client';
+import { getUserById, type PublicUser, type UserRole } from '@/db/queries/users';
+import { authOptions } from './options';
+
+export type SignedInUser = Pick<PublicUser, 'id' | 'email' | 'name' | 'role'>;
+
+export class AuthError extends Error {
+  constructor(readonly code: 'unauthenticated' | 'forbidden') {
+    super(code);
+  }
+}
+
+/** The signed-in staff member, or null when there is none (or the sign-in is no longer valid). */
+export async function currentUser(): Promise<SignedInUser | null> {
+  const claims = await readClaims();
+  if (!claims?.uid) return null;
+  const user = await getUserById(currentDatabase().db, { id: claims.uid });
+  if (!user || user.disabledAt || user.sessionVersion !== claims.sv) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+/** The JWT claims (uid, sv) from next-auth's session cookie (its name depends on https). */
+async function readClaims(): Promise<{ uid?: number; sv?: number } | null> {
+  const jar = await cookies();
+  const raw = jar.get('__Secure-next-auth.session-token')?.value ?? jar.get('next-auth.session-token')?.value;
+  if (!raw) return null;
+  const decoded = await decode({ token: raw, secret: authOptions().secret! }).catch(() => null);
+  return decoded as { uid?: number; sv?: number } | null;
+}
+
+/** For pages: redirect to sign-in when nobody valid is signed in. */
+export async function requireUser(): Promise<SignedInUser> {
+  const user = await currentUser();
+  if (!user) redirect('/login');
+  return user;
+}
+
+/** For admin pages: operators get a 404-style refusal, not a hint that the page exists. */
+export async function requireRole(role: UserRole): Promise<SignedInUser> {
+  const user = await requireUser();
+  if (role === 'admin' && user.role !== 'admin') redirect('/?denied=1');
+  return user;
+}
+
+/** For actions and API routes: throws instead of redirecting. */
+export async function assertRole(role: UserRole | 'any'): Promise<SignedInUser> {
+  const user = await currentUser();
+  if (!user) throw new AuthError('unauthenticated');
+  if (role === 'admin' && user.role !== 'admin') throw new AuthError('forbidden');
+  return user;
+}

@@ -1,0 +1,120 @@
+// The wekf process: one HTTP listener. /api/wechat goes to the webhook fast path (a plain function,
+// ~10x the throughput of a Next route handler); everything else goes to Next.js.
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import next from 'next';
+import { closeDatabase, DatabaseError, getDatabase } from './db/client';
+import { ensureFirstAdmin } from './lib/auth/bootstrap';
+import { CLIENT_IP_HEADER } from './lib/auth/options';
+import { authSecret } from './lib/auth/secret';
+import { env, EnvError, type Env } from './lib/env';
+import { handleWebhook } from './lib/kf/webhook';
+import { log } from './lib/log';
+import { closeGracefully } from './lib/server/graceful';
+import { BodyTooLargeError, readBody } from './lib/server/request-body';
+
+const WEBHOOK_PATH = '/api/wechat';
+const WEBHOOK_MAX_BODY = 1024 * 1024;
+const serverLog = log.child({ module: 'server' });
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const dev = process.argv.includes('--dev');
+  const database = await getDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir) });
+  serverLog.info({ db: database.description, mode: config.sandbox ? 'sandbox' : 'live' }, 'database ready');
+
+  const admin = await ensureFirstAdmin(database.db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+  if (admin.created) announceFirstAdmin(admin.email, admin.generatedPassword);
+  authSecret(); // create the generated secret now, before two module graphs race for it
+
+  // next-auth derives its own URL from the Host header only when told to trust it.
+  process.env.AUTH_TRUST_HOST = 'true';
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  const app = next({ dev, dir, hostname: config.HOST, port: config.PORT });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    stampClientIp(req, config.TRUST_PROXY);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === WEBHOOK_PATH) {
+      void serveWebhook(req, res, url.searchParams);
+      return;
+    }
+    void handleNext(req, res).catch((error: unknown) => {
+      serverLog.error({ err: error }, 'request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('internal error');
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  serverLog.info({ port: config.PORT }, `wekf listening on http://localhost:${config.PORT}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    serverLog.info({ signal }, 'shutting down');
+    await closeGracefully(server, 10_000);
+    await app.close?.();
+    await closeDatabase();
+    serverLog.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function serveWebhook(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams) {
+  try {
+    const body = await readBody(req, WEBHOOK_MAX_BODY);
+    const result = await handleWebhook({ method: req.method ?? 'GET', query, body });
+    res.writeHead(result.status, result.headers);
+    res.end(result.body);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
+      res.end('payload too large');
+      return;
+    }
+    serverLog.error({ err: error }, 'webhook failed');
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end('internal error');
+  }
+}
+
+/** Sign-in throttling needs the caller's IP; only trust X-Forwarded-For behind a configured proxy. */
+function stampClientIp(req: http.IncomingMessage, trustProxy: boolean): void {
+  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+  req.headers[CLIENT_IP_HEADER] = forwarded || req.socket.remoteAddress || 'unknown';
+}
+
+function loadConfig(): Env {
+  try {
+    return env();
+  } catch (error) {
+    if (error instanceof EnvError) fail(`configuration error: ${error.message}`);
+    throw error;
+  }
+}
+
+function announceFirstAdmin(email: string, generatedPassword: string | undefined): void {
+  // Printed straight to the terminal (not the log), once: the only time this password is shown.
+  const lines = generatedPassword
+    ? [`First admin created: ${email}`, `Password: ${generatedPassword}`, 'Sign in and change it on the Staff page.']
+    : [`First admin created from ADMIN_EMAIL: ${email}`];
+  process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`wekf: ${message}\n`);
+  process.exit(1);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof DatabaseError) fail(error.message);
+  serverLog.fatal({ err: error }, 'start-up failed');
+  fail('start-up failed; see the log above');
+});

@@ -1,0 +1,109 @@
+import { expect, test } from '@playwright/test';
+import { addStaff, addStaffForm, admin, signIn, signInAs } from './helpers';
+
+test('admin signs in and sees the console with their name', async ({ page }) => {
+  await signInAs(page, admin.email, admin.password);
+  await expect(page.getByTestId('signed-in-user')).toHaveText('Admin');
+  await expect(page.getByRole('link', { name: '后台用户' })).toBeVisible();
+  const health = await page.request.get('/api/health');
+  expect(await health.json()).toEqual({ status: 'ok', db: 'pglite', mode: 'sandbox' });
+  await expect(page.getByRole('status').filter({ hasText: '沙盒模式' })).toBeVisible();
+});
+
+test('a wrong password shows an error and does not sign in', async ({ page }) => {
+  await signIn(page, admin.email, 'not-the-password');
+  await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确。');
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test('an unknown account gets the same error as a wrong password', async ({ page }) => {
+  await signIn(page, 'nobody@e2e.test', 'whatever-password');
+  await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确。');
+});
+
+test('sign out ends the session', async ({ page }) => {
+  await signInAs(page, admin.email, admin.password);
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto('/users');
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test('English can be chosen and is remembered', async ({ page }) => {
+  await signInAs(page, admin.email, admin.password);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Live queue' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('link', { name: 'Staff' })).toBeVisible();
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('heading', { name: '实时队列' })).toBeVisible();
+});
+
+test('an operator cannot open the Staff page or call its actions', async ({ browser }) => {
+  const adminContext = await browser.newContext();
+  const adminPage = await adminContext.newPage();
+  await signInAs(adminPage, admin.email, admin.password);
+  const operator = { email: 'operator@e2e.test', name: '小王', role: '操作员' as const, password: 'operator-password-1' };
+  await addStaff(adminPage, operator);
+
+  // Record what the browser sends when an admin adds someone, to replay it as the operator.
+  const form = addStaffForm(adminPage);
+  await form.getByLabel('邮箱').fill('second@e2e.test');
+  await form.getByLabel('姓名').fill('Second');
+  await form.getByLabel('初始密码').fill('second-password-1');
+  const [actionRequest] = await Promise.all([
+    adminPage.waitForRequest((r) => r.method() === 'POST' && r.headers()['next-action'] !== undefined),
+    form.getByRole('button', { name: '添加用户' }).click(),
+  ]);
+  await expect(adminPage.getByText('已添加 second@e2e.test。')).toBeVisible();
+
+  const operatorContext = await browser.newContext();
+  const operatorPage = await operatorContext.newPage();
+  await signInAs(operatorPage, operator.email, operator.password);
+  await expect(operatorPage.getByRole('link', { name: '后台用户' })).toHaveCount(0);
+  await operatorPage.goto('/users');
+  await expect(operatorPage).toHaveURL(/\/\?denied=1$/);
+  await expect(operatorPage.getByRole('alert').filter({ hasText: /./ })).toHaveText('你没有权限访问该页面。');
+
+  // The same action, called by the operator with a changed email, is refused on the server.
+  const body = actionRequest.postDataBuffer()!.toString('latin1').replace('second@e2e.test', 'sneaky@e2e.test');
+  const response = await operatorPage.request.post('/users', {
+    headers: {
+      'next-action': actionRequest.headers()['next-action']!,
+      'content-type': actionRequest.headers()['content-type']!,
+      accept: 'text/x-component',
+    },
+    data: Buffer.from(body, 'latin1'),
+  });
+  expect(await response.text()).toContain('只有管理员可以执行此操作。');
+  await adminPage.goto('/users');
+  await expect(adminPage.getByTestId('user-second@e2e.test')).toBeVisible();
+  await expect(adminPage.getByTestId('user-sneaky@e2e.test')).toHaveCount(0);
+
+  await adminContext.close();
+  await operatorContext.close();
+});
+
+test('a disabled staff member is signed out and cannot sign in again', async ({ browser }) => {
+  const adminContext = await browser.newContext();
+  const adminPage = await adminContext.newPage();
+  await signInAs(adminPage, admin.email, admin.password);
+  const member = { email: 'leaver@e2e.test', name: 'Leaver', role: '操作员' as const, password: 'leaver-password-1' };
+  await addStaff(adminPage, member);
+
+  const memberContext = await browser.newContext();
+  const memberPage = await memberContext.newPage();
+  await signInAs(memberPage, member.email, member.password);
+
+  const row = adminPage.getByTestId(`user-${member.email}`);
+  await row.getByRole('button', { name: '停用' }).click();
+  await expect(row.getByText('已停用')).toBeVisible();
+
+  await memberPage.reload();
+  await expect(memberPage).toHaveURL(/\/login$/);
+  await signIn(memberPage, member.email, member.password);
+  await expect(memberPage.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确。');
+  await adminContext.close();
+  await memberContext.close();
+});

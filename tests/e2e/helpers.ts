@@ -1,0 +1,31 @@
+import { expect, type Page } from '@playwright/test';
+
+export const admin = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto('/login');
+  await page.getByLabel('邮箱').fill(email);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+export async function signInAs(page: Page, email: string, password: string) {
+  await signIn(page, email, password);
+  await expect(page.getByRole('heading', { name: '实时队列' })).toBeVisible();
+}
+
+/** Adds a staff member through the Staff page, as a signed-in admin. */
+export async function addStaff(page: Page, user: { email: string; name: string; role: '管理员' | '操作员'; password: string }) {
+  await page.goto('/users');
+  const form = addStaffForm(page);
+  await form.getByLabel('邮箱').fill(user.email);
+  await form.getByLabel('姓名').fill(user.name);
+  await form.getByLabel('角色').selectOption({ label: user.role });
+  await form.getByLabel('初始密码').fill(user.password);
+  await form.getByRole('button', { name: '添加用户' }).click();
+  await expect(page.getByText(`已添加 ${user.email}。`)).toBeVisible();
+}
+
+export function addStaffForm(page: Page) {
+  return page.getByRole('region', { name: '添加用户' });
+}
