@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { WechatProtocolError } from './errors';
+
+// Inbound pushes (PROTOCOL.md §2). Values arrive as strings from parseXml. Every parsed message gets a
+// `kind` so TypeScript can narrow on one field; unknown types keep a generic shape instead of failing
+// (WeChat adds types over time and must still get a reply within 5 s).
+
+const text = z.string();
+const nonEmpty = z.string().min(1);
+const digits = z.string().regex(/^\d+$/, 'expected decimal digits');
+const seconds = digits.transform(Number);
+const decimal = z
+  .string()
+  .regex(/^-?\d+(?:\.\d+)?$/, 'expected a decimal number')
+  .transform(Number);
+
+// `kind` is filled from its default: parseInbound always passes kind: undefined.
+const kind = <K extends string>(k: K) => z.literal(k).default(k);
+
+const common = {
+  ToUserName: nonEmpty,
+  FromUserName: nonEmpty,
+  CreateTime: seconds,
+};
+
+// MsgId is 64-bit (e.g. 6054768590064713728 > 2^53): it stays a string.
+const messageBase = {
+  ...common,
+  MsgId: digits,
+  MsgDataId: text.optional(),
+  Idx: text.optional(),
+};
+
+const message = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ kind: kind(type), ...messageBase, MsgType: z.literal(type), ...shape });
+
+const event = <E extends string, S extends z.ZodRawShape>(name: E, shape: S) =>
+  z.object({ kind: kind(`event.${name}` as const), ...common, MsgType: z.literal('event'), Event: z.literal(name), ...shape });
+
+export const textMessageSchema = message('text', { Content: text });
+export const imageMessageSchema = message('image', { PicUrl: text, MediaId: nonEmpty });
+export const voiceMessageSchema = message('voice', { MediaId: nonEmpty, Format: text, Recognition: text.optional() });
+export const videoMessageSchema = message('video', { MediaId: nonEmpty, ThumbMediaId: text });
+export const shortVideoMessageSchema = message('shortvideo', { MediaId: nonEmpty, ThumbMediaId: text });
+export const locationMessageSchema = message('location', {
+  Location_X: decimal,
+  Location_Y: decimal,
+  Scale: decimal,
+  Label: text,
+});
+export const linkMessageSchema = message('link', { Title: text, Description: text, Url: text });
+
+// `subscribe` carries EventKey `qrscene_<scene>` + Ticket when the follow came from a parametric QR code.
+export const subscribeEventSchema = event('subscribe', { EventKey: text.optional(), Ticket: text.optional() });
+export const unsubscribeEventSchema = event('unsubscribe', { EventKey: text.optional() });
+export const scanEventSchema = event('SCAN', { EventKey: text, Ticket: text.optional() });
+export const locationEventSchema = event('LOCATION', { Latitude: decimal, Longitude: decimal, Precision: decimal });
+export const clickEventSchema = event('CLICK', { EventKey: text });
+export const viewEventSchema = event('VIEW', { EventKey: text, MenuId: text.optional() });
+export const kfCreateSessionEventSchema = event('kf_create_session', { KfAccount: nonEmpty });
+export const kfCloseSessionEventSchema = event('kf_close_session', { KfAccount: nonEmpty });
+export const kfSwitchSessionEventSchema = event('kf_switch_session', { FromKfAccount: nonEmpty, ToKfAccount: nonEmpty });
+
+const messageSchemas = [
+  textMessageSchema,
+  imageMessageSchema,
+  voiceMessageSchema,
+  videoMessageSchema,
+  shortVideoMessageSchema,
+  locationMessageSchema,
+  linkMessageSchema,
+] as const;
+
+const eventSchemas = [
+  subscribeEventSchema,
+  unsubscribeEventSchema,
+  scanEventSchema,
+  locationEventSchema,
+  clickEventSchema,
+  viewEventSchema,
+  kfCreateSessionEventSchema,
+  kfCloseSessionEventSchema,
+  kfSwitchSessionEventSchema,
+] as const;
+
+export const inboundEventSchema = z.discriminatedUnion('Event', eventSchemas);
+export const knownInboundSchema = z.discriminatedUnion('MsgType', [...messageSchemas, inboundEventSchema]);
+
+/** Any type or event we do not model: the common header plus every field as parsed. */
+export const unknownInboundSchema = z.object({
+  kind: kind('unknown'),
+  ...common,
+  MsgType: nonEmpty,
+  Event: text.optional(),
+  MsgId: digits.optional(),
+  fields: z.record(z.string(), z.unknown()),
+});
+
+export type KnownInbound = z.infer<typeof knownInboundSchema>;
+export type UnknownInbound = z.infer<typeof unknownInboundSchema>;
+export type InboundMessage = KnownInbound | UnknownInbound;
+export type InboundEvent = z.infer<typeof inboundEventSchema>;
+export type InboundKind = InboundMessage['kind'];
+export type InboundOf<K extends InboundKind> = Extract<InboundMessage, { kind: K }>;
+
+const KNOWN_MSG_TYPES = new Set<unknown>(messageSchemas.map((s) => s.shape.MsgType.value));
+const KNOWN_EVENTS = new Set<unknown>(eventSchemas.map((s) => s.shape.Event.value));
+
+/** Validates the fields from `parseXml` into a typed message. */
+export function parseInbound(fields: Record<string, unknown>): InboundMessage {
+  if (fields.MsgType === 'event' && (typeof fields.Event !== 'string' || fields.Event === '')) {
+    throw new WechatProtocolError('missing_field', 'Missing <Event>', { field: 'Event' });
+  }
+  const isKnown = fields.MsgType === 'event' ? KNOWN_EVENTS.has(fields.Event) : KNOWN_MSG_TYPES.has(fields.MsgType);
+  const result = isKnown
+    ? knownInboundSchema.safeParse({ ...fields, kind: undefined })
+    : unknownInboundSchema.safeParse({ ...fields, kind: undefined, fields });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = String(issue?.path[0] ?? 'MsgType');
+  const missing = fields[field] === undefined;
+  throw new WechatProtocolError(
+    missing ? 'missing_field' : 'invalid_field',
+    missing ? `Missing <${field}>` : `Invalid <${field}>: ${issue?.message ?? 'unexpected value'}`,
+    { field },
+  );
+}
+
+export function isEvent(msg: InboundMessage): boolean {
+  return msg.MsgType === 'event';
+}
+
+/** A genuine user message (what may be handed to customer service; events never are — §3.3). */
+export function isUserMessage(msg: InboundMessage): boolean {
+  return msg.MsgType !== 'event' && msgIdOf(msg) !== undefined;
+}
+
+function msgIdOf(msg: InboundMessage): string | undefined {
+  return 'MsgId' in msg ? msg.MsgId : undefined;
+}
+
+/** The QR scene of a parametric-QR follow (`qrscene_` stripped) or a SCAN; undefined otherwise. */
+export function qrScene(msg: InboundMessage): string | undefined {
+  if (msg.kind === 'event.SCAN') return msg.EventKey;
+  if (msg.kind === 'event.subscribe' && msg.EventKey?.startsWith('qrscene_')) {
+    return msg.EventKey.slice('qrscene_'.length);
+  }
+  return undefined;
+}
+
+/**
+ * Idempotency key for a push (PROTOCOL.md §2.5): MsgId for messages; for events
+ * FromUserName:CreateTime:Event, the Event part keeping two different events in one second apart.
+ */
+export function dedupeKey(msg: InboundMessage): string {
+  const msgId = msgIdOf(msg);
+  if (msg.MsgType !== 'event' && msgId !== undefined) return msgId;
+  const what = 'Event' in msg && msg.MsgType === 'event' ? (msg.Event ?? '') : msg.MsgType;
+  return `${msg.FromUserName}:${msg.CreateTime}:${what}`;
+}
