@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { WechatProtocolError } from './errors';
+import { buildXml, cdata, parseXml } from './xml';
+
+function refusal(fn: () => unknown): WechatProtocolError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof WechatProtocolError) return err;
+    throw err;
+  }
+  throw new Error('expected a WechatProtocolError');
+}
+
+const TEXT_PUSH =
+  '<xml><ToUserName><![CDATA[toUser]]></ToUserName>\n<FromUserName><![CDATA[fromUser]]></FromUserName>\n' +
+  '<CreateTime>1348831860</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n' +
+  '<Content><![CDATA[this is a test]]></Content>\n<MsgId>6054768590064713728</MsgId>\n</xml>';
+
+describe('parseXml', () => {
+  it('reads a real plaintext push into strings, keeping the 64-bit MsgId exact', () => {
+    expect(parseXml(TEXT_PUSH)).toEqual({
+      ToUserName: 'toUser',
+      FromUserName: 'fromUser',
+      CreateTime: '1348831860',
+      MsgType: 'text',
+      Content: 'this is a test',
+      MsgId: '6054768590064713728',
+    });
+  });
+
+  it('ignores indentation, newlines, element order and an XML declaration', () => {
+    const pretty = `<?xml version="1.0" encoding="utf-8"?>\n<xml>\n    <MsgId>6054768590064713728</MsgId>\n    <Content><![CDATA[this is a test]]></Content>\n    <MsgType><![CDATA[text]]></MsgType>\n\t<CreateTime>\n1348831860\n</CreateTime>\r\n    <FromUserName><![CDATA[fromUser]]></FromUserName>\n    <ToUserName><![CDATA[toUser]]></ToUserName>\n</xml>\n`;
+    expect(parseXml(pretty)).toEqual(parseXml(TEXT_PUSH));
+  });
+
+  it('keeps CDATA verbatim: spaces, newlines, markup and Chinese', () => {
+    const fields = parseXml('<xml><Content><![CDATA[  你好\n<b>&amp;</b>  ]]></Content></xml>');
+    expect(fields.Content).toBe('  你好\n<b>&amp;</b>  ');
+  });
+
+  it('reads a Buffer as UTF-8 and drops a byte-order mark', () => {
+    expect(parseXml(Buffer.from('\uFEFF<xml><Label><![CDATA[位置信息]]></Label></xml>')).Label).toBe('位置信息');
+  });
+
+  it('decodes predefined entities and character references in plain text, never inside CDATA', () => {
+    const fields = parseXml('<xml><A>a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; &#20013;&#x6587;</A><B><![CDATA[&lt;]]></B></xml>');
+    expect(fields.A).toBe('a <b> & "c" \'d\' 中文');
+    expect(fields.B).toBe('&lt;');
+  });
+
+  it('refuses an undeclared entity reference instead of expanding or keeping it', () => {
+    const err = refusal(() => parseXml('<xml><Content>&lol9;</Content></xml>'));
+    expect(err.code).toBe('bad_xml');
+    expect(err.field).toBe('Content');
+  });
+
+  it('refuses a character reference to a forbidden character', () => {
+    expect(refusal(() => parseXml('<xml><A>&#0;</A></xml>')).code).toBe('bad_xml');
+  });
+
+  it('nests child elements and turns repeated elements into arrays', () => {
+    const fields = parseXml(
+      '<xml><SendPicsInfo><Count>2</Count><PicList><item><PicMd5Sum><![CDATA[a]]></PicMd5Sum></item>' +
+        '<item><PicMd5Sum><![CDATA[b]]></PicMd5Sum></item></PicList></SendPicsInfo></xml>',
+    );
+    expect(fields).toEqual({
+      SendPicsInfo: { Count: '2', PicList: { item: [{ PicMd5Sum: 'a' }, { PicMd5Sum: 'b' }] } },
+    });
+  });
+
+  it('reads empty, self-closing and empty-CDATA elements as empty strings', () => {
+    expect(parseXml('<xml><A></A><B/><C><![CDATA[]]></C></xml>')).toEqual({ A: '', B: '', C: '' });
+  });
+
+  it('joins several CDATA sections (how a split "]]>" comes back)', () => {
+    expect(parseXml(`<xml><A>${cdata('x]]>y')}</A></xml>`).A).toBe('x]]>y');
+  });
+
+  it('reads an empty root as no fields', () => {
+    expect(parseXml('<xml></xml>')).toEqual({});
+  });
+
+  it('refuses a __proto__ element instead of letting it reach the prototype', () => {
+    expect(refusal(() => parseXml('<xml><__proto__><polluted>1</polluted></__proto__></xml>')).code).toBe('bad_xml');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it.each([
+    ['unclosed root', '<xml><A>1</A>'],
+    ['mismatched tags', '<xml><A>1</B></xml>'],
+    ['plain text', 'hello'],
+    ['an empty body', ''],
+    ['two roots', '<xml></xml><xml></xml>'],
+    ['a bare ampersand', '<xml><A>a & b</A></xml>'],
+    ['text mixed with elements', '<xml>junk<A>1</A></xml>'],
+    ['JSON', '{"ToUserName":"x"}'],
+    ['an unterminated CDATA', '<xml><A><![CDATA[abc</A></xml>'],
+  ])('refuses %s with bad_xml', (_label, body) => {
+    expect(refusal(() => parseXml(body)).code).toBe('bad_xml');
+  });
+
+  it('refuses a root other than <xml>', () => {
+    expect(refusal(() => parseXml('<root><A>1</A></root>')).code).toBe('bad_xml');
+  });
+
+  it('refuses invalid UTF-8 bytes', () => {
+    expect(refusal(() => parseXml(Buffer.from([0x3c, 0x78, 0x6d, 0x6c, 0x3e, 0xff, 0x3c, 0x2f, 0x78, 0x6d, 0x6c, 0x3e]))).code).toBe('bad_xml');
+  });
+
+  it('refuses a body over maxBytes with too_large, counting bytes not characters', () => {
+    const body = `<xml><Content><![CDATA[${'中'.repeat(400)}]]></Content></xml>`;
+    expect(refusal(() => parseXml(body, { maxBytes: 1000 })).code).toBe('too_large');
+    expect(parseXml(body, { maxBytes: 2000 }).Content).toHaveLength(400);
+    expect(refusal(() => parseXml(Buffer.alloc(2 * 1024 * 1024, 32))).code).toBe('too_large');
+  });
+
+  it('refuses a billion-laughs body quickly with doctype and expands nothing', () => {
+    const lols = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join('\n');
+    const body = `<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol0 "lol">\n${lols}\n]>\n<xml><Content>&lol9;</Content></xml>`;
+    const started = performance.now();
+    const err = refusal(() => parseXml(body));
+    expect(err.code).toBe('doctype');
+    expect(err.message).not.toContain('lollol');
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+
+  it.each([
+    ['an external entity (XXE)', '<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><A>&xxe;</A></xml>'],
+    ['a lowercase doctype', '<!doctype xml><xml></xml>'],
+    ['a DOCTYPE after a comment', '<!-- hi --><!DOCTYPE xml><xml></xml>'],
+    ['a declaration inside the root', '<xml><!ENTITY a "b"><A>1</A></xml>'],
+  ])('refuses %s with doctype', (_label, body) => {
+    expect(refusal(() => parseXml(body)).code).toBe('doctype');
+  });
+
+  it('accepts "<!DOCTYPE" and "&lol;" typed by a user inside CDATA', () => {
+    expect(parseXml('<xml><Content><![CDATA[<!DOCTYPE html> &lol;]]></Content></xml>').Content).toBe('<!DOCTYPE html> &lol;');
+  });
+});
+
+describe('cdata', () => {
+  it('wraps text and splits "]]>" so it cannot close the section early', () => {
+    expect(cdata('a]]>b')).toBe('<![CDATA[a]]]]><![CDATA[>b]]>');
+  });
+
+  it('strips control characters and lone surrogates but keeps tabs, newlines and emoji', () => {
+    expect(cdata('a\u0000b\u0007c\u001Fd\u007Fe\tf\ng\r😀\uD800h')).toBe('<![CDATA[abcde\tf\ng\r😀h]]>');
+  });
+});
+
+describe('buildXml', () => {
+  it('writes strings in CDATA and numbers bare, in key order', () => {
+    expect(buildXml({ ToUserName: 'u', CreateTime: 1, Count: 10n })).toBe(
+      '<xml><ToUserName><![CDATA[u]]></ToUserName><CreateTime>1</CreateTime><Count>10</Count></xml>',
+    );
+  });
+
+  it('nests objects, repeats arrays and leaves out undefined and null', () => {
+    expect(buildXml({ Articles: { item: [{ Title: 'a' }, { Title: 'b', Url: undefined }] }, Skip: null })).toBe(
+      '<xml><Articles><item><Title><![CDATA[a]]></Title></item><item><Title><![CDATA[b]]></Title></item></Articles></xml>',
+    );
+  });
+
+  it('round-trips through parseXml, including "]]>" and Chinese', () => {
+    const xml = buildXml({ Content: '你好]]><xml>', Nested: { Count: 3 } });
+    expect(parseXml(xml)).toEqual({ Content: '你好]]><xml>', Nested: { Count: '3' } });
+  });
+
+  it('refuses invalid element names and unsupported values', () => {
+    expect(() => buildXml({ 'bad name': 'x' })).toThrow(TypeError);
+    expect(() => buildXml({ '<x>': 'x' })).toThrow(TypeError);
+    expect(() => buildXml({ A: true })).toThrow(TypeError);
+    expect(() => buildXml({ A: Number.NaN })).toThrow(TypeError);
+  });
+});
