@@ -1,5 +1,6 @@
 // The wekf process: one HTTP listener. /api/wechat goes to the webhook fast path (a plain function,
 // ~10x the throughput of a Next route handler); everything else goes to Next.js.
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +93,8 @@ function stampClientIp(req: http.IncomingMessage, trustProxy: boolean): void {
 }
 
 function loadConfig(): Env {
+  // A .env file beside the server, when present, fills in what the process manager did not set.
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
   try {
     return env();
   } catch (error) {

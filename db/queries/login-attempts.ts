@@ -18,9 +18,10 @@ export async function recordLoginFailure(
   db: DbOrTx,
   params: { key: string; now: Date; windowMs: number; maxFailures: number; lockMs: number },
 ): Promise<{ failures: number; lockedUntil: Date | null }> {
-  const windowStart = new Date(params.now.getTime() - params.windowMs);
   const lockUntil = new Date(params.now.getTime() + params.lockMs);
-  const fresh = sql`${loginAttempts.windowStartedAt} < ${windowStart}`;
+  // Raw SQL parameters carry no column type, so timestamps go in as ISO text with a cast.
+  const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+  const fresh = sql`${loginAttempts.windowStartedAt} < ${at(new Date(params.now.getTime() - params.windowMs))}`;
   const failures = sql`case when ${fresh} then 1 else ${loginAttempts.failures} + 1 end`;
   const [row] = await db
     .insert(loginAttempts)
@@ -29,8 +30,8 @@ export async function recordLoginFailure(
       target: loginAttempts.key,
       set: {
         failures,
-        windowStartedAt: sql`case when ${fresh} then ${params.now} else ${loginAttempts.windowStartedAt} end`,
-        lockedUntil: sql`case when ${failures} >= ${params.maxFailures} then ${lockUntil}::timestamptz else ${loginAttempts.lockedUntil} end`,
+        windowStartedAt: sql`case when ${fresh} then ${at(params.now)} else ${loginAttempts.windowStartedAt} end`,
+        lockedUntil: sql`case when ${failures} >= ${params.maxFailures} then ${at(lockUntil)} else ${loginAttempts.lockedUntil} end`,
       },
     })
     .returning({ failures: loginAttempts.failures, lockedUntil: loginAttempts.lockedUntil });

@@ -3,7 +3,7 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
-import { currentDatabase } from '@/db/client';
+import { currentDatabase, type Db } from '@/db/client';
 import { getUserCredentialsByEmail } from '@/db/queries/users';
 import { log } from '@/lib/log';
 import { verifyAgainstDecoy, verifyPassword } from './password';
@@ -24,13 +24,13 @@ export type SignInErrorCode = 'invalid' | `throttled:${number}`;
 export const CLIENT_IP_HEADER = 'x-wekf-client-ip';
 
 export async function authorizeCredentials(
+  db: Db,
   raw: unknown,
   clientIp: string | null,
 ): Promise<{ id: string; email: string; name: string; sessionVersion: number }> {
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) throw new Error('invalid' satisfies SignInErrorCode);
   const { email, password } = parsed.data;
-  const { db } = currentDatabase();
 
   const locked = await minutesLocked(db, { email, ip: clientIp });
   if (locked > 0) throw new Error(`throttled:${locked}` satisfies SignInErrorCode);
@@ -61,7 +61,7 @@ export function authOptions(): NextAuthOptions {
         credentials: { email: { type: 'email' }, password: { type: 'password' } },
         authorize: (credentials, req) => {
           const header = req?.headers?.[CLIENT_IP_HEADER];
-          return authorizeCredentials(credentials, typeof header === 'string' ? header : null);
+          return authorizeCredentials(currentDatabase().db, credentials, typeof header === 'string' ? header : null);
         },
       }),
     ],
