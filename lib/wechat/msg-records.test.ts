@@ -25,7 +25,7 @@ const record = (time: number, text = `m${time}`): MsgRecord => ({ openid: 'o1', 
 // msgid is the next one to ask for.
 function recordServer(records: MsgRecord[], endInclusive = true): FakeRoute {
   return (req) => {
-    const { starttime, endtime, msgid, number } = req.json as Record<string, number>;
+    const { starttime, endtime, msgid, number } = req.json as { starttime: number; endtime: number; msgid: number; number: number };
     if (endtime - starttime > DAY) return { json: { errcode: 65417, errmsg: 'it is too long from the starttime to endtime' } };
     const inRange = records.filter((r) => r.time >= starttime && (endInclusive ? r.time <= endtime : r.time < endtime));
     const page = inRange.slice(msgid - 1, msgid - 1 + number);
