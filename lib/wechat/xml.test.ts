@@ -100,6 +100,11 @@ describe('parseXml', () => {
     expect(refusal(() => parseXml(body)).code).toBe('bad_xml');
   });
 
+  it('refuses absurdly deep nesting with bad_xml', () => {
+    const deep = `<xml>${'<a>'.repeat(50)}x${'</a>'.repeat(50)}</xml>`;
+    expect(refusal(() => parseXml(deep)).code).toBe('bad_xml');
+  });
+
   it('refuses a root other than <xml>', () => {
     expect(refusal(() => parseXml('<root><A>1</A></root>')).code).toBe('bad_xml');
   });

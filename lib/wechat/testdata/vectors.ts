@@ -21,6 +21,8 @@ export interface DecryptVector {
   timestamp: string;
   nonce: string;
   msg_signature: string;
+  query?: string;
+  signature?: string;
   body?: string;
   encrypt?: string;
   expected_random16?: string;
