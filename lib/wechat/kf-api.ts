@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { CallOptions, WechatClient } from './client';
 import { WechatApiError, WechatNetworkError } from './errors';
 import {
@@ -168,7 +169,7 @@ export class KfApi {
     return showQrcodeUrl(ticket);
   }
 
-  async #get<S extends Parameters<typeof parseResponse>[0]>(schema: S, path: string, query?: Record<string, string>) {
+  async #get<S extends z.ZodType>(schema: S, path: string, query?: Record<string, string>): Promise<z.output<S>> {
     return parseResponse(schema, await this.client.get(path, query), path);
   }
 }
