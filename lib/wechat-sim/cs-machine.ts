@@ -84,6 +84,7 @@ export class CustomerServiceMachine {
         : this.waitCase(openid);
     if (!waiting) {
       const serving = openid === undefined ? undefined : this.session(openid);
+      if (serving?.kfAccount === kfAccount) throw new SimUsageError('invalid_argument', `${kfAccount} already serves ${openid}`);
       if (serving) throw new SimUsageError('served_by_other_agent', `${openid} is with ${serving.kfAccount}`);
       throw new SimUsageError('no_waiting_follower', openid ? `${openid} is not waiting` : 'nobody is waiting');
     }
