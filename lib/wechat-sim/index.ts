@@ -163,7 +163,6 @@ export async function startWechatSim(opts: SimOptions = {}): Promise<WechatSim> 
     ...customSendRoutes(deps),
     ...qrcodeRoutes(deps),
   ];
-  let control: ReturnType<typeof createControlHandler> | undefined;
   const server = http.createServer(
     createApiListener({
       state,
@@ -172,7 +171,8 @@ export async function startWechatSim(opts: SimOptions = {}): Promise<WechatSim> 
       faults,
       timers,
       authenticate: (token) => authenticate(deps, token),
-      control: (req) => control!(req),
+      // Defined below, once the sim object exists; no request is served before that line runs.
+      control: (req) => control(req),
     }),
   );
   const host = opts.host ?? '127.0.0.1';
@@ -243,6 +243,6 @@ export async function startWechatSim(opts: SimOptions = {}): Promise<WechatSim> 
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-  control = createControlHandler(sim);
+  const control = createControlHandler(sim);
   return sim;
 }
