@@ -7,7 +7,10 @@ import type { SimClock } from './clock';
 import { agentAccount } from './accounts';
 import { SimApiError, SimUsageError } from './errors';
 import type { FollowerResult } from './follower';
-import type { ChatRecord, KfSession, SimState, WaitCase } from './state';
+import { deliver, type ChatRecord, type KfSession, type SimState, type WaitCase } from './state';
+
+/** mpkf keeps 30 days of chat history. */
+export const RECORD_RETENTION_SECONDS = 30 * 24 * 3600;
 
 /** An accepted session with no message either way for this long stops forwarding. */
 export const SESSION_IDLE_MS = 30 * 60_000;
@@ -133,7 +136,8 @@ export class CustomerServiceMachine {
     const now = this.deps.clock.now();
     session.lastActivityAt = now;
     this.record(openid, 2002, text, kfAccount);
-    this.deps.state.deliveries.push({ openid, at: now, source: 'agent', msgType: 'text', text, payload: { text }, kfAccount });
+    const delivery = { openid, at: now, source: 'agent' as const, msgType: 'text', text, payload: { text }, kfAccount };
+    deliver(this.deps.state, delivery);
   }
 
   /** Unfollowing drops the follower from the queue and from any session, without events. */
@@ -177,9 +181,13 @@ export class CustomerServiceMachine {
 
   private record(openid: string, opercode: ChatRecord['opercode'], text: string, worker: string, at?: number): void {
     const state = this.deps.state;
-    // Ids go 1, 3, 5, …: routes/msgrecord.ts explains why the gaps make paging safe.
-    const msgid = (state.records.at(-1)?.msgid ?? -1) + 2;
+    const msgid = state.nextRecordId;
+    state.nextRecordId += 2;
     const time = Math.floor((at ?? this.deps.clock.now()) / 1000);
     state.records.push({ msgid, openid, opercode, text, time, worker });
+    // mpkf keeps 30 days of history; older records could never be fetched again.
+    const oldestKept = this.deps.clock.nowSeconds() - RECORD_RETENTION_SECONDS;
+    const firstKept = state.records.findIndex((r) => r.time >= oldestKept);
+    if (firstKept > 0) state.records.splice(0, firstKept);
   }
 }

@@ -133,7 +133,7 @@ describe('reading the reply', () => {
 
 describe('deadline and retries', () => {
   it('re-sends the same body when the webhook is slower than the deadline, 3 deliveries in all', async () => {
-    await setup(() => ({ body: 'success', delayMs: 400 }), { pushTimeoutMs: 100 });
+    await setup(() => ({ body: 'success', delayMs: 1500 }), { pushTimeoutMs: 300 });
     const result = await sim.follower('fan').sendText('slow');
     expect(webhook.requests).toHaveLength(3);
     expect(new Set(webhook.requests.map((r) => r.body)).size).toBe(1);
@@ -142,7 +142,7 @@ describe('deadline and retries', () => {
   });
 
   it('takes the answer of a retry that comes back in time', async () => {
-    await setup((req, i) => (i === 0 ? { body: 'late', delayMs: 400 } : textReply('fan', 'second try')), { pushTimeoutMs: 100 });
+    await setup((_req, i) => (i === 0 ? { body: 'late', delayMs: 1500 } : textReply('fan', 'second try')), { pushTimeoutMs: 300 });
     await sim.follower('fan').sendText('hi');
     expect(webhook.requests).toHaveLength(2);
     expect(webhook.requests[0]!.body).toBe(webhook.requests[1]!.body);

@@ -8,7 +8,7 @@ import { SimUsageError } from './errors';
 import type { WebhookClient } from './push';
 import { GRANTING_EVENTS, grantWindow } from './quota';
 import { readReply } from './reply';
-import { followerOf, type Follower, type PushRecord, type SimState } from './state';
+import { appendBounded, deliver, followerOf, type Follower, type PushRecord, type SimState } from './state';
 
 /** What WeChat shows the follower when the webhook fails to answer or answers nonsense. */
 export const SERVICE_UNAVAILABLE_TEXT = '该公众号暂时无法提供服务，请稍后再试';
@@ -105,7 +105,7 @@ export class FollowerSide {
       attempts: [],
       outcome: undefined,
     };
-    this.deps.state.pushes.push(record);
+    appendBounded(this.deps.state.pushes, record);
     const run = (async (): Promise<FollowerResult> => {
       const result = await this.deps.webhook.deliver(target, payload, {
         attempts: config.pushAttempts,
@@ -136,11 +136,11 @@ export class FollowerSide {
     }
     if (outcome.kind === 'message') {
       const { msgType, text, fields } = outcome;
-      this.deps.state.deliveries.push({ openid, at, source: 'reply', msgType, text, payload: fields });
+      deliver(this.deps.state, { openid, at, source: 'reply', msgType, text, payload: fields });
       return;
     }
     const text = SERVICE_UNAVAILABLE_TEXT;
-    this.deps.state.deliveries.push({ openid, at, source: 'system', msgType: 'text', text, payload: { text } });
+    deliver(this.deps.state, { openid, at, source: 'system', msgType: 'text', text, payload: { text } });
   }
 
   private header(openid: string) {

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimClock } from './clock';
 import { SimApiError, errorBody } from './errors';
 import type { ActiveFault, FaultStore } from './faults';
-import type { SimState } from './state';
+import { appendBounded, type SimState } from './state';
 import type { TimerSet } from './timers';
 
 export interface ApiRequest {
@@ -84,7 +84,7 @@ async function handle(deps: ApiListenerDeps, routes: Map<string, Route>, req: In
   }
 
   const record = (httpStatus: number, response: unknown) =>
-    deps.state.calls.push({
+    appendBounded(deps.state.calls, {
       method: request.method,
       path: request.path,
       query: request.query,

@@ -103,6 +103,8 @@ export interface WechatSim {
   queue(): WaitingEntry[];
   calls(filter?: { path?: string }): RecordedCall[];
   deliveries(openid?: string): Delivered[];
+  /** Calls `listener` for every new delivery to any follower; returns the unsubscribe function. */
+  onDelivery(listener: (delivery: Delivered) => void): () => void;
   pushes(openid?: string): PushRecord[];
   readonly faults: { inject(spec: FaultSpec): void; list(): ActiveFault[]; clear(): void };
   snapshot(): SimSnapshot;
@@ -134,6 +136,25 @@ function configFrom(opts: SimOptions): SimConfig {
     throw new SimUsageError('invalid_argument', 'pushAttempts must be a positive integer');
   }
   return config;
+}
+
+const SHARED_SIM = Symbol.for('wekf.wechatSim');
+
+/**
+ * One simulator per process. server.ts and Next's compiled bundle each load their own copy of this
+ * module, so the instance lives on globalThis; every caller gets the first caller's simulator.
+ */
+export function sharedWechatSim(opts: SimOptions = {}): Promise<WechatSim> {
+  const holder = globalThis as { [SHARED_SIM]?: Promise<WechatSim> };
+  const existing = holder[SHARED_SIM];
+  if (existing) return existing;
+  const starting = startWechatSim(opts);
+  holder[SHARED_SIM] = starting;
+  // A failed start is not cached, so the next caller can try again (say, on another port).
+  starting.catch(() => {
+    if (holder[SHARED_SIM] === starting) delete holder[SHARED_SIM];
+  });
+  return starting;
 }
 
 export async function startWechatSim(opts: SimOptions = {}): Promise<WechatSim> {
@@ -232,11 +253,16 @@ export async function startWechatSim(opts: SimOptions = {}): Promise<WechatSim> 
     },
     calls: (filter) => state.calls.filter((c) => !filter?.path || c.path === filter.path),
     deliveries: (openid) => state.deliveries.filter((d) => !openid || d.openid === openid),
+    onDelivery: (listener) => {
+      state.deliveryListeners.add(listener);
+      return () => state.deliveryListeners.delete(listener);
+    },
     pushes: (openid) => state.pushes.filter((p) => !openid || p.openid === openid),
     faults: { inject: (spec) => faults.inject(spec), list: () => faults.list(), clear: () => faults.clear() },
     snapshot: () => takeSnapshot(state, clock, cs),
     settled: () => side.settled(),
     close: async () => {
+      state.deliveryListeners.clear();
       webhook.close();
       timers.clearAll();
       server.closeAllConnections();

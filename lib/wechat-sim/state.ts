@@ -153,11 +153,28 @@ export interface SimState {
   sessions: Map<string, KfSession>;
   queue: WaitCase[];
   records: ChatRecord[];
+  nextRecordId: number;
   qrTickets: Map<string, QrTicket>;
   deliveries: Delivered[];
+  /** Told of every delivery as it happens, so a sandbox page can update the follower's phone live. */
+  deliveryListeners: Set<(delivery: Delivered) => void>;
   calls: RecordedCall[];
   pushes: PushRecord[];
   nextMsgId: bigint;
+}
+
+/** Logs kept for tests and the sandbox page are capped so a sandbox running for weeks stays small. */
+export const MAX_LOG_ENTRIES = 10_000;
+
+export function appendBounded<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > MAX_LOG_ENTRIES) list.splice(0, list.length - MAX_LOG_ENTRIES);
+}
+
+/** Something reached the follower's phone. Listeners run synchronously and must not throw. */
+export function deliver(state: SimState, delivery: Delivered): void {
+  appendBounded(state.deliveries, delivery);
+  for (const listener of state.deliveryListeners) listener(delivery);
 }
 
 export function createState(config: SimConfig): SimState {
@@ -171,8 +188,11 @@ export function createState(config: SimConfig): SimState {
     sessions: new Map(),
     queue: [],
     records: [],
+    // Ids go 1, 3, 5, …: routes/msgrecord.ts explains why the gaps make paging safe.
+    nextRecordId: 1,
     qrTickets: new Map(),
     deliveries: [],
+    deliveryListeners: new Set(),
     calls: [],
     pushes: [],
     // Real MsgIds are 64-bit and exceed 2^53, so the fake starts above it to catch Number parsing.

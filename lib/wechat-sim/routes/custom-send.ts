@@ -5,7 +5,7 @@ import { SimApiError } from '../errors';
 import { objectBody, objectField, stringField, type JsonObject } from '../body';
 import type { Route } from '../http';
 import { consumeSend, requireWindow } from '../quota';
-import { knownFollower, type SimState } from '../state';
+import { deliver, knownFollower, type SimState } from '../state';
 
 /** Typing needs a message or event from the follower this recently, and lasts this long. */
 const TYPING_NEEDS_INTERACTION_MS = 30_000;
@@ -46,7 +46,7 @@ function sendCustomMessage(deps: SendDeps, body: JsonObject) {
   consumeSend(follower, now);
   // Sending a message ends the typing indicator, as it does in the WeChat client.
   follower.typingUntil = undefined;
-  deps.state.deliveries.push({
+  deliver(deps.state, {
     openid: follower.openid,
     at: now,
     source: 'custom',

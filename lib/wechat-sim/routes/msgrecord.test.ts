@@ -72,3 +72,13 @@ describe('msgrecord/getmsglist', () => {
     expect(json.recordlist.every((r: { time: number }) => r.time >= later - 10)).toBe(true);
   });
 });
+
+describe('msgrecord retention', () => {
+  it('forgets records older than 30 days, as mpkf does', async () => {
+    await chat(1);
+    sim.clock.advance(31 * 86_400_000);
+    token = await classicToken(sim);
+    const json = await getMsgList({ starttime: start, endtime: start + 60, msgid: 1, number: 10 });
+    expect(json).toMatchObject({ recordlist: [], number: 0 });
+  });
+});

@@ -7,13 +7,12 @@
 import { integerField, objectBody } from '../body';
 import type { SimClock } from '../clock';
 import { SimApiError } from '../errors';
+import { RECORD_RETENTION_SECONDS } from '../cs-machine';
 import type { Route } from '../http';
 import type { SimState } from '../state';
 
 const MAX_RANGE_SECONDS = 24 * 3600;
 const MAX_PAGE = 10_000;
-/** mpkf keeps 30 days of history. */
-const RETENTION_SECONDS = 30 * 24 * 3600;
 
 interface RecordDeps {
   state: SimState;
@@ -39,7 +38,7 @@ export function msgRecordRoutes(deps: RecordDeps): Route[] {
         if (start < 0 || end < start || fromId < 1 || number < 1 || number > MAX_PAGE) throw new SimApiError(65416);
         if (end - start > MAX_RANGE_SECONDS) throw new SimApiError(65417);
 
-        const oldestKept = deps.clock.nowSeconds() - RETENTION_SECONDS;
+        const oldestKept = deps.clock.nowSeconds() - RECORD_RETENTION_SECONDS;
         // Both ends are inclusive, as WeChat's "from starttime to endtime" reads.
         const page = deps.state.records
           .filter((r) => r.msgid >= fromId && r.time >= start && r.time <= end && r.time >= oldestKept)

@@ -125,13 +125,17 @@ function issue(deps: TokenDeps, kind: AccessTokenRecord['kind']): AccessTokenRec
     kind,
     expiresAt: deps.clock.now() + TOKEN_LIFETIME_MS,
   };
+  // Tokens dead for a day are forgotten (a call with one then gets 40001, as for any unknown token).
+  const now = deps.clock.now();
+  deps.state.tokens = deps.state.tokens.filter((t) => Math.min(t.expiresAt, t.revokedAt ?? Infinity) > now - DAY_MS);
   deps.state.tokens.push(record);
   return record;
 }
 
 function tokenResponse(deps: TokenDeps, record: AccessTokenRecord) {
   const remaining = Math.min(record.expiresAt, record.revokedAt ?? Infinity) - deps.clock.now();
-  return { access_token: record.token, expires_in: Math.floor(remaining / 1000) };
+  // Rounded up: a token issued a millisecond ago still reports WeChat's full 7200.
+  return { access_token: record.token, expires_in: Math.ceil(remaining / 1000) };
 }
 
 function usageToday(deps: TokenDeps): SimState['tokenUsage'] {
