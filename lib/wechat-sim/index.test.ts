@@ -31,7 +31,8 @@ describe('startWechatSim', () => {
     expect(sim.clock.now()).toBe(1_700_000_005_000);
   });
 
-  it('refuses a bad EncodingAESKey and a zero attempt count', async () => {
+  it('refuses a bad EncodingAESKey, a zero attempt count and a webhook that is not http(s)', async () => {
+    await expect(startWechatSim({ webhookUrl: 'ftp://x' })).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(startWechatSim({ encodingAESKey: 'short' })).rejects.toThrow(/43/);
     await expect(startWechatSim({ pushAttempts: 0 })).rejects.toMatchObject({ code: 'invalid_argument' });
   });

@@ -117,6 +117,14 @@ const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 const randomAlphanumeric = (length: number) =>
   Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join('');
 
+/** WeChat only pushes to http(s) URLs; anything else is a setup mistake worth failing on early. */
+function checkWebhookUrl(url: string | undefined): string | undefined {
+  if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) {
+    throw new SimUsageError('invalid_argument', `webhook URL must be http(s), got ${JSON.stringify(url)}`);
+  }
+  return url;
+}
+
 function configFrom(opts: SimOptions): SimConfig {
   const config: SimConfig = {
     appId: opts.appId ?? `wx${randomBytes(8).toString('hex')}`,
@@ -125,7 +133,7 @@ function configFrom(opts: SimOptions): SimConfig {
     encodingAESKey: opts.encodingAESKey ?? randomAlphanumeric(43),
     originalId: opts.originalId ?? `gh_${randomBytes(6).toString('hex')}`,
     kfSuffix: opts.kfSuffix ?? 'wekf_sim',
-    webhookUrl: opts.webhookUrl,
+    webhookUrl: checkWebhookUrl(opts.webhookUrl),
     mode: opts.mode ?? 'plain',
     pushTimeoutMs: opts.pushTimeoutMs ?? 5000,
     pushAttempts: opts.pushAttempts ?? 3,
@@ -227,7 +235,7 @@ export async function startWechatSim(opts: SimOptions = {}): Promise<WechatSim> 
     },
     clock: { now: () => clock.now(), advance: (ms) => clock.advance(ms) },
     setWebhook(url, mode) {
-      config.webhookUrl = url;
+      config.webhookUrl = checkWebhookUrl(url);
       if (mode) config.mode = mode;
     },
     verifyWebhook: async () => {
