@@ -5,18 +5,17 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
-import { closeDatabase, DatabaseError, getDatabase } from './db/client';
+import { closeDatabase, currentDatabase, DatabaseError, getDatabase } from './db/client';
 import { ensureFirstAdmin } from './lib/auth/bootstrap';
 import { CLIENT_IP_HEADER } from './lib/auth/options';
 import { authSecret } from './lib/auth/secret';
 import { env, EnvError, type Env } from './lib/env';
-import { handleWebhook } from './lib/kf/webhook';
+import { startWechatRuntime } from './lib/kf/runtime';
 import { log } from './lib/log';
 import { closeGracefully } from './lib/server/graceful';
-import { BodyTooLargeError, readBody } from './lib/server/request-body';
+import { serveWebhook } from './lib/server/webhook-http';
 
 const WEBHOOK_PATH = '/api/wechat';
-const WEBHOOK_MAX_BODY = 1024 * 1024;
 const serverLog = log.child({ module: 'server' });
 
 async function main(): Promise<void> {
@@ -28,6 +27,10 @@ async function main(): Promise<void> {
   const admin = await ensureFirstAdmin(database.db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   if (admin.created) announceFirstAdmin(admin.email, admin.generatedPassword);
   authSecret(); // create the generated secret now, before two module graphs race for it
+  const runtime = await startWechatRuntime(config, {
+    database: currentDatabase,
+    webhookUrl: `http://127.0.0.1:${config.PORT}${WEBHOOK_PATH}`,
+  });
 
   // next-auth derives its own URL from the Host header only when told to trust it.
   process.env.AUTH_TRUST_HOST = 'true';
@@ -40,7 +43,7 @@ async function main(): Promise<void> {
     stampClientIp(req, config.TRUST_PROXY);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === WEBHOOK_PATH) {
-      void serveWebhook(req, res, url.searchParams);
+      void serveWebhook((request) => runtime.handleWebhook(request), req, res, url.searchParams);
       return;
     }
     void handleNext(req, res).catch((error: unknown) => {
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
     stopping = true;
     serverLog.info({ signal }, 'shutting down');
     await closeGracefully(server, 10_000);
+    await runtime.stop();
     await app.close?.();
     await closeDatabase();
     serverLog.info('stopped');
@@ -66,24 +70,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-}
-
-async function serveWebhook(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams) {
-  try {
-    const body = await readBody(req, WEBHOOK_MAX_BODY);
-    const result = await handleWebhook({ method: req.method ?? 'GET', query, body });
-    res.writeHead(result.status, result.headers);
-    res.end(result.body);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
-      res.end('payload too large');
-      return;
-    }
-    serverLog.error({ err: error }, 'webhook failed');
-    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-    res.end('internal error');
-  }
 }
 
 /** Sign-in throttling needs the caller's IP; only trust X-Forwarded-For behind a configured proxy. */

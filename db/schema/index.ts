@@ -4,3 +4,4 @@ export * from './sessions';
 export * from './messages';
 export * from './outbox';
 export * from './settings';
+export * from './followers';

@@ -1,5 +1,18 @@
-// The webhook as a plain function of (method, query, body) → (status, headers, body), so tests call
-// it directly and server.ts serves it outside Next's request pipeline.
+// POST/GET /api/wechat — receive a follower's message (and WeChat's URL check).
+// A plain function of (method, query, body) → (status, headers, body): server.ts serves it outside
+// Next's pipeline and tests call it directly. Guard order: size → signature → parse → dedupe → act.
+import type { DatabaseHandle } from '@/db/client';
+import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
+import { log } from '@/lib/log';
+import type { WechatCrypto } from '@/lib/wechat/crypto';
+import { WechatProtocolError } from '@/lib/wechat/errors';
+import { dedupeKey, parseInbound, type InboundMessage } from '@/lib/wechat/messages';
+import { SUCCESS, textReply, transferReply } from '@/lib/wechat/replies';
+import { verifyMsgSignature, verifyPlainSignature } from '@/lib/wechat/signature';
+import { parseXml } from '@/lib/wechat/xml';
+import { routeInbound, type FlowReply } from './flow';
+import { loadKfSettings } from './settings';
+
 export interface WebhookRequest {
   method: string;
   query: URLSearchParams;
@@ -12,8 +25,139 @@ export interface WebhookResponse {
   body: string;
 }
 
-const textHeaders = { 'content-type': 'text/plain; charset=utf-8' };
+export interface WebhookOptions {
+  token: string;
+  /** Present when an EncodingAESKey is configured (compatible and safe mode). */
+  crypto?: WechatCrypto;
+  database: () => DatabaseHandle;
+  now?: () => Date;
+  /** Past this, answer 503 and let WeChat retry: its deadline is 5 s, ours must be far shorter. */
+  databaseDeadlineMs?: number;
+}
 
-export async function handleWebhook(_request: WebhookRequest): Promise<WebhookResponse> {
-  return { status: 503, headers: textHeaders, body: 'not configured' };
+export const WEBHOOK_MAX_BODY = 1024 * 1024;
+const webhookLog = log.child({ module: 'webhook' });
+const text = (status: number, body: string): WebhookResponse => ({
+  status,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body,
+});
+const xml = (body: string): WebhookResponse => ({ status: 200, headers: { 'content-type': 'application/xml; charset=utf-8' }, body });
+
+export function createWebhookHandler(options: WebhookOptions): (request: WebhookRequest) => Promise<WebhookResponse> {
+  const now = options.now ?? (() => new Date());
+  const deadlineMs = options.databaseDeadlineMs ?? 1000;
+
+  return async function handleWebhook(request) {
+    const q = request.query;
+    const signed = { signature: q.get('signature') ?? '', timestamp: q.get('timestamp') ?? '', nonce: q.get('nonce') ?? '' };
+    if (request.method === 'GET') {
+      const echostr = q.get('echostr');
+      if (!signed.signature || !signed.timestamp || !signed.nonce || echostr === null) return text(400, 'missing parameters');
+      return verifyPlainSignature(options.token, signed) ? text(200, echostr) : text(403, 'bad signature');
+    }
+    if (request.method !== 'POST') return { ...text(405, 'method not allowed'), headers: { allow: 'GET, POST' } };
+    if (request.body.length > WEBHOOK_MAX_BODY) return text(413, 'payload too large');
+    if (!signed.signature || !signed.timestamp || !signed.nonce) return text(400, 'missing parameters');
+    // `signature` is present and valid in every mode, so junk is refused before any parsing.
+    if (!verifyPlainSignature(options.token, signed)) return text(403, 'bad signature');
+
+    const encrypted = q.get('encrypt_type') === 'aes';
+    let message: InboundMessage;
+    try {
+      message = encrypted ? openEncrypted(request.body, q, signed, options) : parseInbound(parseXml(request.body));
+    } catch (error) {
+      if (error instanceof WechatProtocolError) {
+        if (error.code === 'bad_signature') return text(403, 'bad signature');
+        return text(400, `bad request: ${error.code}`);
+      }
+      throw error;
+    }
+
+    let replyXml: string;
+    try {
+      replyXml = await withDeadline(handleOnce(message, options.database(), now()), deadlineMs);
+    } catch (error) {
+      webhookLog.warn({ err: describe(error), key: dedupeKey(message) }, 'push not handled; WeChat will retry');
+      return text(503, 'temporarily unavailable');
+    }
+    if (replyXml === SUCCESS) return text(200, SUCCESS);
+    if (encrypted && options.crypto) return xml(options.crypto.encryptReply(replyXml, String(Math.floor(now().getTime() / 1000)), signed.nonce));
+    return xml(replyXml);
+  };
+}
+
+function openEncrypted(
+  body: Buffer,
+  q: URLSearchParams,
+  signed: { timestamp: string; nonce: string },
+  options: WebhookOptions,
+): InboundMessage {
+  if (!options.crypto) throw new WechatProtocolError('bad_aes_key', 'encrypted push but no EncodingAESKey is configured');
+  const envelope = parseXml(body);
+  const encrypt = typeof envelope.Encrypt === 'string' ? envelope.Encrypt : '';
+  if (!encrypt) throw new WechatProtocolError('missing_field', 'Missing <Encrypt>', { field: 'Encrypt' });
+  const msgSignature = q.get('msg_signature') ?? '';
+  if (!verifyMsgSignature(options.token, { msgSignature, timestamp: signed.timestamp, nonce: signed.nonce, encrypt })) {
+    throw new WechatProtocolError('bad_signature', 'msg_signature does not match');
+  }
+  return parseInbound(parseXml(options.crypto.decrypt(encrypt)));
+}
+
+/** Claim, act and store the reply in one transaction: a retry gets the same reply and no second effect. */
+async function handleOnce(message: InboundMessage, database: DatabaseHandle, now: Date): Promise<string> {
+  const settings = await loadKfSettings(database.db);
+  return database.db.transaction(async (tx) => {
+    const claim = await claimInbound(tx, {
+      dedupeKey: dedupeKey(message),
+      openid: message.FromUserName,
+      msgType: message.MsgType,
+      event: 'Event' in message && typeof message.Event === 'string' ? message.Event : null,
+      summary: summarize(message),
+      receivedAt: now,
+    });
+    if (!claim.claimed) return claim.reply ?? SUCCESS;
+    const reply = toXml(await routeInbound(message, { tx, now, settings }), message, now);
+    await completeInbound(tx, { id: claim.id, reply });
+    return reply;
+  });
+}
+
+function toXml(reply: FlowReply, message: InboundMessage, now: Date): string {
+  switch (reply.type) {
+    case 'success':
+      return SUCCESS;
+    case 'text':
+      return textReply(message, reply.content, now);
+    case 'transfer':
+      return transferReply(message, reply.kfAccount, now);
+  }
+}
+
+/** A short record of what arrived, for the console; never the whole body. */
+function summarize(message: InboundMessage): string | null {
+  const m = message as Record<string, unknown>;
+  const parts = [m.Content, m.Recognition, m.EventKey, m.KfAccount, m.FromKfAccount && `${m.FromKfAccount}→${m.ToKfAccount}`]
+    .filter((v): v is string => typeof v === 'string' && v !== '');
+  return parts.length ? parts.join(' ').slice(0, 200) : null;
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer from the database within ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : String(error);
 }

@@ -1,0 +1,36 @@
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../client';
+import { agents } from '../schema';
+
+export type Agent = typeof agents.$inferSelect;
+
+/** Active agents with a known openid: the ones a queue alert can reach. */
+export async function listAlertableAgents(tx: DbOrTx): Promise<Pick<Agent, 'kfAccount' | 'nickname' | 'kfOpenid'>[]> {
+  return tx
+    .select({ kfAccount: agents.kfAccount, nickname: agents.nickname, kfOpenid: agents.kfOpenid })
+    .from(agents)
+    .where(and(eq(agents.status, 'active'), isNotNull(agents.kfOpenid)));
+}
+
+export async function countActiveAgents(tx: DbOrTx): Promise<number> {
+  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(agents).where(eq(agents.status, 'active'));
+  return row?.n ?? 0;
+}
+
+export async function findAgentNickname(tx: DbOrTx, params: { kfAccount: string }): Promise<string | undefined> {
+  const [row] = await tx.select({ nickname: agents.nickname }).from(agents).where(eq(agents.kfAccount, params.kfAccount));
+  return row?.nickname;
+}
+
+export async function upsertAgent(
+  tx: DbOrTx,
+  params: { kfAccount: string; nickname: string; status: Agent['status']; kfOpenid?: string | null; kfWx?: string | null },
+): Promise<void> {
+  await tx
+    .insert(agents)
+    .values(params)
+    .onConflictDoUpdate({
+      target: agents.kfAccount,
+      set: { nickname: params.nickname, status: params.status, kfOpenid: params.kfOpenid, kfWx: params.kfWx, updatedAt: new Date() },
+    });
+}

@@ -1,0 +1,135 @@
+import { and, asc, eq, gt, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../client';
+import { customerSessions } from '../schema';
+
+export type CustomerSession = typeof customerSessions.$inferSelect;
+const OPEN = ['waiting', 'active'] as const;
+
+/**
+ * The follower's open session. A waiting session past its expiry is expired here and now, so a
+ * read never disagrees with the sweep.
+ */
+export async function findOpenSession(tx: DbOrTx, params: { openid: string; now: Date }): Promise<CustomerSession | undefined> {
+  const [session] = await tx
+    .select()
+    .from(customerSessions)
+    .where(and(eq(customerSessions.openid, params.openid), inArray(customerSessions.status, [...OPEN])));
+  if (session?.status === 'waiting' && session.waitExpiresAt && session.waitExpiresAt <= params.now) {
+    await expireSession(tx, { id: session.id, now: params.now });
+    return undefined;
+  }
+  return session;
+}
+
+/** Opens a waiting session; undefined when the follower already has an open one (the unique index). */
+export async function openWaitingSession(
+  tx: DbOrTx,
+  params: { openid: string; now: Date; waitExpiresAt: Date },
+): Promise<CustomerSession | undefined> {
+  const [session] = await tx
+    .insert(customerSessions)
+    .values({ openid: params.openid, status: 'waiting', queuedAt: params.now, waitExpiresAt: params.waitExpiresAt })
+    .onConflictDoNothing({
+      target: customerSessions.openid,
+      where: sql`${customerSessions.status} in ('waiting', 'active')`,
+    })
+    .returning();
+  return session;
+}
+
+/** Place in line: unexpired waiting sessions queued earlier (ties broken by id), and the total. */
+export async function queuePosition(
+  tx: DbOrTx,
+  params: { session: Pick<CustomerSession, 'id' | 'queuedAt'>; now: Date },
+): Promise<{ position: number; count: number }> {
+  const { session, now } = params;
+  const [row] = await tx
+    .select({
+      count: sql<number>`count(*)::int`,
+      ahead: sql<number>`count(*) filter (where ${or(
+        lt(customerSessions.queuedAt, session.queuedAt),
+        and(eq(customerSessions.queuedAt, session.queuedAt), lt(customerSessions.id, session.id)),
+      )})::int`,
+    })
+    .from(customerSessions)
+    .where(and(eq(customerSessions.status, 'waiting'), gt(customerSessions.waitExpiresAt, now)));
+  return { position: (row?.ahead ?? 0) + 1, count: row?.count ?? 0 };
+}
+
+export async function countWaiting(tx: DbOrTx, params: { now: Date }): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(customerSessions)
+    .where(and(eq(customerSessions.status, 'waiting'), gt(customerSessions.waitExpiresAt, params.now)));
+  return row?.n ?? 0;
+}
+
+export async function activateSession(tx: DbOrTx, params: { id: number; kfAccount: string; now: Date }): Promise<void> {
+  await tx
+    .update(customerSessions)
+    .set({ status: 'active', kfAccount: params.kfAccount, startedAt: params.now, updatedAt: params.now })
+    .where(eq(customerSessions.id, params.id));
+}
+
+/** An agent accepted a follower wekf never queued: the session starts active. */
+export async function openActiveSession(
+  tx: DbOrTx,
+  params: { openid: string; kfAccount: string; now: Date },
+): Promise<CustomerSession | undefined> {
+  const [session] = await tx
+    .insert(customerSessions)
+    .values({ openid: params.openid, status: 'active', kfAccount: params.kfAccount, queuedAt: params.now, startedAt: params.now })
+    .onConflictDoNothing({ target: customerSessions.openid, where: sql`${customerSessions.status} in ('waiting', 'active')` })
+    .returning();
+  return session;
+}
+
+export async function switchSessionAgent(tx: DbOrTx, params: { id: number; kfAccount: string; now: Date }): Promise<void> {
+  await tx
+    .update(customerSessions)
+    .set({ kfAccount: params.kfAccount, updatedAt: params.now })
+    .where(eq(customerSessions.id, params.id));
+}
+
+export async function closeSession(
+  tx: DbOrTx,
+  params: { id: number; closedBy: string; now: Date; reason: string },
+): Promise<void> {
+  await tx
+    .update(customerSessions)
+    .set({ status: 'closed', closedByKfAccount: params.closedBy, endedAt: params.now, endReason: params.reason, updatedAt: params.now })
+    .where(eq(customerSessions.id, params.id));
+}
+
+async function expireSession(tx: DbOrTx, params: { id: number; now: Date }): Promise<void> {
+  await tx
+    .update(customerSessions)
+    .set({ status: 'expired', endedAt: params.now, endReason: 'wait_expired', updatedAt: params.now })
+    .where(and(eq(customerSessions.id, params.id), eq(customerSessions.status, 'waiting')));
+}
+
+/** The sweep: every waiting session past its expiry becomes expired. Returns how many. */
+export async function expireWaitingSessions(tx: DbOrTx, params: { now: Date }): Promise<number> {
+  const rows = await tx
+    .update(customerSessions)
+    .set({ status: 'expired', endedAt: params.now, endReason: 'wait_expired', updatedAt: params.now })
+    .where(and(eq(customerSessions.status, 'waiting'), lte(customerSessions.waitExpiresAt, params.now)))
+    .returning({ id: customerSessions.id });
+  return rows.length;
+}
+
+export async function listSessionsByOpenid(tx: DbOrTx, params: { openid: string }): Promise<CustomerSession[]> {
+  return tx
+    .select()
+    .from(customerSessions)
+    .where(eq(customerSessions.openid, params.openid))
+    .orderBy(asc(customerSessions.queuedAt), asc(customerSessions.id));
+}
+
+export async function listWaitingQueue(tx: DbOrTx, params: { now: Date }): Promise<CustomerSession[]> {
+  return tx
+    .select()
+    .from(customerSessions)
+    .where(and(eq(customerSessions.status, 'waiting'), gt(customerSessions.waitExpiresAt, params.now)))
+    .orderBy(asc(customerSessions.queuedAt), asc(customerSessions.id));
+}

@@ -1,0 +1,39 @@
+import { eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../client';
+import { inboundMessages } from '../schema';
+
+export type InboundClaim = { claimed: true; id: number } | { claimed: false; reply: string | null };
+
+/**
+ * Claim a push by its dedupe key, inside the caller's transaction. A duplicate that arrives while
+ * the first delivery's transaction is still open blocks on the unique index until it commits, then
+ * sees the stored reply; if the first rolled back, the duplicate claims it instead.
+ */
+export async function claimInbound(
+  tx: DbOrTx,
+  params: { dedupeKey: string; openid: string; msgType: string; event: string | null; summary: string | null; receivedAt: Date },
+): Promise<InboundClaim> {
+  const [row] = await tx
+    .insert(inboundMessages)
+    .values({ ...params, state: 'processing' })
+    .onConflictDoNothing({ target: inboundMessages.dedupeKey })
+    .returning({ id: inboundMessages.id });
+  if (row) return { claimed: true, id: row.id };
+  const [existing] = await tx
+    .select({ reply: inboundMessages.reply })
+    .from(inboundMessages)
+    .where(eq(inboundMessages.dedupeKey, params.dedupeKey));
+  return { claimed: false, reply: existing?.reply ?? null };
+}
+
+export async function completeInbound(tx: DbOrTx, params: { id: number; reply: string }): Promise<void> {
+  await tx.update(inboundMessages).set({ reply: params.reply, state: 'done' }).where(eq(inboundMessages.id, params.id));
+}
+
+export async function countInboundByKey(tx: DbOrTx, params: { dedupeKey: string }): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(inboundMessages)
+    .where(eq(inboundMessages.dedupeKey, params.dedupeKey));
+  return row?.n ?? 0;
+}

@@ -1,0 +1,15 @@
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from '../client';
+import { settings } from '../schema';
+
+export async function getSetting(tx: DbOrTx, params: { key: string }): Promise<unknown> {
+  const [row] = await tx.select({ value: settings.value }).from(settings).where(eq(settings.key, params.key));
+  return row?.value;
+}
+
+export async function putSetting(tx: DbOrTx, params: { key: string; value: unknown; userId: number | null }): Promise<void> {
+  await tx
+    .insert(settings)
+    .values({ key: params.key, value: params.value, updatedBy: params.userId })
+    .onConflictDoUpdate({ target: settings.key, set: { value: params.value, updatedBy: params.userId, updatedAt: new Date() } });
+}

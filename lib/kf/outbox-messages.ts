@@ -1,0 +1,23 @@
+// What the flow queues for WeChat's custom/send API, and how much each is worth when a follower's
+// send budget is short (lower = more valuable; see lib/outbox/dispatcher.ts).
+export const OUTBOX_PRIORITY = {
+  greeting: 1,
+  agentAlert: 1,
+  closing: 2,
+  queuePosition: 5,
+} as const;
+
+/** Sends at or above this priority are dropped unless the follower's budget leaves room for the rest. */
+export const LOW_VALUE_PRIORITY = OUTBOX_PRIORITY.queuePosition;
+/** Sends kept in reserve for a waiting follower: the greeting and the closing text. */
+export const RESERVED_SENDS = 2;
+
+export interface TextPayload {
+  msgtype: 'text';
+  text: { content: string };
+  kfAccount?: string;
+}
+
+export function textPayload(content: string, kfAccount?: string): TextPayload {
+  return kfAccount ? { msgtype: 'text', text: { content }, kfAccount } : { msgtype: 'text', text: { content } };
+}

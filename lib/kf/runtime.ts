@@ -1,0 +1,134 @@
+// The WeChat side of one wekf process: the API client, the webhook handler, the outbox dispatcher and
+// the expiry sweep — against the real Official Account, or (sandbox mode) against the in-process fake.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DatabaseHandle } from '@/db/client';
+import type { Env } from '@/lib/env';
+import { log } from '@/lib/log';
+import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
+import { WechatClient } from '@/lib/wechat/client';
+import { WechatCrypto } from '@/lib/wechat/crypto';
+import { KfApi } from '@/lib/wechat/kf-api';
+import { startWechatSim, type SimCredentials, type WechatSim } from '@/lib/wechat-sim';
+import { startExpirySweep } from './sweeps';
+import { DatabaseTokenStore } from './token-store';
+import { createWebhookHandler, type WebhookRequest, type WebhookResponse } from './webhook';
+
+export interface WechatRuntime {
+  mode: 'live' | 'sandbox';
+  appId: string;
+  kf: KfApi;
+  dispatcher: OutboxDispatcher;
+  sim?: WechatSim;
+  handleWebhook(request: WebhookRequest): Promise<WebhookResponse>;
+  stop(): Promise<void>;
+}
+
+export interface WechatAccount {
+  appId: string;
+  appSecret: string;
+  token: string;
+  encodingAESKey?: string;
+  apiBase: string;
+}
+
+const runtimeLog = log.child({ module: 'wechat' });
+const holder = globalThis as typeof globalThis & { __wekfRuntime?: WechatRuntime };
+
+export async function startWechatRuntime(
+  config: Env,
+  opts: { database: () => DatabaseHandle; webhookUrl: string; startBackground?: boolean },
+): Promise<WechatRuntime> {
+  let sim: WechatSim | undefined;
+  let account: WechatAccount;
+  if (config.sandbox) {
+    // Safe mode, so the sandbox exercises signatures and encryption exactly as production does.
+    // The same credentials every start, so the stored access_token and appid stay meaningful.
+    sim = await startWechatSim({ ...readSandboxCredentials(config.dataDir), webhookUrl: opts.webhookUrl, mode: 'safe' });
+    const c = sim.credentials;
+    saveSandboxCredentials(config.dataDir, c);
+    account = { appId: c.appId, appSecret: c.appSecret, token: c.token, encodingAESKey: c.encodingAESKey, apiBase: sim.url };
+    runtimeLog.info({ api: sim.url }, 'sandbox mode: using the built-in fake WeChat');
+  } else {
+    account = {
+      appId: config.WECHAT_APP_ID!,
+      appSecret: config.WECHAT_APP_SECRET!,
+      token: config.WECHAT_TOKEN!,
+      encodingAESKey: config.WECHAT_ENCODING_AES_KEY,
+      apiBase: config.WECHAT_API_BASE,
+    };
+  }
+
+  return createWechatRuntime({ account, database: opts.database, sim, startBackground: opts.startBackground });
+}
+
+/** The runtime for a given account; tests pass the fake's credentials and a database of their own. */
+export function createWechatRuntime(opts: {
+  account: WechatAccount;
+  database: () => DatabaseHandle;
+  sim?: WechatSim;
+  startBackground?: boolean;
+  now?: () => Date;
+}): WechatRuntime {
+  const { account, sim } = opts;
+  const client = new WechatClient({
+    appId: account.appId,
+    appSecret: account.appSecret,
+    baseUrl: account.apiBase,
+    tokenStore: new DatabaseTokenStore(opts.database),
+  });
+  const kf = new KfApi(client);
+  const dispatcher = new OutboxDispatcher({ database: opts.database, kf, now: opts.now });
+  const crypto = account.encodingAESKey
+    ? new WechatCrypto({ token: account.token, encodingAESKey: account.encodingAESKey, appId: account.appId })
+    : undefined;
+  const webhook = createWebhookHandler({ token: account.token, crypto, database: opts.database, now: opts.now });
+
+  const background = opts.startBackground ?? true;
+  const stopSweep = background ? startExpirySweep(opts.database) : () => {};
+  if (background) dispatcher.start();
+
+  const runtime: WechatRuntime = {
+    mode: sim ? 'sandbox' : 'live',
+    appId: account.appId,
+    kf,
+    dispatcher,
+    sim,
+    async handleWebhook(request) {
+      const response = await webhook(request);
+      // Whatever this push queued should go out now, not at the next poll.
+      if (request.method === 'POST' && response.status === 200) dispatcher.wake();
+      return response;
+    },
+    async stop() {
+      stopSweep();
+      await dispatcher.stop();
+      await sim?.close();
+      if (holder.__wekfRuntime === runtime) holder.__wekfRuntime = undefined;
+    },
+  };
+  holder.__wekfRuntime = runtime;
+  return runtime;
+}
+
+function sandboxFile(dataDir: string): string {
+  return path.join(dataDir, 'sandbox-wechat.json');
+}
+
+function readSandboxCredentials(dataDir: string): Partial<SimCredentials> {
+  try {
+    return JSON.parse(fs.readFileSync(sandboxFile(dataDir), 'utf8')) as Partial<SimCredentials>;
+  } catch {
+    return {};
+  }
+}
+
+function saveSandboxCredentials(dataDir: string, credentials: SimCredentials): void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(sandboxFile(dataDir), JSON.stringify(credentials), { mode: 0o600 });
+}
+
+/** The process's runtime, for console pages (agents, sandbox). */
+export function currentRuntime(): WechatRuntime | undefined {
+  return holder.__wekfRuntime;
+}

@@ -1,0 +1,65 @@
+// access_token shared by every instance through the wechat_tokens table. One refresh at a time:
+// within a process by a single in-flight promise, across processes by a Postgres advisory lock
+// (PGlite has one process by construction). Callers re-read after the lock, so a token another
+// instance just fetched is used rather than fetched again (which would invalidate theirs).
+import { createHash } from 'node:crypto';
+import type { DatabaseHandle } from '@/db/client';
+import { expireToken, getStoredToken, saveToken } from '@/db/queries/wechat-tokens';
+import type { FetchedToken, TokenStore } from '@/lib/wechat/token-store';
+
+export class DatabaseTokenStore implements TokenStore {
+  readonly #inflight = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly database: () => DatabaseHandle,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async getToken(appId: string, fetch: () => Promise<FetchedToken>, minValidityMs: number): Promise<string> {
+    const fresh = await this.#freshStored(appId, minValidityMs);
+    if (fresh) return fresh;
+    let pending = this.#inflight.get(appId);
+    if (!pending) {
+      pending = this.#refresh(appId, fetch, minValidityMs).finally(() => this.#inflight.delete(appId));
+      this.#inflight.set(appId, pending);
+    }
+    return pending;
+  }
+
+  async invalidate(appId: string, accessToken: string): Promise<void> {
+    await expireToken(this.database().db, { appId, accessToken, now: new Date(this.now()) });
+  }
+
+  async #freshStored(appId: string, minValidityMs: number): Promise<string | undefined> {
+    const stored = await getStoredToken(this.database().db, { appId });
+    return stored && stored.expiresAt.getTime() - this.now() >= minValidityMs ? stored.accessToken : undefined;
+  }
+
+  async #refresh(appId: string, fetch: () => Promise<FetchedToken>, minValidityMs: number): Promise<string> {
+    const database = this.database();
+    const fetchAndSave = async () => {
+      const again = await this.#freshStored(appId, minValidityMs);
+      if (again) return again;
+      const fetched = await fetch();
+      const expiresAt = new Date(this.now() + fetched.expiresIn * 1000);
+      await saveToken(database.db, { appId, accessToken: fetched.accessToken, expiresAt });
+      return fetched.accessToken;
+    };
+    if (!database.postgres) return fetchAndSave();
+    const lockKey = advisoryKey(appId);
+    // A dedicated connection: a session-level advisory lock must be released on the same one.
+    const connection = await database.postgres.reserve();
+    try {
+      await connection`select pg_advisory_lock(${lockKey})`;
+      return await fetchAndSave();
+    } finally {
+      await connection`select pg_advisory_unlock(${lockKey})`.catch(() => {});
+      connection.release();
+    }
+  }
+}
+
+/** A stable 63-bit advisory lock key for one appid's token. */
+function advisoryKey(appId: string): string {
+  return BigInt.asIntN(64, createHash('sha256').update(`wechat_token:${appId}`).digest().readBigInt64BE(0)).toString();
+}

@@ -1,0 +1,32 @@
+// What to do when a send fails, decided by errcode (never by message text). DESIGN.md "Outbound".
+import { WechatApiError, WechatNetworkError } from '@/lib/wechat/errors';
+
+export type FailureAction =
+  | { action: 'retry'; errcode: number | null; reason: string }
+  | { action: 'final'; errcode: number | null; reason: string };
+
+// Busy or rate-limited: try again later.
+const RETRY_ERRCODES = new Set([-1, 45011]);
+// A token rejected even after the client's own refresh-and-retry: try again later with a new one.
+const TOKEN_ERRCODES = new Set([40001, 42001, 40014]);
+
+export function classifySendFailure(error: unknown): FailureAction {
+  if (error instanceof WechatNetworkError) return { action: 'retry', errcode: null, reason: `network: ${error.code}` };
+  if (error instanceof WechatApiError) {
+    const reason = `${error.errcode} ${error.meaning.en}`;
+    if (RETRY_ERRCODES.has(error.errcode) || TOKEN_ERRCODES.has(error.errcode)) {
+      return { action: 'retry', errcode: error.errcode, reason };
+    }
+    // 45015 out of window, 45047 budget spent, 43004 unsubscribed, 40003 bad openid, 48002 blocked,
+    // and anything unknown: retrying cannot help.
+    return { action: 'final', errcode: error.errcode, reason };
+  }
+  return { action: 'retry', errcode: null, reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown error' };
+}
+
+/** 2 s, 4 s, 8 s … capped at 5 minutes. */
+export function backoffMs(attempts: number): number {
+  return Math.min(2000 * 2 ** Math.max(0, attempts - 1), 5 * 60_000);
+}
+
+export const MAX_ATTEMPTS = 8;

@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { listOutboxFor } from '@/db/queries/outbox';
+import { wechatTokens } from '@/db/schema';
+import { testDatabases } from './databases';
+import { isTransfer, startKfHarness, type KfHarness } from './kf-harness';
+
+const SEND = '/cgi-bin/message/custom/send';
+
+describe.each(testDatabases)('outbox on $kind', (testDb) => {
+  let h: KfHarness;
+  beforeEach(async () => {
+    h = await startKfHarness(testDb);
+    await h.addAgent('ann');
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('a token invalidated mid-run is refreshed once and the message delivered', async () => {
+    await h.sim.follower('o_tok').sendText('客服');
+    await h.drainOutbox(); // fetches and stores the first token
+    const [stored] = await h.database.db.select().from(wechatTokens);
+    expect(stored?.accessToken).toBeTruthy();
+    const tokenCalls = () => h.sim.calls({ path: '/cgi-bin/stable_token' }).length;
+    const before = tokenCalls();
+
+    h.sim.faults.inject({ path: SEND, errcode: 40001, times: 1 });
+    await h.sim.follower('o_tok').sendText('客服');
+    await h.drainOutbox();
+    expect(tokenCalls()).toBe(before + 1);
+    const rows = await listOutboxFor(h.database.db, { openid: 'o_tok' });
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
+    const [after] = await h.database.db.select().from(wechatTokens).where(eq(wechatTokens.appId, h.sim.credentials.appId));
+    expect(after?.accessToken).not.toBe(stored?.accessToken);
+  });
+
+  it('while WeChat is down the webhook still answers fast, and delivery happens after recovery', async () => {
+    h.sim.faults.inject({ path: SEND, httpStatus: 502, times: 100 });
+    const started = Date.now();
+    const result = await h.sim.follower('o_down').sendText('客服');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(isTransfer(result)).toBe(true);
+
+    await h.drainOutbox();
+    let [row] = await listOutboxFor(h.database.db, { openid: 'o_down' });
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(row!.lastError).toContain('http_status');
+
+    h.sim.faults.clear();
+    h.sim.clock.advance(10_000);
+    await h.drainOutbox();
+    [row] = await listOutboxFor(h.database.db, { openid: 'o_down' });
+    expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(h.sim.follower('o_down').inbox().at(-1)?.text).toContain('排在第 1 位');
+  });
+
+  it('a hanging WeChat API times out the send and retries it later', async () => {
+    h.sim.faults.inject({ path: SEND, delayMs: 1500, times: 1 });
+    await h.sim.follower('o_hang').sendText('客服');
+    const dispatcher = h.runtime.dispatcher as unknown as { runOnce(): Promise<number> };
+    // The harness's dispatcher uses the default 5 s send timeout; a short one shows the retry path.
+    const { OutboxDispatcher } = await import('@/lib/outbox/dispatcher');
+    const impatient = new OutboxDispatcher({
+      database: () => h.database,
+      kf: h.runtime.kf,
+      sendTimeoutMs: 300,
+      now: () => new Date(h.sim.clock.now()),
+    });
+    await impatient.runOnce();
+    let [row] = await listOutboxFor(h.database.db, { openid: 'o_hang' });
+    expect(row).toMatchObject({ status: 'pending' });
+    expect(row!.lastError).toContain('timeout');
+    h.sim.clock.advance(10_000);
+    await dispatcher.runOnce();
+    [row] = await listOutboxFor(h.database.db, { openid: 'o_hang' });
+    expect(row!.status).toBe('sent');
+  });
+
+  it('final errors are kept with their errcode', async () => {
+    h.sim.faults.inject({ path: SEND, errcode: 48002, times: 1 });
+    await h.sim.follower('o_block').sendText('客服');
+    await h.drainOutbox();
+    const [row] = await listOutboxFor(h.database.db, { openid: 'o_block' });
+    expect(row).toMatchObject({ status: 'failed', lastErrcode: 48002 });
+  });
+
+  it('queue updates are skipped before they eat the budget a greeting needs', async () => {
+    const follower = h.sim.follower('o_budget');
+    // Four keywords before the dispatcher runs: each queues a place-in-line update, and the grant is
+    // 5 sends. Three go out; the fourth would leave fewer than the two kept for greeting and closing.
+    for (let i = 0; i < 4; i++) await follower.sendText('客服');
+    await h.drainOutbox();
+    const rows = await listOutboxFor(h.database.db, { openid: 'o_budget' });
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'skipped']);
+    expect(h.sim.calls({ path: SEND }).filter((c) => (c.body as { touser?: string }).touser === 'o_budget')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '@/db/client';
+import { getStoredToken } from '@/db/queries/wechat-tokens';
+import { DatabaseTokenStore } from '@/lib/kf/token-store';
+import type { FetchedToken } from '@/lib/wechat/token-store';
+import { testDatabases } from './databases';
+
+const APP = 'wx_token_test';
+const HOUR = 3600_000;
+
+describe.each(testDatabases)('database token store on $kind', (testDb) => {
+  let database: DatabaseHandle;
+  let drop: () => Promise<void>;
+  let fetches: number;
+  const fetchToken = async (): Promise<FetchedToken> => {
+    fetches += 1;
+    await new Promise((r) => setTimeout(r, 30));
+    return { accessToken: `token-${fetches}`, expiresIn: 7200 };
+  };
+
+  beforeEach(async () => {
+    ({ handle: database, drop } = await testDb.open());
+    fetches = 0;
+  });
+  afterEach(() => drop());
+
+  it('fetches once for many concurrent callers and shares the token', async () => {
+    const store = new DatabaseTokenStore(() => database);
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => store.getToken(APP, fetchToken, 5 * 60_000)));
+    expect(new Set(tokens)).toEqual(new Set(['token-1']));
+    expect(fetches).toBe(1);
+  });
+
+  it('two instances on one database fetch once between them', async () => {
+    const a = new DatabaseTokenStore(() => database);
+    const b = new DatabaseTokenStore(() => database);
+    const tokens = await Promise.all([a.getToken(APP, fetchToken, 60_000), b.getToken(APP, fetchToken, 60_000)]);
+    expect(tokens).toEqual(['token-1', 'token-1']);
+    expect(fetches).toBe(1);
+  });
+
+  it('refreshes ahead of expiry', async () => {
+    let now = Date.now();
+    const store = new DatabaseTokenStore(() => database, () => now);
+    await store.getToken(APP, fetchToken, 5 * 60_000);
+    now += 2 * HOUR - 4 * 60_000; // 4 minutes left: inside the 5-minute lead
+    expect(await store.getToken(APP, fetchToken, 5 * 60_000)).toBe('token-2');
+  });
+
+  it('invalidating expires only the token that failed', async () => {
+    const store = new DatabaseTokenStore(() => database);
+    await store.getToken(APP, fetchToken, 60_000);
+    await store.invalidate(APP, 'some-older-token');
+    expect(await store.getToken(APP, fetchToken, 60_000)).toBe('token-1');
+    await store.invalidate(APP, 'token-1');
+    expect(await store.getToken(APP, fetchToken, 60_000)).toBe('token-2');
+    expect((await getStoredToken(database.db, { appId: APP }))?.accessToken).toBe('token-2');
+  });
+});

@@ -1,0 +1,219 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
+import { countInboundByKey } from '@/db/queries/inbound-messages';
+import { listOutboxFor } from '@/db/queries/outbox';
+import { saveKfSettings } from '@/lib/kf/settings';
+import { defaultServiceHours } from '@/lib/kf/service-hours';
+import { testDatabases } from './databases';
+import { isTransfer, replyText, startKfHarness, textFields, type KfHarness } from './kf-harness';
+
+describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
+  let h: KfHarness;
+  beforeEach(async () => {
+    h = await startKfHarness(testDb);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('answers other text with the hint that names the keyword', async () => {
+    const result = await h.sim.follower('o_hint').sendText('你好');
+    expect(replyText(result)).toContain('「客服」');
+    expect(await listSessionsByOpenid(h.database.db, { openid: 'o_hint' })).toEqual([]);
+  });
+
+  it('says no agents are set up when the keyword arrives and nobody can serve', async () => {
+    const result = await h.sim.follower('o_lonely').sendText('客服');
+    expect(replyText(result)).toBe('抱歉，人工客服暂未开通，请稍后再试。');
+    expect(await listSessionsByOpenid(h.database.db, { openid: 'o_lonely' })).toEqual([]);
+  });
+
+  it('queues a follower who types the keyword, tells them their place and alerts the agents', async () => {
+    // The agent is also a follower of the account, so WeChat lets us message them.
+    await h.sim.follower('o_agent_ann').sendText('hi');
+    await h.addAgent('ann', { openid: 'o_agent_ann', nickname: '小安' });
+
+    const result = await h.sim.follower('o_alice').sendText(' 客服 ');
+    expect(isTransfer(result)).toBe(true);
+    const [session] = await listSessionsByOpenid(h.database.db, { openid: 'o_alice' });
+    expect(session).toMatchObject({ status: 'waiting' });
+    expect(h.sim.queue().map((w) => w.openid)).toEqual(['o_alice']);
+
+    await h.drainOutbox();
+    expect(h.sim.follower('o_alice').inbox().map((d) => d.text)).toContain('已为您接入人工客服，当前共有 1 人在排队，您排在第 1 位，请稍候。');
+    expect(h.sim.follower('o_agent_ann').inbox().at(-1)?.text).toContain('新的客户正在排队');
+  });
+
+  it('a retried message gets the same reply and opens one session', async () => {
+    await h.addAgent('bob');
+    const fields = textFields('o_retry', '客服');
+    const first = await h.push(fields);
+    const second = await h.push(fields);
+    const firstBody = await first.text();
+    expect(firstBody).toContain('transfer_customer_service');
+    expect(await second.text()).toBe(firstBody);
+    expect(await countInboundByKey(h.database.db, { dedupeKey: fields.MsgId })).toBe(1);
+    expect(await listSessionsByOpenid(h.database.db, { openid: 'o_retry' })).toHaveLength(1);
+    expect(await listOutboxFor(h.database.db, { openid: 'o_retry' })).toHaveLength(1);
+  });
+
+  it('concurrent duplicates of one message all get the first reply and act once', async () => {
+    await h.addAgent('cat');
+    const fields = textFields('o_dupes', '客服');
+    const bodies = await Promise.all(Array.from({ length: 8 }, () => h.push(fields).then((r) => r.text())));
+    expect(new Set(bodies).size).toBe(1);
+    expect(await listSessionsByOpenid(h.database.db, { openid: 'o_dupes' })).toHaveLength(1);
+    expect(await listOutboxFor(h.database.db, { openid: 'o_dupes' })).toHaveLength(1);
+  });
+
+  it('twenty concurrent keyword messages from one follower open one session', async () => {
+    await h.addAgent('dan');
+    const responses = await Promise.all(Array.from({ length: 20 }, () => h.push(textFields('o_burst', '客服'))));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const sessions = await listSessionsByOpenid(h.database.db, { openid: 'o_burst' });
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]!.status).toBe('waiting');
+  });
+
+  it('queue positions move up as agents accept', async () => {
+    const kf = await h.addAgent('eve');
+    for (const openid of ['o_q1', 'o_q2', 'o_q3']) await h.sim.follower(openid).sendText('客服');
+    await h.drainOutbox();
+    expect(h.sim.follower('o_q3').inbox().at(-1)?.text).toContain('当前共有 3 人在排队，您排在第 3 位');
+
+    await h.sim.agents.accept(kf, 'o_q1');
+    await h.sim.settled();
+    // The keyword again, while waiting, re-sends the place in line.
+    await h.sim.follower('o_q3').sendText('客服');
+    await h.drainOutbox();
+    expect(h.sim.follower('o_q3').inbox().at(-1)?.text).toContain('当前共有 2 人在排队，您排在第 2 位');
+  });
+
+  it('follows an agent accepting, switching and closing a session', async () => {
+    const ann = await h.addAgent('ann', { nickname: '小安' });
+    const ben = await h.addAgent('ben', { nickname: '小本' });
+    await h.sim.follower('o_kf').sendText('客服');
+
+    await h.sim.agents.accept(ann, 'o_kf');
+    await h.sim.settled();
+    let [session] = await listSessionsByOpenid(h.database.db, { openid: 'o_kf' });
+    expect(session).toMatchObject({ status: 'active', kfAccount: ann });
+    expect(session!.startedAt).toBeInstanceOf(Date);
+    await h.drainOutbox();
+    expect(h.sim.follower('o_kf').inbox().at(-1)).toMatchObject({ text: '您好，我是客服小安，很高兴为您服务。' });
+
+    await h.sim.agents.switchTo(ann, 'o_kf', ben);
+    await h.sim.settled();
+    [session] = await listSessionsByOpenid(h.database.db, { openid: 'o_kf' });
+    expect(session).toMatchObject({ status: 'active', kfAccount: ben });
+
+    await h.sim.agents.close(ben, 'o_kf');
+    await h.sim.settled();
+    [session] = await listSessionsByOpenid(h.database.db, { openid: 'o_kf' });
+    expect(session).toMatchObject({ status: 'closed', closedByKfAccount: ben });
+    expect(session!.endedAt).toBeInstanceOf(Date);
+    await h.drainOutbox();
+    expect(h.sim.follower('o_kf').inbox().at(-1)?.text).toContain('本次服务已结束');
+  });
+
+  it('a follower with an active session is handed back to their agent', async () => {
+    const ann = await h.addAgent('ann');
+    await h.sim.follower('o_back').sendText('客服');
+    await h.sim.agents.accept(ann, 'o_back');
+    await h.sim.settled();
+    const response = await h.push(textFields('o_back', '还在吗'));
+    const body = await response.text();
+    expect(body).toContain('transfer_customer_service');
+    expect(body).toContain(`<KfAccount><![CDATA[${ann}]]></KfAccount>`);
+  });
+
+  it('answers session events for unknown followers with success', async () => {
+    const response = await h.push({ FromUserName: 'o_ghost', CreateTime: 1700000000, MsgType: 'event', Event: 'kf_close_session', KfAccount: 'x@y' });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('success');
+    expect(await countInboundByKey(h.database.db, { dedupeKey: 'o_ghost:1700000000:kf_close_session' })).toBe(1);
+  });
+
+  it('a waiting session past its expiry is expired, and the keyword then opens a new one', async () => {
+    await h.addAgent('fay');
+    await h.sim.follower('o_late').sendText('客服');
+    h.sim.clock.advance(31 * 60_000);
+    await h.sim.follower('o_late').sendText('客服');
+    const sessions = await listSessionsByOpenid(h.database.db, { openid: 'o_late' });
+    expect(sessions.map((s) => s.status)).toEqual(['expired', 'waiting']);
+    expect(sessions[0]!.endReason).toBe('wait_expired');
+  });
+
+  it('outside service hours the keyword gets the off-hours text naming the hours', async () => {
+    await h.addAgent('gus');
+    await saveKfSettings(h.database.db, { settings: { hours: closedAllWeek() }, userId: null });
+    const result = await h.sim.follower('o_night').sendText('客服');
+    expect(replyText(result)).toContain('服务时间');
+    expect(await listSessionsByOpenid(h.database.db, { openid: 'o_night' })).toEqual([]);
+  });
+
+  it('welcomes a new follower', async () => {
+    const result = await h.sim.follower('o_new').subscribe();
+    expect(replyText(result)).toContain('感谢关注');
+  });
+
+  it('refuses a bad signature, malformed XML, an entity bomb and an oversized body', async () => {
+    expect((await h.push(textFields('o_bad', 'x'), { signature: 'f'.repeat(40) })).status).toBe(403);
+    const signedUrl = await signedWebhookUrl(h);
+    expect((await fetch(signedUrl, { method: 'POST', body: '<xml><ToUserName>' })).status).toBe(400);
+    const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><xml><Content>&lol2;</Content></xml>';
+    expect((await fetch(signedUrl, { method: 'POST', body: bomb })).status).toBe(400);
+    expect((await fetch(signedUrl, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) })).status).toBe(413);
+    expect((await fetch(signedUrl, { method: 'POST', body: '<xml><MsgType>text</MsgType></xml>' })).status).toBe(400);
+  });
+
+  it('answers WeChat URL verification with the bare echostr', async () => {
+    expect(await h.sim.verifyWebhook()).toBe(true);
+    expect((await fetch(`${h.webhookUrl}?signature=x&timestamp=1&nonce=2&echostr=3`)).status).toBe(403);
+    expect((await fetch(`${h.webhookUrl}?timestamp=1`)).status).toBe(400);
+  });
+
+  it('answers 503 while the database is unreachable and recovers by itself', async () => {
+    h.setDatabaseReachable(false);
+    const started = Date.now();
+    const down = await h.push(textFields('o_outage', '你好'));
+    expect(down.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(1000);
+    h.setDatabaseReachable(true);
+    const up = await h.push(textFields('o_outage', '你好'));
+    expect(up.status).toBe(200);
+  });
+});
+
+describe.each(testDatabases)('encrypted modes on $kind', (testDb) => {
+  it.each(['safe', 'compat'] as const)('%s mode: the follower gets a signed, encrypted reply it can read', async (mode) => {
+    const h = await startKfHarness(testDb, { mode });
+    try {
+      await h.addAgent('ann');
+      const hint = await h.sim.follower('o_secret').sendText('你好');
+      expect(replyText(hint)).toContain('「客服」');
+      const queued = await h.sim.follower('o_secret').sendText('客服');
+      expect(isTransfer(queued)).toBe(true);
+      const raw = await h.push(textFields('o_secret2', 'hello'), { mode });
+      const body = await raw.text();
+      expect(body).toContain('<Encrypt>');
+      expect(body).toContain('<MsgSignature>');
+      expect(body).not.toContain('「客服」');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+async function signedWebhookUrl(h: KfHarness): Promise<string> {
+  const { plainSignature } = await import('@/lib/wechat/signature');
+  const timestamp = '1700000000';
+  const nonce = '42';
+  return `${h.webhookUrl}?signature=${plainSignature(h.sim.credentials.token, timestamp, nonce)}&timestamp=${timestamp}&nonce=${nonce}`;
+}
+
+function closedAllWeek() {
+  const hours = defaultServiceHours('00:00-24:00', 'Asia/Shanghai');
+  for (const day of Object.keys(hours.weekly) as (keyof typeof hours.weekly)[]) hours.weekly[day] = [];
+  return hours;
+}
