@@ -48,8 +48,8 @@ export function sendsLeft(follower: Follower, now: Date): number {
 /** Spend one send after WeChat accepted it, from the grant that expires first so none is wasted. */
 export async function consumeSend(tx: DbOrTx, params: { openid: string; now: Date }): Promise<void> {
   const now = sql`${params.now.toISOString()}::timestamptz`;
-  const eventLive = sql`(${followers.eventGrantExpiresAt} > ${now} and ${followers.eventSendsLeft} > 0)`;
-  const messageLive = sql`(${followers.messageGrantExpiresAt} > ${now} and ${followers.messageSendsLeft} > 0)`;
+  const eventLive = sql`coalesce(${followers.eventGrantExpiresAt} > ${now} and ${followers.eventSendsLeft} > 0, false)`;
+  const messageLive = sql`coalesce(${followers.messageGrantExpiresAt} > ${now} and ${followers.messageSendsLeft} > 0, false)`;
   const useEvent = sql`(${eventLive} and (not ${messageLive} or ${followers.eventGrantExpiresAt} <= ${followers.messageGrantExpiresAt}))`;
   await tx
     .update(followers)

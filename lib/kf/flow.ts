@@ -90,22 +90,22 @@ async function startWaiting(openid: string, ctx: FlowContext): Promise<FlowReply
     priority: OUTBOX_PRIORITY.agentAlert,
     payload: textPayload(render(ctx, 'agentAlert', { count, position })),
   }));
-  await enqueueOutbox(ctx.tx, [queueUpdateRow(openid, ctx, position, count), ...alerts]);
+  await enqueueOutbox(ctx.tx, [queueUpdateRow(opened, ctx, position, count), ...alerts]);
   return { type: 'transfer' };
 }
 
 async function enqueueQueueUpdate(session: CustomerSession, ctx: FlowContext): Promise<void> {
   if (session.status !== 'waiting') return;
   const { position, count } = await queuePosition(ctx.tx, { session, now: ctx.now });
-  await enqueueOutbox(ctx.tx, [queueUpdateRow(session.openid, ctx, position, count)]);
+  await enqueueOutbox(ctx.tx, [queueUpdateRow(session, ctx, position, count)]);
 }
 
-function queueUpdateRow(openid: string, ctx: FlowContext, position: number, count: number): NewOutboxRow {
+function queueUpdateRow(session: CustomerSession, ctx: FlowContext, position: number, count: number): NewOutboxRow {
   return {
     kind: 'queue_position',
-    openid,
+    openid: session.openid,
     priority: OUTBOX_PRIORITY.queuePosition,
-    payload: textPayload(render(ctx, 'queue', { position, count })),
+    payload: textPayload(render(ctx, 'queue', { position, count }), { whileWaiting: session.id }),
   };
 }
 
@@ -137,7 +137,7 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
       kind: 'greeting',
       openid,
       priority: OUTBOX_PRIORITY.greeting,
-      payload: textPayload(render(ctx, 'greeting', { agent }), msg.KfAccount),
+      payload: textPayload(render(ctx, 'greeting', { agent }), { kfAccount: msg.KfAccount }),
     },
   ]);
   return success;

@@ -16,8 +16,10 @@ export interface TextPayload {
   msgtype: 'text';
   text: { content: string };
   kfAccount?: string;
+  /** Send only while this session is still waiting: a place in line is stale once an agent accepts. */
+  whileWaiting?: number;
 }
 
-export function textPayload(content: string, kfAccount?: string): TextPayload {
-  return kfAccount ? { msgtype: 'text', text: { content }, kfAccount } : { msgtype: 'text', text: { content } };
+export function textPayload(content: string, opts: { kfAccount?: string; whileWaiting?: number } = {}): TextPayload {
+  return { msgtype: 'text', text: { content }, ...opts };
 }

@@ -7,8 +7,11 @@ import type { DatabaseHandle } from '@/db/client';
 import { expireToken, getStoredToken, saveToken } from '@/db/queries/wechat-tokens';
 import type { FetchedToken, TokenStore } from '@/lib/wechat/token-store';
 
+// Shared by every store in the process (server.ts and Next's bundle each load this module).
+const holder = globalThis as typeof globalThis & { __wekfTokenRefreshes?: Map<string, Promise<string>> };
+const inflight: Map<string, Promise<string>> = (holder.__wekfTokenRefreshes ??= new Map());
+
 export class DatabaseTokenStore implements TokenStore {
-  readonly #inflight = new Map<string, Promise<string>>();
 
   constructor(
     private readonly database: () => DatabaseHandle,
@@ -18,10 +21,10 @@ export class DatabaseTokenStore implements TokenStore {
   async getToken(appId: string, fetch: () => Promise<FetchedToken>, minValidityMs: number): Promise<string> {
     const fresh = await this.#freshStored(appId, minValidityMs);
     if (fresh) return fresh;
-    let pending = this.#inflight.get(appId);
+    let pending = inflight.get(appId);
     if (!pending) {
-      pending = this.#refresh(appId, fetch, minValidityMs).finally(() => this.#inflight.delete(appId));
-      this.#inflight.set(appId, pending);
+      pending = this.#refresh(appId, fetch, minValidityMs).finally(() => inflight.delete(appId));
+      inflight.set(appId, pending);
     }
     return pending;
   }

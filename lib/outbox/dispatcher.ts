@@ -1,6 +1,7 @@
 // Delivers outbox rows through WeChat's custom/send API, outside any webhook request. Any number of
 // instances may run one: rows are claimed with SKIP LOCKED under a lease.
 import type { DatabaseHandle } from '@/db/client';
+import { isSessionWaiting } from '@/db/queries/customer-sessions';
 import { consumeSend, getFollower, sendsLeft } from '@/db/queries/followers';
 import { claimDueOutbox, finishOutbox, markOutboxSent, rescheduleOutbox, type OutboxRow } from '@/db/queries/outbox';
 import { LOW_VALUE_PRIORITY, RESERVED_SENDS, type TextPayload } from '@/lib/kf/outbox-messages';
@@ -59,6 +60,7 @@ export class OutboxDispatcher {
     const rows = await claimDueOutbox(db, { limit: this.#opts.batchSize, now: this.#opts.now(), leaseMs: this.#opts.leaseMs });
     // One follower's rows in order (their send budget is read and spent per row); followers in parallel.
     const byFollower = new Map<string, OutboxRow[]>();
+    rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
     for (const row of rows) byFollower.set(row.openid, [...(byFollower.get(row.openid) ?? []), row]);
     await Promise.all(
       [...byFollower.values()].map(async (queue) => {
@@ -113,6 +115,10 @@ export class OutboxDispatcher {
       return;
     }
     const payload = row.payload as TextPayload;
+    if (payload.whileWaiting !== undefined && !(await isSessionWaiting(db, { id: payload.whileWaiting, now }))) {
+      await finishOutbox(db, { id: row.id, status: 'skipped', errcode: null, error: 'the follower is no longer waiting' });
+      return;
+    }
     const message: CustomMessage = { touser: row.openid, msgtype: 'text', text: payload.text, kfAccount: payload.kfAccount };
     try {
       await this.#opts.kf.sendCustomMessage(message, { timeoutMs: this.#opts.sendTimeoutMs });

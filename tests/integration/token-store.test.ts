@@ -31,7 +31,7 @@ describe.each(testDatabases)('database token store on $kind', (testDb) => {
     expect(fetches).toBe(1);
   });
 
-  it('two instances on one database fetch once between them', async () => {
+  it('two stores on one database fetch once between them', async () => {
     const a = new DatabaseTokenStore(() => database);
     const b = new DatabaseTokenStore(() => database);
     const tokens = await Promise.all([a.getToken(APP, fetchToken, 60_000), b.getToken(APP, fetchToken, 60_000)]);

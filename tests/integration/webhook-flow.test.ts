@@ -101,6 +101,12 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     expect(session!.startedAt).toBeInstanceOf(Date);
     await h.drainOutbox();
     expect(h.sim.follower('o_kf').inbox().at(-1)).toMatchObject({ text: '您好，我是客服小安，很高兴为您服务。' });
+    // The place in line was still queued when the agent accepted: it is stale and not sent.
+    const queued = await listOutboxFor(h.database.db, { openid: 'o_kf' });
+    expect(queued.map((r) => [r.kind, r.status])).toEqual([
+      ['queue_position', 'skipped'],
+      ['greeting', 'sent'],
+    ]);
 
     await h.sim.agents.switchTo(ann, 'o_kf', ben);
     await h.sim.settled();
