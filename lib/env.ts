@@ -1,6 +1,7 @@
 // Configuration: every variable wekf reads, parsed once. Nothing else reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseSchedule, ServiceHoursError } from './kf/service-hours';
 
 const optionalString = z
   .string()
@@ -48,8 +49,14 @@ function isValidTimeZone(tz: string): boolean {
   }
 }
 
-// "09:00-18:00" or "mon-fri 09:00-18:00; sat 10:00-14:00"; the full grammar is checked by lib/kf.
-const serviceHoursPattern = /^[\w\s,;:\-–]+$/;
+function scheduleProblem(text: string): string | undefined {
+  try {
+    parseSchedule(text);
+    return undefined;
+  } catch (error) {
+    return error instanceof ServiceHoursError ? error.message : 'is not a schedule';
+  }
+}
 
 const envSchema = z
   .object({
@@ -74,9 +81,10 @@ const envSchema = z
       .default('https://api.weixin.qq.com')
       .refine((v) => /^https?:\/\/[^\s/]+(\/.*)?$/.test(v), { message: 'must be an http(s) URL' })
       .transform((v) => v.replace(/\/+$/, '')),
-    SERVICE_HOURS: optionalString
-      .default('09:00-18:00')
-      .refine((v) => serviceHoursPattern.test(v), { message: 'must look like 09:00-18:00' }),
+    SERVICE_HOURS: optionalString.default('09:00-18:00').superRefine((v, ctx) => {
+      const problem = scheduleProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: `must look like "mon-fri 09:00-18:00": ${problem}` });
+    }),
     SERVICE_TIMEZONE: optionalString
       .default('Asia/Shanghai')
       .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Asia/Shanghai' }),

@@ -152,9 +152,10 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
 
   it('outside service hours the keyword gets the off-hours text naming the hours', async () => {
     await h.addAgent('gus');
-    await saveKfSettings(h.database.db, { settings: { hours: closedAllWeek() }, userId: null });
+    const later = laterHourRange(h.sim.clock.now());
+    await saveKfSettings(h.database.db, { settings: { hours: defaultServiceHours(later, 'Asia/Shanghai') }, userId: null });
     const result = await h.sim.follower('o_night').sendText('客服');
-    expect(replyText(result)).toContain('服务时间');
+    expect(replyText(result)).toBe(`人工客服的服务时间是 每天 ${later}，现在不在服务时间内。请在服务时间内回复「客服」，我们会尽快为您服务。`);
     expect(await listSessionsByOpenid(h.database.db, { openid: 'o_night' })).toEqual([]);
   });
 
@@ -218,8 +219,9 @@ async function signedWebhookUrl(h: KfHarness): Promise<string> {
   return `${h.webhookUrl}?signature=${plainSignature(h.sim.credentials.token, timestamp, nonce)}&timestamp=${timestamp}&nonce=${nonce}`;
 }
 
-function closedAllWeek() {
-  const hours = defaultServiceHours('00:00-24:00', 'Asia/Shanghai');
-  for (const day of Object.keys(hours.weekly) as (keyof typeof hours.weekly)[]) hours.weekly[day] = [];
-  return hours;
+/** A one-hour range starting two hours from now in Shanghai, so now is outside it. */
+function laterHourRange(nowMs: number): string {
+  const hour = (new Date(nowMs).getUTCHours() + 8 + 2) % 24;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(hour)}:00-${pad((hour + 1) % 24)}:00`;
 }

@@ -54,6 +54,7 @@ describe('parseEnv', () => {
     [{ AUTH_SECRET: 'too-short' }, 'AUTH_SECRET', /32/],
     [{ ADMIN_EMAIL: 'boss@example.com' }, 'ADMIN_PASSWORD', /together/],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY', /true or false/],
+    [{ SERVICE_HOURS: 'mon-fri 9-5' }, 'SERVICE_HOURS', /should look like/],
   ])('refuses %o naming %s', (source, variable, message) => {
     const error = errorOf(source);
     expect(error.variable).toBe(variable);
