@@ -1,35 +1,60 @@
-// Keywords that ask for a human agent. A message matches when, as a whole, it is a keyword:
+// Keywords that ask for a human agent. A message matches only when, as a whole, it is a keyword:
 // 「我不要客服」 must not open a session.
 
-const TRAILING_PUNCTUATION = /[\s!！.。?？~～,，、]+$/u;
+export const MAX_KEYWORD_LENGTH = 20;
+export const MAX_KEYWORDS = 20;
 
+// Applied after NFKC, which has already turned ！？～，… into ! ? ~ , ...
+const TRAILING_PUNCTUATION = /[\s!.。?~,、]+$/u;
+
+export class KeywordListError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeywordListError';
+  }
+}
+
+/** Trimmed, NFKC (full-width letters and digits become half-width) and lower-cased. */
 export function normalizeKeyword(keyword: string): string {
   return keyword.normalize('NFKC').trim().toLowerCase();
 }
 
-/** The matched keyword (as configured) when the whole message is one; case-insensitive for Latin letters. */
-export function matchesKeyword(content: string, keywords: string[]): string | undefined {
-  const said = normalizeKeyword(content).replace(TRAILING_PUNCTUATION, '');
-  if (said === '') return undefined;
-  return keywords.find((k) => normalizeKeyword(k) === said);
+// Followers type 「客服！」 or "help ?"; neither the punctuation nor a doubled space changes what they ask.
+function matchKey(text: string): string {
+  return normalizeKeyword(text).replace(TRAILING_PUNCTUATION, '').replace(/\s+/g, ' ');
 }
 
-export class KeywordListError extends Error {}
+/** The matched keyword as configured, when the whole message is one; otherwise undefined. */
+export function matchesKeyword(content: string, keywords: string[]): string | undefined {
+  const said = matchKey(content);
+  if (said === '') return undefined;
+  return keywords.find((k) => matchKey(k) === said);
+}
 
-/** A keyword list typed by a person: split on commas (both widths), 、 and new lines. */
+function checkKeyword(keyword: string): void {
+  if ([...keyword].length > MAX_KEYWORD_LENGTH) {
+    throw new KeywordListError(`"${keyword}" is longer than ${MAX_KEYWORD_LENGTH} characters`);
+  }
+  if (matchKey(keyword) === '') throw new KeywordListError(`"${keyword}" is only punctuation, so no message could match it`);
+}
+
+/**
+ * A keyword list as a person types it: split on commas (both widths), 、 and new lines; blanks and
+ * repeats (by normalized form, first spelling kept) dropped. An empty list is refused: without a
+ * keyword no follower could reach an agent.
+ */
 export function parseKeywordList(text: string): string[] {
   const seen = new Set<string>();
   const keywords: string[] = [];
-  for (const raw of text.split(/[,，、\n]/)) {
-    const keyword = raw.trim();
-    if (!keyword) continue;
-    if (keyword.length > 20) throw new KeywordListError(`"${keyword.slice(0, 20)}…" is longer than 20 characters`);
-    const key = normalizeKeyword(keyword);
+  for (const keyword of text.split(/[,，、\n]/).map((k) => k.trim())) {
+    if (keyword === '') continue;
+    checkKeyword(keyword);
+    const key = matchKey(keyword);
     if (seen.has(key)) continue;
     seen.add(key);
     keywords.push(keyword);
   }
   if (keywords.length === 0) throw new KeywordListError('at least one keyword is needed');
-  if (keywords.length > 20) throw new KeywordListError('at most 20 keywords');
+  if (keywords.length > MAX_KEYWORDS) throw new KeywordListError(`at most ${MAX_KEYWORDS} keywords, not ${keywords.length}`);
   return keywords;
 }

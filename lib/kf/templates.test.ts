@@ -1,39 +1,111 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TEMPLATES, renderTemplate, TEMPLATE_VARIABLES, validateTemplate, type TemplateName } from './templates';
+import {
+  DEFAULT_TEMPLATES,
+  KNOWN_VARIABLES,
+  MAX_TEMPLATE_LENGTH,
+  renderTemplate,
+  TEMPLATE_VARIABLES,
+  validateTemplate,
+  type TemplateName,
+} from './templates';
+
+const NAMES = Object.keys(DEFAULT_TEMPLATES) as TemplateName[];
+const ALL_VARS = { position: 2, count: 3, hours: '每天 09:00-18:00', keyword: '客服', agent: '小安', resume: '明天 09:00' };
 
 describe('renderTemplate', () => {
-  it('fills every known variable', () => {
+  it('fills every variable of a default text', () => {
     expect(renderTemplate(DEFAULT_TEMPLATES.queue, { count: 3, position: 2 })).toBe(
       '已为您接入人工客服，当前共有 3 人在排队，您排在第 2 位，请稍候。',
     );
+    expect(renderTemplate(DEFAULT_TEMPLATES.offHours, ALL_VARS)).toBe(
+      '人工客服的服务时间是 每天 09:00-18:00，现在不在服务时间内。请在服务时间内回复「客服」，我们会尽快为您服务。',
+    );
   });
 
-  it('leaves a variable without a value as written, so the mistake is visible', () => {
-    expect(renderTemplate('hi {agent} {nope}', { agent: '小安' })).toBe('hi 小安 {nope}');
+  it('leaves no placeholder in any default text once its variables are given', () => {
+    for (const name of NAMES) expect(renderTemplate(DEFAULT_TEMPLATES[name], ALL_VARS)).not.toMatch(/[{}]/);
+  });
+
+  it('fills a variable used more than once, and numbers including 0', () => {
+    expect(renderTemplate('{count}/{count}', { count: 0 })).toBe('0/0');
+  });
+
+  it('renders a known variable without a value as empty, so a follower never sees a placeholder', () => {
+    expect(renderTemplate('您好，我是客服{agent}。{resume}', {})).toBe('您好，我是客服。');
+  });
+
+  it('leaves braces that are not a known variable as written', () => {
+    expect(renderTemplate('hi {agent} {nope} {微笑} { agent } {', { agent: '小安' })).toBe('hi 小安 {nope} {微笑} { agent } {');
+  });
+
+  it('fills any other name it is given a value for', () => {
+    expect(renderTemplate('{shop} 欢迎您', { shop: '小店' })).toBe('小店 欢迎您');
+  });
+
+  it('does not fill a value a second time, so an agent nickname cannot inject a variable', () => {
+    expect(renderTemplate('{agent} / {keyword}', { agent: '{keyword}', keyword: '客服' })).toBe('{keyword} / 客服');
+  });
+
+  it('keeps the outer braces of a doubled variable', () => {
+    expect(renderTemplate('{{keyword}}', { keyword: '客服' })).toBe('{客服}');
+  });
+
+  it('never takes a value from Object.prototype', () => {
+    expect(renderTemplate('{constructor}{toString}{__proto__}{hasOwnProperty}', {})).toBe('{constructor}{toString}{__proto__}{hasOwnProperty}');
   });
 });
 
 describe('validateTemplate', () => {
   it('accepts every default', () => {
-    for (const name of Object.keys(DEFAULT_TEMPLATES) as TemplateName[]) {
-      expect(validateTemplate(name, DEFAULT_TEMPLATES[name])).toEqual({ ok: true });
-    }
+    for (const name of NAMES) expect(validateTemplate(name, DEFAULT_TEMPLATES[name])).toEqual({ ok: true });
   });
 
-  it('flags variables the template cannot use', () => {
-    expect(validateTemplate('hint', '回复{keyword}，你排第{position}位')).toEqual({
+  it('accepts text with no variables at all', () => {
+    expect(validateTemplate('queue', '请稍候')).toEqual({ ok: true });
+  });
+
+  it('flags variables the template cannot use, once each, in order of appearance', () => {
+    expect(validateTemplate('hint', '回复{keyword}，你排第{position}位，{x}，{position}')).toEqual({
       ok: false,
       reason: 'unknown_variables',
-      unknown: ['position'],
+      unknown: ['position', 'x'],
     });
   });
 
-  it('refuses an empty or overlong text', () => {
-    expect(validateTemplate('welcome', '  ')).toMatchObject({ ok: false, reason: 'empty' });
-    expect(validateTemplate('welcome', '好'.repeat(601))).toMatchObject({ ok: false, reason: 'too_long' });
+  it('flags {agent} in the closing text, which is sent after the agent has left', () => {
+    expect(validateTemplate('closing', '{agent}祝您愉快')).toMatchObject({ ok: false, unknown: ['agent'] });
   });
 
-  it('documents the variables of every template', () => {
-    expect(Object.keys(TEMPLATE_VARIABLES).sort()).toEqual(Object.keys(DEFAULT_TEMPLATES).sort());
+  it('allows {resume} only in the off-hours text', () => {
+    expect(validateTemplate('offHours', '{resume}恢复服务')).toEqual({ ok: true });
+    expect(validateTemplate('welcome', '{resume}恢复服务')).toMatchObject({ ok: false, unknown: ['resume'] });
+  });
+
+  it('refuses an empty or blank text', () => {
+    expect(validateTemplate('welcome', '')).toEqual({ ok: false, reason: 'empty', unknown: [] });
+    expect(validateTemplate('welcome', ' \n　')).toEqual({ ok: false, reason: 'empty', unknown: [] });
+  });
+
+  it('accepts 600 characters and refuses 601', () => {
+    expect(validateTemplate('welcome', '好'.repeat(MAX_TEMPLATE_LENGTH))).toEqual({ ok: true });
+    expect(validateTemplate('welcome', '好'.repeat(MAX_TEMPLATE_LENGTH + 1))).toEqual({ ok: false, reason: 'too_long', unknown: [] });
+  });
+
+  it('counts an emoji as one character but refuses text over 1800 bytes', () => {
+    expect(validateTemplate('welcome', '😀'.repeat(450))).toEqual({ ok: true });
+    expect(validateTemplate('welcome', '😀'.repeat(451))).toMatchObject({ ok: false, reason: 'too_long' });
+  });
+});
+
+describe('TEMPLATE_VARIABLES', () => {
+  it('lists the variables of every template, all of them known', () => {
+    expect(Object.keys(TEMPLATE_VARIABLES).sort()).toEqual([...NAMES].sort());
+    for (const name of NAMES) expect(KNOWN_VARIABLES).toEqual(expect.arrayContaining(TEMPLATE_VARIABLES[name]));
+  });
+
+  it('lets the queue text use the place in line and the alert for agents use the count', () => {
+    expect(TEMPLATE_VARIABLES.queue).toEqual(expect.arrayContaining(['position', 'count']));
+    expect(TEMPLATE_VARIABLES.agentAlert).toContain('count');
+    expect(TEMPLATE_VARIABLES.greeting).toContain('agent');
   });
 });

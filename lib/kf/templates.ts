@@ -1,4 +1,8 @@
-// Reply texts: templates with {variables}, editable in the console, with Chinese defaults.
+// Reply texts: templates with {variables}, editable in the console, with Simplified Chinese defaults.
+//
+// Rendering never shows a follower a raw placeholder: a known variable without a value becomes empty
+// text. Mistakes are caught earlier, by validateTemplate when an admin saves a template. Anything in
+// braces that is not a variable ({微笑}, {x}) is left as written, since it may be meant literally.
 
 export type TemplateName = 'hint' | 'offHours' | 'queue' | 'agentAlert' | 'greeting' | 'closing' | 'welcome' | 'noAgents';
 
@@ -13,37 +17,52 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   noAgents: '抱歉，人工客服暂未开通，请稍后再试。',
 };
 
-/** The variables each template may use; anything else is flagged when a template is edited. */
+/** Every variable a template may contain; each template may use only some of them. */
+export const KNOWN_VARIABLES = ['position', 'count', 'hours', 'keyword', 'agent', 'resume'] as const;
+
+/**
+ * The variables each template may use: what the flow supplies when it sends that text. keyword and
+ * hours go with every follower-facing text; agentAlert goes to agents, who need neither.
+ */
 export const TEMPLATE_VARIABLES: Record<TemplateName, string[]> = {
-  hint: ['keyword'],
-  offHours: ['hours', 'keyword'],
-  queue: ['position', 'count', 'keyword'],
+  hint: ['keyword', 'hours'],
+  offHours: ['hours', 'keyword', 'resume'],
+  queue: ['position', 'count', 'keyword', 'hours'],
   agentAlert: ['count', 'position'],
-  greeting: ['agent', 'keyword'],
-  closing: ['keyword', 'agent'],
+  greeting: ['agent', 'keyword', 'hours'],
+  closing: ['keyword', 'hours'],
   welcome: ['keyword', 'hours'],
   noAgents: ['keyword', 'hours'],
 };
 
-// WeChat shows about 2048 bytes of a passive text; 600 characters of Chinese stays well inside.
+/** Characters (code points) an admin may type. Rendering adds the hours text, so leave room. */
 export const MAX_TEMPLATE_LENGTH = 600;
-const VARIABLE = /\{(\w+)\}/g;
+// WeChat cuts a passive text reply at about 2048 bytes; emoji take 4 bytes each, so count bytes too.
+export const MAX_TEMPLATE_BYTES = 1800;
 
-/** Fills {name} from vars; a name without a value is left as written, so a mistake shows instead of vanishing. */
-export function renderTemplate(template: string, vars: Partial<Record<string, string | number>>): string {
-  return template.replace(VARIABLE, (whole, name: string) => {
-    const value = vars[name];
-    return value === undefined ? whole : String(value);
-  });
+const VARIABLE = /\{([A-Za-z_]\w*)\}/g;
+const known = new Set<string>(KNOWN_VARIABLES);
+
+function valueOf(vars: Partial<Record<string, string | number>>, name: string): string | undefined {
+  // Own properties only: "{constructor}" must not render Object's constructor.
+  const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
+  return value == null ? undefined : String(value);
 }
 
-export function validateTemplate(
-  name: TemplateName,
-  template: string,
-): { ok: true } | { ok: false; reason: 'empty' | 'too_long' | 'unknown_variables'; unknown: string[] } {
+/** Fills each {name} in one pass, so a value containing "{keyword}" is not filled again. Never throws. */
+export function renderTemplate(template: string, vars: Partial<Record<string, string | number>>): string {
+  return template.replace(VARIABLE, (whole, name: string) => valueOf(vars, name) ?? (known.has(name) ? '' : whole));
+}
+
+export type TemplateCheck =
+  | { ok: true }
+  | { ok: false; reason: 'empty' | 'too_long' | 'unknown_variables'; unknown: string[] };
+
+export function validateTemplate(name: TemplateName, template: string): TemplateCheck {
   if (template.trim() === '') return { ok: false, reason: 'empty', unknown: [] };
-  if (template.length > MAX_TEMPLATE_LENGTH) return { ok: false, reason: 'too_long', unknown: [] };
+  const tooLong = [...template].length > MAX_TEMPLATE_LENGTH || new TextEncoder().encode(template).length > MAX_TEMPLATE_BYTES;
+  if (tooLong) return { ok: false, reason: 'too_long', unknown: [] };
   const allowed = new Set(TEMPLATE_VARIABLES[name]);
-  const unknown = [...template.matchAll(VARIABLE)].map((m) => m[1]!).filter((v) => !allowed.has(v));
-  return unknown.length ? { ok: false, reason: 'unknown_variables', unknown: [...new Set(unknown)] } : { ok: true };
+  const unknown = [...new Set([...template.matchAll(VARIABLE)].map((m) => m[1]!))].filter((v) => !allowed.has(v));
+  return unknown.length > 0 ? { ok: false, reason: 'unknown_variables', unknown } : { ok: true };
 }
