@@ -17,7 +17,7 @@ import { enqueueOutbox, type NewOutboxRow } from '@/db/queries/outbox';
 import { isUserMessage, type InboundKind, type InboundMessage, type InboundOf } from '@/lib/wechat/messages';
 import { matchesKeyword } from './keywords';
 import { OUTBOX_PRIORITY, textPayload } from './outbox-messages';
-import { formatSchedule, isOpen } from './service-hours';
+import { formatOpening, formatSchedule, isOpen, nextOpening } from './service-hours';
 import type { KfSettings } from './settings';
 import { renderTemplate, type TemplateName } from './templates';
 
@@ -168,5 +168,10 @@ function render(ctx: FlowContext, name: TemplateName, vars: Record<string, strin
 }
 
 function text(ctx: FlowContext, name: TemplateName): FlowReply {
-  return { type: 'text', content: render(ctx, name, {}) };
+  const vars: Record<string, string> = {};
+  if (name === 'offHours') {
+    const opening = nextOpening(ctx.settings.hours, ctx.now);
+    vars.resume = opening ? formatOpening(opening, ctx.settings.hours.timezone, 'zh') : '';
+  }
+  return { type: 'text', content: render(ctx, name, vars) };
 }
