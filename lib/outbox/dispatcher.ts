@@ -30,7 +30,15 @@ export class OutboxDispatcher {
   #wakeRequested = false;
 
   constructor(opts: DispatcherOptions) {
-    this.#opts = { pollMs: 500, batchSize: 50, leaseMs: 30_000, sendTimeoutMs: 5000, now: () => new Date(), ...opts };
+    this.#opts = {
+      database: opts.database,
+      kf: opts.kf,
+      pollMs: opts.pollMs ?? 500,
+      batchSize: opts.batchSize ?? 50,
+      leaseMs: opts.leaseMs ?? 30_000,
+      sendTimeoutMs: opts.sendTimeoutMs ?? 5000,
+      now: opts.now ?? (() => new Date()),
+    };
   }
 
   start(): void {

@@ -79,6 +79,20 @@ describe.each(testDatabases)('outbox on $kind', (testDb) => {
     expect(row!.status).toBe('sent');
   });
 
+  it('a running dispatcher delivers in the background without being asked', async () => {
+    const { OutboxDispatcher } = await import('@/lib/outbox/dispatcher');
+    const background = new OutboxDispatcher({ database: () => h.database, kf: h.runtime.kf, pollMs: 50 });
+    background.start();
+    try {
+      await h.sim.follower('o_bg').sendText('客服');
+      const deadline = Date.now() + 5000;
+      while (h.sim.follower('o_bg').inbox().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(h.sim.follower('o_bg').inbox().at(-1)?.text).toContain('排在第 1 位');
+    } finally {
+      await background.stop();
+    }
+  });
+
   it('final errors are kept with their errcode', async () => {
     h.sim.faults.inject({ path: SEND, errcode: 48002, times: 1 });
     await h.sim.follower('o_block').sendText('客服');
