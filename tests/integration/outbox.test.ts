@@ -81,7 +81,8 @@ describe.each(testDatabases)('outbox on $kind', (testDb) => {
 
   it('a running dispatcher delivers in the background without being asked', async () => {
     const { OutboxDispatcher } = await import('@/lib/outbox/dispatcher');
-    const background = new OutboxDispatcher({ database: () => h.database, kf: h.runtime.kf, pollMs: 50 });
+    // now: undefined, exactly as the runtime passes it when no clock is configured.
+    const background = new OutboxDispatcher({ database: () => h.database, kf: h.runtime.kf, pollMs: 50, now: undefined });
     background.start();
     try {
       await h.sim.follower('o_bg').sendText('客服');
