@@ -1,0 +1,331 @@
+// npm run bench — load the webhook of a real wekf process with signed text pushes, then check the
+// database holds every message once with the promised side effects. See docs/benchmarks.md.
+//   npm run bench -- --db postgres --mode normal --duration 20 --connections 32 --followers 5000
+import { randomInt } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startWechatSim } from '../lib/wechat-sim';
+import { summarizeCpuProfile } from './cpuprofile';
+import { explainHotQueries } from './explain';
+import { checkIntegrity, type Check } from './integrity';
+import { startLoad, wrkAvailable, type Loader, type LoadResult } from './load';
+import { planTotals, signedQuery, type Plan } from './plan';
+import { renderReport, type RunReport } from './report';
+import { cpuSnapshot, cpuSplit, machineBusyPct, PgActivitySampler, RssSampler, type CpuSnapshot } from './sample';
+import { createBenchDatabase, migrateAndSeed, openRaw, type DbKind } from './seed';
+import { freePort, startServer } from './server';
+
+const USAGE = `usage: npm run bench -- [options]
+  --db <postgres|pglite>     database (default postgres)
+  --database-url <url>       Postgres server to create the bench database on
+                             (default $DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres)
+  --mode <normal|retry-storm>  retry-storm sends every message 3 times at once (same body, same MsgId)
+  --duration <s>             measured load (default 20; 600 with --soak)
+  --warmup <s>               load before measuring, also checked for integrity (default 3)
+  --connections <n>          concurrent connections (default 32)
+  --threads <n>              wrk threads (default 1)
+  --followers <n>            distinct senders (default 5000)
+  --keyword-pct <n>          percent of messages that are the keyword 客服 (default 20)
+  --agents <n>               active agents with an openid, each alerted per new session (default 1)
+  --soak                     10 minutes, server RSS sampled every 10 s; checks it stays flat
+  --loader <wrk|autocannon>  default wrk when installed, else autocannon
+  --explain                  EXPLAIN ANALYZE the webhook's statements after the run
+  --cpu-prof                 profile the server (node --cpu-prof) and print where its CPU went
+  --wait-idle <s>            first wait up to this long for the machine to be idle (default 300; 0: don't)
+  --keep                     keep the bench database / data folder
+  --enforce-targets          exit non-zero when a performance target is missed`;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = path.join(root, 'bench', 'results');
+
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'postgres' },
+    'database-url': { type: 'string' },
+    mode: { type: 'string', default: 'normal' },
+    duration: { type: 'string' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    threads: { type: 'string', default: '1' },
+    followers: { type: 'string', default: '5000' },
+    'keyword-pct': { type: 'string', default: '20' },
+    agents: { type: 'string', default: '1' },
+    soak: { type: 'boolean', default: false },
+    loader: { type: 'string' },
+    explain: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    'wait-idle': { type: 'string', default: '300' },
+    keep: { type: 'boolean', default: false },
+    'enforce-targets': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+function usage(message?: string): never {
+  if (message) console.error(`bench: ${message}\n`);
+  console.error(USAGE);
+  process.exit(message ? 2 : 0);
+}
+
+function int(name: string, value: string | undefined, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) usage(`--${name} must be a whole number ≥ ${min}`);
+  return n;
+}
+
+if (args.help) usage();
+if (args.db !== 'postgres' && args.db !== 'pglite') usage('--db must be postgres or pglite');
+if (args.mode !== 'normal' && args.mode !== 'retry-storm') usage('--mode must be normal or retry-storm');
+const dbKind = args.db as DbKind;
+const mode = args.mode as 'normal' | 'retry-storm';
+const durationS = int('duration', args.duration ?? (args.soak ? '600' : '20'), 1);
+const warmupS = int('warmup', args.warmup, 0);
+const connections = int('connections', args.connections, 1);
+const threads = int('threads', args.threads, 1);
+const followers = int('followers', args.followers, 1);
+const keywordPct = int('keyword-pct', args['keyword-pct'], 0);
+const agentCount = int('agents', args.agents, 1);
+const waitIdleS = int('wait-idle', args['wait-idle'], 0);
+const baseUrl = args['database-url'] ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+let loader: Loader;
+if (args.loader === 'wrk' || args.loader === 'autocannon') loader = args.loader;
+else if (args.loader !== undefined) usage('--loader must be wrk or autocannon');
+else loader = wrkAvailable() ? 'wrk' : 'autocannon';
+const notes: string[] = [];
+if (loader === 'wrk' && !wrkAvailable()) usage('wrk is not installed (apt-get install -y wrk), or use --loader autocannon');
+if (loader === 'autocannon' && args.loader === undefined) {
+  notes.push(
+    'NOTE: wrk is not installed (apt-get install -y wrk), so the load comes from autocannon, which runs in Node and takes more CPU from the server on a small machine: expect lower numbers than with wrk.',
+  );
+  console.log(notes[0]);
+}
+
+const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+const label = `${stamp}-${dbKind}-${mode}${args.soak ? '-soak' : ''}`;
+fs.mkdirSync(resultsDir, { recursive: true });
+const serverLog = path.join(resultsDir, `${label}-server.log.tmp`);
+/** % of one core: above this, something else is using the machine. */
+const IDLE_PCT = 20;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<number> {
+  // The console must be built (server.ts serves it); a variable specifier because the module is plain JS.
+  const buildModule = '../scripts/build-if-needed.mjs';
+  const { ensureBuild } = (await import(buildModule)) as { ensureBuild: () => void };
+  ensureBuild();
+
+  // Numbers from a machine that is busy with something else say little: wait for it to calm down,
+  // and say so in the report when it did not.
+  const idleSince = Date.now();
+  let busy = await machineBusyPct(2000);
+  while (busy > IDLE_PCT && Date.now() - idleSince < waitIdleS * 1000) {
+    console.log(`bench: the machine is ${busy.toFixed(0)}% busy (of one core); waiting for it to be idle…`);
+    busy = await machineBusyPct(5000);
+  }
+  if (busy > IDLE_PCT) {
+    notes.push(`WARNING: the machine was ${busy.toFixed(0)}% busy (of one core) before the run started: other work competed with the bench.`);
+    console.log(notes[notes.length - 1]);
+  }
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-bench-'));
+  const database = await createBenchDatabase(dbKind, { baseUrl, dataDir });
+  const sim = await startWechatSim({ webhookUrl: undefined });
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    const agents = await migrateAndSeed(database, agentCount);
+    const c = sim.credentials;
+    const cpuProfDir = args['cpu-prof'] ? fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-bench-prof-')) : undefined;
+    console.log(`bench: ${label}: starting wekf on ${dbKind} (server log: ${path.relative(root, serverLog)})`);
+    server = await startServer({
+      root,
+      port: await freePort(),
+      dataDir,
+      databaseUrl: database.url,
+      wechat: { appId: c.appId, appSecret: c.appSecret, token: c.token, apiBase: sim.url },
+      logFile: serverLog,
+      nodeFlags: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+    });
+
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const plan: Plan = {
+      runTag: String(randomInt(10_000, 100_000)),
+      seed: randomInt(0, 1_000_000),
+      followers,
+      keywordPct,
+      copies: mode === 'retry-storm' ? 3 : 1,
+      keyword: '客服',
+      other: '你好',
+      toUser: c.originalId,
+      signedQuery: signedQuery(c.token, timestamp, String(randomInt(1e8, 1e9))),
+    };
+    const load = (durationS: number, streamBase: number, onStart?: (pid: number) => void) => {
+      const run = startLoad({ loader, url: server!.url, connections, durationS, threads, streamBase, plan });
+      onStart?.(run.pid);
+      return run.result;
+    };
+    const requestsPerStream = new Map<number, number>();
+    const record = (r: LoadResult) => r.streams.forEach((s) => requestsPerStream.set(s.stream, s.requests));
+
+    if (warmupS > 0) {
+      console.log(`bench: warm-up ${warmupS} s`);
+      record(await load(warmupS, 100));
+    }
+
+    console.log(`bench: ${mode} load with ${loader}: ${connections} connections, ${durationS} s, ${followers} followers`);
+    const rss = new RssSampler(server.pid, args.soak ? 10_000 : 1000);
+    const pgRaw = dbKind === 'postgres' ? await openRaw(database) : undefined;
+    const pgWaits = pgRaw ? new PgActivitySampler(pgRaw) : undefined;
+    // CPU is measured inside the run (1 s after the start to 1 s before the end), while the load
+    // generator's process still exists.
+    let cpuA: CpuSnapshot | undefined;
+    let cpuB: CpuSnapshot | undefined;
+    const cpuTimers: NodeJS.Timeout[] = [];
+    const result = await load(durationS, 0, (pid) => {
+      if (durationS < 4) return;
+      cpuTimers.push(setTimeout(() => (cpuA = cpuSnapshot({ server: server!.pid, loader: pid, benchDb: database.name })), 1000));
+      cpuTimers.push(setTimeout(() => (cpuB = cpuSnapshot({ server: server!.pid, loader: pid, benchDb: database.name })), (durationS - 1) * 1000));
+    });
+    cpuTimers.forEach(clearTimeout);
+    record(result);
+    const rssStats = rss.stop();
+    const waits = pgWaits?.stop();
+    await pgRaw?.close();
+
+    // Requests still in flight when the generator stopped finish on the server; then stop it
+    // gracefully (PGlite allows one process per folder, and the check needs the folder).
+    await sleep(3000);
+    const serverCrashed = server.exited();
+    const exitCode = await server.stop();
+
+    const sent = planTotals(plan, requestsPerStream);
+    const raw = await openRaw(database);
+    let integrity: Awaited<ReturnType<typeof checkIntegrity>>;
+    let explained: string | undefined;
+    try {
+      integrity = await checkIntegrity(raw, plan, sent, agents);
+      if (args.explain) explained = await explainHotQueries(raw);
+    } finally {
+      await raw.close();
+    }
+
+    const errors = result.errors.connect + result.errors.read + result.errors.write + result.errors.timeout;
+    const checks: Check[] = [
+      {
+        name: 'the server stayed up',
+        pass: !serverCrashed && exitCode === 0,
+        detail: serverCrashed ? `exited during the run; see ${serverLog}` : `clean shutdown (exit ${exitCode})`,
+      },
+      { name: 'every request answered 2xx', pass: result.non2xx === 0 && errors === 0, detail: `${result.non2xx} status ≥ 400, ${errors} socket errors` },
+      ...integrity.checks,
+    ];
+
+    const seconds = result.durationUs / 1e6;
+    const msgsPerS = result.completed / seconds / plan.copies;
+    const soak = args.soak ? soakTrend(rss.samples) : undefined;
+    const targets: RunReport['targets'] = [];
+    if (dbKind === 'postgres') {
+      targets.push({ name: '≥ 4,000 msgs/s on Postgres', met: msgsPerS >= 4000, detail: `${msgsPerS.toFixed(0)} msgs/s` });
+      targets.push({ name: 'p99 ≤ 25 ms on Postgres', met: result.p99Us <= 25_000, detail: `p99 ${(result.p99Us / 1000).toFixed(2)} ms` });
+    }
+    targets.push({ name: 'server RSS under 512 MB', met: rssStats.peakMb < 512, detail: `peak ${rssStats.peakMb.toFixed(0)} MB` });
+    if (soak) targets.push({ name: 'RSS flat over the soak', met: soak.flat, detail: `${soak.growthMb.toFixed(0)} MB growth after minute 2` });
+
+    const cpu = cpuA && cpuB ? cpuSplit(cpuA, cpuB) : undefined;
+    if (cpu && cpu.other > IDLE_PCT) {
+      notes.push(`WARNING: other processes used ${cpu.other.toFixed(0)}% CPU (of one core) during the run: the numbers are lower than this machine can do.`);
+    }
+    const extra = [...notes];
+    if (explained) extra.push('EXPLAIN ANALYZE (database as the run left it):', explained);
+    if (cpuProfDir) {
+      // One profile per thread (tsx's loader runs in a worker); the main thread's is the largest.
+      const profile = fs
+        .readdirSync(cpuProfDir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => path.join(cpuProfDir, f))
+        .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
+      extra.push(profile ? summarizeCpuProfile(profile, root) : '(no CPU profile was written)');
+      if (profile) fs.copyFileSync(profile, path.join(resultsDir, `${label}-server.cpuprofile.tmp`));
+      fs.rmSync(cpuProfDir, { recursive: true, force: true });
+    }
+
+    const report: RunReport = {
+      title: `wekf webhook bench — ${dbKind}, ${mode}${args.soak ? ', soak' : ''} (${label})`,
+      setup: [
+        `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Linux ${os.release()}, Node ${process.version}`,
+        `${loader}${loader === 'wrk' ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}, ${connections} connections, ${durationS} s after ${warmupS} s warm-up; ${followers} followers, ${keywordPct}% keyword, ${agentCount} agent(s)`,
+      ],
+      load: result,
+      copies: plan.copies,
+      messagesSent: sent.messages,
+      rss: rssStats,
+      rssSeries: args.soak ? rss.samples : undefined,
+      soak,
+      cpu,
+      pgWaits: waits,
+      checks,
+      outbox: integrity.outbox,
+      targets,
+      extra,
+    };
+    const text = renderReport(report);
+    console.log(`\n${text}\n`);
+    const resultFile = path.join(resultsDir, `${label}.txt`);
+    fs.writeFileSync(resultFile, `${text}\n`);
+    console.log(`bench: report written to ${path.relative(root, resultFile)}`);
+
+    const failed = checks.filter((c) => !c.pass).length;
+    const missed = targets.filter((t) => !t.met).length;
+    if (failed) {
+      console.log(`bench: ${failed} check(s) FAILED; server log: ${path.relative(root, serverLog)}`);
+      return 1;
+    }
+    if (missed && args['enforce-targets']) return 3;
+    return 0;
+  } finally {
+    await server?.stop().catch(() => {});
+    await sim.close().catch(() => {});
+    if (args.keep) {
+      console.log(`bench: kept ${database.kind === 'postgres' ? `database ${database.name}` : `data folder ${dataDir}`}`);
+    } else {
+      await database.drop().catch((e: unknown) => console.error(`bench: could not drop ${database.name}: ${String(e)}`));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Soak: RSS growth from minute 2 (after warm-up and JIT) to the end, and a least-squares trend. */
+function soakTrend(samples: { atMs: number; mb: number }[]): { flat: boolean; growthMb: number; slopeMbPerMin: number } {
+  const settled = samples.filter((s) => s.atMs >= 60_000);
+  const base = settled.filter((s) => s.atMs < 120_000).map((s) => s.mb);
+  const baseMb = base.length ? base.reduce((a, b) => a + b, 0) / base.length : (settled[0]?.mb ?? 0);
+  const endMb = samples[samples.length - 1]?.mb ?? baseMb;
+  const n = settled.length;
+  let slope = 0;
+  if (n >= 2) {
+    const mx = settled.reduce((a, s) => a + s.atMs, 0) / n;
+    const my = settled.reduce((a, s) => a + s.mb, 0) / n;
+    const sxy = settled.reduce((a, s) => a + (s.atMs - mx) * (s.mb - my), 0);
+    const sxx = settled.reduce((a, s) => a + (s.atMs - mx) ** 2, 0);
+    slope = sxx ? (sxy / sxx) * 60_000 : 0;
+  }
+  const growthMb = endMb - baseMb;
+  // Flat: within 10% (at least 25 MB) of the minute-2 level, and not trending up by more than 2 MB/min.
+  return { flat: growthMb <= Math.max(25, baseMb * 0.1) && slope <= 2, growthMb, slopeMbPerMin: slope };
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (fs.existsSync(serverLog)) console.error(`bench: server log (last lines of ${path.relative(root, serverLog)}):\n${tail(serverLog)}`);
+    process.exit(1);
+  },
+);
+
+function tail(file: string): string {
+  return fs.readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
+}
