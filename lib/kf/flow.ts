@@ -27,6 +27,8 @@ export interface FlowContext {
   tx: Tx;
   now: Date;
   settings: KfSettings;
+  /** Set when this push queued outbound messages, so the dispatcher is woken only then. */
+  queuedOutbound?: boolean;
 }
 
 const success: FlowReply = { type: 'success' };
@@ -90,14 +92,14 @@ async function startWaiting(openid: string, ctx: FlowContext): Promise<FlowReply
     priority: OUTBOX_PRIORITY.agentAlert,
     payload: textPayload(render(ctx, 'agentAlert', { count, position })),
   }));
-  await enqueueOutbox(ctx.tx, [queueUpdateRow(opened, ctx, position, count), ...alerts]);
+  await send(ctx, [queueUpdateRow(opened, ctx, position, count), ...alerts]);
   return { type: 'transfer' };
 }
 
 async function enqueueQueueUpdate(session: CustomerSession, ctx: FlowContext): Promise<void> {
   if (session.status !== 'waiting') return;
   const { position, count } = await queuePosition(ctx.tx, { session, now: ctx.now });
-  await enqueueOutbox(ctx.tx, [queueUpdateRow(session, ctx, position, count)]);
+  await send(ctx, [queueUpdateRow(session, ctx, position, count)]);
 }
 
 function queueUpdateRow(session: CustomerSession, ctx: FlowContext, position: number, count: number): NewOutboxRow {
@@ -132,7 +134,7 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
   // An agent may also start a session with a follower wekf never queued (or whose wait expired).
   else await openActiveSession(ctx.tx, { openid, kfAccount: msg.KfAccount, now: ctx.now });
   const agent = (await findAgentNickname(ctx.tx, { kfAccount: msg.KfAccount })) ?? msg.KfAccount.split('@')[0]!;
-  await enqueueOutbox(ctx.tx, [
+  await send(ctx, [
     {
       kind: 'greeting',
       openid,
@@ -153,10 +155,15 @@ async function onSessionClosed(msg: InboundOf<'event.kf_close_session'>, ctx: Fl
   const session = await findOpenSession(ctx.tx, { openid: msg.FromUserName, now: ctx.now });
   if (!session) return success;
   await closeSession(ctx.tx, { id: session.id, closedBy: msg.KfAccount, now: ctx.now, reason: 'agent_closed' });
-  await enqueueOutbox(ctx.tx, [
+  await send(ctx, [
     { kind: 'closing', openid: msg.FromUserName, priority: OUTBOX_PRIORITY.closing, payload: textPayload(render(ctx, 'closing', {})) },
   ]);
   return success;
+}
+
+async function send(ctx: FlowContext, rows: NewOutboxRow[]): Promise<void> {
+  await enqueueOutbox(ctx.tx, rows);
+  if (rows.length > 0) ctx.queuedOutbound = true;
 }
 
 function render(ctx: FlowContext, name: TemplateName, vars: Record<string, string | number>): string {

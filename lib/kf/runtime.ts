@@ -82,7 +82,14 @@ export function createWechatRuntime(opts: {
   const crypto = account.encodingAESKey
     ? new WechatCrypto({ token: account.token, encodingAESKey: account.encodingAESKey, appId: account.appId })
     : undefined;
-  const webhook = createWebhookHandler({ token: account.token, crypto, database: opts.database, now: opts.now });
+  const webhook = createWebhookHandler({
+    token: account.token,
+    crypto,
+    database: opts.database,
+    now: opts.now,
+    // Whatever this push queued should go out now, not at the next poll.
+    onOutboundQueued: () => dispatcher.wake(),
+  });
 
   const background = opts.startBackground ?? true;
   const stopSweep = background ? startExpirySweep(opts.database) : () => {};
@@ -94,12 +101,7 @@ export function createWechatRuntime(opts: {
     kf,
     dispatcher,
     sim,
-    async handleWebhook(request) {
-      const response = await webhook(request);
-      // Whatever this push queued should go out now, not at the next poll.
-      if (request.method === 'POST' && response.status === 200) dispatcher.wake();
-      return response;
-    },
+    handleWebhook: webhook,
     async stop() {
       stopSweep();
       await dispatcher.stop();

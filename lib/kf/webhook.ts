@@ -33,6 +33,8 @@ export interface WebhookOptions {
   now?: () => Date;
   /** Past this, answer 503 and let WeChat retry: its deadline is 5 s, ours must be far shorter. */
   databaseDeadlineMs?: number;
+  /** Called after a push that queued outbound messages has committed. */
+  onOutboundQueued?: () => void;
 }
 
 export const WEBHOOK_MAX_BODY = 1024 * 1024;
@@ -76,7 +78,9 @@ export function createWebhookHandler(options: WebhookOptions): (request: Webhook
 
     let replyXml: string;
     try {
-      replyXml = await withDeadline(handleOnce(message, options.database(), now()), deadlineMs);
+      const handled = await withDeadline(handleOnce(message, options.database(), now()), deadlineMs);
+      replyXml = handled.reply;
+      if (handled.queuedOutbound) options.onOutboundQueued?.();
     } catch (error) {
       webhookLog.warn({ err: describe(error), key: dedupeKey(message) }, 'push not handled; WeChat will retry');
       return text(503, 'temporarily unavailable');
@@ -105,7 +109,11 @@ function openEncrypted(
 }
 
 /** Claim, act and store the reply in one transaction: a retry gets the same reply and no second effect. */
-async function handleOnce(message: InboundMessage, database: DatabaseHandle, now: Date): Promise<string> {
+async function handleOnce(
+  message: InboundMessage,
+  database: DatabaseHandle,
+  now: Date,
+): Promise<{ reply: string; queuedOutbound: boolean }> {
   const settings = await loadKfSettings(database.db);
   return database.db.transaction(async (tx) => {
     const claim = await claimInbound(tx, {
@@ -116,10 +124,11 @@ async function handleOnce(message: InboundMessage, database: DatabaseHandle, now
       summary: summarize(message),
       receivedAt: now,
     });
-    if (!claim.claimed) return claim.reply ?? SUCCESS;
-    const reply = toXml(await routeInbound(message, { tx, now, settings }), message, now);
+    if (!claim.claimed) return { reply: claim.reply ?? SUCCESS, queuedOutbound: false };
+    const ctx = { tx, now, settings, queuedOutbound: false };
+    const reply = toXml(await routeInbound(message, ctx), message, now);
     await completeInbound(tx, { id: claim.id, reply });
-    return reply;
+    return { reply, queuedOutbound: ctx.queuedOutbound };
   });
 }
 
