@@ -5,7 +5,7 @@ import { followers } from '../schema';
 export type Follower = typeof followers.$inferSelect;
 export type GrantTrigger = 'message' | 'event';
 
-const GRANTS = {
+export const GRANTS = {
   message: { sends: 5, validMs: 48 * 3600_000 },
   event: { sends: 3, validMs: 60_000 },
 } as const;

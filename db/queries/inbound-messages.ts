@@ -19,11 +19,15 @@ export async function claimInbound(
     .onConflictDoNothing({ target: inboundMessages.dedupeKey })
     .returning({ id: inboundMessages.id });
   if (row) return { claimed: true, id: row.id };
-  const [existing] = await tx
+  return { claimed: false, reply: await getStoredReply(tx, { dedupeKey: params.dedupeKey }) };
+}
+
+export async function getStoredReply(tx: DbOrTx, params: { dedupeKey: string }): Promise<string | null> {
+  const [row] = await tx
     .select({ reply: inboundMessages.reply })
     .from(inboundMessages)
     .where(eq(inboundMessages.dedupeKey, params.dedupeKey));
-  return { claimed: false, reply: existing?.reply ?? null };
+  return row?.reply ?? null;
 }
 
 export async function completeInbound(tx: DbOrTx, params: { id: number; reply: string }): Promise<void> {

@@ -47,6 +47,21 @@ const eventHandlers: HandlerTable = {
   'event.kf_close_session': onSessionClosed,
 };
 
+/**
+ * For a follower's message that cannot open a session (not the keyword), the reply depends only on
+ * their open session, so the webhook can decide it in one statement. Undefined for anything else.
+ */
+export function plainMessageReplies(
+  msg: InboundMessage,
+  settings: KfSettings,
+): { withoutSession: FlowReply; whileWaiting: FlowReply } | undefined {
+  if (!isUserMessage(msg)) return undefined;
+  if (msg.kind === 'text' && matchesKeyword(msg.Content, settings.keywords)) return undefined;
+  const withoutSession: FlowReply =
+    msg.kind === 'text' ? { type: 'text', content: renderTemplate(settings.templates.hint, baseVars(settings)) } : success;
+  return { withoutSession, whileWaiting: { type: 'transfer' } };
+}
+
 export async function routeInbound(msg: InboundMessage, ctx: FlowContext): Promise<FlowReply> {
   if (isUserMessage(msg)) {
     await recordInteraction(ctx.tx, { openid: msg.FromUserName, trigger: 'message', now: ctx.now });
@@ -166,12 +181,12 @@ async function send(ctx: FlowContext, rows: NewOutboxRow[]): Promise<void> {
   if (rows.length > 0) ctx.queuedOutbound = true;
 }
 
+function baseVars(settings: KfSettings): Record<string, string> {
+  return { keyword: settings.keywords[0] ?? '', hours: formatSchedule(settings.hours.weekly, 'zh') };
+}
+
 function render(ctx: FlowContext, name: TemplateName, vars: Record<string, string | number>): string {
-  return renderTemplate(ctx.settings.templates[name], {
-    keyword: ctx.settings.keywords[0] ?? '',
-    hours: formatSchedule(ctx.settings.hours.weekly, 'zh'),
-    ...vars,
-  });
+  return renderTemplate(ctx.settings.templates[name], { ...baseVars(ctx.settings), ...vars });
 }
 
 function text(ctx: FlowContext, name: TemplateName): FlowReply {

@@ -2,7 +2,8 @@
 // A plain function of (method, query, body) → (status, headers, body): server.ts serves it outside
 // Next's pipeline and tests call it directly. Guard order: size → signature → parse → dedupe → act.
 import type { DatabaseHandle } from '@/db/client';
-import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
+import { claimInbound, completeInbound, getStoredReply } from '@/db/queries/inbound-messages';
+import { recordPlainMessage } from '@/db/queries/plain-message';
 import { log } from '@/lib/log';
 import type { WechatCrypto } from '@/lib/wechat/crypto';
 import { WechatProtocolError } from '@/lib/wechat/errors';
@@ -10,7 +11,7 @@ import { dedupeKey, parseInbound, type InboundMessage } from '@/lib/wechat/messa
 import { SUCCESS, textReply, transferReply } from '@/lib/wechat/replies';
 import { verifyMsgSignature, verifyPlainSignature } from '@/lib/wechat/signature';
 import { parseXml } from '@/lib/wechat/xml';
-import { routeInbound, type FlowReply } from './flow';
+import { plainMessageReplies, routeInbound, type FlowReply } from './flow';
 import { loadKfSettings } from './settings';
 
 export interface WebhookRequest {
@@ -115,6 +116,21 @@ async function handleOnce(
   now: Date,
 ): Promise<{ reply: string; queuedOutbound: boolean }> {
   const settings = await loadKfSettings(database.db);
+  const plain = plainMessageReplies(message, settings);
+  if (plain) {
+    const recorded = await recordPlainMessage(database.db, {
+      dedupeKey: dedupeKey(message),
+      openid: message.FromUserName,
+      msgType: message.MsgType,
+      summary: summarize(message),
+      now,
+      replyWithoutSession: toXml(plain.withoutSession, message, now),
+      replyWhileWaiting: toXml(plain.whileWaiting, message, now),
+      replyToAgent: splitAround(toXml({ type: 'transfer', kfAccount: KF_MARK }, message, now), KF_MARK),
+    });
+    if (recorded.claimed) return { reply: recorded.reply, queuedOutbound: false };
+    return { reply: (await getStoredReply(database.db, { dedupeKey: dedupeKey(message) })) ?? SUCCESS, queuedOutbound: false };
+  }
   return database.db.transaction(async (tx) => {
     const claim = await claimInbound(tx, {
       dedupeKey: dedupeKey(message),
@@ -130,6 +146,14 @@ async function handleOnce(
     await completeInbound(tx, { id: claim.id, reply });
     return { reply, queuedOutbound: ctx.queuedOutbound };
   });
+}
+
+// Stands in for the agent's kf_account while the reply is built, so the database can fill it in.
+const KF_MARK = 'wekf-kf-account-placeholder';
+
+function splitAround(text: string, mark: string): { before: string; after: string } {
+  const at = text.indexOf(mark);
+  return { before: text.slice(0, at), after: text.slice(at + mark.length) };
 }
 
 function toXml(reply: FlowReply, message: InboundMessage, now: Date): string {
