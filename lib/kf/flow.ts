@@ -181,8 +181,16 @@ async function send(ctx: FlowContext, rows: NewOutboxRow[]): Promise<void> {
   if (rows.length > 0) ctx.queuedOutbound = true;
 }
 
+// Settings objects are replaced, never changed, so their derived texts can be cached per object.
+const baseVarsCache = new WeakMap<KfSettings, Record<string, string>>();
+
 function baseVars(settings: KfSettings): Record<string, string> {
-  return { keyword: settings.keywords[0] ?? '', hours: formatSchedule(settings.hours.weekly, 'zh') };
+  let vars = baseVarsCache.get(settings);
+  if (!vars) {
+    vars = { keyword: settings.keywords[0] ?? '', hours: formatSchedule(settings.hours.weekly, 'zh') };
+    baseVarsCache.set(settings, vars);
+  }
+  return vars;
 }
 
 function render(ctx: FlowContext, name: TemplateName, vars: Record<string, string | number>): string {
