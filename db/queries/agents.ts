@@ -1,20 +1,15 @@
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { agents } from '../schema';
 
 export type Agent = typeof agents.$inferSelect;
 
-/** Active agents with a known openid: the ones a queue alert can reach. */
-export async function listAlertableAgents(tx: DbOrTx): Promise<Pick<Agent, 'kfAccount' | 'nickname' | 'kfOpenid'>[]> {
+/** Active agents; those with a kf_openid are the ones a queue alert can reach. */
+export async function listActiveAgents(tx: DbOrTx): Promise<Pick<Agent, 'kfAccount' | 'nickname' | 'kfOpenid'>[]> {
   return tx
     .select({ kfAccount: agents.kfAccount, nickname: agents.nickname, kfOpenid: agents.kfOpenid })
     .from(agents)
-    .where(and(eq(agents.status, 'active'), isNotNull(agents.kfOpenid)));
-}
-
-export async function countActiveAgents(tx: DbOrTx): Promise<number> {
-  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(agents).where(eq(agents.status, 'active'));
-  return row?.n ?? 0;
+    .where(eq(agents.status, 'active'));
 }
 
 export async function findAgentNickname(tx: DbOrTx, params: { kfAccount: string }): Promise<string | undefined> {

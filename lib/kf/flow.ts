@@ -1,7 +1,7 @@
 // What wekf does with one push from WeChat, inside the transaction that claimed it. Returns the
 // passive reply; anything sent through WeChat's API is queued in the outbox, never sent here.
 import type { Tx } from '@/db/client';
-import { countActiveAgents, findAgentNickname, listAlertableAgents } from '@/db/queries/agents';
+import { findAgentNickname, listActiveAgents } from '@/db/queries/agents';
 import {
   activateSession,
   closeSession,
@@ -89,7 +89,8 @@ async function onFollowerMessage(msg: InboundMessage, ctx: FlowContext): Promise
 
 async function startWaiting(openid: string, ctx: FlowContext): Promise<FlowReply> {
   if (!isOpen(ctx.settings.hours, ctx.now)) return text(ctx, 'offHours');
-  if ((await countActiveAgents(ctx.tx)) === 0) return text(ctx, 'noAgents');
+  const agents = await listActiveAgents(ctx.tx);
+  if (agents.length === 0) return text(ctx, 'noAgents');
 
   const waitExpiresAt = new Date(ctx.now.getTime() + ctx.settings.waitMinutes * 60_000);
   const opened = await openWaitingSession(ctx.tx, { openid, now: ctx.now, waitExpiresAt });
@@ -101,7 +102,7 @@ async function startWaiting(openid: string, ctx: FlowContext): Promise<FlowReply
     return { type: 'transfer' };
   }
   const { position, count } = await queuePosition(ctx.tx, { session: opened, now: ctx.now });
-  const alerts: NewOutboxRow[] = (await listAlertableAgents(ctx.tx)).map((agent) => ({
+  const alerts: NewOutboxRow[] = agents.filter((agent) => agent.kfOpenid).map((agent) => ({
     kind: 'agent_alert',
     openid: agent.kfOpenid!,
     priority: OUTBOX_PRIORITY.agentAlert,
