@@ -115,16 +115,29 @@ CREATE TABLE "settings" (
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "session_messages" ADD CONSTRAINT "session_messages_session_id_customer_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."customer_sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "settings" ADD CONSTRAINT "settings_updated_by_users_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+-- audit_log_created_at_idx: the audit page lists newest first
 CREATE INDEX "audit_log_created_at_idx" ON "audit_log" USING btree ("created_at");--> statement-breakpoint
+-- login_attempts_locked_until_idx: finding and clearing expired sign-in locks
 CREATE INDEX "login_attempts_locked_until_idx" ON "login_attempts" USING btree ("locked_until");--> statement-breakpoint
+-- users_email_lower_key: sign-in looks users up by lower(email); also keeps emails unique regardless of case
 CREATE UNIQUE INDEX "users_email_lower_key" ON "users" USING btree (lower("email"));--> statement-breakpoint
+-- agents_kf_account_key: kf events and the agents page look agents up by kf_account
 CREATE UNIQUE INDEX "agents_kf_account_key" ON "agents" USING btree ("kf_account");--> statement-breakpoint
+-- customer_sessions_one_open_per_openid: one open session per follower; findOpenSession and the webhook hot path look it up by openid
 CREATE UNIQUE INDEX "customer_sessions_one_open_per_openid" ON "customer_sessions" USING btree ("openid") WHERE "customer_sessions"."status" in ('waiting', 'active');--> statement-breakpoint
+-- customer_sessions_status_queued_idx: queue positions and the live queue: waiting sessions in arrival order
 CREATE INDEX "customer_sessions_status_queued_idx" ON "customer_sessions" USING btree ("status","queued_at");--> statement-breakpoint
+-- customer_sessions_openid_idx: a follower's session history
 CREATE INDEX "customer_sessions_openid_idx" ON "customer_sessions" USING btree ("openid","queued_at");--> statement-breakpoint
+-- session_messages_session_idx: a session transcript in time order
 CREATE INDEX "session_messages_session_idx" ON "session_messages" USING btree ("session_id","sent_at");--> statement-breakpoint
+-- session_messages_record_key: chat records pulled twice are stored once
 CREATE UNIQUE INDEX "session_messages_record_key" ON "session_messages" USING btree ("openid","sent_at","opercode","text");--> statement-breakpoint
+-- inbound_messages_dedupe_key: dedupe: one row per MsgId or event key
 CREATE UNIQUE INDEX "inbound_messages_dedupe_key" ON "inbound_messages" USING btree ("dedupe_key");--> statement-breakpoint
+-- inbound_messages_openid_received_idx: a follower's recent messages
 CREATE INDEX "inbound_messages_openid_received_idx" ON "inbound_messages" USING btree ("openid","received_at");--> statement-breakpoint
+-- outbox_due_idx: the dispatcher claim query (replaced in 0002)
 CREATE INDEX "outbox_due_idx" ON "outbox" USING btree ("status","next_attempt_at");--> statement-breakpoint
+-- outbox_openid_idx: a follower's outbound messages
 CREATE INDEX "outbox_openid_idx" ON "outbox" USING btree ("openid","created_at");
