@@ -118,7 +118,7 @@ async function handleOnce(
   const settings = await loadKfSettings(database.db);
   const plain = plainMessageReplies(message, settings);
   if (plain) {
-    const recorded = await recordPlainMessage(database.db, {
+    const recorded = await recordPlainMessage(database, {
       dedupeKey: dedupeKey(message),
       openid: message.FromUserName,
       msgType: message.MsgType,
