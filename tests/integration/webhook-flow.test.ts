@@ -66,6 +66,14 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     expect(await listOutboxFor(h.database.db, { openid: 'o_dupes' })).toHaveLength(1);
   });
 
+  it('concurrent duplicates of an ordinary message are recorded once with one reply', async () => {
+    const fields = textFields('o_plain_dupes', '你好');
+    const bodies = await Promise.all(Array.from({ length: 8 }, () => h.push(fields).then((r) => r.text())));
+    expect(new Set(bodies).size).toBe(1);
+    expect(bodies[0]).toContain('「客服」');
+    expect(await countInboundByKey(h.database.db, { dedupeKey: fields.MsgId })).toBe(1);
+  });
+
   it('twenty concurrent keyword messages from one follower open one session', async () => {
     await h.addAgent('dan');
     const responses = await Promise.all(Array.from({ length: 20 }, () => h.push(textFields('o_burst', '客服'))));
