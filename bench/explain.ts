@@ -1,6 +1,7 @@
-// --explain: EXPLAIN ANALYZE of the statements one webhook push runs, against the database as the
-// run left it (thousands of waiting sessions). Writes happen inside a transaction that is rolled back.
-// The SQL mirrors what db/queries/* generate through Drizzle; keep it in step if those change.
+// --explain: EXPLAIN ANALYZE of the statements a keyword push and the dispatcher run, against the
+// database as the run left it (thousands of waiting sessions). Writes happen inside a transaction
+// that is rolled back. The SQL mirrors what db/queries/* generate through Drizzle; keep it in step if
+// those change. (Ordinary messages take one statement, db/queries/plain-message.ts, not shown here.)
 import type { RawDb } from './seed';
 
 interface Statement {

@@ -1,6 +1,7 @@
 // npm run bench — load the webhook of a real wekf process with signed text pushes, then check the
 // database holds every message once with the promised side effects. See docs/benchmarks.md.
 //   npm run bench -- --db postgres --mode normal --duration 20 --connections 32 --followers 5000
+import { execFileSync, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -113,10 +114,7 @@ const IDLE_PCT = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
-  // The console must be built (server.ts serves it); a variable specifier because the module is plain JS.
-  const buildModule = '../scripts/build-if-needed.mjs';
-  const { ensureBuild } = (await import(buildModule)) as { ensureBuild: () => void };
-  ensureBuild();
+  await buildConsole();
 
   // Numbers from a machine that is busy with something else say little: wait for it to calm down,
   // and say so in the report when it did not.
@@ -255,6 +253,7 @@ async function main(): Promise<number> {
     const report: RunReport = {
       title: `wekf webhook bench — ${dbKind}, ${mode}${args.soak ? ', soak' : ''} (${label})`,
       setup: [
+        `wekf ${revision()}`,
         `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Linux ${os.release()}, Node ${process.version}`,
         `${loader}${loader === 'wrk' ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}, ${connections} connections, ${durationS} s after ${warmupS} s warm-up; ${followers} followers, ${keywordPct}% keyword, ${agentCount} agent(s)`,
       ],
@@ -294,6 +293,35 @@ async function main(): Promise<number> {
       await database.drop().catch((e: unknown) => console.error(`bench: could not drop ${database.name}: ${String(e)}`));
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
+  }
+}
+
+/**
+ * The console must be built (server.ts serves it). ensureBuild() exits its process on failure, and
+ * fails when another `next build` is running in the same tree (tests do that), so it runs in a child
+ * process and is retried.
+ */
+async function buildConsole(): Promise<void> {
+  const script = "import('./scripts/build-if-needed.mjs').then((m) => m.ensureBuild())";
+  for (let attempt = 1; ; attempt++) {
+    const code = await new Promise<number | null>((resolve) => {
+      spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: 'inherit' }).on('exit', resolve);
+    });
+    if (code === 0) return;
+    if (attempt === 5) throw new Error('the console build failed five times; see above');
+    console.log(`bench: the build failed (another build running?); trying again in 30 s`);
+    await sleep(30_000);
+  }
+}
+
+/** The commit measured, and whether the working tree had uncommitted changes (others edit it too). */
+function revision(): string {
+  try {
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', 'server.ts', 'lib', 'db', 'app') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes' : ''} (${git('log', '-1', '--format=%s').slice(0, 70)})`;
+  } catch {
+    return 'revision unknown';
   }
 }
 
