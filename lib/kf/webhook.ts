@@ -12,7 +12,7 @@ import { SUCCESS, textReply, transferReply } from '@/lib/wechat/replies';
 import { verifyMsgSignature, verifyPlainSignature } from '@/lib/wechat/signature';
 import { parseXml } from '@/lib/wechat/xml';
 import { plainMessageReplies, routeInbound, type FlowReply } from './flow';
-import { loadKfSettings } from './settings';
+import { loadKfSettings, type KfSettings } from './settings';
 
 export interface WebhookRequest {
   method: string;
@@ -59,7 +59,10 @@ export function createWebhookHandler(options: WebhookOptions): (request: Webhook
       if (!signed.signature || !signed.timestamp || !signed.nonce || echostr === null) return text(400, 'missing parameters');
       return verifyPlainSignature(options.token, signed) ? text(200, echostr) : text(403, 'bad signature');
     }
-    if (request.method !== 'POST') return { ...text(405, 'method not allowed'), headers: { allow: 'GET, POST' } };
+    if (request.method !== 'POST') {
+      const refused = text(405, 'method not allowed');
+      return { ...refused, headers: { ...refused.headers, allow: 'GET, POST' } };
+    }
     if (request.body.length > WEBHOOK_MAX_BODY) return text(413, 'payload too large');
     if (!signed.signature || !signed.timestamp || !signed.nonce) return text(400, 'missing parameters');
     // `signature` is present and valid in every mode, so junk is refused before any parsing.
@@ -109,28 +112,38 @@ function openEncrypted(
   return parseInbound(parseXml(options.crypto.decrypt(encrypt)));
 }
 
-/** Claim, act and store the reply in one transaction: a retry gets the same reply and no second effect. */
-async function handleOnce(
-  message: InboundMessage,
-  database: DatabaseHandle,
-  now: Date,
-): Promise<{ reply: string; queuedOutbound: boolean }> {
+type Handled = { reply: string; queuedOutbound: boolean };
+
+/** Each push acts once: a retry, or a duplicate arriving meanwhile, gets the first delivery's reply. */
+async function handleOnce(message: InboundMessage, database: DatabaseHandle, now: Date): Promise<Handled> {
   const settings = await loadKfSettings(database.db);
   const plain = plainMessageReplies(message, settings);
-  if (plain) {
-    const recorded = await recordPlainMessage(database, {
-      dedupeKey: dedupeKey(message),
-      openid: message.FromUserName,
-      msgType: message.MsgType,
-      summary: summarize(message),
-      now,
-      replyWithoutSession: toXml(plain.withoutSession, message, now),
-      replyWhileWaiting: toXml(plain.whileWaiting, message, now),
-      replyToAgent: splitAround(toXml({ type: 'transfer', kfAccount: KF_MARK }, message, now), KF_MARK),
-    });
-    if (recorded.claimed) return { reply: recorded.reply, queuedOutbound: false };
-    return { reply: (await getStoredReply(database.db, { dedupeKey: dedupeKey(message) })) ?? SUCCESS, queuedOutbound: false };
-  }
+  return plain ? handlePlainMessage(message, plain, database, now) : handleInTransaction(message, settings, database, now);
+}
+
+/** An ordinary follower message: claimed, answered and recorded in one statement. */
+async function handlePlainMessage(
+  message: InboundMessage,
+  plain: NonNullable<ReturnType<typeof plainMessageReplies>>,
+  database: DatabaseHandle,
+  now: Date,
+): Promise<Handled> {
+  const recorded = await recordPlainMessage(database, {
+    dedupeKey: dedupeKey(message),
+    openid: message.FromUserName,
+    msgType: message.MsgType,
+    summary: summarize(message),
+    now,
+    replyWithoutSession: toXml(plain.withoutSession, message, now),
+    replyWhileWaiting: toXml(plain.whileWaiting, message, now),
+    replyToAgent: splitAround(toXml({ type: 'transfer', kfAccount: KF_MARK }, message, now), KF_MARK),
+  });
+  if (recorded.claimed) return { reply: recorded.reply, queuedOutbound: false };
+  return { reply: (await getStoredReply(database.db, { dedupeKey: dedupeKey(message) })) ?? SUCCESS, queuedOutbound: false };
+}
+
+/** Keywords, events and session changes: claim, act and store the reply in one transaction. */
+async function handleInTransaction(message: InboundMessage, settings: KfSettings, database: DatabaseHandle, now: Date): Promise<Handled> {
   return database.db.transaction(async (tx) => {
     const claim = await claimInbound(tx, {
       dedupeKey: dedupeKey(message),
