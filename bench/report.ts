@@ -12,7 +12,7 @@ export interface RunReport {
   messagesSent: number;
   rss: { startMb: number; peakMb: number; endMb: number };
   rssSeries?: { atMs: number; mb: number }[];
-  soak?: { flat: boolean; growthMb: number; slopeMbPerMin: number };
+  soak?: { flat: boolean; growthMb: number; firstFloorMb: number; lastFloorMb: number };
   cpu?: CpuSplit;
   pgWaits?: { key: string; avgConnections: number; share: number }[];
   checks: Check[];
@@ -39,7 +39,7 @@ export function renderReport(r: RunReport): string {
   );
   if (r.soak) {
     lines.push(
-      `soak         ${r.soak.flat ? 'flat' : 'GROWING'}: ${r.soak.growthMb >= 0 ? '+' : ''}${r.soak.growthMb.toFixed(0)} MB from minute 2 to the end, trend ${r.soak.slopeMbPerMin.toFixed(2)} MB/min`,
+      `soak         ${r.soak.flat ? 'flat' : 'GROWING'}: RSS floor (lowest sample) ${mb(r.soak.firstFloorMb)} in the first third after minute 1, ${mb(r.soak.lastFloorMb)} in the last third (${r.soak.growthMb >= 0 ? '+' : ''}${r.soak.growthMb.toFixed(0)} MB)`,
     );
   }
   if (r.rssSeries && r.rssSeries.length > 2) {
