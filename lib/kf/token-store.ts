@@ -4,6 +4,7 @@
 // instance just fetched is used rather than fetched again (which would invalidate theirs).
 import { createHash } from 'node:crypto';
 import type { DatabaseHandle } from '@/db/client';
+import { withAdvisoryLock } from '@/db/queries/locks';
 import { expireToken, getStoredToken, saveToken } from '@/db/queries/wechat-tokens';
 import type { FetchedToken, TokenStore } from '@/lib/wechat/token-store';
 
@@ -48,21 +49,11 @@ export class DatabaseTokenStore implements TokenStore {
       await saveToken(database.db, { appId, accessToken: fetched.accessToken, expiresAt });
       return fetched.accessToken;
     };
-    if (!database.postgres) return fetchAndSave();
-    const lockKey = advisoryKey(appId);
-    // A dedicated connection: a session-level advisory lock must be released on the same one.
-    const connection = await database.postgres.reserve();
-    try {
-      await connection`select pg_advisory_lock(${lockKey})`;
-      return await fetchAndSave();
-    } finally {
-      await connection`select pg_advisory_unlock(${lockKey})`.catch(() => {});
-      connection.release();
-    }
+    return withAdvisoryLock(database, advisoryKey(appId), fetchAndSave);
   }
 }
 
-/** A stable 63-bit advisory lock key for one appid's token. */
-function advisoryKey(appId: string): string {
-  return BigInt.asIntN(64, createHash('sha256').update(`wechat_token:${appId}`).digest().readBigInt64BE(0)).toString();
+/** A stable 64-bit advisory lock key for one appid's token. */
+function advisoryKey(appId: string): bigint {
+  return createHash('sha256').update(`wechat_token:${appId}`).digest().readBigInt64BE(0);
 }
