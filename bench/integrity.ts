@@ -127,7 +127,7 @@ export async function checkIntegrity(
   const alerts = new Map(alertRows.map((r) => [r.openid, r.n]));
   const expectedAlerts = sent.keywordFollowers;
   const badAlerts =
-    agents.filter((a) => alerts.get(a.kfOpenid) !== expectedAlerts).length + alertRows.filter((r) => !agents.some((a) => a.kfOpenid === r.openid)).length;
+    agents.filter((a) => (alerts.get(a.kfOpenid) ?? 0) !== expectedAlerts).length + alertRows.filter((r) => !agents.some((a) => a.kfOpenid === r.openid)).length;
   add(
     'outbox: one agent_alert per new session per agent',
     badAlerts === 0,

@@ -12,7 +12,14 @@ export interface RunReport {
   messagesSent: number;
   rss: { startMb: number; peakMb: number; endMb: number };
   rssSeries?: { atMs: number; mb: number }[];
-  soak?: { flat: boolean; growthMb: number; firstFloorMb: number; lastFloorMb: number };
+  soak?: {
+    flat: boolean;
+    growthMb: number;
+    firstFloorMb: number;
+    lastFloorMb: number;
+    /** Heap V8 kept after major GCs (node --trace-gc), lowest in the first and last third. */
+    heap?: { firstMb: number; lastMb: number; count: number };
+  };
   cpu?: CpuSplit;
   pgWaits?: { key: string; avgConnections: number; share: number }[];
   checks: Check[];
@@ -39,7 +46,11 @@ export function renderReport(r: RunReport): string {
   );
   if (r.soak) {
     lines.push(
-      `soak         ${r.soak.flat ? 'flat' : 'GROWING'}: RSS floor (lowest sample) ${mb(r.soak.firstFloorMb)} in the first third after minute 1, ${mb(r.soak.lastFloorMb)} in the last third (${r.soak.growthMb >= 0 ? '+' : ''}${r.soak.growthMb.toFixed(0)} MB)`,
+      `soak         ${r.soak.flat ? 'flat' : 'GROWING'}: lowest in the first third after minute 1 → lowest in the last third:`,
+      r.soak.heap
+        ? `             heap kept after major GC ${mb(r.soak.heap.firstMb)} → ${mb(r.soak.heap.lastMb)} (${r.soak.heap.count} major GCs)`
+        : '             (no --trace-gc lines in the server log)',
+      `             RSS ${mb(r.soak.firstFloorMb)} → ${mb(r.soak.lastFloorMb)} (${r.soak.growthMb >= 0 ? '+' : ''}${r.soak.growthMb.toFixed(0)} MB)`,
     );
   }
   if (r.rssSeries && r.rssSeries.length > 2) {
