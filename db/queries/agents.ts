@@ -4,14 +4,6 @@ import { agents } from '../schema';
 
 export type Agent = typeof agents.$inferSelect;
 
-/** Active agents; those with a kf_openid are the ones a queue alert can reach. */
-export async function listActiveAgents(tx: DbOrTx): Promise<Pick<Agent, 'kfAccount' | 'nickname' | 'kfOpenid'>[]> {
-  return tx
-    .select({ kfAccount: agents.kfAccount, nickname: agents.nickname, kfOpenid: agents.kfOpenid })
-    .from(agents)
-    .where(eq(agents.status, 'active'));
-}
-
 export async function findAgentNickname(tx: DbOrTx, params: { kfAccount: string }): Promise<string | undefined> {
   const [row] = await tx.select({ nickname: agents.nickname }).from(agents).where(eq(agents.kfAccount, params.kfAccount));
   return row?.nickname;

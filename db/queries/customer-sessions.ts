@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { customerSessions } from '../schema';
 
@@ -19,49 +19,6 @@ export async function findOpenSession(tx: DbOrTx, params: { openid: string; now:
     return undefined;
   }
   return session;
-}
-
-/** Opens a waiting session; undefined when the follower already has an open one (the unique index). */
-export async function openWaitingSession(
-  tx: DbOrTx,
-  params: { openid: string; now: Date; waitExpiresAt: Date },
-): Promise<CustomerSession | undefined> {
-  const [session] = await tx
-    .insert(customerSessions)
-    .values({ openid: params.openid, status: 'waiting', queuedAt: params.now, waitExpiresAt: params.waitExpiresAt })
-    .onConflictDoNothing({
-      target: customerSessions.openid,
-      where: sql`${customerSessions.status} in ('waiting', 'active')`,
-    })
-    .returning();
-  return session;
-}
-
-/** Place in line: unexpired waiting sessions queued earlier (ties broken by id), and the total. */
-export async function queuePosition(
-  tx: DbOrTx,
-  params: { session: Pick<CustomerSession, 'id' | 'queuedAt'>; now: Date },
-): Promise<{ position: number; count: number }> {
-  const { session, now } = params;
-  const [row] = await tx
-    .select({
-      count: sql<number>`count(*)::int`,
-      ahead: sql<number>`count(*) filter (where ${or(
-        lt(customerSessions.queuedAt, session.queuedAt),
-        and(eq(customerSessions.queuedAt, session.queuedAt), lt(customerSessions.id, session.id)),
-      )})::int`,
-    })
-    .from(customerSessions)
-    .where(and(eq(customerSessions.status, 'waiting'), gt(customerSessions.waitExpiresAt, now)));
-  return { position: (row?.ahead ?? 0) + 1, count: row?.count ?? 0 };
-}
-
-export async function countWaiting(tx: DbOrTx, params: { now: Date }): Promise<number> {
-  const [row] = await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(customerSessions)
-    .where(and(eq(customerSessions.status, 'waiting'), gt(customerSessions.waitExpiresAt, params.now)));
-  return row?.n ?? 0;
 }
 
 export async function activateSession(tx: DbOrTx, params: { id: number; kfAccount: string; now: Date }): Promise<void> {

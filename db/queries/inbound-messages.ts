@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { inboundMessages } from '../schema';
+import type { RawExecutor } from './raw';
 
 export type InboundClaim = { claimed: true; id: number } | { claimed: false; reply: string | null };
 
@@ -40,4 +41,13 @@ export async function countInboundByKey(tx: DbOrTx, params: { dedupeKey: string 
     .from(inboundMessages)
     .where(eq(inboundMessages.dedupeKey, params.dedupeKey));
   return row?.n ?? 0;
+}
+
+const STORED_REPLIES = `select dedupe_key, reply from inbound_messages where dedupe_key = any($1::text[])`;
+
+/** Replies stored for pushes handled before (retries), by dedupe key; for the batched paths. */
+export async function storedReplies(tx: RawExecutor, dedupeKeys: string[]): Promise<Map<string, string | null>> {
+  if (dedupeKeys.length === 0) return new Map();
+  const rows = await tx.query<{ dedupe_key: string; reply: string | null }>(STORED_REPLIES, [dedupeKeys]);
+  return new Map(rows.map((row) => [row.dedupe_key, row.reply]));
 }

@@ -1,18 +1,18 @@
-// The webhook's hot path in one statement: most pushes are ordinary messages from followers that
-// need no new session and queue nothing. For those, claiming the dedupe key, renewing the
-// follower's send grant, choosing the reply from their open session and storing it happen in a
-// single round trip (a statement is atomic; a concurrent duplicate waits on the unique index).
-// It runs as a prepared statement on the driver directly: Postgres plans it once per connection
-// and no query builder runs per push.
+// The webhook's hot path: most pushes are ordinary messages from followers that need no new session
+// and queue nothing. For a batch of them, claiming each dedupe key, renewing each follower's send
+// grant, choosing each reply from the follower's open session and storing it take one statement,
+// so one round trip and one commit (a statement is atomic; a concurrent duplicate in another
+// statement waits on the unique index, then finds the stored reply).
 import type { DatabaseHandle } from '../client';
 import { GRANTS } from './followers';
+import { storedReplies } from './inbound-messages';
+import { rawExecutor } from './raw';
 
-export interface PlainMessageParams {
+export interface PlainMessage {
   dedupeKey: string;
   openid: string;
   msgType: string;
   summary: string | null;
-  now: Date;
   /** Reply when the follower has no open session (the hint, or `success`). */
   replyWithoutSession: string;
   /** Reply while waiting: transfer to customer service. */
@@ -21,56 +21,66 @@ export interface PlainMessageParams {
   replyToAgent: { before: string; after: string };
 }
 
-export type PlainMessageResult = { claimed: true; reply: string } | { claimed: false };
-
-const RECORD_PLAIN_MESSAGE = `
-  with open_session as (
-    select status, kf_account from customer_sessions
-    where openid = $2 and status in ('waiting', 'active')
-      and not (status = 'waiting' and wait_expires_at <= $5::timestamptz)
+// Rows are inserted in dedupe-key order and followers updated in openid order, so two batches that
+// share keys or followers take their locks in the same order and never deadlock.
+const RECORD_PLAIN_MESSAGES = `
+  with input as (
+    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+      as t(dedupe_key, openid, msg_type, summary, reply_none, reply_waiting, reply_before, reply_after)
+  ),
+  open_session as (
+    select openid, status, kf_account from customer_sessions
+    where openid = any($2::text[]) and status in ('waiting', 'active')
+      and not (status = 'waiting' and wait_expires_at <= $9::timestamptz)
   ),
   claim as (
     insert into inbound_messages (dedupe_key, openid, msg_type, summary, state, reply, received_at)
-    select $1, $2, $3, $4, 'done',
+    select i.dedupe_key, i.openid, i.msg_type, i.summary, 'done',
       case
-        when s.status = 'active' and s.kf_account is not null then $8 || s.kf_account || $9
-        when s.status is not null then $7
-        else $6
+        when s.status = 'active' and s.kf_account is not null then i.reply_before || s.kf_account || i.reply_after
+        when s.status is not null then i.reply_waiting
+        else i.reply_none
       end,
-      $5::timestamptz
-    from (select 1) as one left join open_session as s on true
+      $9::timestamptz
+    from input as i left join open_session as s on s.openid = i.openid
+    order by i.dedupe_key
     on conflict (dedupe_key) do nothing
-    returning reply
+    returning dedupe_key, openid, reply
   ),
   grant_window as (
     insert into followers (openid, subscribed, last_interaction_at, message_sends_left, message_grant_expires_at)
-    select $2, true, $5::timestamptz, $10::int, $11::timestamptz
-    where exists (select 1 from claim)
+    select distinct openid, true, $9::timestamptz, $10::int, $11::timestamptz from claim
+    order by openid
     on conflict (openid) do update set
       subscribed = true,
       last_interaction_at = excluded.last_interaction_at,
       message_sends_left = excluded.message_sends_left,
       message_grant_expires_at = excluded.message_grant_expires_at
   )
-  select reply from claim`;
+  select dedupe_key, reply from claim`;
 
-export async function recordPlainMessage(database: DatabaseHandle, p: PlainMessageParams): Promise<PlainMessageResult> {
-  const params = [
-    p.dedupeKey,
-    p.openid,
-    p.msgType,
-    p.summary,
-    p.now.toISOString(),
-    p.replyWithoutSession,
-    p.replyWhileWaiting,
-    p.replyToAgent.before,
-    p.replyToAgent.after,
+/**
+ * Records a batch of ordinary messages; each one's reply, in order. A message already stored (a
+ * retry) gets the reply stored the first time (null if none was). Keys must be distinct within a batch.
+ */
+export async function recordPlainMessages(database: DatabaseHandle, messages: PlainMessage[], now: Date): Promise<(string | null)[]> {
+  const raw = rawExecutor(database);
+  const keys = messages.map((m) => m.dedupeKey);
+  const claimed = await raw.query<{ dedupe_key: string; reply: string }>(RECORD_PLAIN_MESSAGES, [
+    keys,
+    messages.map((m) => m.openid),
+    messages.map((m) => m.msgType),
+    messages.map((m) => m.summary),
+    messages.map((m) => m.replyWithoutSession),
+    messages.map((m) => m.replyWhileWaiting),
+    messages.map((m) => m.replyToAgent.before),
+    messages.map((m) => m.replyToAgent.after),
+    now.toISOString(),
     GRANTS.message.sends,
-    new Date(p.now.getTime() + GRANTS.message.validMs).toISOString(),
-  ];
-  const rows: { reply: string }[] = database.postgres
-    ? await database.postgres.unsafe<{ reply: string }[]>(RECORD_PLAIN_MESSAGE, params, { prepare: true })
-    : (await database.pglite!.query<{ reply: string }>(RECORD_PLAIN_MESSAGE, params)).rows;
-  const row = rows[0];
-  return row ? { claimed: true, reply: row.reply } : { claimed: false };
+    new Date(now.getTime() + GRANTS.message.validMs).toISOString(),
+  ]);
+  const replies = new Map<string, string | null>(claimed.map((row) => [row.dedupe_key, row.reply]));
+  const stored = await storedReplies(raw, keys.filter((key) => !replies.has(key)));
+  for (const [key, reply] of stored) replies.set(key, reply);
+  return keys.map((key) => replies.get(key) ?? null);
 }

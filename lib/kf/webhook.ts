@@ -2,16 +2,18 @@
 // A plain function of (method, query, body) → (status, headers, body): server.ts serves it outside
 // Next's pipeline and tests call it directly. Guard order: size → signature → parse → dedupe → act.
 import type { DatabaseHandle } from '@/db/client';
-import { claimInbound, completeInbound, getStoredReply } from '@/db/queries/inbound-messages';
-import { recordPlainMessage } from '@/db/queries/plain-message';
+import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
+import { recordPlainMessages, type PlainMessage } from '@/db/queries/plain-message';
 import { log } from '@/lib/log';
 import type { WechatCrypto } from '@/lib/wechat/crypto';
 import { WechatProtocolError } from '@/lib/wechat/errors';
-import { dedupeKey, parseInbound, type InboundMessage } from '@/lib/wechat/messages';
+import { dedupeKey, isUserMessage, parseInbound, type InboundMessage } from '@/lib/wechat/messages';
 import { SUCCESS, textReply, transferReply } from '@/lib/wechat/replies';
 import { verifyMsgSignature, verifyPlainSignature } from '@/lib/wechat/signature';
 import { parseXml } from '@/lib/wechat/xml';
-import { plainMessageReplies, routeInbound, type FlowReply } from './flow';
+import { plainMessageReplies, routeEvent, type FlowReply } from './flow';
+import { runKeywordBatch, type KeywordItem, type KeywordResult } from './keyword-batch';
+import { MicroBatcher } from './micro-batcher';
 import { loadKfSettings, type KfSettings } from './settings';
 
 export interface WebhookRequest {
@@ -36,6 +38,8 @@ export interface WebhookOptions {
   databaseDeadlineMs?: number;
   /** Called after a push that queued outbound messages has committed. */
   onOutboundQueued?: () => void;
+  /** Pushes per batch, and batches in flight (defaults suit the database kind). */
+  batching?: { maxBatch: number; maxInFlight: number };
 }
 
 export const WEBHOOK_MAX_BODY = 1024 * 1024;
@@ -50,6 +54,7 @@ const xml = (body: string): WebhookResponse => ({ status: 200, headers: { 'conte
 export function createWebhookHandler(options: WebhookOptions): (request: WebhookRequest) => Promise<WebhookResponse> {
   const now = options.now ?? (() => new Date());
   const deadlineMs = options.databaseDeadlineMs ?? 1000;
+  const batchers = createBatchers(options);
 
   return async function handleWebhook(request) {
     const q = request.query;
@@ -82,7 +87,7 @@ export function createWebhookHandler(options: WebhookOptions): (request: Webhook
 
     let replyXml: string;
     try {
-      const handled = await withDeadline(handleOnce(message, options.database(), now()), deadlineMs);
+      const handled = await withDeadline(handleOnce(message, options.database(), now(), batchers), deadlineMs);
       replyXml = handled.reply;
       if (handled.queuedOutbound) options.onOutboundQueued?.();
     } catch (error) {
@@ -115,35 +120,71 @@ function openEncrypted(
 type Handled = { reply: string; queuedOutbound: boolean };
 
 /** Each push acts once: a retry, or a duplicate arriving meanwhile, gets the first delivery's reply. */
-async function handleOnce(message: InboundMessage, database: DatabaseHandle, now: Date): Promise<Handled> {
+async function handleOnce(message: InboundMessage, database: DatabaseHandle, now: Date, batchers: Batchers): Promise<Handled> {
   const settings = await loadKfSettings(database.db);
+  if (!isUserMessage(message)) return handleEvent(message, settings, database, now);
+  const summary = summarize(message);
+  const push = { dedupeKey: dedupeKey(message), openid: message.FromUserName, msgType: message.MsgType, summary };
   const plain = plainMessageReplies(message, settings);
-  return plain ? handlePlainMessage(message, plain, database, now) : handleInTransaction(message, settings, database, now);
-}
-
-/** An ordinary follower message: claimed, answered and recorded in one statement. */
-async function handlePlainMessage(
-  message: InboundMessage,
-  plain: NonNullable<ReturnType<typeof plainMessageReplies>>,
-  database: DatabaseHandle,
-  now: Date,
-): Promise<Handled> {
-  const recorded = await recordPlainMessage(database, {
-    dedupeKey: dedupeKey(message),
-    openid: message.FromUserName,
-    msgType: message.MsgType,
-    summary: summarize(message),
+  if (!plain) {
+    const handled = await batchers.keywords().submit({ push, settings, now, toXml: (reply) => toXml(reply, message, now) });
+    return { reply: handled.reply ?? SUCCESS, queuedOutbound: handled.queuedOutbound };
+  }
+  const reply = await batchers.plain().submit({
     now,
-    replyWithoutSession: toXml(plain.withoutSession, message, now),
-    replyWhileWaiting: toXml(plain.whileWaiting, message, now),
-    replyToAgent: splitAround(toXml({ type: 'transfer', kfAccount: KF_MARK }, message, now), KF_MARK),
+    message: {
+      ...push,
+      replyWithoutSession: toXml(plain.withoutSession, message, now),
+      replyWhileWaiting: toXml(plain.whileWaiting, message, now),
+      replyToAgent: splitAround(toXml({ type: 'transfer', kfAccount: KF_MARK }, message, now), KF_MARK),
+    },
   });
-  if (recorded.claimed) return { reply: recorded.reply, queuedOutbound: false };
-  return { reply: (await getStoredReply(database.db, { dedupeKey: dedupeKey(message) })) ?? SUCCESS, queuedOutbound: false };
+  return { reply: reply ?? SUCCESS, queuedOutbound: false };
 }
 
-/** Keywords, events and session changes: claim, act and store the reply in one transaction. */
-async function handleInTransaction(message: InboundMessage, settings: KfSettings, database: DatabaseHandle, now: Date): Promise<Handled> {
+type PlainItem = { message: PlainMessage; now: Date };
+interface Batchers {
+  plain(): MicroBatcher<PlainItem, string | null>;
+  keywords(): MicroBatcher<KeywordItem, KeywordResult>;
+}
+
+/**
+ * Follower messages go to the database in batches (see micro-batcher.ts): ordinary ones one
+ * statement per batch, keywords one transaction per batch. Created on first use, when the database
+ * kind is known: PGlite has a single connection, so one batch at a time there.
+ */
+function createBatchers(options: WebhookOptions): Batchers {
+  let plain: MicroBatcher<PlainItem, string | null> | undefined;
+  let keywords: MicroBatcher<KeywordItem, KeywordResult> | undefined;
+  const maxBatch = options.batching?.maxBatch ?? 64;
+  const maxInFlight = () => options.batching?.maxInFlight ?? (options.database().kind === 'pglite' ? 1 : 4);
+  return {
+    plain: () =>
+      (plain ??= new MicroBatcher<PlainItem, string | null>({
+        maxBatch,
+        maxInFlight: maxInFlight(),
+        keyOf: (item) => item.message.dedupeKey,
+        run: (items) =>
+          recordPlainMessages(
+            options.database(),
+            items.map((item) => item.message),
+            new Date(Math.max(...items.map((item) => item.now.getTime()))),
+          ),
+      })),
+    keywords: () =>
+      (keywords ??= new MicroBatcher<KeywordItem, KeywordResult>({
+        maxBatch,
+        // One keyword batch at a time per process, so two batches never race to open one
+        // follower's session (across processes, runKeywordBatch retries the loser).
+        maxInFlight: 1,
+        keyOf: (item) => item.push.dedupeKey,
+        run: (items) => runKeywordBatch(options.database(), items),
+      })),
+  };
+}
+
+/** Events (follows, clicks, session changes): claim, act and store the reply in one transaction. */
+async function handleEvent(message: InboundMessage, settings: KfSettings, database: DatabaseHandle, now: Date): Promise<Handled> {
   return database.db.transaction(async (tx) => {
     const claim = await claimInbound(tx, {
       dedupeKey: dedupeKey(message),
@@ -155,7 +196,7 @@ async function handleInTransaction(message: InboundMessage, settings: KfSettings
     });
     if (!claim.claimed) return { reply: claim.reply ?? SUCCESS, queuedOutbound: false };
     const ctx = { tx, now, settings, queuedOutbound: false };
-    const reply = toXml(await routeInbound(message, ctx), message, now);
+    const reply = toXml(await routeEvent(message, ctx), message, now);
     await completeInbound(tx, { id: claim.id, reply });
     return { reply, queuedOutbound: ctx.queuedOutbound };
   });

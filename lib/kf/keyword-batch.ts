@@ -1,0 +1,156 @@
+// A follower's keyword (「客服」): queue them, tell them their place in line, alert the agents and
+// hand them to customer service. Keywords that arrive together are handled as one batch in one
+// transaction of two statements (db/queries/keyword-messages.ts); this module decides in between.
+import type { DatabaseHandle } from '@/db/client';
+import { storedReplies } from '@/db/queries/inbound-messages';
+import {
+  applyKeywordDecisions,
+  claimKeywordPushes,
+  type ClaimedKeyword,
+  type KeywordOutboxRow,
+  type KeywordPush,
+} from '@/db/queries/keyword-messages';
+import { withRawTransaction } from '@/db/queries/raw';
+import type { FlowReply } from './flow';
+import { OUTBOX_PRIORITY, textPayload } from './outbox-messages';
+import { isOpen } from './service-hours';
+import type { KfSettings } from './settings';
+import { offHoursText, renderText } from './texts';
+
+export interface KeywordPlan {
+  /** The reply to each claimed push, by dedupe key. */
+  replies: Map<string, FlowReply>;
+  /** Followers to open a waiting session for, in queue order. */
+  open: string[];
+  outbox: KeywordOutboxRow[];
+}
+
+type KnownSession = { status: 'active'; kfAccount: string | null } | { status: 'waiting'; id?: number; position: number };
+
+/**
+ * Decides a batch: pushes in arrival order, the claimed ones with what the transaction saw. A
+ * session opened earlier in the batch counts as waiting for the pushes after it, and each new
+ * session joins the end of the queue.
+ */
+export function planKeywordBatch(
+  pushes: Pick<KeywordPush, 'dedupeKey' | 'openid'>[],
+  claimed: Map<string, ClaimedKeyword>,
+  settings: KfSettings,
+  now: Date,
+): KeywordPlan {
+  const plan: KeywordPlan = { replies: new Map(), open: [], outbox: [] };
+  const seen = claimed.values().next().value;
+  if (!seen) return plan;
+
+  let waiting = seen.waitingCount;
+  const sessions = new Map<string, KnownSession>();
+  for (const c of claimed.values()) if (c.session) sessions.set(c.openid, c.session);
+  const serviceOpen = isOpen(settings.hours, now);
+
+  for (const push of pushes) {
+    if (!claimed.has(push.dedupeKey)) continue;
+    const { openid } = push;
+    const session = sessions.get(openid);
+    let reply: FlowReply;
+    if (session?.status === 'active') {
+      // WeChat stops forwarding to the agent after 30 idle minutes; naming the agent puts the
+      // follower straight back with them instead of into the general queue.
+      reply = { type: 'transfer', kfAccount: session.kfAccount ?? undefined };
+    } else if (session?.status === 'waiting') {
+      plan.outbox.push(queueUpdate(settings, openid, session, waiting));
+      reply = { type: 'transfer' };
+    } else if (!serviceOpen) {
+      reply = { type: 'text', content: offHoursText(settings, now) };
+    } else if (seen.activeAgents === 0) {
+      reply = { type: 'text', content: renderText(settings, 'noAgents') };
+    } else {
+      waiting += 1;
+      const opened: KnownSession = { status: 'waiting', position: waiting };
+      sessions.set(openid, opened);
+      plan.open.push(openid);
+      plan.outbox.push(queueUpdate(settings, openid, opened, waiting));
+      const alert = textPayload(renderText(settings, 'agentAlert', { count: waiting, position: waiting }));
+      for (const agentOpenid of seen.alertOpenids) {
+        plan.outbox.push({ kind: 'agent_alert', openid: agentOpenid, priority: OUTBOX_PRIORITY.agentAlert, payload: alert });
+      }
+      reply = { type: 'transfer' };
+    }
+    plan.replies.set(push.dedupeKey, reply);
+  }
+  return plan;
+}
+
+function queueUpdate(
+  settings: KfSettings,
+  openid: string,
+  session: Extract<KnownSession, { status: 'waiting' }>,
+  count: number,
+): KeywordOutboxRow {
+  const content = renderText(settings, 'queue', { position: session.position, count });
+  return {
+    kind: 'queue_position',
+    openid,
+    priority: OUTBOX_PRIORITY.queuePosition,
+    // A place in line is stale once the session stops waiting; a session opened by this batch gets
+    // its id from the statement that opens it.
+    payload: textPayload(content, session.id === undefined ? {} : { whileWaiting: session.id }),
+    newSessionOf: session.id === undefined ? openid : undefined,
+  };
+}
+
+export interface KeywordItem {
+  push: KeywordPush;
+  settings: KfSettings;
+  now: Date;
+  /** The passive reply's XML for this push. */
+  toXml(reply: FlowReply): string;
+}
+
+export interface KeywordResult {
+  /** The reply to send, or null when a stored push has none. */
+  reply: string | null;
+  queuedOutbound: boolean;
+}
+
+class SessionRaceLost extends Error {}
+const RACE_ATTEMPTS = 3;
+
+/** Handles a batch of keyword pushes; one result per item, in order. */
+export async function runKeywordBatch(database: DatabaseHandle, items: KeywordItem[]): Promise<KeywordResult[]> {
+  const now = new Date(Math.max(...items.map((item) => item.now.getTime())));
+  const settings = items[items.length - 1]!.settings;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withRawTransaction(database, async (tx) => {
+        const claimed = new Map((await claimKeywordPushes(tx, items.map((i) => i.push), now)).map((c) => [c.dedupeKey, c]));
+        const plan = planKeywordBatch(items.map((i) => i.push), claimed, settings, now);
+        const replies = new Map<string, string | null>();
+        const completions: { inboundId: number; reply: string }[] = [];
+        for (const item of items) {
+          const reply = plan.replies.get(item.push.dedupeKey);
+          const c = claimed.get(item.push.dedupeKey);
+          if (!reply || !c) continue;
+          const xml = item.toXml(reply);
+          replies.set(item.push.dedupeKey, xml);
+          completions.push({ inboundId: c.inboundId, reply: xml });
+        }
+        if (completions.length > 0) {
+          const waitExpiresAt = new Date(now.getTime() + settings.waitMinutes * 60_000);
+          const lost = await applyKeywordDecisions(tx, { open: plan.open, waitExpiresAt, outbox: plan.outbox, replies: completions }, now);
+          // Another transaction (an agent accepting, another instance) opened a session for one of
+          // these followers after this one looked: roll back and decide again with it in view.
+          if (lost.length > 0) throw new SessionRaceLost();
+        }
+        const retries = await storedReplies(tx, items.map((i) => i.push.dedupeKey).filter((key) => !replies.has(key)));
+        const queuedOutbound = plan.outbox.length > 0;
+        return items.map((item) => ({
+          reply: replies.get(item.push.dedupeKey) ?? retries.get(item.push.dedupeKey) ?? null,
+          queuedOutbound,
+        }));
+      });
+    } catch (error) {
+      if (error instanceof SessionRaceLost && attempt < RACE_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}

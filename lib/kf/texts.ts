@@ -1,0 +1,26 @@
+// The texts wekf says, rendered from the settings' templates with the variables every text shares.
+import { formatOpening, formatSchedule, nextOpening } from './service-hours';
+import type { KfSettings } from './settings';
+import { renderTemplate, type TemplateName } from './templates';
+
+// Settings objects are replaced, never changed, so their derived texts can be cached per object.
+const baseVarsCache = new WeakMap<KfSettings, Record<string, string>>();
+
+function baseVars(settings: KfSettings): Record<string, string> {
+  let vars = baseVarsCache.get(settings);
+  if (!vars) {
+    vars = { keyword: settings.keywords[0] ?? '', hours: formatSchedule(settings.hours.weekly, 'zh') };
+    baseVarsCache.set(settings, vars);
+  }
+  return vars;
+}
+
+export function renderText(settings: KfSettings, name: TemplateName, vars: Record<string, string | number> = {}): string {
+  return renderTemplate(settings.templates[name], { ...baseVars(settings), ...vars });
+}
+
+/** The off-hours text also says when service resumes. */
+export function offHoursText(settings: KfSettings, now: Date): string {
+  const opening = nextOpening(settings.hours, now);
+  return renderText(settings, 'offHours', { resume: opening ? formatOpening(opening, settings.hours.timezone, 'zh') : '' });
+}
