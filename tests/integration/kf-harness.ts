@@ -22,6 +22,8 @@ export interface KfHarness {
   setDatabaseReachable(reachable: boolean): void;
   addAgent(prefix: string, opts?: { openid?: string; nickname?: string }): Promise<string>;
   push(fields: Record<string, string | number>, opts?: { mode?: PushMode; signature?: string }): Promise<Response>;
+  /** A second wekf instance on the same database (as behind a load balancer); pushes go to its webhook directly. */
+  secondInstance(): { push(fields: Record<string, string | number>): Promise<{ status: number; body: string }>; stop(): Promise<void> };
   drainOutbox(): Promise<void>;
   close(): Promise<void>;
 }
@@ -96,6 +98,24 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
         body = mode === 'safe' ? buildXml({ ToUserName: c.originalId, Encrypt: encrypt }) : buildXml({ ToUserName: c.originalId, ...fields, Encrypt: encrypt });
       }
       return fetch(`${webhookUrl}?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
+    },
+    secondInstance() {
+      const other = createWechatRuntime({
+        account: { appId: c.appId, appSecret: c.appSecret, token: c.token, encodingAESKey: c.encodingAESKey, apiBase: sim.url },
+        database,
+        startBackground: false,
+        now: () => new Date(sim.clock.now()),
+      });
+      return {
+        async push(fields) {
+          const timestamp = String(Math.floor(sim.clock.now() / 1000));
+          const nonce = String(Math.floor(Math.random() * 1e9));
+          const query = new URLSearchParams({ signature: plainSignature(c.token, timestamp, nonce), timestamp, nonce });
+          const body = Buffer.from(buildXml({ ToUserName: c.originalId, ...fields }));
+          return other.handleWebhook({ method: 'POST', query, body });
+        },
+        stop: () => other.stop(),
+      };
     },
     async drainOutbox() {
       await runtime.dispatcher.drain();

@@ -83,6 +83,35 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     expect(sessions[0]!.status).toBe('waiting');
   });
 
+  it('two instances racing keywords from the same followers open one session each and act once per push', async () => {
+    await h.addAgent('dora', { openid: 'o_agent_dora' });
+    const other = h.secondInstance();
+    try {
+      const followers = Array.from({ length: 8 }, (_, i) => `o_race${i}`);
+      const pushes = followers.flatMap((openid) => Array.from({ length: 4 }, () => textFields(openid, '客服')));
+      const replies = await Promise.all(
+        pushes.map(async (fields, i) => {
+          if (i % 2 === 0) return (await h.push(fields)).text();
+          const answer = await other.push(fields);
+          expect(answer.status).toBe(200);
+          return answer.body;
+        }),
+      );
+      for (const reply of replies) expect(reply).toContain('transfer_customer_service');
+      for (const fields of pushes) expect(await countInboundByKey(h.database.db, { dedupeKey: fields.MsgId })).toBe(1);
+      for (const openid of followers) {
+        const sessions = await listSessionsByOpenid(h.database.db, { openid });
+        expect(sessions.map((s) => s.status)).toEqual(['waiting']);
+        // Every keyword re-sends the place in line, once.
+        expect((await listOutboxFor(h.database.db, { openid })).map((o) => o.kind)).toEqual(Array(4).fill('queue_position'));
+      }
+      // One alert per new session, not per push.
+      expect(await listOutboxFor(h.database.db, { openid: 'o_agent_dora' })).toHaveLength(followers.length);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('queue positions move up as agents accept', async () => {
     const kf = await h.addAgent('eve');
     for (const openid of ['o_q1', 'o_q2', 'o_q3']) await h.sim.follower(openid).sendText('客服');
