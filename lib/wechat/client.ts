@@ -1,4 +1,5 @@
 import { WechatApiError, WechatNetworkError, WechatProtocolError } from './errors';
+import { createHttpExchange, ExchangeTimeout, fetchExchange, type ExchangeFn } from './http-exchange';
 import { MemoryTokenStore, type FetchedToken, type TokenStore } from './token-store';
 
 export const DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
@@ -13,6 +14,7 @@ export interface WechatClientOptions {
   timeoutMs?: number;
   /** `stable` (default) uses /cgi-bin/stable_token, which does not invalidate tokens held elsewhere. */
   tokenMode?: 'stable' | 'classic';
+  /** Every call goes through this fetch when given (tests); otherwise node:http, and fetch only for uploads. */
   fetch?: typeof fetch;
   /** Refresh a token this long before it expires. Default 5 minutes (WeChat's old/new overlap). */
   refreshAheadMs?: number;
@@ -49,7 +51,8 @@ export class WechatClient {
   readonly #store: TokenStore;
   readonly #timeoutMs: number;
   readonly #tokenMode: 'stable' | 'classic';
-  readonly #fetch: typeof fetch;
+  readonly #fetch: typeof fetch | undefined;
+  readonly #exchange: ExchangeFn;
   readonly #refreshAheadMs: number;
 
   constructor(opts: WechatClientOptions) {
@@ -60,7 +63,8 @@ export class WechatClient {
     this.#store = opts.tokenStore ?? new MemoryTokenStore();
     this.#timeoutMs = opts.timeoutMs ?? 5000;
     this.#tokenMode = opts.tokenMode ?? 'stable';
-    this.#fetch = opts.fetch ?? globalThis.fetch;
+    this.#fetch = opts.fetch;
+    this.#exchange = createHttpExchange();
     this.#refreshAheadMs = opts.refreshAheadMs ?? 5 * 60 * 1000;
   }
 
@@ -146,30 +150,30 @@ export class WechatClient {
     }
     const body = request.body?.();
     const timeoutMs = opts?.timeoutMs ?? this.#timeoutMs;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const exchange = {
+      url,
+      method: request.method,
+      headers: body?.contentType ? { 'content-type': body.contentType } : undefined,
+      timeoutMs,
+    };
     try {
-      const res = await this.#fetch(url, {
-        method: request.method,
-        headers: body?.contentType ? { 'content-type': body.contentType } : undefined,
-        body: body?.payload,
-        signal: controller.signal,
-      });
-      const text = await res.text();
-      if (!res.ok) {
-        throw new WechatNetworkError('http_status', request.path, `HTTP ${res.status} from ${request.path}`, {
-          status: res.status,
+      const payload = body?.payload;
+      const answer =
+        this.#fetch || payload instanceof FormData
+          ? await fetchExchange(this.#fetch ?? globalThis.fetch, { ...exchange, body: payload })
+          : await this.#exchange({ ...exchange, body: payload });
+      if (answer.status < 200 || answer.status > 299) {
+        throw new WechatNetworkError('http_status', request.path, `HTTP ${answer.status} from ${request.path}`, {
+          status: answer.status,
         });
       }
-      return parseJson(text, request.path);
+      return parseJson(answer.text, request.path);
     } catch (cause) {
       if (cause instanceof WechatNetworkError || cause instanceof WechatProtocolError) throw cause;
-      if (controller.signal.aborted) {
+      if (cause instanceof ExchangeTimeout) {
         throw new WechatNetworkError('timeout', request.path, `${request.path} timed out after ${timeoutMs} ms`);
       }
       throw new WechatNetworkError('network', request.path, `Request to ${request.path} failed`, { cause });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
