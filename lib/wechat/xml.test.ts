@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WechatProtocolError } from './errors';
-import { buildXml, cdata, parseXml } from './xml';
+import { buildXml, cdata, parseFlatPush, parseXml, parseXmlGeneral } from './xml';
 
 function refusal(fn: () => unknown): WechatProtocolError {
   try {
@@ -141,6 +141,87 @@ describe('parseXml', () => {
 
   it('accepts "<!DOCTYPE" and "&lol;" typed by a user inside CDATA', () => {
     expect(parseXml('<xml><Content><![CDATA[<!DOCTYPE html> &lol;]]></Content></xml>').Content).toBe('<!DOCTYPE html> &lol;');
+  });
+});
+
+describe('parseFlatPush (the fast path)', () => {
+  it('reads a typical push', () => {
+    const push =
+      '<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o_1]]></FromUserName>' +
+      '<CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[ 你好 ]]></Content>' +
+      '<MsgId>9223372036854775807</MsgId></xml>';
+    expect(parseFlatPush(push)).toEqual({
+      ToUserName: 'gh_1',
+      FromUserName: 'o_1',
+      CreateTime: '1700000000',
+      MsgType: 'text',
+      Content: ' 你好 ',
+      MsgId: '9223372036854775807',
+    });
+  });
+
+  it('leaves to the general parser whatever is not flat', () => {
+    for (const doc of [
+      '<?xml version="1.0"?><xml><A>1</A></xml>',
+      '<xml><A><B>1</B></A></xml>',
+      '<xml><A>1</A><A>2</A></xml>',
+      '<xml><A>a b</A></xml>',
+      '<xml><A>&amp;</A></xml>',
+      '<xml><A> <![CDATA[x]]></A></xml>',
+      '<xml><!-- c --><A>1</A></xml>',
+      '<xml><A/></xml>',
+      '<xml><__proto__>1</__proto__></xml>',
+      '<!DOCTYPE x><xml></xml>',
+      '<xml><A>1</A></xml>junk',
+    ]) {
+      expect(parseFlatPush(doc), doc).toBeUndefined();
+    }
+  });
+
+  // Differential check: on generated documents the fast path either declines or agrees with the
+  // general parser, and never accepts a document the general parser refuses.
+  it('agrees with the general parser on thousands of generated documents', () => {
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)]!;
+    const names = ['ToUserName', 'Content', 'MsgId', 'A', 'x_1', 'Event', 'xml', '__proto__', '1bad', 'a-b'];
+    const cdatas = ['', 'hello', ' spaced ', '中文 😀', ']]', ']>', '<b>', '&amp;', '&bogus;', '\n', '<!DOCTYPE x>', ']]]'];
+    const bares = ['', '123', ' 123 ', '\n123\n', '1 2', '&amp;', '&lt;x', 'a>b', '\u3000x', 'x\u00a0', '\t7\t', '&#0;'];
+    const value = () => {
+      switch (rand(8)) {
+        case 0:
+        case 1:
+        case 2:
+          return `<![CDATA[${pick(cdatas)}]]>`;
+        case 3:
+        case 4:
+          return pick(bares);
+        case 5:
+          return `<Inner><![CDATA[${pick(cdatas)}]]></Inner>`;
+        case 6:
+          return ` <![CDATA[${pick(cdatas)}]]>${pick(['', ' ', 'x'])}`;
+        default:
+          return pick(['<!-- c -->', '<A/>', '<![CDATA[a]]><![CDATA[b]]>', '<']);
+      }
+    };
+    const space = () => pick(['', '', ' ', '\n', '\r\n  ', '\t']);
+    let accepted = 0;
+    for (let n = 0; n < 5000; n++) {
+      const children = Array.from({ length: rand(6) }, () => {
+        const name = pick(names);
+        const closing = rand(20) === 0 ? pick(names) : name;
+        return `${space()}<${name}>${value()}</${closing}>`;
+      }).join('');
+      const doc = `${pick(['', ' ', '\n', '<?xml version="1.0"?>'])}<xml>${children}${space()}</xml>${pick(['', '', ' ', '\n', 'x', '<!-- c -->'])}`;
+      const fast = parseFlatPush(doc);
+      if (fast === undefined) continue;
+      accepted++;
+      expect(parseXmlGeneral(doc), doc).toEqual(fast);
+    }
+    expect(accepted).toBeGreaterThan(500); // the comparison covered many accepted documents
   });
 });
 
