@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../client';
+import type { DatabaseHandle, DbOrTx } from '../client';
 import { outbox } from '../schema';
+import { rawExecutor } from './raw';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export interface NewOutboxRow {
@@ -15,50 +16,141 @@ export async function enqueueOutbox(tx: DbOrTx, rows: NewOutboxRow[]): Promise<v
   await tx.insert(outbox).values(rows);
 }
 
+/** A claimed row with what the dispatcher checks before sending it, read in the claim's statement. */
+export interface ClaimedOutboxRow {
+  id: number;
+  kind: string;
+  openid: string;
+  payload: unknown;
+  priority: number;
+  /** Counting this claim. */
+  attempts: number;
+  /** null when wekf has no followers row for the openid (nothing known: no check applies). */
+  subscribed: boolean | null;
+  /** Sends both live grants still allow; null without a followers row. */
+  sendsLeft: number | null;
+  /** For a payload with whileWaiting: whether that session is still waiting; null otherwise. */
+  stillWaiting: boolean | null;
+}
+
+/** How one claimed row ended; `released` hands back a row this claim never got to send. */
+export type OutboxOutcome =
+  | { id: number; outcome: 'sent'; at: Date }
+  | { id: number; outcome: 'retry'; at: Date; errcode: number | null; error: string }
+  | { id: number; outcome: 'failed' | 'skipped'; errcode: number | null; error: string }
+  | { id: number; outcome: 'released'; at: Date; attempts: number };
+
+// SKIP LOCKED lets every instance dispatch without waiting on the others; the lease (next_attempt_at
+// moved forward) returns a row to the pool if this instance dies mid-send. The follower's budget and
+// the session a queue update depends on are read in the same round trip, instead of once per row.
+// whileWaiting is cast only when it looks like an id, so one odd payload cannot fail every claim.
+const CLAIM_DUE_OUTBOX = `
+  with claimed as (
+    update outbox set status = 'sending', attempts = attempts + 1, next_attempt_at = $2::timestamptz
+    where id in (
+      select id from outbox
+      where status in ('pending', 'sending') and next_attempt_at <= $1::timestamptz
+      order by priority, id
+      limit $3
+      for update skip locked)
+    returning id, kind, openid, payload, priority, attempts
+  )
+  select c.id, c.kind, c.openid, c.payload, c.priority, c.attempts,
+    f.subscribed,
+    case when f.openid is not null then
+      (case when f.message_grant_expires_at > $1::timestamptz then f.message_sends_left else 0 end)
+      + (case when f.event_grant_expires_at > $1::timestamptz then f.event_sends_left else 0 end)
+    end as "sendsLeft",
+    case when c.payload -> 'whileWaiting' is not null then exists (
+      select 1 from customer_sessions s
+      where s.id = case when c.payload ->> 'whileWaiting' ~ '^[0-9]{1,9}$' then (c.payload ->> 'whileWaiting')::int end
+        and s.status = 'waiting' and s.wait_expires_at > $1::timestamptz)
+    end as "stillWaiting"
+  from claimed c left join followers f on f.openid = c.openid`;
+
+/** Claim due rows for this dispatcher, in no particular order. */
+export async function claimDueOutbox(
+  database: DatabaseHandle,
+  params: { limit: number; now: Date; leaseMs: number },
+): Promise<ClaimedOutboxRow[]> {
+  const leaseUntil = new Date(params.now.getTime() + params.leaseMs);
+  const values = [params.now.toISOString(), leaseUntil.toISOString(), params.limit];
+  return rawExecutor(database).query<ClaimedOutboxRow>(CLAIM_DUE_OUTBOX, values);
+}
+
+// One statement for a whole batch. A row already sent (by a second instance after an expired lease)
+// is never moved back, and a release applies only while this claim still holds the row. The sends
+// spent are counted from the rows this statement turned into sent, so writing the same outcomes
+// twice spends nothing twice. Each follower spends from the grant that expires first, then from the
+// other, as one send at a time would. Followers rows are locked in openid order so two instances
+// writing back at once cannot deadlock. Times travel as text: drizzle swaps postgres.js's
+// timestamptz[] serializer for one that cannot write a JS array.
+const RECORD_OUTBOX_OUTCOMES = `
+  with done as (
+    update outbox o set
+      status = (case u.outcome when 'retry' then 'pending' when 'released' then 'pending' else u.outcome end)::outbox_status,
+      sent_at = case when u.outcome = 'sent' then u.at::timestamptz else o.sent_at end,
+      next_attempt_at = case when u.outcome in ('retry', 'released') then u.at::timestamptz else o.next_attempt_at end,
+      attempts = case when u.outcome = 'released' then o.attempts - 1 else o.attempts end,
+      last_errcode = case when u.outcome = 'released' then o.last_errcode else u.errcode end,
+      last_error = case when u.outcome = 'released' then o.last_error else u.error end
+    from unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[])
+      as u(id, outcome, at, errcode, error, attempts)
+    where o.id = u.id and o.status <> 'sent'
+      and (u.outcome <> 'released' or (o.status = 'sending' and o.attempts = u.attempts))
+    returning o.openid, u.outcome
+  ),
+  spent as (
+    select openid, count(*)::int as k from done where outcome = 'sent' group by openid
+  ),
+  locked as materialized (
+    select f.openid from followers f join spent using (openid) order by f.openid for update of f
+  )
+  update followers f set (event_sends_left, message_sends_left) = (
+    select f.event_sends_left - t.event_take, f.message_sends_left - t.message_take
+    from (select
+        case when f.event_grant_expires_at > $7::timestamptz then greatest(f.event_sends_left, 0) else 0 end as event_live,
+        case when f.message_grant_expires_at > $7::timestamptz then greatest(f.message_sends_left, 0) else 0 end as message_live) a
+      cross join lateral (select
+        coalesce(a.message_live = 0 or f.event_grant_expires_at <= f.message_grant_expires_at, false) as event_first) o
+      cross join lateral (select
+        case when o.event_first then least(s.k, a.event_live)
+          else least(s.k - least(s.k, a.message_live), a.event_live) end as event_take,
+        case when o.event_first then least(s.k - least(s.k, a.event_live), a.message_live)
+          else least(s.k, a.message_live) end as message_take) t)
+  from spent s join locked using (openid)
+  where f.openid = s.openid`;
+
 /**
- * Claim due rows for this dispatcher. SKIP LOCKED lets every instance dispatch without waiting on
- * the others; the lease (next_attempt_at moved forward) returns a row to the pool if this
- * instance dies mid-send.
+ * Write a batch's outcomes back and spend the sends of the rows that went out. `now` judges which
+ * grants are live: the claim's time, at which the dispatcher read the budget.
  */
-export async function claimDueOutbox(tx: DbOrTx, params: { limit: number; now: Date; leaseMs: number }): Promise<OutboxRow[]> {
-  const now = params.now.toISOString();
-  const leaseUntil = new Date(params.now.getTime() + params.leaseMs).toISOString();
-  return tx
-    .update(outbox)
-    .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: sql`${leaseUntil}::timestamptz` })
-    .where(
-      sql`${outbox.id} in (
-        select id from outbox
-        where status in ('pending', 'sending') and next_attempt_at <= ${now}::timestamptz
-        order by priority, id
-        limit ${params.limit}
-        for update skip locked)`,
-    )
-    .returning();
+export async function recordOutboxOutcomes(database: DatabaseHandle, params: { outcomes: OutboxOutcome[]; now: Date }): Promise<void> {
+  if (params.outcomes.length === 0) return;
+  const ids: number[] = [];
+  const outcomes: string[] = [];
+  const ats: (string | null)[] = [];
+  const errcodes: (number | null)[] = [];
+  const errors: (string | null)[] = [];
+  const attempts: (number | null)[] = [];
+  for (const o of params.outcomes) {
+    ids.push(o.id);
+    outcomes.push(o.outcome);
+    ats.push('at' in o ? o.at.toISOString() : null);
+    errcodes.push('errcode' in o ? storableInt(o.errcode) : null);
+    errors.push('error' in o ? storableText(o.error) : null);
+    attempts.push('attempts' in o ? o.attempts : null);
+  }
+  await rawExecutor(database).query(RECORD_OUTBOX_OUTCOMES, [ids, outcomes, ats, errcodes, errors, attempts, params.now.toISOString()]);
 }
 
-export async function markOutboxSent(tx: DbOrTx, params: { id: number; now: Date }): Promise<void> {
-  await tx.update(outbox).set({ status: 'sent', sentAt: params.now, lastErrcode: null, lastError: null }).where(eq(outbox.id, params.id));
+// Postgres refuses a NUL in text and an integer beyond int4; either would fail the whole batch.
+function storableInt(value: number | null): number | null {
+  return value !== null && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? value : null;
 }
 
-export async function rescheduleOutbox(
-  tx: DbOrTx,
-  params: { id: number; nextAttemptAt: Date; errcode: number | null; error: string },
-): Promise<void> {
-  await tx
-    .update(outbox)
-    .set({ status: 'pending', nextAttemptAt: params.nextAttemptAt, lastErrcode: params.errcode, lastError: params.error })
-    .where(eq(outbox.id, params.id));
-}
-
-export async function finishOutbox(
-  tx: DbOrTx,
-  params: { id: number; status: 'failed' | 'skipped'; errcode: number | null; error: string },
-): Promise<void> {
-  await tx
-    .update(outbox)
-    .set({ status: params.status, lastErrcode: params.errcode, lastError: params.error })
-    .where(eq(outbox.id, params.id));
+function storableText(value: string): string {
+  return value.replaceAll('\0', '');
 }
 
 export async function listOutboxFor(tx: DbOrTx, params: { openid: string }): Promise<OutboxRow[]> {

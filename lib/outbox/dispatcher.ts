@@ -1,9 +1,7 @@
 // Delivers outbox rows through WeChat's custom/send API, outside any webhook request. Any number of
 // instances may run one: rows are claimed with SKIP LOCKED under a lease.
 import type { DatabaseHandle } from '@/db/client';
-import { isSessionWaiting } from '@/db/queries/customer-sessions';
-import { consumeSend, getFollower, sendsLeft } from '@/db/queries/followers';
-import { claimDueOutbox, finishOutbox, markOutboxSent, rescheduleOutbox, type OutboxRow } from '@/db/queries/outbox';
+import { claimDueOutbox, recordOutboxOutcomes, type ClaimedOutboxRow, type OutboxOutcome } from '@/db/queries/outbox';
 import { LOW_VALUE_PRIORITY, RESERVED_SENDS, type TextPayload } from '@/lib/kf/outbox-messages';
 import { log } from '@/lib/log';
 import type { KfApi } from '@/lib/wechat/kf-api';
@@ -64,25 +62,28 @@ export class OutboxDispatcher {
 
   /** Claim one batch and deliver it; the number of rows handled. Tests call this directly. */
   async runOnce(): Promise<number> {
-    const { db } = this.#opts.database();
-    const rows = await claimDueOutbox(db, { limit: this.#opts.batchSize, now: this.#opts.now(), leaseMs: this.#opts.leaseMs });
-    // One follower's rows in order (their send budget is read and spent per row); followers in parallel.
-    const byFollower = new Map<string, OutboxRow[]>();
+    const claimedAt = this.#opts.now();
+    const rows = await claimDueOutbox(this.#opts.database(), { limit: this.#opts.batchSize, now: claimedAt, leaseMs: this.#opts.leaseMs });
+    if (rows.length === 0) return 0;
+    // One follower's rows in order (they share a send budget); followers in parallel.
     rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
-    for (const row of rows) byFollower.set(row.openid, [...(byFollower.get(row.openid) ?? []), row]);
-    await Promise.all(
-      [...byFollower.values()].map(async (queue) => {
-        for (const row of queue) await this.#deliver(row);
-      }),
-    );
+    const byFollower = new Map<string, ClaimedOutboxRow[]>();
+    for (const row of rows) {
+      const queue = byFollower.get(row.openid);
+      if (queue) queue.push(row);
+      else byFollower.set(row.openid, [row]);
+    }
+    // Outcomes are written only after the batch, so the batch must end well inside its lease, or a
+    // second instance would claim (and send again) rows already sent here.
+    const deadline = claimedAt.getTime() + this.#opts.leaseMs / 2;
+    const queues = await Promise.all([...byFollower.values()].map((queue) => this.#deliverQueue(queue, deadline)));
+    await this.#record(queues.flat(), claimedAt);
     return rows.length;
   }
 
   /** Deliver until nothing is due (tests and shutdown). */
   async drain(): Promise<void> {
-    while ((await this.runOnce()) > 0) {
-      // keep going
-    }
+    while ((await this.runOnce()) > 0) await yieldToRequests();
   }
 
   #schedule(delayMs: number): void {
@@ -101,46 +102,81 @@ export class OutboxDispatcher {
 
   async #loop(): Promise<void> {
     try {
-      while (!this.#stopped && (await this.runOnce()) === this.#opts.batchSize) {
-        // a full batch: more may be due
-      }
+      // A full batch: more may be due, but the webhook shares this process and goes first.
+      while (!this.#stopped && (await this.runOnce()) === this.#opts.batchSize) await yieldToRequests();
     } catch (error) {
-      outboxLog.warn({ err: error instanceof Error ? error.message : String(error) }, 'dispatch round failed');
+      outboxLog.warn({ err: errorText(error) }, 'dispatch round failed');
     }
   }
 
-  async #deliver(row: OutboxRow): Promise<void> {
-    const { db } = this.#opts.database();
-    const now = this.#opts.now();
-    const follower = await getFollower(db, { openid: row.openid });
-    if (follower && !follower.subscribed) {
-      await finishOutbox(db, { id: row.id, status: 'skipped', errcode: 43004, error: 'follower unsubscribed' });
-      return;
+  async #deliverQueue(queue: ClaimedOutboxRow[], deadline: number): Promise<OutboxOutcome[]> {
+    // The budget as claimed, spent here as sends go out: what re-reading the followers row before
+    // each send would show, since a send spends one whenever any is left.
+    let budget = queue[0]!.sendsLeft;
+    const outcomes: OutboxOutcome[] = [];
+    for (const row of queue) {
+      const now = this.#opts.now();
+      if (outcomes.length > 0 && now.getTime() >= deadline) {
+        outcomes.push({ id: row.id, outcome: 'released', at: now, attempts: row.attempts });
+        continue;
+      }
+      const outcome = await this.#deliver(row, budget, now);
+      if (outcome.outcome === 'sent' && budget !== null && budget > 0) budget -= 1;
+      outcomes.push(outcome);
     }
+    return outcomes;
+  }
+
+  async #deliver(row: ClaimedOutboxRow, budget: number | null, now: Date): Promise<OutboxOutcome> {
+    if (row.subscribed === false) return { id: row.id, outcome: 'skipped', errcode: 43004, error: 'follower unsubscribed' };
     // Queue updates must not use up the sends a greeting and a closing text will need.
-    if (row.priority >= LOW_VALUE_PRIORITY && follower && sendsLeft(follower, now) <= RESERVED_SENDS) {
-      await finishOutbox(db, { id: row.id, status: 'skipped', errcode: null, error: 'kept the send budget for higher-value messages' });
-      return;
+    if (row.priority >= LOW_VALUE_PRIORITY && budget !== null && budget <= RESERVED_SENDS) {
+      return { id: row.id, outcome: 'skipped', errcode: null, error: 'kept the send budget for higher-value messages' };
     }
     const payload = row.payload as TextPayload;
-    if (payload.whileWaiting !== undefined && !(await isSessionWaiting(db, { id: payload.whileWaiting, now }))) {
-      await finishOutbox(db, { id: row.id, status: 'skipped', errcode: null, error: 'the follower is no longer waiting' });
-      return;
+    if (payload.whileWaiting !== undefined && row.stillWaiting !== true) {
+      return { id: row.id, outcome: 'skipped', errcode: null, error: 'the follower is no longer waiting' };
     }
     const message: CustomMessage = { touser: row.openid, msgtype: 'text', text: payload.text, kfAccount: payload.kfAccount };
     try {
       await this.#opts.kf.sendCustomMessage(message, { timeoutMs: this.#opts.sendTimeoutMs });
-      await markOutboxSent(db, { id: row.id, now: this.#opts.now() });
-      await consumeSend(db, { openid: row.openid, now });
+      return { id: row.id, outcome: 'sent', at: this.#opts.now() };
     } catch (error) {
       const failure = classifySendFailure(error);
       if (failure.action === 'retry' && row.attempts < MAX_ATTEMPTS) {
-        const nextAttemptAt = new Date(now.getTime() + backoffMs(row.attempts));
-        await rescheduleOutbox(db, { id: row.id, nextAttemptAt, errcode: failure.errcode, error: failure.reason });
-        return;
+        const at = new Date(now.getTime() + backoffMs(row.attempts));
+        return { id: row.id, outcome: 'retry', at, errcode: failure.errcode, error: failure.reason };
       }
       outboxLog.warn({ id: row.id, kind: row.kind, errcode: failure.errcode }, 'send failed for good');
-      await finishOutbox(db, { id: row.id, status: 'failed', errcode: failure.errcode, error: failure.reason });
+      return { id: row.id, outcome: 'failed', errcode: failure.errcode, error: failure.reason };
     }
   }
+
+  async #record(outcomes: OutboxOutcome[], claimedAt: Date): Promise<void> {
+    const database = this.#opts.database();
+    try {
+      await recordOutboxOutcomes(database, { outcomes, now: claimedAt });
+    } catch (error) {
+      // One row the database refuses must not leave the others, above all the sent ones, to be sent
+      // again after the lease. If even the sent rows cannot be written the database is away: stop.
+      outboxLog.warn({ err: errorText(error), rows: outcomes.length }, 'writing a batch back failed; writing row by row');
+      const sent = outcomes.filter((o) => o.outcome === 'sent');
+      await recordOutboxOutcomes(database, { outcomes: sent, now: claimedAt });
+      for (const outcome of outcomes) {
+        if (outcome.outcome === 'sent') continue;
+        await recordOutboxOutcomes(database, { outcomes: [outcome], now: claimedAt }).catch((rowError: unknown) =>
+          outboxLog.warn({ id: outcome.id, err: errorText(rowError) }, 'writing an outcome back failed'),
+        );
+      }
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Lets HTTP requests queued behind a busy dispatcher run before its next batch. */
+function yieldToRequests(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

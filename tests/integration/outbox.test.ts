@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { listOutboxFor } from '@/db/queries/outbox';
-import { wechatTokens } from '@/db/schema';
+import { followers, wechatTokens } from '@/db/schema';
 import { testDatabases } from './databases';
 import { isTransfer, startKfHarness, type KfHarness } from './kf-harness';
 
@@ -111,5 +111,8 @@ describe.each(testDatabases)('outbox on $kind', (testDb) => {
     const rows = await listOutboxFor(h.database.db, { openid: 'o_budget' });
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'skipped']);
     expect(h.sim.calls({ path: SEND }).filter((c) => (c.body as { touser?: string }).touser === 'o_budget')).toHaveLength(3);
+    // Our count agrees with WeChat's: three of the five spent.
+    const [grant] = await h.database.db.select().from(followers).where(eq(followers.openid, 'o_budget'));
+    expect(grant?.messageSendsLeft).toBe(2);
   });
 });

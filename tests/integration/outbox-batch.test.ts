@@ -1,0 +1,261 @@
+// The dispatcher's batch: what one claim reads, how a follower's budget is spent across the rows of
+// one batch, and how every outcome is written back at once. WeChat is a stub that answers per
+// follower, so each row's fate is known in advance; the databases are real.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { DatabaseHandle } from '@/db/client';
+import { enqueueOutbox, listOutboxFor, recordOutboxOutcomes } from '@/db/queries/outbox';
+import { customerSessions, followers, outbox } from '@/db/schema';
+import { OUTBOX_PRIORITY, textPayload } from '@/lib/kf/outbox-messages';
+import { backoffMs, MAX_ATTEMPTS } from '@/lib/outbox/classify';
+import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
+import { WechatApiError } from '@/lib/wechat/errors';
+import type { KfApi } from '@/lib/wechat/kf-api';
+import type { CustomMessage } from '@/lib/wechat/kf-types';
+import { testDatabases } from './databases';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+describe.each(testDatabases)('outbox batch on $kind', (testDb) => {
+  let database: DatabaseHandle;
+  let drop: () => Promise<void>;
+  let clock: number;
+  let sent: string[];
+  let failures: Map<string, Error>;
+  const kf = {
+    async sendCustomMessage(msg: CustomMessage) {
+      const failure = failures.get(msg.touser);
+      if (failure) throw failure;
+      sent.push(msg.touser);
+    },
+  } as unknown as KfApi;
+  const dispatcher = (opts: { kf?: KfApi; database?: DatabaseHandle; leaseMs?: number } = {}) =>
+    new OutboxDispatcher({
+      database: () => opts.database ?? database,
+      kf: opts.kf ?? kf,
+      now: () => new Date(clock),
+      leaseMs: opts.leaseMs,
+    });
+
+  beforeEach(async () => {
+    ({ handle: database, drop } = await testDb.open());
+    // A little ahead of the database's clock, so rows queued with next_attempt_at = now() are due.
+    clock = Date.now() + 1000;
+    sent = [];
+    failures = new Map();
+  });
+  afterEach(() => drop());
+
+  async function seedFollower(
+    openid: string,
+    grants: { message?: [number, number]; event?: [number, number]; subscribed?: boolean },
+  ): Promise<void> {
+    const at = (ms: number | undefined) => (ms === undefined ? null : new Date(clock + ms));
+    await database.db.insert(followers).values({
+      openid,
+      subscribed: grants.subscribed ?? true,
+      messageSendsLeft: grants.message?.[0] ?? 0,
+      messageGrantExpiresAt: at(grants.message?.[1]),
+      eventSendsLeft: grants.event?.[0] ?? 0,
+      eventGrantExpiresAt: at(grants.event?.[1]),
+    });
+  }
+
+  async function queue(openid: string, priority: number, opts: { whileWaiting?: number; count?: number } = {}): Promise<void> {
+    const rows = Array.from({ length: opts.count ?? 1 }, (_, i) => ({
+      kind: priority === OUTBOX_PRIORITY.queuePosition ? 'queue_position' : 'greeting',
+      openid,
+      priority,
+      payload: textPayload(`${openid} #${i}`, opts.whileWaiting === undefined ? {} : { whileWaiting: opts.whileWaiting }),
+    }));
+    await enqueueOutbox(database.db, rows);
+  }
+
+  async function waitingSession(openid: string, waitExpiresAt: number): Promise<number> {
+    const [row] = await database.db
+      .insert(customerSessions)
+      .values({ openid, status: 'waiting', queuedAt: new Date(clock - MINUTE), waitExpiresAt: new Date(waitExpiresAt) })
+      .returning({ id: customerSessions.id });
+    return row!.id;
+  }
+
+  async function follower(openid: string) {
+    const [row] = await database.db.select().from(followers).where(eq(followers.openid, openid));
+    return row;
+  }
+
+  const statuses = async (openid: string) => (await listOutboxFor(database.db, { openid })).map((r) => r.status);
+
+  it('spends one follower’s budget row by row within a batch: queue updates stop at the reserve', async () => {
+    await seedFollower('o_four', { message: [5, 48 * HOUR] });
+    const session = await waitingSession('o_four', clock + 30 * MINUTE);
+    await queue('o_four', OUTBOX_PRIORITY.queuePosition, { whileWaiting: session, count: 4 });
+
+    expect(await dispatcher().runOnce()).toBe(4);
+    expect(await statuses('o_four')).toEqual(['sent', 'sent', 'sent', 'skipped']);
+    expect(sent).toEqual(['o_four', 'o_four', 'o_four']);
+    const [, , , kept] = await listOutboxFor(database.db, { openid: 'o_four' });
+    expect(kept).toMatchObject({ lastErrcode: null, lastError: 'kept the send budget for higher-value messages' });
+    expect(await follower('o_four')).toMatchObject({ messageSendsLeft: 2, eventSendsLeft: 0 });
+  });
+
+  it('a valuable row goes first and its send counts against the queue updates after it', async () => {
+    await seedFollower('o_mixed', { message: [4, 48 * HOUR] });
+    const session = await waitingSession('o_mixed', clock + 30 * MINUTE);
+    await queue('o_mixed', OUTBOX_PRIORITY.queuePosition, { whileWaiting: session, count: 2 });
+    await queue('o_mixed', OUTBOX_PRIORITY.closing);
+
+    await dispatcher().runOnce();
+    // Claimed order: closing (4 → 3), first update (3 → 2), second update kept back at 2.
+    expect(await statuses('o_mixed')).toEqual(['sent', 'skipped', 'sent']);
+    expect((await follower('o_mixed'))?.messageSendsLeft).toBe(2);
+  });
+
+  it('writes a batch of sent, retried, failed and skipped rows back, each with its own outcome', async () => {
+    await seedFollower('o_ok', { message: [5, 48 * HOUR] });
+    await seedFollower('o_busy', { message: [5, 48 * HOUR] });
+    await seedFollower('o_last', { message: [5, 48 * HOUR] });
+    await seedFollower('o_blocked', { message: [5, 48 * HOUR] });
+    await seedFollower('o_gone', { subscribed: false });
+    await seedFollower('o_stale', { message: [5, 48 * HOUR] });
+    await seedFollower('o_odd', { message: [5, 48 * HOUR] });
+    const expired = await waitingSession('o_stale', clock - MINUTE);
+    for (const openid of ['o_ok', 'o_busy', 'o_last', 'o_blocked', 'o_gone', 'o_new']) await queue(openid, OUTBOX_PRIORITY.greeting);
+    await queue('o_stale', OUTBOX_PRIORITY.queuePosition, { whileWaiting: expired });
+    // A whileWaiting that is no session id must not fail the claim of the whole batch.
+    const oddPayload = { msgtype: 'text', text: { content: 'x' }, whileWaiting: 'x' };
+    await enqueueOutbox(database.db, [{ kind: 'queue_position', openid: 'o_odd', priority: OUTBOX_PRIORITY.queuePosition, payload: oddPayload }]);
+    // o_last has been tried before: this claim is its last attempt.
+    await database.db.update(outbox).set({ attempts: MAX_ATTEMPTS - 1 }).where(eq(outbox.openid, 'o_last'));
+    failures.set('o_busy', new WechatApiError(45011, 'api freq out of limit'));
+    failures.set('o_last', new WechatApiError(45011, 'api freq out of limit'));
+    failures.set('o_blocked', new WechatApiError(48002, 'api blocked'));
+
+    expect(await dispatcher().runOnce()).toBe(8);
+    const row = async (openid: string) => (await listOutboxFor(database.db, { openid }))[0];
+    expect(await row('o_ok')).toMatchObject({ status: 'sent', attempts: 1, lastErrcode: null, lastError: null });
+    expect((await row('o_ok'))!.sentAt?.getTime()).toBe(clock);
+    expect(await row('o_new')).toMatchObject({ status: 'sent' });
+    const busy = await row('o_busy');
+    expect(busy).toMatchObject({ status: 'pending', attempts: 1, lastErrcode: 45011 });
+    expect(busy!.nextAttemptAt.getTime()).toBe(clock + backoffMs(1));
+    expect(await row('o_last')).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, lastErrcode: 45011 });
+    expect(await row('o_blocked')).toMatchObject({ status: 'failed', lastErrcode: 48002 });
+    expect(await row('o_gone')).toMatchObject({ status: 'skipped', lastErrcode: 43004, lastError: 'follower unsubscribed' });
+    expect(await row('o_stale')).toMatchObject({ status: 'skipped', lastError: 'the follower is no longer waiting' });
+    expect(await row('o_odd')).toMatchObject({ status: 'skipped', lastError: 'the follower is no longer waiting' });
+    expect(sent.sort()).toEqual(['o_new', 'o_ok']);
+    expect((await follower('o_ok'))?.messageSendsLeft).toBe(4);
+    expect((await follower('o_busy'))?.messageSendsLeft).toBe(5);
+    expect(await follower('o_new')).toBeUndefined();
+
+    // The retry goes out once due, and its earlier error is cleared.
+    failures.clear();
+    clock += backoffMs(1);
+    expect(await dispatcher().runOnce()).toBe(1);
+    expect(await row('o_busy')).toMatchObject({ status: 'sent', attempts: 2, lastErrcode: null, lastError: null });
+    expect((await follower('o_busy'))?.messageSendsLeft).toBe(4);
+  });
+
+  it('k sends spend the grant that expires first, then the other, and never an expired one', async () => {
+    await seedFollower('o_event_first', { message: [5, 48 * HOUR], event: [3, MINUTE] });
+    await seedFollower('o_message_first', { message: [2, 30_000], event: [3, MINUTE] });
+    await seedFollower('o_expired_event', { message: [5, 48 * HOUR], event: [3, -1000] });
+    await queue('o_event_first', OUTBOX_PRIORITY.greeting, { count: 4 });
+    await queue('o_message_first', OUTBOX_PRIORITY.greeting, { count: 3 });
+    await queue('o_expired_event', OUTBOX_PRIORITY.greeting, { count: 2 });
+
+    expect(await dispatcher().runOnce()).toBe(9);
+    expect(await follower('o_event_first')).toMatchObject({ eventSendsLeft: 0, messageSendsLeft: 4 });
+    expect(await follower('o_message_first')).toMatchObject({ messageSendsLeft: 0, eventSendsLeft: 2 });
+    expect(await follower('o_expired_event')).toMatchObject({ eventSendsLeft: 3, messageSendsLeft: 3 });
+  });
+
+  it('writing the same outcomes twice neither moves a sent row back nor spends twice', async () => {
+    await seedFollower('o_twice', { message: [5, 48 * HOUR] });
+    await queue('o_twice', OUTBOX_PRIORITY.greeting, { count: 2 });
+    const [a, b] = await listOutboxFor(database.db, { openid: 'o_twice' });
+    const outcomes = [
+      { id: a!.id, outcome: 'sent' as const, at: new Date(clock) },
+      { id: b!.id, outcome: 'sent' as const, at: new Date(clock) },
+    ];
+    await recordOutboxOutcomes(database, { outcomes, now: new Date(clock) });
+    await recordOutboxOutcomes(database, { outcomes, now: new Date(clock) });
+    await recordOutboxOutcomes(database, {
+      outcomes: [{ id: a!.id, outcome: 'retry', at: new Date(clock + MINUTE), errcode: -1, error: 'late' }],
+      now: new Date(clock),
+    });
+    expect(await statuses('o_twice')).toEqual(['sent', 'sent']);
+    expect((await follower('o_twice'))?.messageSendsLeft).toBe(3);
+  });
+
+  it('stores an errcode or text the database would refuse as something it accepts', async () => {
+    await queue('o_weird', OUTBOX_PRIORITY.greeting);
+    const [row] = await listOutboxFor(database.db, { openid: 'o_weird' });
+    await recordOutboxOutcomes(database, {
+      outcomes: [{ id: row!.id, outcome: 'failed', errcode: 2 ** 40, error: 'bad\u0000byte' }],
+      now: new Date(clock),
+    });
+    const [stored] = await listOutboxFor(database.db, { openid: 'o_weird' });
+    expect(stored).toMatchObject({ status: 'failed', lastErrcode: null, lastError: 'badbyte' });
+  });
+
+  it('hands back a follower’s rows it could not start before half the lease, unsent and not counted', async () => {
+    await seedFollower('o_slow', { message: [5, 48 * HOUR] });
+    await queue('o_slow', OUTBOX_PRIORITY.greeting, { count: 2 });
+    const slow = {
+      async sendCustomMessage(msg: CustomMessage) {
+        sent.push(msg.touser);
+        clock += 6_000;
+      },
+    } as unknown as KfApi;
+    const releasedAt = clock + 6_000;
+
+    expect(await dispatcher({ kf: slow, leaseMs: 10_000 }).runOnce()).toBe(2);
+    const [first, second] = await listOutboxFor(database.db, { openid: 'o_slow' });
+    expect(first).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(second).toMatchObject({ status: 'pending', attempts: 0, lastError: null });
+    expect(second!.nextAttemptAt.getTime()).toBe(releasedAt);
+    expect(sent).toEqual(['o_slow']);
+
+    expect(await dispatcher({ kf: slow, leaseMs: 10_000 }).runOnce()).toBe(1);
+    expect(await statuses('o_slow')).toEqual(['sent', 'sent']);
+    expect((await follower('o_slow'))?.messageSendsLeft).toBe(3);
+  });
+
+  it('still records every outcome when writing the batch back fails once', async () => {
+    await seedFollower('o_ok', { message: [5, 48 * HOUR] });
+    await seedFollower('o_blocked', { message: [5, 48 * HOUR] });
+    await queue('o_ok', OUTBOX_PRIORITY.greeting, { count: 2 });
+    await queue('o_blocked', OUTBOX_PRIORITY.greeting);
+    failures.set('o_blocked', new WechatApiError(48002, 'api blocked'));
+
+    await dispatcher({ database: failingFirstWriteBack(database) }).runOnce();
+    expect(await statuses('o_ok')).toEqual(['sent', 'sent']);
+    expect(await statuses('o_blocked')).toEqual(['failed']);
+    expect((await follower('o_ok'))?.messageSendsLeft).toBe(3);
+  });
+});
+
+/** The database, except that the first statement after the claim fails as a dropped connection would. */
+function failingFirstWriteBack(handle: DatabaseHandle): DatabaseHandle {
+  let armed = true;
+  const trips = (text: string) => {
+    if (!armed || text.includes('skip locked')) return false;
+    armed = false;
+    return true;
+  };
+  const dropped = () => Promise.reject(new Error('connection reset (simulated)'));
+  type Run = (...args: unknown[]) => unknown;
+  const replacing = <T extends object>(target: T, key: string, fn: Run): T =>
+    new Proxy(target, { get: (t, k, receiver) => (k === key ? fn : Reflect.get(t, k, receiver)) });
+  if (handle.postgres) {
+    const sql = handle.postgres;
+    const unsafe = (text: string, ...rest: unknown[]) => (trips(text) ? dropped() : (sql.unsafe as Run)(text, ...rest));
+    return { ...handle, postgres: replacing(sql, 'unsafe', unsafe as Run) };
+  }
+  const pglite = handle.pglite!;
+  const query = (text: string, ...rest: unknown[]) => (trips(text) ? dropped() : (pglite.query as Run).call(pglite, text, ...rest));
+  return { ...handle, pglite: replacing(pglite, 'query', query as Run) };
+}
