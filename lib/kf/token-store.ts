@@ -9,8 +9,22 @@ import { expireToken, getStoredToken, saveToken } from '@/db/queries/wechat-toke
 import type { FetchedToken, TokenStore } from '@/lib/wechat/token-store';
 
 // Shared by every store in the process (server.ts and Next's bundle each load this module).
-const holder = globalThis as typeof globalThis & { __wekfTokenRefreshes?: Map<string, Promise<string>> };
+const holder = globalThis as typeof globalThis & {
+  __wekfTokenRefreshes?: Map<string, Promise<string>>;
+  __wekfTokenMemo?: WeakMap<DatabaseHandle, Map<string, Memo>>;
+};
 const inflight: Map<string, Promise<string>> = (holder.__wekfTokenRefreshes ??= new Map());
+
+// The stored token, remembered briefly so an outbox sending hundreds of messages a second does not
+// read the table for each. Short enough that a token another instance replaced is picked up soon;
+// meanwhile the old one still works (stable_token overlaps), and a rejected one is forgotten at once.
+interface Memo {
+  accessToken: string;
+  expiresAt: number;
+  readAt: number;
+}
+const MEMO_MS = 10_000;
+const memos: WeakMap<DatabaseHandle, Map<string, Memo>> = (holder.__wekfTokenMemo ??= new WeakMap());
 
 export class DatabaseTokenStore implements TokenStore {
 
@@ -31,22 +45,42 @@ export class DatabaseTokenStore implements TokenStore {
   }
 
   async invalidate(appId: string, accessToken: string): Promise<void> {
+    const memo = this.#memo();
+    if (memo.get(appId)?.accessToken === accessToken) memo.delete(appId);
     await expireToken(this.database().db, { appId, accessToken, now: new Date(this.now()) });
   }
 
-  async #freshStored(appId: string, minValidityMs: number): Promise<string | undefined> {
+  async #freshStored(appId: string, minValidityMs: number, opts: { memo: boolean } = { memo: true }): Promise<string | undefined> {
+    const now = this.now();
+    const memo = this.#memo();
+    const known = memo.get(appId);
+    if (opts.memo && known && now - known.readAt < MEMO_MS && now >= known.readAt) {
+      return known.expiresAt - now >= minValidityMs ? known.accessToken : undefined;
+    }
     const stored = await getStoredToken(this.database().db, { appId });
-    return stored && stored.expiresAt.getTime() - this.now() >= minValidityMs ? stored.accessToken : undefined;
+    if (!stored) return undefined;
+    memo.set(appId, { accessToken: stored.accessToken, expiresAt: stored.expiresAt.getTime(), readAt: now });
+    return stored.expiresAt.getTime() - now >= minValidityMs ? stored.accessToken : undefined;
+  }
+
+  /** Per database: tests (and a process that reopens its database) must not see another's token. */
+  #memo(): Map<string, Memo> {
+    const database = this.database();
+    let memo = memos.get(database);
+    if (!memo) memos.set(database, (memo = new Map()));
+    return memo;
   }
 
   async #refresh(appId: string, fetch: () => Promise<FetchedToken>, minValidityMs: number): Promise<string> {
     const database = this.database();
     const fetchAndSave = async () => {
-      const again = await this.#freshStored(appId, minValidityMs);
+      // Under the lock, from the table itself: another instance may have just saved a new one.
+      const again = await this.#freshStored(appId, minValidityMs, { memo: false });
       if (again) return again;
       const fetched = await fetch();
       const expiresAt = new Date(this.now() + fetched.expiresIn * 1000);
       await saveToken(database.db, { appId, accessToken: fetched.accessToken, expiresAt });
+      this.#memo().set(appId, { accessToken: fetched.accessToken, expiresAt: expiresAt.getTime(), readAt: this.now() });
       return fetched.accessToken;
     };
     return withAdvisoryLock(database, advisoryKey(appId), fetchAndSave);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { getStoredToken } from '@/db/queries/wechat-tokens';
+import { getStoredToken, saveToken } from '@/db/queries/wechat-tokens';
 import { DatabaseTokenStore } from '@/lib/kf/token-store';
 import type { FetchedToken } from '@/lib/wechat/token-store';
 import { testDatabases } from './databases';
@@ -55,5 +55,27 @@ describe.each(testDatabases)('database token store on $kind', (testDb) => {
     await store.invalidate(APP, 'token-1');
     expect(await store.getToken(APP, fetchToken, 60_000)).toBe('token-2');
     expect((await getStoredToken(database.db, { appId: APP }))?.accessToken).toBe('token-2');
+  });
+
+  it('remembers the stored token for a few seconds, then reads the table again (another instance may have replaced it)', async () => {
+    let now = Date.now();
+    const store = new DatabaseTokenStore(() => database, () => now);
+    expect(await store.getToken(APP, fetchToken, 60_000)).toBe('token-1');
+    // Another instance saves a new token: this one keeps using what it read (still valid) for a moment…
+    await saveToken(database.db, { appId: APP, accessToken: 'from-another-instance', expiresAt: new Date(now + 2 * HOUR) });
+    expect(await store.getToken(APP, fetchToken, 60_000)).toBe('token-1');
+    // …then picks the new one up from the table, without fetching.
+    now += 11_000;
+    expect(await store.getToken(APP, fetchToken, 60_000)).toBe('from-another-instance');
+    expect(fetches).toBe(1);
+  });
+
+  it('forgets a remembered token the moment WeChat rejects it', async () => {
+    const store = new DatabaseTokenStore(() => database);
+    await store.getToken(APP, fetchToken, 60_000);
+    await saveToken(database.db, { appId: APP, accessToken: 'from-another-instance', expiresAt: new Date(Date.now() + 2 * HOUR) });
+    await store.invalidate(APP, 'token-1');
+    expect(await store.getToken(APP, fetchToken, 60_000)).toBe('from-another-instance');
+    expect(fetches).toBe(1);
   });
 });
