@@ -174,10 +174,11 @@ function createBatchers(options: WebhookOptions): Batchers {
     keywords: () =>
       (keywords ??= new MicroBatcher<KeywordItem, KeywordResult>({
         maxBatch,
-        // One keyword batch at a time per process, so two batches never race to open one
-        // follower's session (across processes, runKeywordBatch retries the loser).
-        maxInFlight: 1,
+        maxInFlight: maxInFlight(),
         keyOf: (item) => item.push.dedupeKey,
+        // Two batches in flight never hold one follower, so they cannot race to open the same
+        // session (across processes, runKeywordBatch retries the loser).
+        partitionOf: (item) => item.push.openid,
         run: (items) => runKeywordBatch(options.database(), items),
       })),
   };
