@@ -88,7 +88,11 @@ export async function openPglite(dir: string | undefined): Promise<DatabaseHandl
   }
   let pg: PGlite;
   try {
-    pg = dir === undefined ? new PGlite() : new PGlite(dir);
+    // Postgres's default 128 MB of shared buffers lives inside PGlite's WASM memory and is never
+    // given back; one Official Account's working set fits in far less, and the files stay in the
+    // operating system's cache.
+    const options = { postgresqlconf: ['shared_buffers = 32MB'] };
+    pg = dir === undefined ? new PGlite(options) : new PGlite(dir, options);
     await pg.waitReady;
   } catch (error) {
     releaseLock();
