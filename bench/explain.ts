@@ -1,7 +1,9 @@
-// --explain: EXPLAIN ANALYZE of the statements a keyword push and the dispatcher run, against the
-// database as the run left it (thousands of waiting sessions). Writes happen inside a transaction
-// that is rolled back. The SQL mirrors what db/queries/* generate through Drizzle; keep it in step if
-// those change. (Ordinary messages take one statement, db/queries/plain-message.ts, not shown here.)
+// --explain: EXPLAIN ANALYZE of the statements the webhook and the dispatcher run under load, against
+// the database as the run left it (thousands of waiting sessions). The SQL is the real statements'
+// text from db/queries; writes happen inside a transaction that is rolled back.
+import { CLAIM_KEYWORDS, APPLY_KEYWORDS } from '@/db/queries/keyword-messages';
+import { CLAIM_DUE_OUTBOX } from '@/db/queries/outbox';
+import { RECORD_PLAIN_MESSAGES } from '@/db/queries/plain-message';
 import type { RawDb } from './seed';
 
 interface Statement {
@@ -10,55 +12,41 @@ interface Statement {
   params: unknown[];
 }
 
-function statements(sample: { openid: string; sessionId: number; queuedAt: string }): Statement[] {
+function statements(sample: { openid: string }): Statement[] {
   const now = new Date().toISOString();
+  const later = new Date(Date.now() + 48 * 3600_000).toISOString();
+  const keys = Array.from({ length: 16 }, (_, i) => `10000000000000000${String(i).padStart(2, '0')}`);
+  const openids = keys.map((_, i) => (i === 0 ? sample.openid : `o_bench_${i}`));
+  const texts = (t: string) => keys.map(() => t);
   return [
     {
-      name: 'claimInbound (insert … on conflict do nothing)',
-      sql: `insert into inbound_messages (dedupe_key, openid, msg_type, event, summary, state, received_at)
-            values ($1, $2, 'text', null, '你好', 'processing', $3) on conflict (dedupe_key) do nothing returning id`,
-      params: ['1000000000000000001', sample.openid, now],
+      name: 'recordPlainMessages (a batch of 16 ordinary messages)',
+      sql: RECORD_PLAIN_MESSAGES,
+      params: [keys, openids, texts('text'), texts('你好'), texts('<xml>hint</xml>'), texts('<xml>transfer</xml>'), texts('<xml>'), texts('</xml>'), now, 5, later],
     },
     {
-      name: 'recordInteraction (followers upsert)',
-      sql: `insert into followers (openid, subscribed, last_interaction_at, message_sends_left, message_grant_expires_at)
-            values ($1, true, $2, 5, $2) on conflict (openid) do update
-            set subscribed = true, last_interaction_at = excluded.last_interaction_at,
-                message_sends_left = 5, message_grant_expires_at = excluded.message_grant_expires_at`,
-      params: [sample.openid, now],
+      name: 'claimKeywordPushes (a batch of 16 keywords: claim, grant, sessions, positions, agents)',
+      sql: CLAIM_KEYWORDS,
+      params: [keys, openids, texts('text'), texts('客服'), now, 5, later],
     },
     {
-      name: 'findOpenSession',
-      sql: `select * from customer_sessions where openid = $1 and status in ('waiting', 'active')`,
-      params: [sample.openid],
+      name: 'applyKeywordDecisions (open one session, two outbox rows)',
+      sql: APPLY_KEYWORDS,
+      params: [['o_explain_new'], now, later, ['queue_position', 'agent_alert'], ['o_explain_new', 'o_bench_agent_1'], [5, 1], ['{}', '{}'], ['o_explain_new', null], [], []],
     },
     {
-      name: 'countActiveAgents',
-      sql: `select count(*)::int from agents where status = 'active'`,
-      params: [],
-    },
-    {
-      name: 'queuePosition (count waiting, and those ahead)',
-      sql: `select count(*)::int,
-                   count(*) filter (where queued_at < $1 or (queued_at = $1 and id < $2))::int
-              from customer_sessions where status = 'waiting' and wait_expires_at > $3`,
-      params: [sample.queuedAt, sample.sessionId, now],
-    },
-    {
-      name: 'claimDueOutbox (dispatcher)',
-      sql: `update outbox set status = 'sending', attempts = attempts + 1, next_attempt_at = $1::timestamptz + interval '30 seconds'
-             where id in (select id from outbox where status in ('pending', 'sending') and next_attempt_at <= $1::timestamptz
-                          order by priority, id limit 50 for update skip locked) returning id`,
-      params: [now],
+      name: 'claimDueOutbox (dispatcher, 50 rows)',
+      sql: CLAIM_DUE_OUTBOX,
+      params: [now, new Date(Date.now() + 30_000).toISOString(), 50],
     },
   ];
 }
 
 export async function explainHotQueries(db: RawDb): Promise<string> {
-  const [sample] = await db.query<{ openid: string; id: number; queued_at: string }>(
-    `select openid, id, queued_at::text from customer_sessions where status = 'waiting' order by queued_at desc, id desc limit 1`,
+  const [sample] = await db.query<{ openid: string }>(
+    `select openid from customer_sessions where status = 'waiting' order by queued_at desc, id desc limit 1`,
   );
-  const s = { openid: sample?.openid ?? 'o_bench_0', sessionId: sample?.id ?? 0, queuedAt: sample?.queued_at ?? new Date().toISOString() };
+  const s = { openid: sample?.openid ?? 'o_bench_0' };
   const out: string[] = [];
   for (const st of statements(s)) {
     await db.query('begin');

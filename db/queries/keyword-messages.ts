@@ -30,7 +30,7 @@ export interface ClaimedKeyword {
 // Pushes are claimed in dedupe-key order and followers locked in openid order, as the plain path
 // does, so concurrent batches take locks in the same order. A waiting session past its expiry is
 // expired here (every read agrees with the sweep) and left out of the result.
-const CLAIM_KEYWORDS = `
+export const CLAIM_KEYWORDS = `
   with input as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as t(dedupe_key, openid, msg_type, summary)
   ),
@@ -128,7 +128,7 @@ export interface KeywordDecisions {
   replies: { inboundId: number; reply: string }[];
 }
 
-const APPLY_KEYWORDS = `
+export const APPLY_KEYWORDS = `
   with opened as (
     insert into customer_sessions (openid, status, queued_at, wait_expires_at)
     select openid, 'waiting', $2::timestamptz, $3::timestamptz from unnest($1::text[]) as t(openid)

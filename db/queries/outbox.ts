@@ -44,7 +44,7 @@ export type OutboxOutcome =
 // moved forward) returns a row to the pool if this instance dies mid-send. The follower's budget and
 // the session a queue update depends on are read in the same round trip, instead of once per row.
 // whileWaiting is cast only when it looks like an id, so one odd payload cannot fail every claim.
-const CLAIM_DUE_OUTBOX = `
+export const CLAIM_DUE_OUTBOX = `
   with claimed as (
     update outbox set status = 'sending', attempts = attempts + 1, next_attempt_at = $2::timestamptz
     where id in (

@@ -23,7 +23,7 @@ export interface PlainMessage {
 
 // Rows are inserted in dedupe-key order and followers updated in openid order, so two batches that
 // share keys or followers take their locks in the same order and never deadlock.
-const RECORD_PLAIN_MESSAGES = `
+export const RECORD_PLAIN_MESSAGES = `
   with input as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
       as t(dedupe_key, openid, msg_type, summary, reply_none, reply_waiting, reply_before, reply_after)
