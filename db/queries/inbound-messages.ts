@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { inboundMessages } from '../schema';
 import type { RawExecutor } from './raw';
@@ -33,6 +33,13 @@ export async function getStoredReply(tx: DbOrTx, params: { dedupeKey: string }):
 
 export async function completeInbound(tx: DbOrTx, params: { id: number; reply: string }): Promise<void> {
   await tx.update(inboundMessages).set({ reply: params.reply, state: 'done' }).where(eq(inboundMessages.id, params.id));
+}
+
+export type InboundMessageRow = typeof inboundMessages.$inferSelect;
+
+/** A follower's pushes, oldest first. */
+export async function listInboundFor(tx: DbOrTx, params: { openid: string }): Promise<InboundMessageRow[]> {
+  return tx.select().from(inboundMessages).where(eq(inboundMessages.openid, params.openid)).orderBy(asc(inboundMessages.id));
 }
 
 export async function countInboundByKey(tx: DbOrTx, params: { dedupeKey: string }): Promise<number> {

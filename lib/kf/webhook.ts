@@ -10,7 +10,7 @@ import { WechatProtocolError } from '@/lib/wechat/errors';
 import { dedupeKey, isUserMessage, parseInbound, type InboundMessage } from '@/lib/wechat/messages';
 import { SUCCESS, textReply, transferReply } from '@/lib/wechat/replies';
 import { verifyMsgSignature, verifyPlainSignature } from '@/lib/wechat/signature';
-import { parseXml } from '@/lib/wechat/xml';
+import { parseXml, sanitizeXmlText } from '@/lib/wechat/xml';
 import { plainMessageReplies, routeEvent, type FlowReply } from './flow';
 import { runKeywordBatch, type KeywordItem, type KeywordResult } from './keyword-batch';
 import { MicroBatcher } from './micro-batcher';
@@ -222,12 +222,15 @@ function toXml(reply: FlowReply, message: InboundMessage, now: Date): string {
   }
 }
 
-/** A short record of what arrived, for the console; never the whole body. */
+/**
+ * A short record of what arrived, for the console; never the whole body. Control characters are
+ * dropped: Postgres cannot store a NUL, and one in a follower's text must not make the push fail.
+ */
 function summarize(message: InboundMessage): string | null {
   const m = message as Record<string, unknown>;
   const parts = [m.Content, m.Recognition, m.EventKey, m.KfAccount, m.FromKfAccount && `${m.FromKfAccount}→${m.ToKfAccount}`]
     .filter((v): v is string => typeof v === 'string' && v !== '');
-  return parts.length ? parts.join(' ').slice(0, 200) : null;
+  return parts.length ? sanitizeXmlText(parts.join(' ')).slice(0, 200) : null;
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {

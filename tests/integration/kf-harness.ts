@@ -22,6 +22,8 @@ export interface KfHarness {
   setDatabaseReachable(reachable: boolean): void;
   addAgent(prefix: string, opts?: { openid?: string; nickname?: string }): Promise<string>;
   push(fields: Record<string, string | number>, opts?: { mode?: PushMode; signature?: string }): Promise<Response>;
+  /** A signed plain-mode push of this exact body (for bodies buildXml would clean up). */
+  pushRaw(body: string): Promise<Response>;
   /** A second wekf instance on the same database (as behind a load balancer); pushes go to its webhook directly. */
   secondInstance(): { push(fields: Record<string, string | number>): Promise<{ status: number; body: string }>; stop(): Promise<void> };
   drainOutbox(): Promise<void>;
@@ -97,6 +99,12 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
         query.set('msg_signature', msgSignature(c.token, timestamp, nonce, encrypt));
         body = mode === 'safe' ? buildXml({ ToUserName: c.originalId, Encrypt: encrypt }) : buildXml({ ToUserName: c.originalId, ...fields, Encrypt: encrypt });
       }
+      return fetch(`${webhookUrl}?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
+    },
+    async pushRaw(body) {
+      const timestamp = String(Math.floor(sim.clock.now() / 1000));
+      const nonce = String(Math.floor(Math.random() * 1e9));
+      const query = new URLSearchParams({ signature: plainSignature(c.token, timestamp, nonce), timestamp, nonce });
       return fetch(`${webhookUrl}?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
     },
     secondInstance() {

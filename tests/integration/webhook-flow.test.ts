@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
-import { countInboundByKey } from '@/db/queries/inbound-messages';
+import { countInboundByKey, listInboundFor } from '@/db/queries/inbound-messages';
 import { listOutboxFor } from '@/db/queries/outbox';
 import { saveKfSettings } from '@/lib/kf/settings';
 import { defaultServiceHours } from '@/lib/kf/service-hours';
@@ -72,6 +72,19 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     expect(new Set(bodies).size).toBe(1);
     expect(bodies[0]).toContain('「客服」');
     expect(await countInboundByKey(h.database.db, { dedupeKey: fields.MsgId })).toBe(1);
+  });
+
+  it('a follower text holding a NUL is answered and recorded without it', async () => {
+    const fields = textFields('o_nul', 'a\u0000b');
+    const response = await h.pushRaw(
+      `<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o_nul]]></FromUserName>` +
+        `<CreateTime>${fields.CreateTime}</CreateTime><MsgType><![CDATA[text]]></MsgType>` +
+        `<Content><![CDATA[a\u0000b]]></Content><MsgId>${fields.MsgId}</MsgId></xml>`,
+    );
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('「客服」');
+    const [row] = await listInboundFor(h.database.db, { openid: 'o_nul' });
+    expect(row?.summary).toBe('ab');
   });
 
   it('twenty concurrent keyword messages from one follower open one session', async () => {
