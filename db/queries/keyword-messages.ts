@@ -53,20 +53,23 @@ export const CLAIM_KEYWORDS = `
   ),
   expired as (
     update customer_sessions set status = 'expired', ended_at = $5::timestamptz, end_reason = 'wait_expired', updated_at = $5::timestamptz
-    where openid = any($2::text[]) and status = 'waiting' and wait_expires_at <= $5::timestamptz
+    where id in (select id from customer_sessions where openid = any($2::text[]) and status in ('waiting', 'active'))
+      and status = 'waiting' and wait_expires_at <= $5::timestamptz
+  ),
+  -- The line, numbered once per batch rather than counted again for each waiting follower in it.
+  queue as (
+    select id, row_number() over (order by queued_at, id)::int as position, count(*) over ()::int as total
+    from customer_sessions
+    where status = 'waiting' and wait_expires_at > $5::timestamptz
   ),
   live as (
-    select s.id, s.openid, s.status, s.kf_account,
-      case when s.status = 'waiting' then 1 + (
-        select count(*) from customer_sessions as w
-        where w.status = 'waiting' and w.wait_expires_at > $5::timestamptz and (w.queued_at, w.id) < (s.queued_at, s.id)
-      )::int end as position
-    from customer_sessions as s
+    select s.id, s.openid, s.status, s.kf_account, q.position
+    from customer_sessions as s left join queue as q on q.id = s.id
     where s.openid = any($2::text[]) and s.status in ('waiting', 'active')
       and not (s.status = 'waiting' and s.wait_expires_at <= $5::timestamptz)
   )
   select c.id as inbound_id, c.dedupe_key, c.openid, s.id as session_id, s.status, s.kf_account, s.position,
-    (select count(*) from customer_sessions where status = 'waiting' and wait_expires_at > $5::timestamptz)::int as waiting_count,
+    coalesce((select total from queue limit 1), 0) as waiting_count,
     (select count(*) from agents where status = 'active')::int as active_agents,
     array(select kf_openid from agents where status = 'active' and kf_openid is not null order by kf_account) as alert_openids
   from claim as c left join live as s on s.openid = c.openid`;
