@@ -56,23 +56,27 @@ export const CLAIM_KEYWORDS = `
     where id in (select id from customer_sessions where openid = any($2::text[]) and status in ('waiting', 'active'))
       and status = 'waiting' and wait_expires_at <= $5::timestamptz
   ),
-  -- The line, numbered once per batch rather than counted again for each waiting follower in it.
+  live as (
+    select s.id, s.openid, s.status, s.kf_account
+    from customer_sessions as s
+    where s.openid = any($2::text[]) and s.status in ('waiting', 'active')
+      and not (s.status = 'waiting' and s.wait_expires_at <= $5::timestamptz)
+  ),
+  -- The line is numbered in one pass per batch rather than counted again for each waiting follower
+  -- in it; placed is materialized so that pass runs once, whatever the planner estimates.
   queue as (
-    select id, row_number() over (order by queued_at, id)::int as position, count(*) over ()::int as total
+    select id, row_number() over (order by queued_at, id)::int as position
     from customer_sessions
     where status = 'waiting' and wait_expires_at > $5::timestamptz
   ),
-  live as (
-    select s.id, s.openid, s.status, s.kf_account, q.position
-    from customer_sessions as s left join queue as q on q.id = s.id
-    where s.openid = any($2::text[]) and s.status in ('waiting', 'active')
-      and not (s.status = 'waiting' and s.wait_expires_at <= $5::timestamptz)
+  placed as materialized (
+    select id, position from queue where id in (select id from live)
   )
-  select c.id as inbound_id, c.dedupe_key, c.openid, s.id as session_id, s.status, s.kf_account, s.position,
-    coalesce((select total from queue limit 1), 0) as waiting_count,
+  select c.id as inbound_id, c.dedupe_key, c.openid, s.id as session_id, s.status, s.kf_account, p.position,
+    (select count(*) from queue)::int as waiting_count,
     (select count(*) from agents where status = 'active')::int as active_agents,
     array(select kf_openid from agents where status = 'active' and kf_openid is not null order by kf_account) as alert_openids
-  from claim as c left join live as s on s.openid = c.openid`;
+  from claim as c left join live as s on s.openid = c.openid left join placed as p on p.id = s.id`;
 
 interface ClaimRow {
   inbound_id: number;
