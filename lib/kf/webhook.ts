@@ -38,8 +38,6 @@ export interface WebhookOptions {
   databaseDeadlineMs?: number;
   /** Called after a push that queued outbound messages has committed. */
   onOutboundQueued?: () => void;
-  /** Pushes per batch, and batches in flight (defaults suit the database kind). */
-  batching?: { maxBatch: number; maxInFlight: number };
 }
 
 export const WEBHOOK_MAX_BODY = 1024 * 1024;
@@ -156,8 +154,10 @@ interface Batchers {
 function createBatchers(options: WebhookOptions): Batchers {
   let plain: MicroBatcher<PlainItem, string | null> | undefined;
   let keywords: MicroBatcher<KeywordItem, KeywordResult> | undefined;
-  const maxBatch = options.batching?.maxBatch ?? 64;
-  const maxInFlight = () => options.batching?.maxInFlight ?? (options.database().kind === 'pglite' ? 1 : 4);
+  const maxBatch = 64;
+  // Batches in flight per kind of push: connections held out of the pool of 10, leaving room for
+  // events, the outbox and the console.
+  const maxInFlight = () => (options.database().kind === 'pglite' ? 1 : 4);
   return {
     plain: () =>
       (plain ??= new MicroBatcher<PlainItem, string | null>({
