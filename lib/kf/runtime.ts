@@ -10,7 +10,7 @@ import { WechatClient } from '@/lib/wechat/client';
 import { WechatCrypto } from '@/lib/wechat/crypto';
 import { KfApi } from '@/lib/wechat/kf-api';
 import { startWechatSim, type SimCredentials, type WechatSim } from '@/lib/wechat-sim';
-import { startExpirySweep } from './sweeps';
+import { startEmbeddedMaintenance, startExpirySweep } from './sweeps';
 import { DatabaseTokenStore } from './token-store';
 import { createWebhookHandler, type WebhookRequest, type WebhookResponse } from './webhook';
 
@@ -92,7 +92,7 @@ export function createWechatRuntime(opts: {
   });
 
   const background = opts.startBackground ?? true;
-  const stopSweep = background ? startExpirySweep(opts.database) : () => {};
+  const stopSweeps = background ? [startExpirySweep(opts.database), startEmbeddedMaintenance(opts.database)] : [];
   if (background) dispatcher.start();
 
   const runtime: WechatRuntime = {
@@ -103,7 +103,7 @@ export function createWechatRuntime(opts: {
     sim,
     handleWebhook: webhook,
     async stop() {
-      stopSweep();
+      for (const stop of stopSweeps) stop();
       await dispatcher.stop();
       await sim?.close();
       if (holder.__wekfRuntime === runtime) holder.__wekfRuntime = undefined;

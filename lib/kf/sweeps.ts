@@ -1,6 +1,8 @@
-// Periodic upkeep: waiting sessions past their expiry become `expired` (reads already treat them so).
+// Periodic upkeep: waiting sessions past their expiry become `expired` (reads already treat them so),
+// and on PGlite, which has no autovacuum, the hot tables are vacuumed and analyzed.
 import type { DatabaseHandle } from '@/db/client';
 import { expireWaitingSessions } from '@/db/queries/customer-sessions';
+import { vacuumEmbedded } from '@/db/queries/maintenance';
 import { log } from '@/lib/log';
 
 const sweepLog = log.child({ module: 'sweeps' });
@@ -13,4 +15,27 @@ export function startExpirySweep(database: () => DatabaseHandle, everyMs = 15_00
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** On PGlite only: vacuum and analyze a minute after start, then every 10 minutes. */
+export function startEmbeddedMaintenance(database: () => DatabaseHandle, opts: { firstMs?: number; everyMs?: number } = {}): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const run = () => {
+    if (database().kind !== 'pglite') return;
+    vacuumEmbedded(database())
+      .catch((error: unknown) => sweepLog.warn({ err: error instanceof Error ? error.message : String(error) }, 'vacuum failed'))
+      .finally(() => {
+        if (!stopped) schedule(opts.everyMs ?? 10 * 60_000);
+      });
+  };
+  const schedule = (ms: number) => {
+    timer = setTimeout(run, ms);
+    timer.unref();
+  };
+  schedule(opts.firstMs ?? 60_000);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }

@@ -1,0 +1,14 @@
+// Vacuum and statistics for the embedded database. PGlite runs Postgres as a single standalone
+// backend, so autovacuum never runs there: without this, every update (a follower's send grant on
+// each message, each outbox row's status) leaves a dead row behind for good, and the planner keeps
+// the statistics of an empty database. Postgres servers run autovacuum; this leaves them alone.
+import type { DatabaseHandle } from '../client';
+
+// The tables updated on the hot path. One statement each, so other queries get the single PGlite
+// connection in between.
+const HOT_TABLES = ['followers', 'outbox', 'customer_sessions', 'inbound_messages', 'wechat_tokens', 'login_attempts'] as const;
+
+export async function vacuumEmbedded(database: DatabaseHandle): Promise<void> {
+  if (!database.pglite) return;
+  for (const table of HOT_TABLES) await database.pglite.exec(`vacuum (analyze) ${table}`);
+}
