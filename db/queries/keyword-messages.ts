@@ -18,7 +18,7 @@ export interface ClaimedKeyword {
   openid: string;
   session:
     | { id: number; status: 'active'; kfAccount: string | null }
-    | { id: number; status: 'waiting'; position: number }
+    | { id: number; status: 'waiting' }
     | undefined;
   /** Unexpired waiting sessions, this follower's included. */
   waitingCount: number;
@@ -61,22 +61,12 @@ export const CLAIM_KEYWORDS = `
     from customer_sessions as s
     where s.openid = any($2::text[]) and s.status in ('waiting', 'active')
       and not (s.status = 'waiting' and s.wait_expires_at <= $5::timestamptz)
-  ),
-  -- The line is numbered in one pass per batch rather than counted again for each waiting follower
-  -- in it; placed is materialized so that pass runs once, whatever the planner estimates.
-  queue as (
-    select id, row_number() over (order by queued_at, id)::int as position
-    from customer_sessions
-    where status = 'waiting' and wait_expires_at > $5::timestamptz
-  ),
-  placed as materialized (
-    select id, position from queue where id in (select id from live)
   )
-  select c.id as inbound_id, c.dedupe_key, c.openid, s.id as session_id, s.status, s.kf_account, p.position,
-    (select count(*) from queue)::int as waiting_count,
+  select c.id as inbound_id, c.dedupe_key, c.openid, s.id as session_id, s.status, s.kf_account,
+    (select count(*) from customer_sessions where status = 'waiting' and wait_expires_at > $5::timestamptz)::int as waiting_count,
     (select count(*) from agents where status = 'active')::int as active_agents,
     array(select kf_openid from agents where status = 'active' and kf_openid is not null order by kf_account) as alert_openids
-  from claim as c left join live as s on s.openid = c.openid left join placed as p on p.id = s.id`;
+  from claim as c left join live as s on s.openid = c.openid`;
 
 interface ClaimRow {
   inbound_id: number;
@@ -85,7 +75,6 @@ interface ClaimRow {
   session_id: number | null;
   status: 'waiting' | 'active' | null;
   kf_account: string | null;
-  position: number | null;
   waiting_count: number;
   active_agents: number;
   alert_openids: string[];
@@ -111,7 +100,7 @@ export async function claimKeywordPushes(tx: RawExecutor, pushes: KeywordPush[],
         ? undefined
         : row.status === 'active'
           ? { id: row.session_id, status: 'active', kfAccount: row.kf_account }
-          : { id: row.session_id, status: 'waiting', position: row.position ?? 1 },
+          : { id: row.session_id, status: 'waiting' },
     waitingCount: row.waiting_count,
     activeAgents: row.active_agents,
     alertOpenids: row.alert_openids,

@@ -31,6 +31,9 @@ export interface ClaimedOutboxRow {
   sendsLeft: number | null;
   /** For a payload with whileWaiting: whether that session is still waiting; null otherwise. */
   stillWaiting: boolean | null;
+  /** While that session waits: its place in line and the number waiting, as of this claim. */
+  position: number | null;
+  waitingCount: number | null;
 }
 
 /** How one claimed row ended; `released` hands back a row this claim never got to send. */
@@ -53,7 +56,19 @@ export const CLAIM_DUE_OUTBOX = `
       order by priority, id
       limit $3
       for update skip locked)
-    returning id, kind, openid, payload, priority, attempts
+    returning id, kind, openid, payload, priority, attempts,
+      case when payload ->> 'whileWaiting' ~ '^[0-9]{1,9}$' then (payload ->> 'whileWaiting')::int end as session_id
+  ),
+  -- The waiting line, numbered only when a claimed row waits on a session: once per batch, so each
+  -- place in line is the one its follower holds as it is sent.
+  line as (
+    select id, row_number() over (order by queued_at, id)::int as position
+    from customer_sessions
+    where status = 'waiting' and wait_expires_at > $1::timestamptz
+      and exists (select 1 from claimed where session_id is not null)
+  ),
+  placed as materialized (
+    select id, position from line where id in (select session_id from claimed)
   )
   select c.id, c.kind, c.openid, c.payload, c.priority, c.attempts,
     f.subscribed,
@@ -61,12 +76,10 @@ export const CLAIM_DUE_OUTBOX = `
       (case when f.message_grant_expires_at > $1::timestamptz then f.message_sends_left else 0 end)
       + (case when f.event_grant_expires_at > $1::timestamptz then f.event_sends_left else 0 end)
     end as "sendsLeft",
-    case when c.payload -> 'whileWaiting' is not null then exists (
-      select 1 from customer_sessions s
-      where s.id = case when c.payload ->> 'whileWaiting' ~ '^[0-9]{1,9}$' then (c.payload ->> 'whileWaiting')::int end
-        and s.status = 'waiting' and s.wait_expires_at > $1::timestamptz)
-    end as "stillWaiting"
-  from claimed c left join followers f on f.openid = c.openid`;
+    case when c.payload -> 'whileWaiting' is not null then p.position is not null end as "stillWaiting",
+    p.position,
+    case when p.position is not null then (select count(*) from line)::int end as "waitingCount"
+  from claimed c left join followers f on f.openid = c.openid left join placed p on p.id = c.session_id`;
 
 /** Claim due rows for this dispatcher, in no particular order. */
 export async function claimDueOutbox(

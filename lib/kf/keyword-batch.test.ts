@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaimedKeyword } from '@/db/queries/keyword-messages';
 import { planKeywordBatch } from './keyword-batch';
+import { textPayload, textToSend } from './outbox-messages';
 import { defaultServiceHours } from './service-hours';
 import type { KfSettings } from './settings';
 import { DEFAULT_TEMPLATES } from './templates';
@@ -30,24 +31,26 @@ describe('planKeywordBatch', () => {
     const plan = planKeywordBatch(pushes, claimed(pushes), settings(), now);
     expect(plan.open).toEqual(['o_a', 'o_b']);
     expect(plan.outbox.map((o) => [o.kind, o.openid, (o.payload as { text: { content: string } }).text.content, o.newSessionOf])).toEqual([
-      ['queue_position', 'o_a', 'Q 4/4', 'o_a'],
+      // The place in line is filled in at send time; the alert counts the line as it now stands.
+      ['queue_position', 'o_a', 'Q {position}/{count}', 'o_a'],
       ['agent_alert', 'o_agent', 'A 4/4', undefined],
-      ['queue_position', 'o_b', 'Q 5/5', 'o_b'],
+      ['queue_position', 'o_b', 'Q {position}/{count}', 'o_b'],
       ['agent_alert', 'o_agent', 'A 5/5', undefined],
     ]);
     expect([...plan.replies.values()]).toEqual([{ type: 'transfer' }, { type: 'transfer' }]);
   });
 
-  it('a second keyword from a follower queued earlier in the batch re-sends their place, without a second session', () => {
+  it('a second keyword from a follower queued earlier in the batch re-sends their place, tied to the new session', () => {
     const pushes = [push('k1', 'o_a'), push('k2', 'o_b'), push('k3', 'o_a')];
     const plan = planKeywordBatch(pushes, claimed(pushes), settings(), now);
     expect(plan.open).toEqual(['o_a', 'o_b']);
     const updates = plan.outbox.filter((o) => o.kind === 'queue_position');
-    expect(updates.map((o) => [o.openid, (o.payload as { text: { content: string } }).text.content])).toEqual([
-      ['o_a', 'Q 4/4'],
-      ['o_b', 'Q 5/5'],
-      ['o_a', 'Q 4/5'],
+    expect(updates.map((o) => [o.openid, o.newSessionOf])).toEqual([
+      ['o_a', 'o_a'],
+      ['o_b', 'o_b'],
+      ['o_a', 'o_a'],
     ]);
+    expect(plan.outbox.filter((o) => o.kind === 'agent_alert')).toHaveLength(2);
     expect(plan.replies.get('k3')).toEqual({ type: 'transfer' });
   });
 
@@ -56,7 +59,7 @@ describe('planKeywordBatch', () => {
     const plan = planKeywordBatch(
       pushes,
       claimed([
-        { ...pushes[0]!, session: { id: 7, status: 'waiting', position: 2 } },
+        { ...pushes[0]!, session: { id: 7, status: 'waiting' } },
         { ...pushes[1]!, session: { id: 8, status: 'active', kfAccount: 'kf2001@acct' } },
       ]),
       settings(),
@@ -64,7 +67,10 @@ describe('planKeywordBatch', () => {
     );
     expect(plan.open).toEqual([]);
     expect(plan.outbox).toHaveLength(1);
-    expect(plan.outbox[0]).toMatchObject({ openid: 'o_wait', payload: { text: { content: 'Q 2/3' }, whileWaiting: 7 } });
+    expect(plan.outbox[0]).toMatchObject({
+      openid: 'o_wait',
+      payload: { text: { content: 'Q {position}/{count}' }, whileWaiting: 7, placeVars: { keyword: '客服' } },
+    });
     expect(plan.outbox[0]!.newSessionOf).toBeUndefined();
     expect(plan.replies.get('k1')).toEqual({ type: 'transfer' });
     expect(plan.replies.get('k2')).toEqual({ type: 'transfer', kfAccount: 'kf2001@acct' });
@@ -86,5 +92,16 @@ describe('planKeywordBatch', () => {
     const plan = planKeywordBatch([push('k1', 'o_a'), push('k2', 'o_b')], claimed([push('k2', 'o_b')]), settings(), now);
     expect([...plan.replies.keys()]).toEqual(['k2']);
     expect(plan.open).toEqual(['o_b']);
+  });
+});
+
+describe('textToSend', () => {
+  it('fills a place-in-line template with the place held at send time, in one pass', () => {
+    const payload = textPayload('{keyword}: {count} waiting, you are number {position}', {
+      whileWaiting: 3,
+      placeVars: { keyword: '{position}', hours: '9-5' },
+    });
+    expect(textToSend(payload, { position: 2, count: 7 })).toBe('{position}: 7 waiting, you are number 2');
+    expect(textToSend(textPayload('hello'), { position: 2, count: 7 })).toBe('hello');
   });
 });

@@ -15,7 +15,7 @@ import type { FlowReply } from './flow';
 import { OUTBOX_PRIORITY, textPayload } from './outbox-messages';
 import { isOpen } from './service-hours';
 import type { KfSettings } from './settings';
-import { offHoursText, renderText } from './texts';
+import { baseVars, offHoursText, renderText } from './texts';
 
 export interface KeywordPlan {
   /** The reply to each claimed push, by dedupe key. */
@@ -25,7 +25,8 @@ export interface KeywordPlan {
   outbox: KeywordOutboxRow[];
 }
 
-type KnownSession = { status: 'active'; kfAccount: string | null } | { status: 'waiting'; id?: number; position: number };
+/** What the batch knows of a follower's session; one opened by this batch has no id yet. */
+type KnownSession = { status: 'active'; kfAccount: string | null } | { status: 'waiting'; id?: number };
 
 /**
  * Decides a batch: pushes in arrival order, the claimed ones with what the transaction saw. A
@@ -57,7 +58,7 @@ export function planKeywordBatch(
       // follower straight back with them instead of into the general queue.
       reply = { type: 'transfer', kfAccount: session.kfAccount ?? undefined };
     } else if (session?.status === 'waiting') {
-      plan.outbox.push(queueUpdate(settings, openid, session, waiting));
+      plan.outbox.push(queueUpdate(settings, openid, session));
       reply = { type: 'transfer' };
     } else if (!serviceOpen) {
       reply = { type: 'text', content: offHoursText(settings, now) };
@@ -65,10 +66,10 @@ export function planKeywordBatch(
       reply = { type: 'text', content: renderText(settings, 'noAgents') };
     } else {
       waiting += 1;
-      const opened: KnownSession = { status: 'waiting', position: waiting };
+      const opened: KnownSession = { status: 'waiting' };
       sessions.set(openid, opened);
       plan.open.push(openid);
-      plan.outbox.push(queueUpdate(settings, openid, opened, waiting));
+      plan.outbox.push(queueUpdate(settings, openid, opened));
       const alert = textPayload(renderText(settings, 'agentAlert', { count: waiting, position: waiting }));
       for (const agentOpenid of seen.alertOpenids) {
         plan.outbox.push({ kind: 'agent_alert', openid: agentOpenid, priority: OUTBOX_PRIORITY.agentAlert, payload: alert });
@@ -80,20 +81,17 @@ export function planKeywordBatch(
   return plan;
 }
 
-function queueUpdate(
-  settings: KfSettings,
-  openid: string,
-  session: Extract<KnownSession, { status: 'waiting' }>,
-  count: number,
-): KeywordOutboxRow {
-  const content = renderText(settings, 'queue', { position: session.position, count });
+// The place in line is filled in when the message is sent (lib/outbox/dispatcher.ts): the follower
+// learns the place they hold then, and the line is numbered once per outbox batch rather than for
+// every keyword. Stale once the session stops waiting; a session opened by this batch gets its id
+// from the statement that opens it.
+function queueUpdate(settings: KfSettings, openid: string, session: Extract<KnownSession, { status: 'waiting' }>): KeywordOutboxRow {
+  const tied = session.id === undefined ? {} : { whileWaiting: session.id };
   return {
     kind: 'queue_position',
     openid,
     priority: OUTBOX_PRIORITY.queuePosition,
-    // A place in line is stale once the session stops waiting; a session opened by this batch gets
-    // its id from the statement that opens it.
-    payload: textPayload(content, session.id === undefined ? {} : { whileWaiting: session.id }),
+    payload: textPayload(settings.templates.queue, { ...tied, placeVars: baseVars(settings) }),
     newSessionOf: session.id === undefined ? openid : undefined,
   };
 }

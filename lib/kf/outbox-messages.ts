@@ -1,5 +1,7 @@
 // What the flow queues for WeChat's custom/send API, and how much each is worth when a follower's
 // send budget is short (lower = more valuable; see lib/outbox/dispatcher.ts).
+import { renderTemplate } from './templates';
+
 export const OUTBOX_PRIORITY = {
   greeting: 1,
   agentAlert: 1,
@@ -18,8 +20,22 @@ export interface TextPayload {
   kfAccount?: string;
   /** Send only while this session is still waiting: a place in line is stale once an agent accepts. */
   whileWaiting?: number;
+  /**
+   * Set on a place-in-line message: text.content is then the template, rendered when the message is
+   * sent, with these variables and the session's {position} and {count} at that moment.
+   */
+  placeVars?: Record<string, string>;
 }
 
-export function textPayload(content: string, opts: { kfAccount?: string; whileWaiting?: number } = {}): TextPayload {
+export function textPayload(
+  content: string,
+  opts: { kfAccount?: string; whileWaiting?: number; placeVars?: Record<string, string> } = {},
+): TextPayload {
   return { msgtype: 'text', text: { content }, ...opts };
+}
+
+/** The text to send: a place-in-line template gets the place the follower holds now. */
+export function textToSend(payload: TextPayload, place: { position: number; count: number } | undefined): string {
+  if (!payload.placeVars || !place) return payload.text.content;
+  return renderTemplate(payload.text.content, { ...payload.placeVars, position: place.position, count: place.count });
 }

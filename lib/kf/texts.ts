@@ -6,7 +6,8 @@ import { renderTemplate, type TemplateName } from './templates';
 // Settings objects are replaced, never changed, so their derived texts can be cached per object.
 const baseVarsCache = new WeakMap<KfSettings, Record<string, string>>();
 
-function baseVars(settings: KfSettings): Record<string, string> {
+/** The variables every text shares ({keyword}, {hours}). */
+export function baseVars(settings: KfSettings): Record<string, string> {
   let vars = baseVarsCache.get(settings);
   if (!vars) {
     vars = { keyword: settings.keywords[0] ?? '', hours: formatSchedule(settings.hours.weekly, 'zh') };

@@ -2,7 +2,7 @@
 // instances may run one: rows are claimed with SKIP LOCKED under a lease.
 import type { DatabaseHandle } from '@/db/client';
 import { claimDueOutbox, recordOutboxOutcomes, type ClaimedOutboxRow, type OutboxOutcome } from '@/db/queries/outbox';
-import { LOW_VALUE_PRIORITY, RESERVED_SENDS, type TextPayload } from '@/lib/kf/outbox-messages';
+import { LOW_VALUE_PRIORITY, RESERVED_SENDS, textToSend, type TextPayload } from '@/lib/kf/outbox-messages';
 import { log } from '@/lib/log';
 import type { KfApi } from '@/lib/wechat/kf-api';
 import type { CustomMessage } from '@/lib/wechat/kf-types';
@@ -137,7 +137,9 @@ export class OutboxDispatcher {
     if (payload.whileWaiting !== undefined && row.stillWaiting !== true) {
       return { id: row.id, outcome: 'skipped', errcode: null, error: 'the follower is no longer waiting' };
     }
-    const message: CustomMessage = { touser: row.openid, msgtype: 'text', text: payload.text, kfAccount: payload.kfAccount };
+    const place = row.position !== null && row.waitingCount !== null ? { position: row.position, count: row.waitingCount } : undefined;
+    const text = { content: textToSend(payload, place) };
+    const message: CustomMessage = { touser: row.openid, msgtype: 'text', text, kfAccount: payload.kfAccount };
     try {
       await this.#opts.kf.sendCustomMessage(message, { timeoutMs: this.#opts.sendTimeoutMs });
       return { id: row.id, outcome: 'sent', at: this.#opts.now() };

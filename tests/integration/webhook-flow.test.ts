@@ -139,6 +139,18 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     expect(h.sim.follower('o_q3').inbox().at(-1)?.text).toContain('当前共有 2 人在排队，您排在第 2 位');
   });
 
+  it('a place in line tells the follower the place they hold when it is sent, not when they asked', async () => {
+    const kf = await h.addAgent('fay');
+    await h.sim.follower('o_ahead').sendText('客服');
+    await h.sim.follower('o_behind').sendText('客服'); // second in line when asking
+    await h.sim.agents.accept(kf, 'o_ahead');
+    await h.sim.settled();
+    await h.drainOutbox();
+    expect(h.sim.follower('o_behind').inbox().at(-1)?.text).toContain('当前共有 1 人在排队，您排在第 1 位');
+    // o_ahead's own place-in-line message was dropped: they are no longer waiting.
+    expect(h.sim.follower('o_ahead').inbox().some((m) => m.text?.includes('排队'))).toBe(false);
+  });
+
   it('follows an agent accepting, switching and closing a session', async () => {
     const ann = await h.addAgent('ann', { nickname: '小安' });
     const ben = await h.addAgent('ben', { nickname: '小本' });
