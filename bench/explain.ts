@@ -25,7 +25,7 @@ function statements(sample: { openid: string }): Statement[] {
       params: [keys, openids, texts('text'), texts('你好'), texts('<xml>hint</xml>'), texts('<xml>transfer</xml>'), texts('<xml>'), texts('</xml>'), now, 5, later],
     },
     {
-      name: 'claimKeywordPushes (a batch of 16 keywords: claim, grant, sessions, positions, agents)',
+      name: 'claimKeywordPushes (a batch of 16 keywords: claim, grant, sessions, line length, agents)',
       sql: CLAIM_KEYWORDS,
       params: [keys, openids, texts('text'), texts('客服'), now, 5, later],
     },
@@ -35,7 +35,7 @@ function statements(sample: { openid: string }): Statement[] {
       params: [['o_explain_new'], now, later, ['queue_position', 'agent_alert'], ['o_explain_new', 'o_bench_agent_1'], [5, 1], ['{}', '{}'], ['o_explain_new', null], [], []],
     },
     {
-      name: 'claimDueOutbox (dispatcher, 50 rows)',
+      name: 'claimDueOutbox (dispatcher, 50 rows; numbers the waiting line when a row waits on a session)',
       sql: CLAIM_DUE_OUTBOX,
       params: [now, new Date(Date.now() + 30_000).toISOString(), 50],
     },
