@@ -90,11 +90,3 @@ export async function listWaitingQueue(tx: DbOrTx, params: { now: Date }): Promi
     .where(and(eq(customerSessions.status, 'waiting'), gt(customerSessions.waitExpiresAt, params.now)))
     .orderBy(asc(customerSessions.queuedAt), asc(customerSessions.id));
 }
-
-export async function isSessionWaiting(tx: DbOrTx, params: { id: number; now: Date }): Promise<boolean> {
-  const [row] = await tx
-    .select({ id: customerSessions.id })
-    .from(customerSessions)
-    .where(and(eq(customerSessions.id, params.id), eq(customerSessions.status, 'waiting'), gt(customerSessions.waitExpiresAt, params.now)));
-  return row !== undefined;
-}
