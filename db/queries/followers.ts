@@ -8,6 +8,25 @@ export const GRANTS = {
   event: { sends: 3, validMs: 60_000 },
 } as const;
 
+/**
+ * The statement part that renews the message grant of every follower a batch claimed a push for,
+ * for the batched paths (plain-message.ts, keyword-messages.ts): a CTE over a `claim` CTE with an
+ * openid column. Followers are locked in openid order, so concurrent batches cannot deadlock.
+ * The arguments are the statement's parameter references ($n).
+ */
+export function renewMessageGrantsCte(ref: { now: string; sends: string; expiresAt: string }): string {
+  return `grant_window as (
+    insert into followers (openid, subscribed, last_interaction_at, message_sends_left, message_grant_expires_at)
+    select distinct openid, true, ${ref.now}::timestamptz, ${ref.sends}::int, ${ref.expiresAt}::timestamptz from claim
+    order by openid
+    on conflict (openid) do update set
+      subscribed = true,
+      last_interaction_at = excluded.last_interaction_at,
+      message_sends_left = excluded.message_sends_left,
+      message_grant_expires_at = excluded.message_grant_expires_at
+  )`;
+}
+
 /** A follower's message, follow, scan or menu click resets that kind of grant (grants never add up). */
 export async function recordInteraction(tx: DbOrTx, params: { openid: string; trigger: GrantTrigger; now: Date }): Promise<void> {
   const grant = GRANTS[params.trigger];

@@ -1,7 +1,7 @@
 // The keyword path for a batch of pushes, as two statements inside one transaction: the first claims
 // the pushes and reads everything the queue decision needs; the second writes what was decided
 // (new sessions, outbox rows, replies). lib/kf/keyword-batch.ts decides in between.
-import { GRANTS } from './followers';
+import { GRANTS, renewMessageGrantsCte } from './followers';
 import type { RawExecutor } from './raw';
 
 export interface KeywordPush {
@@ -41,16 +41,7 @@ export const CLAIM_KEYWORDS = `
     on conflict (dedupe_key) do nothing
     returning id, dedupe_key, openid
   ),
-  grant_window as (
-    insert into followers (openid, subscribed, last_interaction_at, message_sends_left, message_grant_expires_at)
-    select distinct openid, true, $5::timestamptz, $6::int, $7::timestamptz from claim
-    order by openid
-    on conflict (openid) do update set
-      subscribed = true,
-      last_interaction_at = excluded.last_interaction_at,
-      message_sends_left = excluded.message_sends_left,
-      message_grant_expires_at = excluded.message_grant_expires_at
-  ),
+  ${renewMessageGrantsCte({ now: '$5', sends: '$6', expiresAt: '$7' })},
   expired as (
     update customer_sessions set status = 'expired', ended_at = $5::timestamptz, end_reason = 'wait_expired', updated_at = $5::timestamptz
     where id in (select id from customer_sessions where openid = any($2::text[]) and status in ('waiting', 'active'))

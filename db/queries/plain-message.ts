@@ -4,7 +4,7 @@
 // so one round trip and one commit (a statement is atomic; a concurrent duplicate in another
 // statement waits on the unique index, then finds the stored reply).
 import type { DatabaseHandle } from '../client';
-import { GRANTS } from './followers';
+import { GRANTS, renewMessageGrantsCte } from './followers';
 import { storedReplies } from './inbound-messages';
 import { rawExecutor } from './raw';
 
@@ -47,16 +47,7 @@ export const RECORD_PLAIN_MESSAGES = `
     on conflict (dedupe_key) do nothing
     returning dedupe_key, openid, reply
   ),
-  grant_window as (
-    insert into followers (openid, subscribed, last_interaction_at, message_sends_left, message_grant_expires_at)
-    select distinct openid, true, $9::timestamptz, $10::int, $11::timestamptz from claim
-    order by openid
-    on conflict (openid) do update set
-      subscribed = true,
-      last_interaction_at = excluded.last_interaction_at,
-      message_sends_left = excluded.message_sends_left,
-      message_grant_expires_at = excluded.message_grant_expires_at
-  )
+  ${renewMessageGrantsCte({ now: '$9', sends: '$10', expiresAt: '$11' })}
   select dedupe_key, reply from claim`;
 
 /**
