@@ -29,9 +29,7 @@ export interface ClaimedOutboxRow {
   subscribed: boolean | null;
   /** Sends both live grants still allow; null without a followers row. */
   sendsLeft: number | null;
-  /** For a payload with whileWaiting: whether that session is still waiting; null otherwise. */
-  stillWaiting: boolean | null;
-  /** While that session waits: its place in line and the number waiting, as of this claim. */
+  /** For a payload with whileWaiting, while that session still waits: its place in line and the number waiting, as of this claim; null otherwise. */
   position: number | null;
   waitingCount: number | null;
 }
@@ -76,7 +74,6 @@ export const CLAIM_DUE_OUTBOX = `
       (case when f.message_grant_expires_at > $1::timestamptz then f.message_sends_left else 0 end)
       + (case when f.event_grant_expires_at > $1::timestamptz then f.event_sends_left else 0 end)
     end as "sendsLeft",
-    case when c.payload -> 'whileWaiting' is not null then p.position is not null end as "stillWaiting",
     p.position,
     case when p.position is not null then (select count(*) from line)::int end as "waitingCount"
   from claimed c left join followers f on f.openid = c.openid left join placed p on p.id = c.session_id`;

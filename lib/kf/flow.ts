@@ -11,7 +11,6 @@ import { isUserMessage, type InboundKind, type InboundMessage, type InboundOf } 
 import { matchesKeyword } from './keywords';
 import { OUTBOX_PRIORITY, textPayload } from './outbox-messages';
 import type { KfSettings } from './settings';
-import type { TemplateName } from './templates';
 import { renderText } from './texts';
 
 export type FlowReply = { type: 'success' } | { type: 'text'; content: string } | { type: 'transfer'; kfAccount?: string };
@@ -88,7 +87,7 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
       kind: 'greeting',
       openid,
       priority: OUTBOX_PRIORITY.greeting,
-      payload: textPayload(render(ctx, 'greeting', { agent }), { kfAccount: msg.KfAccount }),
+      payload: textPayload(renderText(ctx.settings, 'greeting', { agent }), { kfAccount: msg.KfAccount }),
     },
   ]);
   return success;
@@ -105,7 +104,7 @@ async function onSessionClosed(msg: InboundOf<'event.kf_close_session'>, ctx: Fl
   if (!session) return success;
   await closeSession(ctx.tx, { id: session.id, closedBy: msg.KfAccount, now: ctx.now, reason: 'agent_closed' });
   await send(ctx, [
-    { kind: 'closing', openid: msg.FromUserName, priority: OUTBOX_PRIORITY.closing, payload: textPayload(render(ctx, 'closing', {})) },
+    { kind: 'closing', openid: msg.FromUserName, priority: OUTBOX_PRIORITY.closing, payload: textPayload(renderText(ctx.settings, 'closing')) },
   ]);
   return success;
 }
@@ -113,8 +112,4 @@ async function onSessionClosed(msg: InboundOf<'event.kf_close_session'>, ctx: Fl
 async function send(ctx: FlowContext, rows: NewOutboxRow[]): Promise<void> {
   await enqueueOutbox(ctx.tx, rows);
   if (rows.length > 0) ctx.queuedOutbound = true;
-}
-
-function render(ctx: FlowContext, name: TemplateName, vars: Record<string, string | number>): string {
-  return renderText(ctx.settings, name, vars);
 }

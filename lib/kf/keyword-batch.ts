@@ -113,9 +113,8 @@ export interface KeywordResult {
 class SessionRaceLost extends Error {}
 const RACE_ATTEMPTS = 3;
 
-/** Handles a batch of keyword pushes; one result per item, in order. */
-export async function runKeywordBatch(database: DatabaseHandle, items: KeywordItem[]): Promise<KeywordResult[]> {
-  const now = new Date(Math.max(...items.map((item) => item.now.getTime())));
+/** Handles a batch of keyword pushes at `now`; one result per item, in order. */
+export async function runKeywordBatch(database: DatabaseHandle, items: KeywordItem[], now: Date): Promise<KeywordResult[]> {
   const settings = items[items.length - 1]!.settings;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -19,10 +19,10 @@ export function startExpirySweep(database: () => DatabaseHandle, everyMs = 15_00
 
 /** On PGlite only: vacuum and analyze a minute after start, then every 10 minutes. */
 export function startEmbeddedMaintenance(database: () => DatabaseHandle, opts: { firstMs?: number; everyMs?: number } = {}): () => void {
+  if (database().kind !== 'pglite') return () => {};
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const run = () => {
-    if (database().kind !== 'pglite') return;
     vacuumEmbedded(database())
       .catch((error: unknown) => sweepLog.warn({ err: error instanceof Error ? error.message : String(error) }, 'vacuum failed'))
       .finally(() => {

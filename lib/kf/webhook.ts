@@ -164,12 +164,7 @@ function createBatchers(options: WebhookOptions): Batchers {
         maxBatch,
         maxInFlight: maxInFlight(),
         keyOf: (item) => item.message.dedupeKey,
-        run: (items) =>
-          recordPlainMessages(
-            options.database(),
-            items.map((item) => item.message),
-            new Date(Math.max(...items.map((item) => item.now.getTime()))),
-          ),
+        run: (items) => recordPlainMessages(options.database(), items.map((item) => item.message), latestNow(items)),
       })),
     keywords: () =>
       (keywords ??= new MicroBatcher<KeywordItem, KeywordResult>({
@@ -179,9 +174,14 @@ function createBatchers(options: WebhookOptions): Batchers {
         // Two batches in flight never hold one follower, so they cannot race to open the same
         // session (across processes, runKeywordBatch retries the loser).
         partitionOf: (item) => item.push.openid,
-        run: (items) => runKeywordBatch(options.database(), items),
+        run: (items) => runKeywordBatch(options.database(), items, latestNow(items)),
       })),
   };
+}
+
+/** A batch is handled at the time its latest push arrived. */
+function latestNow(items: { now: Date }[]): Date {
+  return new Date(Math.max(...items.map((item) => item.now.getTime())));
 }
 
 /** Events (follows, clicks, session changes): claim, act and store the reply in one transaction. */

@@ -134,7 +134,7 @@ export class OutboxDispatcher {
       return { id: row.id, outcome: 'skipped', errcode: null, error: 'kept the send budget for higher-value messages' };
     }
     const payload = row.payload as TextPayload;
-    if (payload.whileWaiting !== undefined && row.stillWaiting !== true) {
+    if (payload.whileWaiting !== undefined && row.position === null) {
       return { id: row.id, outcome: 'skipped', errcode: null, error: 'the follower is no longer waiting' };
     }
     const place = row.position !== null && row.waitingCount !== null ? { position: row.position, count: row.waitingCount } : undefined;
