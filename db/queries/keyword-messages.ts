@@ -1,8 +1,9 @@
 // The keyword path for a batch of pushes, as two statements inside one transaction: the first claims
 // the pushes and reads everything the queue decision needs; the second writes what was decided
-// (new sessions, outbox rows, replies). lib/kf/keyword-batch.ts decides in between.
+// (new sessions, outbox rows, replies). lib/kf/keyword-batch.ts decides in between, and runs them
+// with twoStepTransaction (raw.ts): two round trips in all.
 import { GRANTS, renewMessageGrantsCte } from './followers';
-import type { RawExecutor } from './raw';
+import type { Statement } from './raw';
 
 export interface KeywordPush {
   dedupeKey: string;
@@ -11,7 +12,7 @@ export interface KeywordPush {
   summary: string | null;
 }
 
-/** A claimed push, with its follower's open session and the queue as the transaction first saw them. */
+/** A claimed push, with its follower's open session and the agents as the transaction first saw them. */
 export interface ClaimedKeyword {
   inboundId: number;
   dedupeKey: string;
@@ -20,8 +21,6 @@ export interface ClaimedKeyword {
     | { id: number; status: 'active'; kfAccount: string | null }
     | { id: number; status: 'waiting' }
     | undefined;
-  /** Unexpired waiting sessions, this follower's included. */
-  waitingCount: number;
   activeAgents: number;
   /** Where agent alerts go: the kf_openid of every active agent that has one. */
   alertOpenids: string[];
@@ -44,8 +43,7 @@ export const CLAIM_KEYWORDS = `
   ${renewMessageGrantsCte({ now: '$5', sends: '$6', expiresAt: '$7' })},
   expired as (
     update customer_sessions set status = 'expired', ended_at = $5::timestamptz, end_reason = 'wait_expired', updated_at = $5::timestamptz
-    where id in (select id from customer_sessions where openid = any($2::text[]) and status in ('waiting', 'active'))
-      and status = 'waiting' and wait_expires_at <= $5::timestamptz
+    where openid = any($2::text[]) and status = 'waiting' and wait_expires_at <= $5::timestamptz
   ),
   live as (
     select s.id, s.openid, s.status, s.kf_account
@@ -54,34 +52,39 @@ export const CLAIM_KEYWORDS = `
       and not (s.status = 'waiting' and s.wait_expires_at <= $5::timestamptz)
   )
   select c.id as inbound_id, c.dedupe_key, c.openid, s.id as session_id, s.status, s.kf_account,
-    (select count(*) from customer_sessions where status = 'waiting' and wait_expires_at > $5::timestamptz)::int as waiting_count,
     (select count(*) from agents where status = 'active')::int as active_agents,
     array(select kf_openid from agents where status = 'active' and kf_openid is not null order by kf_account) as alert_openids
   from claim as c left join live as s on s.openid = c.openid`;
 
-interface ClaimRow {
+/** A row of CLAIM_KEYWORDS, as the driver returns it. */
+export interface ClaimKeywordsRow {
   inbound_id: number;
   dedupe_key: string;
   openid: string;
   session_id: number | null;
   status: 'waiting' | 'active' | null;
   kf_account: string | null;
-  waiting_count: number;
   active_agents: number;
   alert_openids: string[];
 }
 
-/** Claims the pushes not seen before; returns those, in no particular order. */
-export async function claimKeywordPushes(tx: RawExecutor, pushes: KeywordPush[], now: Date): Promise<ClaimedKeyword[]> {
-  const rows = await tx.query<ClaimRow>(CLAIM_KEYWORDS, [
-    pushes.map((p) => p.dedupeKey),
-    pushes.map((p) => p.openid),
-    pushes.map((p) => p.msgType),
-    pushes.map((p) => p.summary),
-    now.toISOString(),
-    GRANTS.message.sends,
-    new Date(now.getTime() + GRANTS.message.validMs).toISOString(),
-  ]);
+/** Claims the pushes not seen before; its rows (claimedKeywords) are those, in no particular order. */
+export function claimKeywordPushes(pushes: KeywordPush[], now: Date): Statement {
+  return {
+    text: CLAIM_KEYWORDS,
+    params: [
+      pushes.map((p) => p.dedupeKey),
+      pushes.map((p) => p.openid),
+      pushes.map((p) => p.msgType),
+      pushes.map((p) => p.summary),
+      now.toISOString(),
+      GRANTS.message.sends,
+      new Date(now.getTime() + GRANTS.message.validMs).toISOString(),
+    ],
+  };
+}
+
+export function claimedKeywords(rows: ClaimKeywordsRow[]): ClaimedKeyword[] {
   return rows.map((row) => ({
     inboundId: row.inbound_id,
     dedupeKey: row.dedupe_key,
@@ -92,7 +95,6 @@ export async function claimKeywordPushes(tx: RawExecutor, pushes: KeywordPush[],
         : row.status === 'active'
           ? { id: row.session_id, status: 'active', kfAccount: row.kf_account }
           : { id: row.session_id, status: 'waiting' },
-    waitingCount: row.waiting_count,
     activeAgents: row.active_agents,
     alertOpenids: row.alert_openids,
   }));
@@ -136,26 +138,36 @@ export const APPLY_KEYWORDS = `
     update inbound_messages as m set state = 'done', reply = r.reply
     from unnest($9::int[], $10::text[]) as r(id, reply)
     where m.id = r.id
+  ),
+  missing as (
+    select cardinality($1::text[]) - (select count(*) from opened)::int as n
   )
-  select openid from opened`;
+  select case when n > 0 then wekf_session_race_lost(n) end from missing`;
 
 /**
- * Writes a batch's decisions. Returns the followers whose session could not be opened because
- * another transaction opened one first: the caller must roll back and decide again.
+ * Writes a batch's decisions. When another transaction opened a session for one of `open` after the
+ * claim looked, the statement raises WK001 (isSessionRaceLost): the batch must roll back and be
+ * decided again with that session in view.
  */
-export async function applyKeywordDecisions(tx: RawExecutor, d: KeywordDecisions, now: Date): Promise<string[]> {
-  const opened = await tx.query<{ openid: string }>(APPLY_KEYWORDS, [
-    d.open,
-    now.toISOString(),
-    d.waitExpiresAt.toISOString(),
-    d.outbox.map((o) => o.kind),
-    d.outbox.map((o) => o.openid),
-    d.outbox.map((o) => o.priority),
-    d.outbox.map((o) => JSON.stringify(o.payload)),
-    d.outbox.map((o) => o.newSessionOf ?? null),
-    d.replies.map((r) => r.inboundId),
-    d.replies.map((r) => r.reply),
-  ]);
-  const openedSet = new Set(opened.map((row) => row.openid));
-  return d.open.filter((openid) => !openedSet.has(openid));
+export function applyKeywordDecisions(d: KeywordDecisions, now: Date): Statement {
+  return {
+    text: APPLY_KEYWORDS,
+    params: [
+      d.open,
+      now.toISOString(),
+      d.waitExpiresAt.toISOString(),
+      d.outbox.map((o) => o.kind),
+      d.outbox.map((o) => o.openid),
+      d.outbox.map((o) => o.priority),
+      d.outbox.map((o) => JSON.stringify(o.payload)),
+      d.outbox.map((o) => o.newSessionOf ?? null),
+      d.replies.map((r) => r.inboundId),
+      d.replies.map((r) => r.reply),
+    ],
+  };
+}
+
+/** The error APPLY_KEYWORDS raises when it lost a race to open a session (migration 0003). */
+export function isSessionRaceLost(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'WK001';
 }

@@ -18,7 +18,7 @@ function claimed(rows: (Partial<ClaimedKeyword> & Pick<ClaimedKeyword, 'dedupeKe
   return new Map(
     rows.map((r, i) => [
       r.dedupeKey,
-      { inboundId: i + 1, session: undefined, waitingCount: 3, activeAgents: 1, alertOpenids: ['o_agent'], ...r },
+      { inboundId: i + 1, session: undefined, activeAgents: 1, alertOpenids: ['o_agent'], ...r },
     ]),
   );
 }
@@ -31,11 +31,12 @@ describe('planKeywordBatch', () => {
     const plan = planKeywordBatch(pushes, claimed(pushes), settings(), now);
     expect(plan.open).toEqual(['o_a', 'o_b']);
     expect(plan.outbox.map((o) => [o.kind, o.openid, (o.payload as { text: { content: string } }).text.content, o.newSessionOf])).toEqual([
-      // The place in line is filled in at send time; the alert counts the line as it now stands.
+      // The place in line and the alert's count of the line are filled in at send time, for the session
+      // the statement opens.
       ['queue_position', 'o_a', 'Q {position}/{count}', 'o_a'],
-      ['agent_alert', 'o_agent', 'A 4/4', undefined],
+      ['agent_alert', 'o_agent', 'A {position}/{count}', 'o_a'],
       ['queue_position', 'o_b', 'Q {position}/{count}', 'o_b'],
-      ['agent_alert', 'o_agent', 'A 5/5', undefined],
+      ['agent_alert', 'o_agent', 'A {position}/{count}', 'o_b'],
     ]);
     expect([...plan.replies.values()]).toEqual([{ type: 'transfer' }, { type: 'transfer' }]);
   });

@@ -5,12 +5,15 @@ import type { DatabaseHandle } from '@/db/client';
 import { storedReplies } from '@/db/queries/inbound-messages';
 import {
   applyKeywordDecisions,
+  claimedKeywords,
   claimKeywordPushes,
+  isSessionRaceLost,
   type ClaimedKeyword,
+  type ClaimKeywordsRow,
   type KeywordOutboxRow,
   type KeywordPush,
 } from '@/db/queries/keyword-messages';
-import { withRawTransaction } from '@/db/queries/raw';
+import { rawExecutor, twoStepTransaction } from '@/db/queries/raw';
 import type { FlowReply } from './flow';
 import { OUTBOX_PRIORITY, textPayload } from './outbox-messages';
 import { isOpen } from './service-hours';
@@ -43,7 +46,6 @@ export function planKeywordBatch(
   const seen = claimed.values().next().value;
   if (!seen) return plan;
 
-  let waiting = seen.waitingCount;
   const sessions = new Map<string, KnownSession>();
   for (const c of claimed.values()) if (c.session) sessions.set(c.openid, c.session);
   const serviceOpen = isOpen(settings.hours, now);
@@ -65,15 +67,11 @@ export function planKeywordBatch(
     } else if (seen.activeAgents === 0) {
       reply = { type: 'text', content: renderText(settings, 'noAgents') };
     } else {
-      waiting += 1;
       const opened: KnownSession = { status: 'waiting' };
       sessions.set(openid, opened);
       plan.open.push(openid);
       plan.outbox.push(queueUpdate(settings, openid, opened));
-      const alert = textPayload(renderText(settings, 'agentAlert', { count: waiting, position: waiting }));
-      for (const agentOpenid of seen.alertOpenids) {
-        plan.outbox.push({ kind: 'agent_alert', openid: agentOpenid, priority: OUTBOX_PRIORITY.agentAlert, payload: alert });
-      }
+      for (const agentOpenid of seen.alertOpenids) plan.outbox.push(agentAlert(settings, agentOpenid, openid));
       reply = { type: 'transfer' };
     }
     plan.replies.set(push.dedupeKey, reply);
@@ -96,6 +94,18 @@ function queueUpdate(settings: KfSettings, openid: string, session: Extract<Know
   };
 }
 
+// An agent's alert, like a place in line, counts the line when it is sent, and is dropped if an agent
+// has taken the follower by then: nobody needs to hurry for a follower already served.
+function agentAlert(settings: KfSettings, agentOpenid: string, followerOpenid: string): KeywordOutboxRow {
+  return {
+    kind: 'agent_alert',
+    openid: agentOpenid,
+    priority: OUTBOX_PRIORITY.agentAlert,
+    payload: textPayload(settings.templates.agentAlert, { placeVars: baseVars(settings) }),
+    newSessionOf: followerOpenid,
+  };
+}
+
 export interface KeywordItem {
   push: KeywordPush;
   settings: KfSettings;
@@ -110,18 +120,19 @@ export interface KeywordResult {
   queuedOutbound: boolean;
 }
 
-class SessionRaceLost extends Error {}
 const RACE_ATTEMPTS = 3;
 
 /** Handles a batch of keyword pushes at `now`; one result per item, in order. */
 export async function runKeywordBatch(database: DatabaseHandle, items: KeywordItem[], now: Date): Promise<KeywordResult[]> {
   const settings = items[items.length - 1]!.settings;
+  const pushes = items.map((i) => i.push);
   for (let attempt = 1; ; attempt++) {
+    const replies = new Map<string, string>();
+    let queuedOutbound = false;
     try {
-      return await withRawTransaction(database, async (tx) => {
-        const claimed = new Map((await claimKeywordPushes(tx, items.map((i) => i.push), now)).map((c) => [c.dedupeKey, c]));
-        const plan = planKeywordBatch(items.map((i) => i.push), claimed, settings, now);
-        const replies = new Map<string, string | null>();
+      await twoStepTransaction<ClaimKeywordsRow, unknown>(database, claimKeywordPushes(pushes, now), (rows) => {
+        const claimed = new Map(claimedKeywords(rows).map((c) => [c.dedupeKey, c]));
+        const plan = planKeywordBatch(pushes, claimed, settings, now);
         const completions: { inboundId: number; reply: string }[] = [];
         for (const item of items) {
           const reply = plan.replies.get(item.push.dedupeKey);
@@ -131,23 +142,23 @@ export async function runKeywordBatch(database: DatabaseHandle, items: KeywordIt
           replies.set(item.push.dedupeKey, xml);
           completions.push({ inboundId: c.inboundId, reply: xml });
         }
-        if (completions.length > 0) {
-          const waitExpiresAt = new Date(now.getTime() + settings.waitMinutes * 60_000);
-          const lost = await applyKeywordDecisions(tx, { open: plan.open, waitExpiresAt, outbox: plan.outbox, replies: completions }, now);
-          // Another transaction (an agent accepting, another instance) opened a session for one of
-          // these followers after this one looked: roll back and decide again with it in view.
-          if (lost.length > 0) throw new SessionRaceLost();
-        }
-        const retries = await storedReplies(tx, items.map((i) => i.push.dedupeKey).filter((key) => !replies.has(key)));
-        const queuedOutbound = plan.outbox.length > 0;
-        return items.map((item) => ({
-          reply: replies.get(item.push.dedupeKey) ?? retries.get(item.push.dedupeKey) ?? null,
-          queuedOutbound,
-        }));
+        queuedOutbound = plan.outbox.length > 0;
+        if (completions.length === 0) return null;
+        const waitExpiresAt = new Date(now.getTime() + settings.waitMinutes * 60_000);
+        return applyKeywordDecisions({ open: plan.open, waitExpiresAt, outbox: plan.outbox, replies: completions }, now);
       });
     } catch (error) {
-      if (error instanceof SessionRaceLost && attempt < RACE_ATTEMPTS) continue;
+      // Another transaction (an agent accepting, another instance) opened a session for one of these
+      // followers after the claim looked: the batch rolled back; decide again with it in view.
+      if (isSessionRaceLost(error) && attempt < RACE_ATTEMPTS) continue;
       throw error;
     }
+    // Pushes this batch did not claim were stored earlier (a retry): answer with what was stored.
+    const unclaimed = pushes.map((p) => p.dedupeKey).filter((key) => !replies.has(key));
+    const retries = unclaimed.length > 0 ? await storedReplies(rawExecutor(database), unclaimed) : new Map<string, string | null>();
+    return items.map((item) => ({
+      reply: replies.get(item.push.dedupeKey) ?? retries.get(item.push.dedupeKey) ?? null,
+      queuedOutbound,
+    }));
   }
 }

@@ -21,8 +21,9 @@ export interface TextPayload {
   /** Send only while this session is still waiting: a place in line is stale once an agent accepts. */
   whileWaiting?: number;
   /**
-   * Set on a place-in-line message: text.content is then the template, rendered when the message is
-   * sent, with these variables and the session's {position} and {count} at that moment.
+   * Set on a place-in-line message and an agent alert: text.content is then the template, rendered
+   * when the message is sent, with these variables and the whileWaiting session's {position} and
+   * {count} at that moment.
    */
   placeVars?: Record<string, string>;
 }

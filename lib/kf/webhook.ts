@@ -155,9 +155,10 @@ function createBatchers(options: WebhookOptions): Batchers {
   let plain: MicroBatcher<PlainItem, string | null> | undefined;
   let keywords: MicroBatcher<KeywordItem, KeywordResult> | undefined;
   const maxBatch = 64;
-  // Batches in flight per kind of push: connections held out of the pool of 10, leaving room for
-  // events, the outbox and the console.
-  const maxInFlight = () => (options.database().kind === 'pglite' ? 1 : 4);
+  // Batches in flight per kind of push. Two, not more: measured at 20% keywords on two cores
+  // (docs/benchmarks.md), four in flight made smaller batches that competed for the same CPUs and
+  // cost about a quarter of the throughput; one left the database idle between batches.
+  const maxInFlight = () => (options.database().kind === 'pglite' ? 1 : 2);
   return {
     plain: () =>
       (plain ??= new MicroBatcher<PlainItem, string | null>({

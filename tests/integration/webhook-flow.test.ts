@@ -41,7 +41,7 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
 
     await h.drainOutbox();
     expect(h.sim.follower('o_alice').inbox().map((d) => d.text)).toContain('已为您接入人工客服，当前共有 1 人在排队，您排在第 1 位，请稍候。');
-    expect(h.sim.follower('o_agent_ann').inbox().at(-1)?.text).toContain('新的客户正在排队');
+    expect(h.sim.follower('o_agent_ann').inbox().at(-1)?.text).toBe('新的客户正在排队等待接入（当前排队 1 人），请尽快在客服系统中接入。');
   });
 
   it('a retried message gets the same reply and opens one session', async () => {
@@ -149,6 +149,23 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     expect(h.sim.follower('o_behind').inbox().at(-1)?.text).toContain('当前共有 1 人在排队，您排在第 1 位');
     // o_ahead's own place-in-line message was dropped: they are no longer waiting.
     expect(h.sim.follower('o_ahead').inbox().some((m) => m.text?.includes('排队'))).toBe(false);
+  });
+
+  it('an agent alert counts the line when it is sent, and is dropped once the follower has been taken', async () => {
+    await h.sim.follower('o_agent_gus').sendText('hi');
+    const kf = await h.addAgent('gus', { openid: 'o_agent_gus' });
+    await h.sim.follower('o_first').sendText('客服');
+    await h.sim.follower('o_second').sendText('客服');
+    await h.sim.agents.accept(kf, 'o_first');
+    await h.sim.settled();
+    await h.drainOutbox();
+    const alerts = h.sim.follower('o_agent_gus').inbox().map((m) => m.text).filter((t) => t?.includes('新的客户'));
+    expect(alerts).toEqual(['新的客户正在排队等待接入（当前排队 1 人），请尽快在客服系统中接入。']);
+    const outcomes = (await listOutboxFor(h.database.db, { openid: 'o_agent_gus' })).map((o) => [o.status, o.lastError]);
+    expect(outcomes).toEqual([
+      ['skipped', 'the follower is no longer waiting'],
+      ['sent', null],
+    ]);
   });
 
   it('follows an agent accepting, switching and closing a session', async () => {
