@@ -13,6 +13,12 @@ export interface DispatcherOptions {
   kf: KfApi;
   now?: () => Date;
   pollMs?: number;
+  /**
+   * Least time from one round's start to the next one a wake-up starts. Under load every keyword
+   * wakes the dispatcher; each round claims a batch and numbers the waiting line once, so pacing
+   * the rounds makes fewer, larger batches. A full batch still goes straight on to the next.
+   */
+  wakeIntervalMs?: number;
   batchSize?: number;
   leaseMs?: number;
   sendTimeoutMs?: number;
@@ -26,13 +32,15 @@ export class OutboxDispatcher {
   #running: Promise<void> | undefined;
   #stopped = true;
   #wakeRequested = false;
+  #roundStartedAt = 0;
 
   constructor(opts: DispatcherOptions) {
     this.#opts = {
       database: opts.database,
       kf: opts.kf,
       pollMs: opts.pollMs ?? 500,
-      batchSize: opts.batchSize ?? 50,
+      wakeIntervalMs: opts.wakeIntervalMs ?? 100,
+      batchSize: opts.batchSize ?? 200,
       leaseMs: opts.leaseMs ?? 30_000,
       sendTimeoutMs: opts.sendTimeoutMs ?? 5000,
       now: opts.now ?? (() => new Date()),
@@ -51,7 +59,11 @@ export class OutboxDispatcher {
       this.#wakeRequested = true;
       return;
     }
-    this.#schedule(0);
+    this.#schedule(this.#wakeDelay());
+  }
+
+  #wakeDelay(): number {
+    return Math.max(0, this.#roundStartedAt + this.#opts.wakeIntervalMs - Date.now());
   }
 
   async stop(): Promise<void> {
@@ -89,12 +101,13 @@ export class OutboxDispatcher {
   #schedule(delayMs: number): void {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
+      this.#roundStartedAt = Date.now();
       this.#running = this.#loop().finally(() => {
         this.#running = undefined;
         if (this.#stopped) return;
         const again = this.#wakeRequested;
         this.#wakeRequested = false;
-        this.#schedule(again ? 0 : this.#opts.pollMs);
+        this.#schedule(again ? this.#wakeDelay() : this.#opts.pollMs);
       });
     }, delayMs);
     this.#timer.unref();

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { listOutboxFor } from '@/db/queries/outbox';
+import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
 import { followers, wechatTokens } from '@/db/schema';
 import { testDatabases } from './databases';
 import { isTransfer, startKfHarness, type KfHarness } from './kf-harness';
@@ -15,6 +16,24 @@ describe.each(testDatabases)('outbox on $kind', (testDb) => {
   });
   afterEach(async () => {
     await h.close();
+  });
+
+  it('paces the rounds that wake-ups start: the first goes at once, the next waits out the interval', async () => {
+    const dispatcher = new OutboxDispatcher({ database: () => h.database, kf: h.runtime.kf, wakeIntervalMs: 60_000, pollMs: 60_000 });
+    const statuses = async (openid: string) => (await listOutboxFor(h.database.db, { openid })).map((r) => r.status);
+    try {
+      await h.sim.follower('o_pace1').sendText('客服');
+      dispatcher.start();
+      await expect.poll(() => statuses('o_pace1'), { timeout: 5000 }).toEqual(['sent']);
+
+      await h.sim.follower('o_pace2').sendText('客服');
+      dispatcher.wake();
+      dispatcher.wake();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await statuses('o_pace2')).toEqual(['pending']);
+    } finally {
+      await dispatcher.stop();
+    }
   });
 
   it('a token invalidated mid-run is refreshed once and the message delivered', async () => {
