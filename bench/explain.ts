@@ -1,7 +1,7 @@
 // --explain: EXPLAIN ANALYZE of the statements the webhook and the dispatcher run under load, against
 // the database as the run left it (thousands of waiting sessions). The SQL is the real statements'
 // text from db/queries; writes happen inside a transaction that is rolled back.
-import { CLAIM_KEYWORDS, APPLY_KEYWORDS } from '@/db/queries/keyword-messages';
+import { keywordStatements } from '@/db/queries/keyword-messages';
 import { CLAIM_DUE_OUTBOX } from '@/db/queries/outbox';
 import { RECORD_PLAIN_MESSAGES } from '@/db/queries/plain-message';
 import type { RawDb } from './seed';
@@ -10,6 +10,8 @@ interface Statement {
   name: string;
   sql: string;
   params: unknown[];
+  /** Run first in the same transaction (what the statement reads). */
+  before?: { sql: string; params: unknown[] };
 }
 
 function statements(sample: { openid: string }): Statement[] {
@@ -18,6 +20,11 @@ function statements(sample: { openid: string }): Statement[] {
   const keys = Array.from({ length: 16 }, (_, i) => `10000000000000000${String(i).padStart(2, '0')}`);
   const openids = keys.map((_, i) => (i === 0 ? sample.openid : `o_bench_${i}`));
   const texts = (t: string) => keys.map(() => t);
+  const replies = { transfer: '<xml>transfer</xml>', toAgent: { before: '<xml>', after: '</xml>' }, closed: null, noAgents: '<xml>none</xml>' };
+  const [claim, decide] = keywordStatements(
+    keys.map((dedupeKey, i) => ({ dedupeKey, openid: i === 1 ? 'o_explain_new' : openids[i]!, msgType: 'text', summary: '客服', replies })),
+    { now: new Date(now), waitExpiresAt: new Date(Date.now() + 30 * 60_000), outbox: { queuePayload: {}, queuePriority: 5, alertPayload: {}, alertPriority: 1 } },
+  );
   return [
     {
       name: 'recordPlainMessages (a batch of 16 ordinary messages)',
@@ -25,14 +32,15 @@ function statements(sample: { openid: string }): Statement[] {
       params: [keys, openids, texts('text'), texts('你好'), texts('<xml>hint</xml>'), texts('<xml>transfer</xml>'), texts('<xml>'), texts('</xml>'), now, 5, later],
     },
     {
-      name: 'claimKeywordPushes (a batch of 16 keywords: claim, grant, sessions, line length, agents)',
-      sql: CLAIM_KEYWORDS,
-      params: [keys, openids, texts('text'), texts('客服'), now, 5, later],
+      name: 'keyword claim (a batch of 16 keywords: claim, renew grants, expire stale sessions)',
+      sql: claim.text,
+      params: claim.params,
     },
     {
-      name: 'applyKeywordDecisions (open one session, two outbox rows)',
-      sql: APPLY_KEYWORDS,
-      params: [['o_explain_new'], now, later, ['queue_position', 'agent_alert'], ['o_explain_new', 'o_bench_agent_1'], [5, 1], ['{}', '{}'], ['o_explain_new', null], [], []],
+      name: 'keyword decision (the same batch after its claim: one new session and its alert, 15 places re-sent)',
+      sql: decide.text,
+      params: decide.params,
+      before: { sql: claim.text, params: claim.params },
     },
     {
       name: 'claimDueOutbox (dispatcher, 50 rows; numbers the waiting line when a row waits on a session)',
@@ -51,6 +59,7 @@ export async function explainHotQueries(db: RawDb): Promise<string> {
   for (const st of statements(s)) {
     await db.query('begin');
     try {
+      if (st.before) await db.query(st.before.sql, st.before.params);
       const rows = await db.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${st.sql}`, st.params);
       out.push(`-- ${st.name}\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);
     } catch (error) {

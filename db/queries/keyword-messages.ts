@@ -1,7 +1,16 @@
-// The keyword path for a batch of pushes, as two statements inside one transaction: the first claims
-// the pushes and reads everything the queue decision needs; the second writes what was decided
-// (new sessions, outbox rows, replies). lib/kf/keyword-batch.ts decides in between, and runs them
-// with twoStepTransaction (raw.ts): two round trips in all.
+// The keyword path (「客服」) for a batch of pushes: two statements in one transaction, sent together
+// with its BEGIN and COMMIT in one round trip (pipelinedTransaction, raw.ts). The first claims the
+// pushes; the second, which sees the first's work, decides each push and writes what it decided:
+// new waiting sessions, outbox rows and the stored replies.
+//
+// How a claimed push is decided, in this order:
+//   the follower has an active session    → transfer to the agent holding it (TransInfo/KfAccount)
+//   the follower has a waiting session    → their place in line is re-sent, and transfer
+//   outside service hours                 → the off-hours text
+//   no active agent                       → the "no agents" text
+//   otherwise                             → a new waiting session, their place in line, an alert to
+//                                           every active agent with an openid, and transfer
+// A second push from a follower queued earlier in the same batch is decided as waiting.
 import { GRANTS, renewMessageGrantsCte } from './followers';
 import type { Statement } from './raw';
 
@@ -10,25 +19,31 @@ export interface KeywordPush {
   openid: string;
   msgType: string;
   summary: string | null;
+  /** The passive replies this push may get; the statement picks one. */
+  replies: KeywordReplies;
 }
 
-/** A claimed push, with its follower's open session and the agents as the transaction first saw them. */
-export interface ClaimedKeyword {
-  inboundId: number;
-  dedupeKey: string;
-  openid: string;
-  session:
-    | { id: number; status: 'active'; kfAccount: string | null }
-    | { id: number; status: 'waiting' }
-    | undefined;
-  activeAgents: number;
-  /** Where agent alerts go: the kf_openid of every active agent that has one. */
-  alertOpenids: string[];
+export interface KeywordReplies {
+  /** Transfer to customer service: for a waiting or newly queued follower. */
+  transfer: string;
+  /** Transfer naming the agent who holds the session, as the halves around their kf_account. */
+  toAgent: { before: string; after: string };
+  /** Set outside service hours: the off-hours text. */
+  closed: string | null;
+  noAgents: string;
+}
+
+/** What the batch queues, the same for every follower: payloads get the session's id as whileWaiting. */
+export interface KeywordOutbox {
+  queuePayload: unknown;
+  queuePriority: number;
+  alertPayload: unknown;
+  alertPriority: number;
 }
 
 // Pushes are claimed in dedupe-key order and followers locked in openid order, as the plain path
 // does, so concurrent batches take locks in the same order. A waiting session past its expiry is
-// expired here (every read agrees with the sweep) and left out of the result.
+// expired here, so the next statement (and every read) agrees with the sweep.
 export const CLAIM_KEYWORDS = `
   with input as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as t(dedupe_key, openid, msg_type, summary)
@@ -44,130 +59,132 @@ export const CLAIM_KEYWORDS = `
   expired as (
     update customer_sessions set status = 'expired', ended_at = $5::timestamptz, end_reason = 'wait_expired', updated_at = $5::timestamptz
     where openid = any($2::text[]) and status = 'waiting' and wait_expires_at <= $5::timestamptz
+  )
+  select count(*)::int as claimed from claim`;
+
+// The pushes this transaction claimed are the ones still 'processing': another transaction's claims
+// are invisible until they commit, and they commit 'done'. New sessions are inserted in openid
+// order (lock order again). If another transaction opened a session for one of them after this
+// statement's snapshot, the insert skips it and the statement raises WK001 (migration 0003), so the
+// COMMIT behind it rolls the batch back and the caller decides it again.
+export const DECIDE_KEYWORDS = `
+  with input as (
+    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) with ordinality
+      as t(dedupe_key, openid, reply_transfer, reply_agent_before, reply_agent_after, reply_closed, reply_no_agents, ord)
+  ),
+  claimed as (
+    select i.*, m.id as inbound_id, row_number() over (partition by i.openid order by i.ord) as nth
+    from input as i join inbound_messages as m on m.dedupe_key = i.dedupe_key
+    where m.state = 'processing'
   ),
   live as (
-    select s.id, s.openid, s.status, s.kf_account
-    from customer_sessions as s
-    where s.openid = any($2::text[]) and s.status in ('waiting', 'active')
-      and not (s.status = 'waiting' and s.wait_expires_at <= $5::timestamptz)
+    select id, openid, status::text as status, kf_account from customer_sessions
+    where openid = any($2::text[]) and status in ('waiting', 'active')
+  ),
+  decided as (
+    select c.*, s.id as session_id, s.kf_account,
+      case
+        when s.status is not null then s.status
+        when c.reply_closed is not null then 'closed'
+        when not exists (select 1 from agents where status = 'active') then 'no_agents'
+        when c.nth = 1 then 'open'
+        else 'joined'
+      end as decision
+    from claimed as c left join live as s on s.openid = c.openid
+  ),
+  opened as (
+    insert into customer_sessions (openid, status, queued_at, wait_expires_at)
+    select openid, 'waiting', $8::timestamptz, $9::timestamptz from decided where decision = 'open'
+    order by openid
+    on conflict (openid) where status in ('waiting', 'active') do nothing
+    returning id, openid
+  ),
+  alerted as (
+    select kf_openid, row_number() over (order by kf_account) as k
+    from agents where status = 'active' and kf_openid is not null
+  ),
+  queued as (
+    insert into outbox (kind, openid, priority, payload)
+    select kind, openid, priority, payload from (
+      select d.ord, 0 as k, 'queue_position' as kind, d.openid, $11::int as priority,
+        $10::jsonb || jsonb_build_object('whileWaiting', coalesce(d.session_id, o.id)) as payload
+      from decided as d left join opened as o on o.openid = d.openid
+      where d.decision in ('waiting', 'open', 'joined')
+      union all
+      select d.ord, a.k, 'agent_alert', a.kf_openid, $13::int, $12::jsonb || jsonb_build_object('whileWaiting', o.id)
+      from decided as d join opened as o on o.openid = d.openid cross join alerted as a
+      where d.decision = 'open'
+    ) as rows
+    order by ord, k
+  ),
+  replied as (
+    select inbound_id, dedupe_key, decision,
+      case
+        when decision = 'active' and kf_account is not null then reply_agent_before || kf_account || reply_agent_after
+        when decision = 'closed' then reply_closed
+        when decision = 'no_agents' then reply_no_agents
+        else reply_transfer
+      end as reply
+    from decided
+  ),
+  done as (
+    update inbound_messages as m set state = 'done', reply = r.reply
+    from replied as r where m.id = r.inbound_id
+  ),
+  lost as (
+    select (select count(*) from decided where decision = 'open') - (select count(*) from opened) as n
   )
-  select c.id as inbound_id, c.dedupe_key, c.openid, s.id as session_id, s.status, s.kf_account,
-    (select count(*) from agents where status = 'active')::int as active_agents,
-    array(select kf_openid from agents where status = 'active' and kf_openid is not null order by kf_account) as alert_openids
-  from claim as c left join live as s on s.openid = c.openid`;
+  select r.dedupe_key, r.reply, r.decision in ('waiting', 'open', 'joined') as queued,
+    case when l.n > 0 then wekf_session_race_lost(l.n::int) end as race_lost
+  from replied as r cross join lost as l`;
 
-/** A row of CLAIM_KEYWORDS, as the driver returns it. */
-export interface ClaimKeywordsRow {
-  inbound_id: number;
+/** A push the batch claimed, with the reply it got and whether it queued outbound messages. */
+export interface DecidedKeyword {
   dedupe_key: string;
-  openid: string;
-  session_id: number | null;
-  status: 'waiting' | 'active' | null;
-  kf_account: string | null;
-  active_agents: number;
-  alert_openids: string[];
+  reply: string;
+  queued: boolean;
 }
 
-/** Claims the pushes not seen before; its rows (claimedKeywords) are those, in no particular order. */
-export function claimKeywordPushes(pushes: KeywordPush[], now: Date): Statement {
-  return {
+/** The batch's two statements; the second's rows are DecidedKeyword, one per push claimed. */
+export function keywordStatements(
+  pushes: KeywordPush[],
+  opts: { now: Date; waitExpiresAt: Date; outbox: KeywordOutbox },
+): [claim: Statement, decide: Statement] {
+  const now = opts.now.toISOString();
+  const claim = {
     text: CLAIM_KEYWORDS,
     params: [
       pushes.map((p) => p.dedupeKey),
       pushes.map((p) => p.openid),
       pushes.map((p) => p.msgType),
       pushes.map((p) => p.summary),
-      now.toISOString(),
+      now,
       GRANTS.message.sends,
-      new Date(now.getTime() + GRANTS.message.validMs).toISOString(),
+      new Date(opts.now.getTime() + GRANTS.message.validMs).toISOString(),
     ],
   };
-}
-
-export function claimedKeywords(rows: ClaimKeywordsRow[]): ClaimedKeyword[] {
-  return rows.map((row) => ({
-    inboundId: row.inbound_id,
-    dedupeKey: row.dedupe_key,
-    openid: row.openid,
-    session:
-      row.session_id === null
-        ? undefined
-        : row.status === 'active'
-          ? { id: row.session_id, status: 'active', kfAccount: row.kf_account }
-          : { id: row.session_id, status: 'waiting' },
-    activeAgents: row.active_agents,
-    alertOpenids: row.alert_openids,
-  }));
-}
-
-export interface KeywordOutboxRow {
-  kind: string;
-  openid: string;
-  priority: number;
-  payload: unknown;
-  /** Set for a queue update of a session opened by this batch: its id is added as `whileWaiting`. */
-  newSessionOf?: string;
-}
-
-export interface KeywordDecisions {
-  /** Followers to queue: a waiting session each, unless they have an open one by now. */
-  open: string[];
-  waitExpiresAt: Date;
-  outbox: KeywordOutboxRow[];
-  replies: { inboundId: number; reply: string }[];
-}
-
-export const APPLY_KEYWORDS = `
-  with opened as (
-    insert into customer_sessions (openid, status, queued_at, wait_expires_at)
-    select openid, 'waiting', $2::timestamptz, $3::timestamptz from unnest($1::text[]) as t(openid)
-    order by openid
-    on conflict (openid) where status in ('waiting', 'active') do nothing
-    returning id, openid
-  ),
-  queued as (
-    insert into outbox (kind, openid, priority, payload)
-    select o.kind, o.openid, o.priority,
-      case when o.new_session_of is null then o.payload::jsonb
-        else o.payload::jsonb || jsonb_build_object('whileWaiting', n.id) end
-    from unnest($4::text[], $5::text[], $6::int[], $7::text[], $8::text[]) with ordinality as o(kind, openid, priority, payload, new_session_of, ord)
-    left join opened as n on n.openid = o.new_session_of
-    order by o.ord
-  ),
-  done as (
-    update inbound_messages as m set state = 'done', reply = r.reply
-    from unnest($9::int[], $10::text[]) as r(id, reply)
-    where m.id = r.id
-  ),
-  missing as (
-    select cardinality($1::text[]) - (select count(*) from opened)::int as n
-  )
-  select case when n > 0 then wekf_session_race_lost(n) end from missing`;
-
-/**
- * Writes a batch's decisions. When another transaction opened a session for one of `open` after the
- * claim looked, the statement raises WK001 (isSessionRaceLost): the batch must roll back and be
- * decided again with that session in view.
- */
-export function applyKeywordDecisions(d: KeywordDecisions, now: Date): Statement {
-  return {
-    text: APPLY_KEYWORDS,
+  const decide = {
+    text: DECIDE_KEYWORDS,
     params: [
-      d.open,
-      now.toISOString(),
-      d.waitExpiresAt.toISOString(),
-      d.outbox.map((o) => o.kind),
-      d.outbox.map((o) => o.openid),
-      d.outbox.map((o) => o.priority),
-      d.outbox.map((o) => JSON.stringify(o.payload)),
-      d.outbox.map((o) => o.newSessionOf ?? null),
-      d.replies.map((r) => r.inboundId),
-      d.replies.map((r) => r.reply),
+      pushes.map((p) => p.dedupeKey),
+      pushes.map((p) => p.openid),
+      pushes.map((p) => p.replies.transfer),
+      pushes.map((p) => p.replies.toAgent.before),
+      pushes.map((p) => p.replies.toAgent.after),
+      pushes.map((p) => p.replies.closed),
+      pushes.map((p) => p.replies.noAgents),
+      now,
+      opts.waitExpiresAt.toISOString(),
+      JSON.stringify(opts.outbox.queuePayload),
+      opts.outbox.queuePriority,
+      JSON.stringify(opts.outbox.alertPayload),
+      opts.outbox.alertPriority,
     ],
   };
+  return [claim, decide];
 }
 
-/** The error APPLY_KEYWORDS raises when it lost a race to open a session (migration 0003). */
+/** The error DECIDE_KEYWORDS raises when it lost a race to open a session (migration 0003). */
 export function isSessionRaceLost(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'WK001';
 }

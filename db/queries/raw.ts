@@ -27,36 +27,30 @@ export interface Statement {
 }
 
 /**
- * A transaction of two statements, in two round trips on Postgres: BEGIN travels with the first
- * statement and COMMIT with the second. `then` reads the first statement's rows and returns the
- * second, or null to commit after the first alone. Because COMMIT is already on its way, the only
- * way to abandon the transaction after the first statement is for the second one to raise: Postgres
- * then answers the COMMIT with a rollback, and the error is what the caller sees.
+ * Statements in one transaction, sent with its BEGIN and COMMIT in one round trip on Postgres.
+ * Postgres runs them in order, each seeing the work of those before. If one fails, the rest fail
+ * too and the COMMIT answers as a rollback: nothing of the transaction stays, and the first error is
+ * what the caller sees. Returns each statement's rows.
  */
-export async function twoStepTransaction<A, B>(
-  database: DatabaseHandle,
-  first: Statement,
-  then: (rows: A[]) => Statement | null,
-): Promise<{ first: A[]; second: B[] }> {
+export async function pipelinedTransaction(database: DatabaseHandle, statements: Statement[]): Promise<unknown[][]> {
   if (!database.postgres) {
     return database.pglite!.transaction(async (tx) => {
-      const firstRows = (await tx.query<A>(first.text, first.params)).rows;
-      const next = then(firstRows);
-      return { first: firstRows, second: next ? (await tx.query<B>(next.text, next.params)).rows : [] };
+      const results: unknown[][] = [];
+      for (const s of statements) results.push((await tx.query(s.text, s.params)).rows);
+      return results;
     });
   }
   const connection = await database.postgres.reserve();
   try {
     // postgres.js sends a query when it is first awaited, so the order of this array is the order
     // on the wire: BEGIN first, COMMIT last.
-    const [, firstRows] = await Promise.all([connection.unsafe('begin'), query(connection, first)]);
-    const next = then(firstRows as unknown as A[]);
-    const [secondRows, commit] = await Promise.all([next ? query(connection, next) : [], connection.unsafe('commit')]);
+    const sent = await Promise.all([connection.unsafe('begin'), ...statements.map((s) => query(connection, s)), connection.unsafe('commit')]);
+    const commit = sent[sent.length - 1]!;
     // Postgres reports a COMMIT of a failed transaction as ROLLBACK rather than as an error.
     if (commit.command !== 'COMMIT') throw new Error(`transaction ended with ${commit.command}, not COMMIT`);
-    return { first: firstRows as unknown as A[], second: secondRows as unknown as B[] };
+    return sent.slice(1, -1).map((rows) => [...rows]);
   } catch (error) {
-    // Ends a transaction the error left open (a failed first statement); harmless when there is none.
+    // Ends a transaction an error left open; harmless when there is none.
     await connection.unsafe('rollback').catch(() => {});
     throw error;
   } finally {

@@ -25,6 +25,16 @@ export interface FlowContext {
 
 const success: FlowReply = { type: 'success' };
 
+// Stands in for the agent's kf_account while the reply is built, so the database can fill it in.
+const KF_MARK = 'wekf-kf-account-placeholder';
+
+/** A transfer naming the agent who holds the session, as the halves around their kf_account. */
+export function agentTransferHalves(toXml: (reply: FlowReply) => string): { before: string; after: string } {
+  const xml = toXml({ type: 'transfer', kfAccount: KF_MARK });
+  const at = xml.indexOf(KF_MARK);
+  return { before: xml.slice(0, at), after: xml.slice(at + KF_MARK.length) };
+}
+
 type Handler<K extends InboundKind> = (msg: InboundOf<K>, ctx: FlowContext) => Promise<FlowReply>;
 type HandlerTable = { [K in InboundKind]?: Handler<K> };
 

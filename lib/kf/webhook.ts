@@ -11,7 +11,7 @@ import { dedupeKey, isUserMessage, parseInbound, type InboundMessage } from '@/l
 import { SUCCESS, textReply, transferReply } from '@/lib/wechat/replies';
 import { verifyMsgSignature, verifyPlainSignature } from '@/lib/wechat/signature';
 import { parseXml, sanitizeXmlText } from '@/lib/wechat/xml';
-import { plainMessageReplies, routeEvent, type FlowReply } from './flow';
+import { agentTransferHalves, plainMessageReplies, routeEvent, type FlowReply } from './flow';
 import { runKeywordBatch, type KeywordItem, type KeywordResult } from './keyword-batch';
 import { MicroBatcher } from './micro-batcher';
 import { loadKfSettings, type KfSettings } from './settings';
@@ -134,7 +134,7 @@ async function handleOnce(message: InboundMessage, database: DatabaseHandle, now
       ...push,
       replyWithoutSession: toXml(plain.withoutSession, message, now),
       replyWhileWaiting: toXml(plain.whileWaiting, message, now),
-      replyToAgent: splitAround(toXml({ type: 'transfer', kfAccount: KF_MARK }, message, now), KF_MARK),
+      replyToAgent: agentTransferHalves((reply) => toXml(reply, message, now)),
     },
   });
   return { reply: reply ?? SUCCESS, queuedOutbound: false };
@@ -202,14 +202,6 @@ async function handleEvent(message: InboundMessage, settings: KfSettings, databa
     await completeInbound(tx, { id: claim.id, reply });
     return { reply, queuedOutbound: ctx.queuedOutbound };
   });
-}
-
-// Stands in for the agent's kf_account while the reply is built, so the database can fill it in.
-const KF_MARK = 'wekf-kf-account-placeholder';
-
-function splitAround(text: string, mark: string): { before: string; after: string } {
-  const at = text.indexOf(mark);
-  return { before: text.slice(0, at), after: text.slice(at + mark.length) };
 }
 
 function toXml(reply: FlowReply, message: InboundMessage, now: Date): string {

@@ -20,6 +20,11 @@ export interface DispatcherOptions {
    */
   wakeIntervalMs?: number;
   batchSize?: number;
+  /**
+   * Followers sent to at once. Starting a whole batch's requests together holds the event loop for
+   * milliseconds at a time, and the webhook shares it; a few at a time spreads the same work out.
+   */
+  concurrentSends?: number;
   leaseMs?: number;
   sendTimeoutMs?: number;
 }
@@ -41,6 +46,7 @@ export class OutboxDispatcher {
       pollMs: opts.pollMs ?? 500,
       wakeIntervalMs: opts.wakeIntervalMs ?? 100,
       batchSize: opts.batchSize ?? 200,
+      concurrentSends: opts.concurrentSends ?? 16,
       leaseMs: opts.leaseMs ?? 30_000,
       sendTimeoutMs: opts.sendTimeoutMs ?? 5000,
       now: opts.now ?? (() => new Date()),
@@ -88,7 +94,7 @@ export class OutboxDispatcher {
     // Outcomes are written only after the batch, so the batch must end well inside its lease, or a
     // second instance would claim (and send again) rows already sent here.
     const deadline = claimedAt.getTime() + this.#opts.leaseMs / 2;
-    const queues = await Promise.all([...byFollower.values()].map((queue) => this.#deliverQueue(queue, deadline)));
+    const queues = await inParallel([...byFollower.values()], this.#opts.concurrentSends, (queue) => this.#deliverQueue(queue, deadline));
     await this.#record(queues.flat(), claimedAt);
     return rows.length;
   }
@@ -129,7 +135,8 @@ export class OutboxDispatcher {
     const outcomes: OutboxOutcome[] = [];
     for (const row of queue) {
       const now = this.#opts.now();
-      if (outcomes.length > 0 && now.getTime() >= deadline) {
+      // A row not started within half the lease goes back: the lease may run out before it is sent.
+      if (now.getTime() >= deadline) {
         outcomes.push({ id: row.id, outcome: 'released', at: now, attempts: row.attempts });
         continue;
       }
@@ -194,4 +201,18 @@ function errorText(error: unknown): string {
 /** Lets HTTP requests queued behind a busy dispatcher run before its next batch. */
 function yieldToRequests(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** fn over items, at most `limit` at a time; results in the items' order. */
+async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

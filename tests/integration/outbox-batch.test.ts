@@ -30,12 +30,13 @@ describe.each(testDatabases)('outbox batch on $kind', (testDb) => {
       sent.push(msg.touser);
     },
   } as unknown as KfApi;
-  const dispatcher = (opts: { kf?: KfApi; database?: DatabaseHandle; leaseMs?: number } = {}) =>
+  const dispatcher = (opts: { kf?: KfApi; database?: DatabaseHandle; leaseMs?: number; concurrentSends?: number } = {}) =>
     new OutboxDispatcher({
       database: () => opts.database ?? database,
       kf: opts.kf ?? kf,
       now: () => new Date(clock),
       leaseMs: opts.leaseMs,
+      concurrentSends: opts.concurrentSends,
     });
 
   beforeEach(async () => {
@@ -222,6 +223,40 @@ describe.each(testDatabases)('outbox batch on $kind', (testDb) => {
     expect(await dispatcher({ kf: slow, leaseMs: 10_000 }).runOnce()).toBe(1);
     expect(await statuses('o_slow')).toEqual(['sent', 'sent']);
     expect((await follower('o_slow'))?.messageSendsLeft).toBe(3);
+  });
+
+  it('sends to a few followers at a time, and hands back the followers it reached only after half the lease', async () => {
+    const openids = ['o_c1', 'o_c2', 'o_c3', 'o_c4'];
+    for (const openid of openids) {
+      await seedFollower(openid, { message: [5, 48 * HOUR] });
+      await queue(openid, OUTBOX_PRIORITY.greeting);
+    }
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const slow = {
+      async sendCustomMessage(msg: CustomMessage) {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight -= 1;
+        sent.push(msg.touser);
+        clock += 3_000;
+      },
+    } as unknown as KfApi;
+
+    expect(await dispatcher({ kf: slow, leaseMs: 20_000, concurrentSends: 2 }).runOnce()).toBe(4);
+    expect(mostInFlight).toBe(2);
+    // Each send takes 3 s: the third and fourth start at 3 s and 6 s, inside half the lease (10 s).
+    expect(sent).toHaveLength(4);
+
+    for (const openid of openids) await queue(openid, OUTBOX_PRIORITY.greeting);
+    sent = [];
+    expect(await dispatcher({ kf: slow, leaseMs: 10_000, concurrentSends: 1 }).runOnce()).toBe(4);
+    // One at a time: sends start at 0 s and 3 s; by 6 s half the lease has passed, so the last two
+    // followers' rows go back unsent.
+    expect(sent).toHaveLength(2);
+    const second = await Promise.all(openids.map(async (openid) => (await listOutboxFor(database.db, { openid }))[1]!.status));
+    expect(second.sort()).toEqual(['pending', 'pending', 'sent', 'sent']);
   });
 
   it('still records every outcome when writing the batch back fails once', async () => {
