@@ -27,14 +27,17 @@ async function main(): Promise<void> {
   const admin = await ensureFirstAdmin(database.db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   if (admin.created) announceFirstAdmin(admin.email, admin.generatedPassword);
   authSecret(); // create the generated secret now, before two module graphs race for it
+  const dir = path.dirname(fileURLToPath(import.meta.url));
   const runtime = await startWechatRuntime(config, {
     database: currentDatabase,
     webhookUrl: `http://127.0.0.1:${config.PORT}${WEBHOOK_PATH}`,
+    // Bundled by the production build (scripts/build-outbox-worker.mjs); in development the
+    // dispatcher runs on this thread.
+    outboxWorkerFile: dev ? undefined : path.join(dir, '.next', 'wekf', 'outbox-worker.mjs'),
   });
 
   // next-auth derives its own URL from the Host header only when told to trust it.
   process.env.AUTH_TRUST_HOST = 'true';
-  const dir = path.dirname(fileURLToPath(import.meta.url));
   const app = next({ dev, dir, hostname: config.HOST, port: config.PORT });
   await app.prepare();
   const handleNext = app.getRequestHandler();

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { outboxWorkerFile } from './build-outbox-worker.mjs';
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const fingerprintFile = path.join(root, '.next', 'wekf-source-fingerprint');
@@ -49,5 +50,13 @@ export function ensureBuild({ force = false } = {}) {
       process.exit(build.status ?? 1);
     }
     fs.writeFileSync(fingerprintFile, wanted);
+  }
+  // next build empties .next, so the outbox worker is bundled after it (and whenever it is missing).
+  if (current !== wanted || force || !fs.existsSync(outboxWorkerFile)) {
+    const bundle = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-outbox-worker.mjs')], { cwd: root, stdio: 'inherit' });
+    if (bundle.status !== 0) {
+      process.stderr.write('wekf: bundling the outbox worker failed; see above.\n');
+      process.exit(bundle.status ?? 1);
+    }
   }
 }

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from '@/db/client';
 import type { Env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
+import { startOutboxWorker } from '@/lib/outbox/worker-host';
 import { WechatClient } from '@/lib/wechat/client';
 import { WechatCrypto } from '@/lib/wechat/crypto';
 import { KfApi } from '@/lib/wechat/kf-api';
@@ -35,9 +36,15 @@ export interface WechatAccount {
 const runtimeLog = log.child({ module: 'wechat' });
 const holder = globalThis as typeof globalThis & { __wekfRuntime?: WechatRuntime };
 
+export interface OutboxThread {
+  /** The bundled worker (scripts/build-outbox-worker.mjs). */
+  workerFile: string;
+  databaseUrl: string;
+}
+
 export async function startWechatRuntime(
   config: Env,
-  opts: { database: () => DatabaseHandle; webhookUrl: string; startBackground?: boolean },
+  opts: { database: () => DatabaseHandle; webhookUrl: string; startBackground?: boolean; outboxWorkerFile?: string },
 ): Promise<WechatRuntime> {
   let sim: WechatSim | undefined;
   let account: WechatAccount;
@@ -59,7 +66,27 @@ export async function startWechatRuntime(
     };
   }
 
-  return createWechatRuntime({ account, database: opts.database, sim, startBackground: opts.startBackground });
+  return createWechatRuntime({
+    account,
+    database: opts.database,
+    sim,
+    startBackground: opts.startBackground,
+    outboxThread: outboxThreadFor(config, opts.database(), opts.outboxWorkerFile),
+  });
+}
+
+/**
+ * On Postgres, the background dispatcher runs on a thread of its own with its own small pool, so
+ * sending never holds up the webhook's event loop. PGlite is one connection inside this thread, and
+ * without the bundled worker (development) the dispatcher stays here too.
+ */
+export function outboxThreadFor(config: Env, database: DatabaseHandle, workerFile: string | undefined): OutboxThread | undefined {
+  if (database.kind !== 'postgres' || !config.DATABASE_URL || !workerFile) return undefined;
+  if (!fs.existsSync(workerFile)) {
+    runtimeLog.warn({ workerFile }, 'outbox worker not built; sending from the server thread');
+    return undefined;
+  }
+  return { workerFile, databaseUrl: config.DATABASE_URL };
 }
 
 /** The runtime for a given account; tests pass the fake's credentials and a database of their own. */
@@ -69,6 +96,8 @@ export function createWechatRuntime(opts: {
   sim?: WechatSim;
   startBackground?: boolean;
   now?: () => Date;
+  /** Run the background dispatcher on a thread of its own (outboxThreadFor). */
+  outboxThread?: OutboxThread;
 }): WechatRuntime {
   const { account, sim } = opts;
   const client = new WechatClient({
@@ -88,12 +117,21 @@ export function createWechatRuntime(opts: {
     database: opts.database,
     now: opts.now,
     // Whatever this push queued should go out now, not at the next poll.
-    onOutboundQueued: () => dispatcher.wake(),
+    onOutboundQueued: () => (outboxThread ?? dispatcher).wake(),
   });
 
   const background = opts.startBackground ?? true;
   const stopSweeps = background ? [startExpirySweep(opts.database), startEmbeddedMaintenance(opts.database)] : [];
-  if (background) dispatcher.start();
+  const outboxThread =
+    background && opts.outboxThread
+      ? startOutboxWorker(opts.outboxThread.workerFile, {
+          databaseUrl: opts.outboxThread.databaseUrl,
+          appId: account.appId,
+          appSecret: account.appSecret,
+          apiBase: account.apiBase,
+        })
+      : undefined;
+  if (background && !outboxThread) dispatcher.start();
 
   const runtime: WechatRuntime = {
     mode: sim ? 'sandbox' : 'live',
@@ -104,7 +142,7 @@ export function createWechatRuntime(opts: {
     handleWebhook: webhook,
     async stop() {
       for (const stop of stopSweeps) stop();
-      await dispatcher.stop();
+      await Promise.all([dispatcher.stop(), outboxThread?.stop()]);
       await sim?.close();
       if (holder.__wekfRuntime === runtime) holder.__wekfRuntime = undefined;
     },

@@ -1,0 +1,32 @@
+// The outbox dispatcher on a thread of its own (worker_threads), for a server on Postgres: sending
+// to WeChat then never holds up the webhook's event loop. It opens its own small connection pool;
+// rows are claimed with SKIP LOCKED, so it is one more dispatcher like any other instance's.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openPostgres } from '@/db/client';
+import { DatabaseTokenStore } from '@/lib/kf/token-store';
+import { WechatClient } from '@/lib/wechat/client';
+import { KfApi } from '@/lib/wechat/kf-api';
+import { OutboxDispatcher } from './dispatcher';
+import type { OutboxWorkerData, ToOutboxWorker } from './worker-host';
+
+const data = workerData as OutboxWorkerData;
+const database = await openPostgres(data.databaseUrl, { max: 3 });
+const client = new WechatClient({
+  appId: data.appId,
+  appSecret: data.appSecret,
+  baseUrl: data.apiBase,
+  tokenStore: new DatabaseTokenStore(() => database),
+});
+const dispatcher = new OutboxDispatcher({ database: () => database, kf: new KfApi(client) });
+dispatcher.start();
+
+parentPort!.on('message', (message: ToOutboxWorker) => {
+  if (message === 'wake') {
+    dispatcher.wake();
+    return;
+  }
+  void dispatcher
+    .stop()
+    .then(() => database.close())
+    .finally(() => parentPort!.close());
+});
