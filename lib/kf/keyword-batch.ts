@@ -54,7 +54,7 @@ export async function runKeywordBatch(database: DatabaseHandle, items: KeywordIt
       [, decided] = (await pipelinedTransaction(database, statements)) as [unknown[], DecidedKeyword[]];
       break;
     } catch (error) {
-      // Another transaction (an agent accepting, another instance) opened a session for one of these
+      // Another transaction (a session event, another instance) opened a session for one of these
       // followers after the batch looked: it rolled back; decide again with that session in view.
       if (isSessionRaceLost(error) && attempt < RACE_ATTEMPTS) continue;
       throw error;
