@@ -28,10 +28,22 @@ export interface KeywordResult {
 
 const RACE_ATTEMPTS = 3;
 
+// Service hours change only on the minute (every UTC offset is whole minutes), so the answer is kept
+// per settings object (replaced, never changed) for the minute it was asked in.
+const openCache = new WeakMap<KfSettings, { minute: number; open: boolean }>();
+function openAt(settings: KfSettings, now: Date): boolean {
+  const minute = Math.floor(now.getTime() / 60_000);
+  const cached = openCache.get(settings);
+  if (cached?.minute === minute) return cached.open;
+  const open = isOpen(settings.hours, now);
+  openCache.set(settings, { minute, open });
+  return open;
+}
+
 /** Handles a batch of keyword pushes at `now`; one result per item, in order. */
 export async function runKeywordBatch(database: DatabaseHandle, items: KeywordItem[], now: Date): Promise<KeywordResult[]> {
   const settings = items[items.length - 1]!.settings;
-  const closedText = isOpen(settings.hours, now) ? null : offHoursText(settings, now);
+  const closedText = openAt(settings, now) ? null : offHoursText(settings, now);
   const noAgentsText = renderText(settings, 'noAgents');
   const pushes: KeywordPush[] = items.map((item) => ({
     ...item.push,

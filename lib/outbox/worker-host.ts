@@ -20,6 +20,9 @@ export interface OutboxWorker {
 
 const workerLog = log.child({ module: 'outbox' });
 const RESTART_DELAY_MS = 5000;
+// Under load every keyword batch wakes the outbox, and the worker starts at most one round per
+// 100 ms anyway: one wake message per WAKE_EVERY_MS (the last one delayed, never dropped) is enough.
+const WAKE_EVERY_MS = 20;
 
 /**
  * Starts the bundled worker at `file`. Messages posted before it listens wait for it, so the handle
@@ -33,7 +36,9 @@ export function startOutboxWorker(file: string, data: OutboxWorkerData, opts: { 
   let exited = Promise.resolve();
 
   const spawn = () => {
-    worker = new Worker(file, { workerData: data });
+    // Small heap limits: the worker holds one batch (200 rows) at a time, and V8's defaults let an
+    // idle-looking thread grow by tens of MB. Past them it ends with an error and is started again.
+    worker = new Worker(file, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } });
     exited = new Promise<void>((resolve) => {
       worker.once('exit', (code) => {
         resolve();
@@ -47,11 +52,25 @@ export function startOutboxWorker(file: string, data: OutboxWorkerData, opts: { 
   };
   spawn();
 
+  let lastWakeAt = 0;
+  let wakeTimer: NodeJS.Timeout | undefined;
+  const postWake = () => {
+    wakeTimer = undefined;
+    lastWakeAt = Date.now();
+    worker.postMessage('wake' satisfies ToOutboxWorker);
+  };
+
   return {
-    wake: () => worker.postMessage('wake' satisfies ToOutboxWorker),
+    wake() {
+      if (wakeTimer) return;
+      const wait = lastWakeAt + WAKE_EVERY_MS - Date.now();
+      if (wait <= 0) postWake();
+      else wakeTimer = setTimeout(postWake, wait);
+    },
     async stop() {
       stopping = true;
       clearTimeout(restartTimer);
+      clearTimeout(wakeTimer);
       worker.postMessage('stop' satisfies ToOutboxWorker);
       await exited;
     },
