@@ -142,8 +142,8 @@ export async function checkIntegrity(
   const outbox = await db.query<OutboxStatusRow>(
     `select kind, status::text as status, count(*)::int as n from outbox group by 1, 2 order by 1, 2`,
   );
-  // The dispatcher kept up: by shutdown (3 s after the load) every row was sent or settled for good.
+  // The outbox finished: by shutdown (after the fake WeChat fell quiet) every row was sent or settled.
   const unsettled = outbox.filter((r) => r.status === 'pending' || r.status === 'sending').reduce((sum, r) => sum + r.n, 0);
-  add('outbox: every row was dealt with by shutdown (none pending or sending)', unsettled === 0, `${unsettled} pending or sending`);
+  add('outbox: every row sent or settled for good by shutdown (none pending or sending)', unsettled === 0, `${unsettled} pending or sending`);
   return { checks, outbox };
 }

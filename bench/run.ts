@@ -114,6 +114,17 @@ const serverLog = path.join(resultsDir, `${label}-server.log.tmp`);
 const IDLE_PCT = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits until the fake WeChat has had no API call for `quietMs`; returns how long it waited beyond that. */
+async function waitForQuietApi(sim: { calls(): { at: number }[] }, quietMs: number, maxMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < maxMs) {
+    const last = sim.calls().at(-1)?.at ?? 0;
+    if (Date.now() - last >= quietMs) break;
+    await sleep(250);
+  }
+  return Math.max(0, Date.now() - started - quietMs);
+}
+
 async function main(): Promise<number> {
   await buildConsole();
 
@@ -205,9 +216,12 @@ async function main(): Promise<number> {
     const waits = pgWaits?.stop();
     await pgRaw?.close();
 
-    // Requests still in flight when the generator stopped finish on the server; then stop it
-    // gracefully (PGlite allows one process per folder, and the check needs the folder).
+    // Requests still in flight when the generator stopped finish on the server, and the outbox sends
+    // what is left: wait until the fake WeChat has had no call for a second (at most a minute). Then
+    // stop the server gracefully (PGlite allows one process per folder, and the check needs it).
     await sleep(3000);
+    const drainMs = await waitForQuietApi(sim, 1000, 60_000);
+    notes.push(`the outbox was done ${(drainMs / 1000).toFixed(1)} s after the load ended (+3 s for requests in flight)`);
     const serverCrashed = server.exited();
     const exitCode = await server.stop();
 

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { serverNodeFlags } from '../scripts/server-flags.mjs';
 
 export interface ServerProcess {
   pid: number;
@@ -59,7 +60,8 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     KF_KEYWORDS: '客服',
   };
   const log = fs.openSync(opts.logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', 'server.ts'], {
+  const flags = serverNodeFlags({ embedded: !opts.databaseUrl });
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...flags, 'server.ts'], {
     cwd: opts.root,
     env,
     stdio: ['ignore', log, log],

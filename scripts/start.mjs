@@ -1,11 +1,19 @@
 // npm start — build when there is no current build, then run the production server.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { ensureBuild, root } from './build-if-needed.mjs';
+import { serverNodeFlags } from './server-flags.mjs';
 
 ensureBuild({ force: process.argv.includes('--rebuild') });
 
-const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server.ts')], {
+// What the server will see: the environment, then a .env file beside it (server.ts reads it the
+// same way), to know whether it will run on embedded PGlite.
+const envFile = path.join(root, '.env');
+if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
+const embedded = !process.env.DATABASE_URL;
+
+const server = spawn(process.execPath, [...serverNodeFlags({ embedded }), path.join(root, 'server.ts')], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },

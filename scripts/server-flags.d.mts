@@ -1,0 +1,1 @@
+export function serverNodeFlags(opts: { embedded: boolean }): string[];
