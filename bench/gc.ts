@@ -9,16 +9,25 @@ export interface MajorGc {
   afterMb: number;
 }
 
-// "[pid:0x…]   32567 ms: Mark-Compact 120.5 (140.2) -> 98.7 (141.0) MB, …"
-const MARK_COMPACT = /\s(\d+) ms: Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/;
+// "[pid:0x…]   32567 ms: Mark-Compact 120.5 (140.2) -> 98.7 (141.0) MB, …"; the 0x… names the V8
+// isolate, and the time counts from that isolate's start.
+const MARK_COMPACT = /^\[\d+:(0x[0-9a-f]+)\]\s+(\d+) ms: Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/;
 
+/**
+ * The main thread's major collections. Worker threads (the outbox, tsx's loader) log theirs too,
+ * each on its own clock; the main thread is the isolate with the largest heap.
+ */
 export function majorGcs(logFile: string): MajorGc[] {
-  const out: MajorGc[] = [];
+  const byIsolate = new Map<string, MajorGc[]>();
   for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
     const m = MARK_COMPACT.exec(line);
-    if (m) out.push({ atMs: Number(m[1]), afterMb: Number(m[2]) });
+    if (!m) continue;
+    const gcs = byIsolate.get(m[1]!) ?? [];
+    gcs.push({ atMs: Number(m[2]), afterMb: Number(m[3]) });
+    byIsolate.set(m[1]!, gcs);
   }
-  return out;
+  const largest = (gcs: MajorGc[]) => Math.max(...gcs.map((g) => g.afterMb));
+  return [...byIsolate.values()].sort((a, b) => largest(b) - largest(a))[0] ?? [];
 }
 
 /** Heap kept after major GCs: the lowest in the first and in the last third of [fromMs, toMs]. */
