@@ -3,12 +3,13 @@
 // loader thread of its own (tens of MB); packages stay external and load from node_modules.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 export const outboxWorkerFile = path.join(root, '.next', 'wekf', 'outbox-worker.mjs');
 
 export async function buildOutboxWorker(outfile = outboxWorkerFile) {
+  // Loaded here, not at the top: build-if-needed.mjs imports this module for the path alone.
+  const { build } = await import('esbuild');
   await build({
     absWorkingDir: root,
     entryPoints: [path.join(root, 'lib', 'outbox', 'worker.ts')],

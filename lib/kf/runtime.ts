@@ -7,12 +7,11 @@ import type { Env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
 import { startOutboxWorker } from '@/lib/outbox/worker-host';
-import { WechatClient } from '@/lib/wechat/client';
 import { WechatCrypto } from '@/lib/wechat/crypto';
-import { KfApi } from '@/lib/wechat/kf-api';
+import type { KfApi } from '@/lib/wechat/kf-api';
 import { startWechatSim, type SimCredentials, type WechatSim } from '@/lib/wechat-sim';
 import { startEmbeddedMaintenance, startExpirySweep } from './sweeps';
-import { DatabaseTokenStore } from './token-store';
+import { kfApiFor } from './wechat-api';
 import { createWebhookHandler, type WebhookRequest, type WebhookResponse } from './webhook';
 
 export interface WechatRuntime {
@@ -100,13 +99,7 @@ export function createWechatRuntime(opts: {
   outboxThread?: OutboxThread;
 }): WechatRuntime {
   const { account, sim } = opts;
-  const client = new WechatClient({
-    appId: account.appId,
-    appSecret: account.appSecret,
-    baseUrl: account.apiBase,
-    tokenStore: new DatabaseTokenStore(opts.database),
-  });
-  const kf = new KfApi(client);
+  const kf = kfApiFor(account, opts.database);
   const dispatcher = new OutboxDispatcher({ database: opts.database, kf, now: opts.now });
   const crypto = account.encodingAESKey
     ? new WechatCrypto({ token: account.token, encodingAESKey: account.encodingAESKey, appId: account.appId })
@@ -126,9 +119,7 @@ export function createWechatRuntime(opts: {
     background && opts.outboxThread
       ? startOutboxWorker(opts.outboxThread.workerFile, {
           databaseUrl: opts.outboxThread.databaseUrl,
-          appId: account.appId,
-          appSecret: account.appSecret,
-          apiBase: account.apiBase,
+          account: { appId: account.appId, appSecret: account.appSecret, apiBase: account.apiBase },
         })
       : undefined;
   if (background && !outboxThread) dispatcher.start();

@@ -1,13 +1,12 @@
 // Runs the outbox worker (worker.ts, bundled by scripts/build-outbox-worker.mjs) from the server's
 // thread, and starts it again if it dies: the outbox must keep going while the server runs.
 import { Worker } from 'node:worker_threads';
+import type { ApiAccount } from '@/lib/kf/wechat-api';
 import { log } from '@/lib/log';
 
 export interface OutboxWorkerData {
   databaseUrl: string;
-  appId: string;
-  appSecret: string;
-  apiBase: string;
+  account: ApiAccount;
 }
 export type ToOutboxWorker = 'wake' | 'stop';
 

@@ -3,21 +3,13 @@
 // rows are claimed with SKIP LOCKED, so it is one more dispatcher like any other instance's.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openPostgres } from '@/db/client';
-import { DatabaseTokenStore } from '@/lib/kf/token-store';
-import { WechatClient } from '@/lib/wechat/client';
-import { KfApi } from '@/lib/wechat/kf-api';
+import { kfApiFor } from '@/lib/kf/wechat-api';
 import { OutboxDispatcher } from './dispatcher';
 import type { OutboxWorkerData, ToOutboxWorker } from './worker-host';
 
 const data = workerData as OutboxWorkerData;
 const database = await openPostgres(data.databaseUrl, { max: 3 });
-const client = new WechatClient({
-  appId: data.appId,
-  appSecret: data.appSecret,
-  baseUrl: data.apiBase,
-  tokenStore: new DatabaseTokenStore(() => database),
-});
-const dispatcher = new OutboxDispatcher({ database: () => database, kf: new KfApi(client) });
+const dispatcher = new OutboxDispatcher({ database: () => database, kf: kfApiFor(data.account, () => database) });
 dispatcher.start();
 
 parentPort!.on('message', (message: ToOutboxWorker) => {

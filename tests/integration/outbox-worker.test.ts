@@ -27,7 +27,7 @@ describe.each(testDatabases)('outbox worker on $kind', (testDb) => {
     await sim.close();
     fs.rmSync(path.dirname(workerFile), { recursive: true, force: true });
   });
-  const account = () => ({ appId: sim.credentials.appId, appSecret: sim.credentials.appSecret, apiBase: sim.url });
+  const account = () => ({ account: { appId: sim.credentials.appId, appSecret: sim.credentials.appSecret, apiBase: sim.url } });
 
   it('is used on Postgres only, delivers what is queued, and starts again by itself after a failed start', async () => {
     const { handle, url, drop } = await testDb.open();
