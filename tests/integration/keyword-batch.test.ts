@@ -35,6 +35,10 @@ async function outboxOf(database: DatabaseHandle, openid: string) {
   });
 }
 
+/** An active agent `name@acct`; alerts go to `kfOpenid` when there is one. */
+const addAgent = (database: DatabaseHandle, name: string, kfOpenid: string | null) =>
+  upsertAgent(database.db, { kfAccount: `${name}@acct`, nickname: name, status: 'active', kfOpenid });
+
 const sessionId = async (database: DatabaseHandle, openid: string) => (await listSessionsByOpenid(database.db, { openid }))[0]!.id;
 
 describe.each(testDatabases)('keyword batch on $kind', (testDb) => {
@@ -49,9 +53,9 @@ describe.each(testDatabases)('keyword batch on $kind', (testDb) => {
 
   it('queues new followers, each with their place and an alert to every agent with an openid, tied to the new session', () =>
     withDatabase(async (database) => {
-      await upsertAgent(database.db, { kfAccount: 'a1@acct', nickname: 'a1', status: 'active', kfOpenid: 'o_agent1' });
-      await upsertAgent(database.db, { kfAccount: 'a2@acct', nickname: 'a2', status: 'active', kfOpenid: 'o_agent2' });
-      await upsertAgent(database.db, { kfAccount: 'a3@acct', nickname: 'a3', status: 'active', kfOpenid: null });
+      await addAgent(database, 'a1', 'o_agent1');
+      await addAgent(database, 'a2', 'o_agent2');
+      await addAgent(database, 'a3', null);
       const results = await runKeywordBatch(database, [item('o_a'), item('o_b')], now);
       expect(results).toEqual([
         { reply: 'transfer:o_a', queuedOutbound: true },
@@ -73,7 +77,7 @@ describe.each(testDatabases)('keyword batch on $kind', (testDb) => {
 
   it('a second keyword from a follower queued earlier in the batch re-sends their place and opens nothing more', () =>
     withDatabase(async (database) => {
-      await upsertAgent(database.db, { kfAccount: 'a1@acct', nickname: 'a1', status: 'active', kfOpenid: 'o_agent1' });
+      await addAgent(database, 'a1', 'o_agent1');
       const results = await runKeywordBatch(database, [item('o_a'), item('o_a')], now);
       expect(results.map((r) => r.reply)).toEqual(['transfer:o_a', 'transfer:o_a']);
       expect(await listSessionsByOpenid(database.db, { openid: 'o_a' })).toHaveLength(1);
@@ -87,7 +91,7 @@ describe.each(testDatabases)('keyword batch on $kind', (testDb) => {
 
   it('a waiting follower gets their place again and a transfer; an active one goes back to their agent', () =>
     withDatabase(async (database) => {
-      await upsertAgent(database.db, { kfAccount: 'a1@acct', nickname: 'a1', status: 'active', kfOpenid: 'o_agent1' });
+      await addAgent(database, 'a1', 'o_agent1');
       await runKeywordBatch(database, [item('o_wait'), item('o_active')], now);
       await activateSession(database.db, { id: await sessionId(database, 'o_active'), kfAccount: 'a1@acct', now });
 
@@ -115,7 +119,7 @@ describe.each(testDatabases)('keyword batch on $kind', (testDb) => {
 
   it('a waiting session past its expiry is expired and the follower queued afresh', () =>
     withDatabase(async (database) => {
-      await upsertAgent(database.db, { kfAccount: 'a1@acct', nickname: 'a1', status: 'active', kfOpenid: null });
+      await addAgent(database, 'a1', null);
       await runKeywordBatch(database, [item('o_slow')], now);
       const later = new Date(now.getTime() + 31 * 60_000);
       const again = { ...item('o_slow'), now: later };
@@ -129,7 +133,7 @@ describe.each(testDatabases)('keyword batch on $kind', (testDb) => {
 
   it('answers a push stored earlier (a retry) with the stored reply and does nothing again', () =>
     withDatabase(async (database) => {
-      await upsertAgent(database.db, { kfAccount: 'a1@acct', nickname: 'a1', status: 'active', kfOpenid: null });
+      await addAgent(database, 'a1', null);
       const first = item('o_retry');
       await runKeywordBatch(database, [first], now);
       const [retry, fresh] = await runKeywordBatch(database, [first, item('o_other')], now);
