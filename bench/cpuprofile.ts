@@ -25,7 +25,7 @@ function owner(url: string, functionName: string, root: string): string {
   return url.replace(`file://${root}/`, '');
 }
 
-export function summarizeCpuProfile(file: string, root: string, top = 15): string {
+export function summarizeCpuProfile(file: string, root: string, thread: string, top = 15): string {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const hits = new Map<number, number>();
@@ -49,5 +49,5 @@ export function summarizeCpuProfile(file: string, root: string, top = 15): strin
       .map(([k, n]) => `  ${((n / total) * 100).toFixed(1).padStart(5)}%  ${k}`)
       .join('\n');
   const seconds = (profile.endTime - profile.startTime) / 1e6;
-  return `server CPU profile (${seconds.toFixed(0)} s, ${total} samples; self time)\nby package / file:\n${table(byOwner)}\nby function:\n${table(byFunction)}`;
+  return `server CPU profile, ${thread} (${seconds.toFixed(0)} s, ${total} samples; self time)\nby package / file:\n${table(byOwner)}\nby function:\n${table(byFunction)}`;
 }

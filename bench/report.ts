@@ -61,6 +61,12 @@ export function renderReport(r: RunReport): string {
     lines.push(
       `CPU (% of one core, ${c.cores} cores)  server ${c.server.toFixed(0)}%   postgres ${c.postgres.toFixed(0)}%   load generator ${c.loader.toFixed(0)}%   bench+fake WeChat ${c.bench.toFixed(0)}%   other ${c.other.toFixed(0)}%   (machine busy ${c.machineBusy.toFixed(0)}% of ${c.cores * 100}%)`,
     );
+    // CPU time per message does not depend on how many messages the machine had room for, so it
+    // compares runs better than msgs/s does (it still moves with the machine's speed).
+    const perMessageUs = (pct: number) => `${((pct / 100 / (rps / r.copies)) * 1e6).toFixed(0)} µs`;
+    lines.push(
+      `CPU per message  server ${perMessageUs(c.server)}   postgres ${perMessageUs(c.postgres)}   whole machine ${perMessageUs(c.machineBusy)}`,
+    );
   }
   if (r.pgWaits?.length) {
     lines.push('postgres connections of the server, sampled (state / wait event: average connections, share):');

@@ -16,6 +16,7 @@ import { checkIntegrity, type Check } from './integrity';
 import { startLoad, wrkAvailable, type Loader, type LoadResult } from './load';
 import { planTotals, signedQuery, type Plan } from './plan';
 import { renderReport, type RunReport } from './report';
+import { referenceLoopMs } from './speed';
 import { cpuSnapshot, cpuSplit, machineBusyPct, PgActivitySampler, RssSampler, type CpuSnapshot } from './sample';
 import { createBenchDatabase, migrateAndSeed, openRaw, type DbKind } from './seed';
 import { freePort, startServer } from './server';
@@ -136,6 +137,7 @@ async function main(): Promise<number> {
     console.log(`bench: the machine is ${busy.toFixed(0)}% busy (of one core); waiting for it to be idle…`);
     busy = await machineBusyPct(5000);
   }
+  const speedMs = referenceLoopMs();
   if (busy > IDLE_PCT) {
     notes.push(`WARNING: the machine was ${busy.toFixed(0)}% busy (of one core) before the run started: other work competed with the bench.`);
     console.log(notes[notes.length - 1]);
@@ -269,14 +271,19 @@ async function main(): Promise<number> {
     const extra = [...notes];
     if (explained) extra.push('EXPLAIN ANALYZE (database as the run left it):', explained);
     if (cpuProfDir) {
-      // One profile per thread (tsx's loader runs in a worker); the main thread's is the largest.
-      const profile = fs
+      // One profile per thread: the main thread's, the outbox worker's (on Postgres), and tsx's
+      // loader thread's. The main thread's is the largest; the worker's names its bundle.
+      const profiles = fs
         .readdirSync(cpuProfDir)
         .filter((f) => f.endsWith('.cpuprofile'))
         .map((f) => path.join(cpuProfDir, f))
-        .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
-      extra.push(profile ? summarizeCpuProfile(profile, root) : '(no CPU profile was written)');
-      if (profile) fs.copyFileSync(profile, path.join(resultsDir, `${label}-server.cpuprofile.tmp`));
+        .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size);
+      const main = profiles[0];
+      const outboxThread = profiles.find((f) => f !== main && fs.readFileSync(f, 'utf8').includes('outbox-worker.mjs'));
+      extra.push(main ? summarizeCpuProfile(main, root, 'main thread') : '(no CPU profile was written)');
+      if (outboxThread) extra.push(summarizeCpuProfile(outboxThread, root, 'outbox thread'));
+      if (main) fs.copyFileSync(main, path.join(resultsDir, `${label}-server.cpuprofile.tmp`));
+      if (outboxThread) fs.copyFileSync(outboxThread, path.join(resultsDir, `${label}-outbox.cpuprofile.tmp`));
       fs.rmSync(cpuProfDir, { recursive: true, force: true });
     }
 
@@ -285,6 +292,7 @@ async function main(): Promise<number> {
       setup: [
         `wekf ${revision()}`,
         `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Linux ${os.release()}, Node ${process.version}`,
+        `machine speed: reference loop ${speedMs} ms before the run (bench/speed.ts; lower is faster, compare runs only when close)`,
         `${loader}${loader === 'wrk' ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}, ${connections} connections, ${durationS} s after ${warmupS} s warm-up; ${followers} followers, ${keywordPct}% keyword, ${agentCount} agent(s)`,
       ],
       load: result,

@@ -16,7 +16,9 @@ export async function serveWebhook(
   try {
     const body = await readBody(req, WEBHOOK_MAX_BODY);
     const result = await handle({ method: req.method ?? 'GET', query, body });
-    res.writeHead(result.status, result.headers);
+    // With its length known, Node sends the answer whole in one write; without it, writeHead's
+    // headers make the body go out chunked, in several buffers.
+    res.writeHead(result.status, { ...result.headers, 'content-length': Buffer.byteLength(result.body) });
     res.end(result.body);
   } catch (error) {
     if (error instanceof BodyTooLargeError) {

@@ -20,6 +20,16 @@ const control = async (method: 'GET' | 'POST', path: string, body?: unknown) => 
   return { status: res.status, json: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
 
+describe('answers', () => {
+  it('answers API calls whole, with their length, as WeChat does', async () => {
+    const res = await fetch(`${sim.url}${LIST}?access_token=${token}`);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({ kf_list: [] });
+    expect(res.headers.get('transfer-encoding')).toBeNull();
+    expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+  });
+});
+
 describe('fault injection', () => {
   it('answers an injected errcode for the next N calls of a path, then recovers', async () => {
     sim.faults.inject({ path: LIST, errcode: -1, times: 2 });

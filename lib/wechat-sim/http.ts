@@ -182,5 +182,6 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 function send(res: ServerResponse, status: number, json: unknown): void {
   // MsgIds are bigints (they pass 2^53); JSON carries them as strings.
   const text = JSON.stringify(json, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
-  res.writeHead(status, { 'Content-Type': JSON_TYPE }).end(text);
+  // With its length, as WeChat answers; without it Node would send the JSON chunked.
+  res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) }).end(text);
 }

@@ -243,6 +243,14 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     expect(replyText(result)).toContain('感谢关注');
   });
 
+  it('sends each answer whole, with its length, not in chunks', async () => {
+    const response = await h.push(textFields('o_length', '你好'));
+    const body = await response.text();
+    expect(body).toContain('「客服」');
+    expect(response.headers.get('transfer-encoding')).toBeNull();
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+  });
+
   it('refuses a bad signature, malformed XML, an entity bomb and an oversized body', async () => {
     expect((await h.push(textFields('o_bad', 'x'), { signature: 'f'.repeat(40) })).status).toBe(403);
     const signedUrl = await signedWebhookUrl(h);
