@@ -1,12 +1,17 @@
 // npx tsx bench/micro.ts — what one webhook push costs, piece by piece, on this machine: a Postgres
 // round trip from Node, Drizzle's query building, the webhook handler itself without HTTP, and what
-// a one-statement or batched design would cost. Supports the analysis in docs/benchmarks.md.
+// a one-statement or batched design would cost, and what the webhook's own statements cost per
+// transaction as their batches grow. Supports the analysis in docs/benchmarks.md.
 import os from 'node:os';
 import { eq } from 'drizzle-orm';
 import { openPostgres } from '../db/client';
+import { keywordStatements, type KeywordPush } from '../db/queries/keyword-messages';
+import { recordPlainMessages } from '../db/queries/plain-message';
+import { pipelinedTransaction } from '../db/queries/raw';
 import { agents } from '../db/schema';
 import { createWebhookHandler } from '../lib/kf/webhook';
 import { messageXml, plannedMessage, signedQuery, type Plan } from './plan';
+import { postgresCpuMs } from './sample';
 import { createBenchDatabase, migrateAndSeed } from './seed';
 
 const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -14,13 +19,15 @@ const database = await createBenchDatabase('postgres', { baseUrl, dataDir: os.tm
 await migrateAndSeed(database, 1);
 const handle = await openPostgres(database.url!);
 const sql = handle.postgres!;
+const benchDb = new URL(database.url!).pathname.slice(1);
 
-/** Runs fn until n units are done with `concurrency` callers; prints units/s and Node CPU per unit. */
+/** Runs fn until n units are done with `concurrency` callers; prints units/s, Node's and Postgres's CPU per unit. */
 async function measure(name: string, opts: { n: number; concurrency?: number; unitsPerCall?: number }, fn: () => Promise<unknown>) {
   const { n, concurrency = 1, unitsPerCall = 1 } = opts;
   for (let i = 0; i < 100; i++) await fn(); // warm up the JIT and the connections
   const t0 = performance.now();
   const c0 = process.cpuUsage();
+  const pg0 = postgresCpuMs(benchDb);
   let done = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -32,9 +39,10 @@ async function measure(name: string, opts: { n: number; concurrency?: number; un
   );
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
+  const pgUs = (postgresCpuMs(benchDb) - pg0) * 1000;
   const perUnit = (us: number) => (us / done).toFixed(0).padStart(5);
   console.log(
-    `${name.padEnd(58)} ${((done / wall) * 1000).toFixed(0).padStart(6)}/s   Node CPU ${perUnit(cpu.user + cpu.system)} µs (sys ${perUnit(cpu.system)})`,
+    `${name.padEnd(58)} ${((done / wall) * 1000).toFixed(0).padStart(6)}/s   Node CPU ${perUnit(cpu.user + cpu.system)} µs (sys ${perUnit(cpu.system)})   Postgres CPU ${perUnit(pgUs)} µs`,
   );
 }
 
@@ -89,6 +97,41 @@ try {
     const rows = Array.from({ length: 32 }, row);
     return sql`insert into inbound_messages ${sql(rows)} on conflict (dedupe_key) do nothing returning id`;
   });
+
+  // The webhook's two batched paths, one transaction per batch, at the batch sizes the server sees
+  // (keywords come about 3 to a batch under the bench's load, ordinary messages about 9). What a
+  // transaction costs whatever its size, against what each message adds, says how much larger
+  // batches would save. Followers cycle through 5,000, so most keyword senders are already waiting.
+  const reply = '<xml><ToUserName><![CDATA[o]]></ToUserName><Content><![CDATA[您好，如需人工客服请回复「客服」]]></Content></xml>';
+  let m = 0;
+  const pushOf = () => {
+    const i = m++;
+    return { dedupeKey: `b${i}`, openid: `o_bench_${i % 5000}`, msgType: 'text' };
+  };
+  for (const size of [1, 3, 9, 32]) {
+    await measure(`ordinary messages, ${size} per transaction (per message)`, { n: Math.max(1000, size * 300), unitsPerCall: size }, () =>
+      recordPlainMessages(
+        handle,
+        Array.from({ length: size }, () => ({
+          ...pushOf(),
+          summary: '你好',
+          replyWithoutSession: reply,
+          replyWhileWaiting: reply,
+          replyToAgent: { before: reply, after: '</xml>' },
+        })),
+        new Date(),
+      ),
+    );
+  }
+  const replies: KeywordPush['replies'] = { transfer: reply, toAgent: { before: reply, after: '</xml>' }, closed: null, noAgents: reply };
+  const outbox = { queuePayload: { text: 'q' }, queuePriority: 5, alertPayload: { text: 'a' }, alertPriority: 1 };
+  for (const size of [1, 3, 9, 32]) {
+    await measure(`keywords, ${size} per transaction (per message)`, { n: Math.max(600, size * 150), unitsPerCall: size }, () => {
+      const now = new Date();
+      const pushes = Array.from({ length: size }, () => ({ ...pushOf(), summary: '客服', replies }));
+      return pipelinedTransaction(handle, keywordStatements(pushes, { now, waitExpiresAt: new Date(now.getTime() + 3_600_000), outbox }));
+    });
+  }
 } finally {
   await handle.close();
   await database.drop();

@@ -77,6 +77,13 @@ function postgresPids(benchDb: string | undefined): number[] {
   return pids;
 }
 
+/** CPU time the Postgres processes working for this database have used so far, in ms. */
+export function postgresCpuMs(benchDb: string): number {
+  let ticks = 0;
+  for (const pid of postgresPids(benchDb)) ticks += processTicks(pid) ?? 0;
+  return (ticks / CLOCK_TICKS) * 1000;
+}
+
 function machineTicks(): { total: number; idle: number } {
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
   const v = line.trim().split(/\s+/).slice(1).map(Number);
