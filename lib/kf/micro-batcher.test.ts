@@ -108,29 +108,3 @@ describe('MicroBatcher', () => {
     expect(await batcher.submit(2)).toBe(2);
   });
 });
-
-describe('MicroBatcher partitions', () => {
-  it('never puts one partition in two batches in flight, and lets other partitions pass', async () => {
-    const gate = deferred<void>();
-    const batches: string[][] = [];
-    const batcher = new MicroBatcher<string, string>({
-      maxBatch: 10,
-      maxInFlight: 3,
-      partitionOf: (item) => item.split(':')[0]!,
-      run: async (items) => {
-        batches.push(items);
-        if (batches.length === 1) await gate.promise;
-        return items;
-      },
-    });
-    const first = batcher.submit('a:1');
-    await new Promise(setImmediate);
-    const later = ['a:2', 'b:1', 'a:3', 'c:1'].map((item) => batcher.submit(item));
-    await new Promise(setImmediate);
-    // 'a' is in flight: b and c go ahead, the a's wait (in order) for it.
-    expect(batches).toEqual([['a:1'], ['b:1', 'c:1']]);
-    gate.resolve();
-    expect(await Promise.all([first, ...later])).toEqual(['a:1', 'a:2', 'b:1', 'a:3', 'c:1']);
-    expect(batches[2]).toEqual(['a:2', 'a:3']);
-  });
-});

@@ -8,11 +8,6 @@ export interface MicroBatcherOptions<I, R> {
   run(items: I[]): Promise<R[]>;
   /** Items with the same key share one result: a retry arriving while its original is queued or in flight. */
   keyOf?(item: I): string;
-  /**
-   * Items of one partition (one follower) are never in two batches in flight at once: they wait for
-   * the batch holding their partition, so concurrent batches cannot race over the same rows.
-   */
-  partitionOf?(item: I): string;
   maxBatch: number;
   /** Batches in flight at once (database connections this batcher may hold). */
   maxInFlight: number;
@@ -21,7 +16,6 @@ export interface MicroBatcherOptions<I, R> {
 interface Pending<I, R> {
   item: I;
   key: string | undefined;
-  partition: string | undefined;
   resolve(result: R): void;
   reject(error: unknown): void;
 }
@@ -30,7 +24,6 @@ export class MicroBatcher<I, R> {
   readonly #opts: MicroBatcherOptions<I, R>;
   readonly #queue: Pending<I, R>[] = [];
   readonly #byKey = new Map<string, Promise<R>>();
-  readonly #busyPartitions = new Set<string>();
   #inFlight = 0;
   #flushScheduled = false;
 
@@ -44,7 +37,7 @@ export class MicroBatcher<I, R> {
     const existing = key === undefined ? undefined : this.#byKey.get(key);
     if (existing) return existing;
     const promise = new Promise<R>((resolve, reject) => {
-      this.#queue.push({ item, key, partition: this.#opts.partitionOf?.(item), resolve, reject });
+      this.#queue.push({ item, key, resolve, reject });
     });
     if (key !== undefined) {
       this.#byKey.set(key, promise);
@@ -67,31 +60,13 @@ export class MicroBatcher<I, R> {
 
   #flush(): void {
     while (this.#inFlight < this.#opts.maxInFlight && this.#queue.length > 0) {
-      const batch = this.#takeBatch();
-      if (batch.length === 0) return; // everything queued waits for a partition in flight
-      const partitions = new Set(batch.flatMap((p) => (p.partition === undefined ? [] : [p.partition])));
-      for (const partition of partitions) this.#busyPartitions.add(partition);
+      const batch = this.#queue.splice(0, this.#opts.maxBatch);
       this.#inFlight++;
       void this.#runBatch(batch).finally(() => {
-        for (const partition of partitions) this.#busyPartitions.delete(partition);
         this.#inFlight--;
         this.#scheduleFlush();
       });
     }
-  }
-
-  /** The oldest queued items, up to maxBatch, skipping those whose partition is in flight. */
-  #takeBatch(): Pending<I, R>[] {
-    if (this.#busyPartitions.size === 0) return this.#queue.splice(0, this.#opts.maxBatch);
-    const batch: Pending<I, R>[] = [];
-    const waiting: Pending<I, R>[] = [];
-    for (const pending of this.#queue) {
-      const free = pending.partition === undefined || !this.#busyPartitions.has(pending.partition);
-      if (free && batch.length < this.#opts.maxBatch) batch.push(pending);
-      else waiting.push(pending);
-    }
-    this.#queue.splice(0, this.#queue.length, ...waiting);
-    return batch;
   }
 
   async #runBatch(batch: Pending<I, R>[]): Promise<void> {

@@ -149,32 +149,34 @@ interface Batchers {
 /**
  * Follower messages go to the database in batches (see micro-batcher.ts): ordinary ones one
  * statement per batch, keywords one transaction per batch. Created on first use, when the database
- * kind is known: PGlite has a single connection, so one batch at a time there.
+ * kind is known.
  */
 function createBatchers(options: WebhookOptions): Batchers {
   let plain: MicroBatcher<PlainItem, string | null> | undefined;
   let keywords: MicroBatcher<KeywordItem, KeywordResult> | undefined;
   const maxBatch = 64;
-  // Batches in flight per kind of push. Two, not more: measured at 20% keywords on two cores
-  // (docs/benchmarks.md), four in flight made smaller batches that competed for the same CPUs and
-  // cost about a quarter of the throughput; one left the database idle between batches.
-  const maxInFlight = () => (options.database().kind === 'pglite' ? 1 : 2);
+  // Batches in flight. PGlite has one connection: one batch at a time. On Postgres a transaction's
+  // fixed cost dwarfs what each push adds (bench/micro.ts: alone in its transaction a keyword costs
+  // Postgres about 850 µs, three to a transaction 350 µs each, nine 156 µs), so batches should be
+  // large, yet one ordinary batch at a time left the database idle between batches. Measured at 20%
+  // keywords (docs/benchmarks.md): two ordinary batches and one keyword batch; a second keyword batch
+  // halved their size and cost a tenth more CPU per push, and four of each cost a quarter of the
+  // throughput. One keyword batch at a time also means two of this process's batches never race to
+  // open the same follower's session (across processes, runKeywordBatch retries the loser).
+  const postgres = () => options.database().kind === 'postgres';
   return {
     plain: () =>
       (plain ??= new MicroBatcher<PlainItem, string | null>({
         maxBatch,
-        maxInFlight: maxInFlight(),
+        maxInFlight: postgres() ? 2 : 1,
         keyOf: (item) => item.message.dedupeKey,
         run: (items) => recordPlainMessages(options.database(), items.map((item) => item.message), latestNow(items)),
       })),
     keywords: () =>
       (keywords ??= new MicroBatcher<KeywordItem, KeywordResult>({
         maxBatch,
-        maxInFlight: maxInFlight(),
+        maxInFlight: 1,
         keyOf: (item) => item.push.dedupeKey,
-        // Two batches in flight never hold one follower, so they cannot race to open the same
-        // session (across processes, runKeywordBatch retries the loser).
-        partitionOf: (item) => item.push.openid,
         run: (items) => runKeywordBatch(options.database(), items, latestNow(items)),
       })),
   };
