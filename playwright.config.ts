@@ -35,7 +35,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node --import tsx server.ts`,
+    // The production server as `npm start` runs it: the bundle scripts/e2e.mjs built.
+    command: `node .next/wekf/server.mjs`,
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { closeDatabase, currentDatabase, DatabaseError, getDatabase } from './db/client';
 import { ensureFirstAdmin } from './lib/auth/bootstrap';
@@ -13,6 +12,7 @@ import { env, EnvError, type Env } from './lib/env';
 import { startWechatRuntime } from './lib/kf/runtime';
 import { log } from './lib/log';
 import { closeGracefully } from './lib/server/graceful';
+import { projectRoot } from './lib/server/project-root';
 import { serveWebhook } from './lib/server/webhook-http';
 
 const WEBHOOK_PATH = '/api/wechat';
@@ -27,11 +27,11 @@ async function main(): Promise<void> {
   const admin = await ensureFirstAdmin(database.db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   if (admin.created) announceFirstAdmin(admin.email, admin.generatedPassword);
   authSecret(); // create the generated secret now, before two module graphs race for it
-  const dir = path.dirname(fileURLToPath(import.meta.url));
+  const dir = projectRoot();
   const runtime = await startWechatRuntime(config, {
     database: currentDatabase,
     webhookUrl: `http://127.0.0.1:${config.PORT}${WEBHOOK_PATH}`,
-    // Bundled by the production build (scripts/build-outbox-worker.mjs); in development the
+    // Bundled by the production build (scripts/bundle-server.mjs); in development the
     // dispatcher runs on this thread.
     outboxWorkerFile: dev ? undefined : path.join(dir, '.next', 'wekf', 'outbox-worker.mjs'),
   });

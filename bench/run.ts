@@ -271,8 +271,8 @@ async function main(): Promise<number> {
     const extra = [...notes];
     if (explained) extra.push('EXPLAIN ANALYZE (database as the run left it):', explained);
     if (cpuProfDir) {
-      // One profile per thread: the main thread's, the outbox worker's (on Postgres), and tsx's
-      // loader thread's. The main thread's is the largest; the worker's names its bundle.
+      // One profile per thread: the main thread's and the outbox worker's (on Postgres). The main
+      // thread's is the largest; the worker's names its bundle.
       const profiles = fs
         .readdirSync(cpuProfDir)
         .filter((f) => f.endsWith('.cpuprofile'))

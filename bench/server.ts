@@ -1,8 +1,10 @@
-// Start and stop the real wekf process (node --import tsx server.ts) for the bench. Its stdout and
-// stderr go to a log file, so a failure can be read afterwards.
+// Start and stop the real wekf process for the bench: the production bundle of server.ts
+// (.next/wekf/server.mjs), as `npm start` runs it. Its stdout and stderr go to a log file, so a
+// failure can be read afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { serverBundleFile } from '../scripts/bundle-server.mjs';
 import { serverNodeFlags } from '../scripts/server-flags.mjs';
 
 export interface ServerProcess {
@@ -61,7 +63,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
   };
   const log = fs.openSync(opts.logFile, 'a');
   const flags = serverNodeFlags({ embedded: !opts.databaseUrl });
-  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...flags, 'server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...flags, serverBundleFile], {
     cwd: opts.root,
     env,
     stdio: ['ignore', log, log],

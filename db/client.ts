@@ -42,7 +42,17 @@ export class DatabaseError extends Error {
   }
 }
 
-const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+/**
+ * db/migrations: beside this module in source, two levels above it once bundled into the production
+ * server (.next/wekf/server.mjs, scripts/bundle-server.mjs).
+ */
+function migrationsFolder(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.join(here, 'migrations'), path.resolve(here, '..', '..', 'db', 'migrations')];
+  const found = candidates.find((dir) => fs.existsSync(path.join(dir, 'meta', '_journal.json')));
+  if (found === undefined) throw new DatabaseError(`cannot find the database migrations (looked in ${candidates.join(' and ')})`);
+  return found;
+}
 
 export function describePostgresUrl(url: string): string {
   try {
@@ -120,13 +130,13 @@ export async function openPglite(dir: string | undefined): Promise<DatabaseHandl
 /** Apply pending migrations; on Postgres one instance at a time (advisory lock), the others wait. */
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   if (handle.kind === 'pglite') {
-    await migratePglite(handle.db as never, { migrationsFolder });
+    await migratePglite(handle.db as never, { migrationsFolder: migrationsFolder() });
     return;
   }
   const reserved = await handle.postgres!.reserve();
   try {
     await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-    await migratePostgres(handle.db as never, { migrationsFolder });
+    await migratePostgres(handle.db as never, { migrationsFolder: migrationsFolder() });
   } finally {
     await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => {});
     reserved.release();

@@ -4,11 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { outboxWorkerFile } from './build-outbox-worker.mjs';
+import { outboxWorkerFile, serverBundleFile } from './bundle-server.mjs';
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const fingerprintFile = path.join(root, '.next', 'wekf-source-fingerprint');
-const sourceRoots = ['app', 'components', 'lib', 'db', 'public', 'next.config.mjs', 'postcss.config.mjs', 'package-lock.json', 'tsconfig.json'];
+const sourceRoots = ['server.ts', 'app', 'components', 'lib', 'db', 'public', 'next.config.mjs', 'postcss.config.mjs', 'package-lock.json', 'tsconfig.json'];
 
 function* walk(entry) {
   const full = path.join(root, entry);
@@ -51,11 +51,12 @@ export function ensureBuild({ force = false } = {}) {
     }
     fs.writeFileSync(fingerprintFile, wanted);
   }
-  // next build empties .next, so the outbox worker is bundled after it (and whenever it is missing).
-  if (current !== wanted || force || !fs.existsSync(outboxWorkerFile)) {
-    const bundle = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-outbox-worker.mjs')], { cwd: root, stdio: 'inherit' });
+  // next build empties .next, so the server and its outbox worker are bundled after it (and whenever
+  // a bundle is missing).
+  if (current !== wanted || force || !fs.existsSync(serverBundleFile) || !fs.existsSync(outboxWorkerFile)) {
+    const bundle = spawnSync(process.execPath, [path.join(root, 'scripts', 'bundle-server.mjs')], { cwd: root, stdio: 'inherit' });
     if (bundle.status !== 0) {
-      process.stderr.write('wekf: bundling the outbox worker failed; see above.\n');
+      process.stderr.write('wekf: bundling the server failed; see above.\n');
       process.exit(bundle.status ?? 1);
     }
   }

@@ -7,5 +7,5 @@
  * the price of more frequent, shorter scavenges; on Postgres the default is kept.
  */
 export function serverNodeFlags({ embedded }) {
-  return ['--import', 'tsx', ...(embedded ? ['--max-semi-space-size=4'] : [])];
+  return embedded ? ['--max-semi-space-size=4'] : [];
 }

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureBuild, root } from './build-if-needed.mjs';
+import { serverBundleFile } from './bundle-server.mjs';
 import { serverNodeFlags } from './server-flags.mjs';
 
 ensureBuild({ force: process.argv.includes('--rebuild') });
@@ -13,7 +14,7 @@ const envFile = path.join(root, '.env');
 if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
 const embedded = !process.env.DATABASE_URL;
 
-const server = spawn(process.execPath, [...serverNodeFlags({ embedded }), path.join(root, 'server.ts')], {
+const server = spawn(process.execPath, [...serverNodeFlags({ embedded }), serverBundleFile], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },

@@ -36,7 +36,7 @@ const runtimeLog = log.child({ module: 'wechat' });
 const holder = globalThis as typeof globalThis & { __wekfRuntime?: WechatRuntime };
 
 export interface OutboxThread {
-  /** The bundled worker (scripts/build-outbox-worker.mjs). */
+  /** The bundled worker (scripts/bundle-server.mjs). */
   workerFile: string;
   databaseUrl: string;
 }

@@ -1,4 +1,4 @@
-// Runs the outbox worker (worker.ts, bundled by scripts/build-outbox-worker.mjs) from the server's
+// Runs the outbox worker (worker.ts, bundled by scripts/bundle-server.mjs) from the server's
 // thread, and starts it again if it dies: the outbox must keep going while the server runs.
 import { Worker } from 'node:worker_threads';
 import type { ApiAccount } from '@/lib/kf/wechat-api';

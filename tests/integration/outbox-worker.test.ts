@@ -19,7 +19,7 @@ describe.each(testDatabases)('outbox worker on $kind', (testDb) => {
   const workerFile = path.join(fs.mkdtempSync(path.join(cache, 'outbox-worker-')), 'outbox-worker.mjs');
   let sim: WechatSim;
   beforeAll(async () => {
-    const built = spawnSync(process.execPath, ['scripts/build-outbox-worker.mjs', workerFile], { encoding: 'utf8' });
+    const built = spawnSync(process.execPath, ['scripts/bundle-server.mjs', path.dirname(workerFile)], { encoding: 'utf8' });
     expect(built.stderr).toBe('');
     sim = await startWechatSim({});
   });

@@ -1,0 +1,4 @@
+export const bundleDir: string;
+export const serverBundleFile: string;
+export const outboxWorkerFile: string;
+export function bundleServer(outdir?: string): Promise<void>;

@@ -1,0 +1,32 @@
+// Bundles the production server (server.ts) and its outbox worker (lib/outbox/worker.ts) into plain
+// JavaScript beside the console's build, .next/wekf/. Node then runs them without a TypeScript
+// loader: on Node 20, tsx runs its hooks on a loader thread of its own in every thread that loads
+// it, and keeps what it compiled, which cost the server about 110 MB and the worker as much again.
+// Packages stay external and load from node_modules.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+export const bundleDir = path.join(root, '.next', 'wekf');
+export const serverBundleFile = path.join(bundleDir, 'server.mjs');
+export const outboxWorkerFile = path.join(bundleDir, 'outbox-worker.mjs');
+
+export async function bundleServer(outdir = bundleDir) {
+  // Loaded here, not at the top: build-if-needed.mjs imports this module for the paths alone.
+  const { build } = await import('esbuild');
+  await build({
+    absWorkingDir: root,
+    entryPoints: { server: path.join(root, 'server.ts'), 'outbox-worker': path.join(root, 'lib', 'outbox', 'worker.ts') },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
+}
+
+// `node scripts/bundle-server.mjs [outdir]`
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await bundleServer(process.argv[2]);
