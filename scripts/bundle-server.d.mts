@@ -1,4 +1,3 @@
-export const bundleDir: string;
 export const serverBundleFile: string;
 export const outboxWorkerFile: string;
 export function bundleServer(outdir?: string): Promise<void>;

@@ -1,13 +1,13 @@
 // Bundles the production server (server.ts) and its outbox worker (lib/outbox/worker.ts) into plain
 // JavaScript beside the console's build, .next/wekf/. Node then runs them without a TypeScript
 // loader: on Node 20, tsx runs its hooks on a loader thread of its own in every thread that loads
-// it, and keeps what it compiled, which cost the server about 110 MB and the worker as much again.
+// it, and keeps what it compiled, which cost the server about 100 MB and the worker as much again.
 // Packages stay external and load from node_modules.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-export const bundleDir = path.join(root, '.next', 'wekf');
+const bundleDir = path.join(root, '.next', 'wekf');
 export const serverBundleFile = path.join(bundleDir, 'server.mjs');
 export const outboxWorkerFile = path.join(bundleDir, 'outbox-worker.mjs');
 

@@ -156,13 +156,13 @@ function createBatchers(options: WebhookOptions): Batchers {
   let keywords: MicroBatcher<KeywordItem, KeywordResult> | undefined;
   const maxBatch = 64;
   // Batches in flight. PGlite has one connection: one batch at a time. On Postgres a transaction's
-  // fixed cost dwarfs what each push adds (bench/micro.ts: alone in its transaction a keyword costs
-  // Postgres about 850 µs, three to a transaction 350 µs each, nine 156 µs), so batches should be
-  // large, yet one ordinary batch at a time left the database idle between batches. Measured at 20%
-  // keywords (docs/benchmarks.md): two ordinary batches and one keyword batch; a second keyword batch
-  // halved their size and cost a tenth more CPU per push, and four of each cost a quarter of the
-  // throughput. One keyword batch at a time also means two of this process's batches never race to
-  // open the same follower's session (across processes, runKeywordBatch retries the loser).
+  // fixed cost dwarfs what each push adds (bench/micro.ts: a keyword alone in its transaction costs
+  // Postgres five times what it costs nine to a transaction, three to one twice as much), so batches
+  // should be large, yet one ordinary batch at a time left the database idle between batches.
+  // Measured at 20% keywords (docs/benchmarks.md): two ordinary batches and one keyword batch; a
+  // second keyword batch halved their size and cost a tenth more CPU per push, and four of each cost
+  // a quarter of the throughput. One keyword batch at a time also means two of this process's batches
+  // never race to open the same follower's session (across processes, runKeywordBatch retries the loser).
   const postgres = () => options.database().kind === 'postgres';
   return {
     plain: () =>
