@@ -14,7 +14,7 @@ export interface MajorGc {
 const MARK_COMPACT = /^\[\d+:(0x[0-9a-f]+)\]\s+(\d+) ms: Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/;
 
 /**
- * The main thread's major collections. Worker threads (the outbox, tsx's loader) log theirs too,
+ * The main thread's major collections. Worker threads (the outbox's) log theirs too,
  * each on its own clock; the main thread is the isolate with the largest heap.
  */
 export function majorGcs(logFile: string): MajorGc[] {

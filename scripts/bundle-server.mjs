@@ -11,7 +11,7 @@ const bundleDir = path.join(root, '.next', 'wekf');
 export const serverBundleFile = path.join(bundleDir, 'server.mjs');
 export const outboxWorkerFile = path.join(bundleDir, 'outbox-worker.mjs');
 
-export async function bundleServer(outdir = bundleDir) {
+async function bundleServer(outdir = bundleDir) {
   // Loaded here, not at the top: build-if-needed.mjs imports this module for the paths alone.
   const { build } = await import('esbuild');
   await build({

@@ -44,7 +44,7 @@ export interface KeywordOutbox {
 // Pushes are claimed in dedupe-key order and followers locked in openid order, as the plain path
 // does, so concurrent batches take locks in the same order. A waiting session past its expiry is
 // expired here, so the next statement (and every read) agrees with the sweep.
-export const CLAIM_KEYWORDS = `
+const CLAIM_KEYWORDS = `
   with input as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as t(dedupe_key, openid, msg_type, summary)
   ),
@@ -67,7 +67,7 @@ export const CLAIM_KEYWORDS = `
 // order (lock order again). If another transaction opened a session for one of them after this
 // statement's snapshot, the insert skips it and the statement raises WK001 (migration 0003), so the
 // COMMIT behind it rolls the batch back and the caller decides it again.
-export const DECIDE_KEYWORDS = `
+const DECIDE_KEYWORDS = `
   with input as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) with ordinality
       as t(dedupe_key, openid, reply_transfer, reply_agent_before, reply_agent_after, reply_closed, reply_no_agents, ord)

@@ -104,17 +104,7 @@ export function createWechatRuntime(opts: {
   const crypto = account.encodingAESKey
     ? new WechatCrypto({ token: account.token, encodingAESKey: account.encodingAESKey, appId: account.appId })
     : undefined;
-  const webhook = createWebhookHandler({
-    token: account.token,
-    crypto,
-    database: opts.database,
-    now: opts.now,
-    // Whatever this push queued should go out now, not at the next poll.
-    onOutboundQueued: () => (outboxThread ?? dispatcher).wake(),
-  });
-
   const background = opts.startBackground ?? true;
-  const stopSweeps = background ? [startExpirySweep(opts.database), startEmbeddedMaintenance(opts.database)] : [];
   const outboxThread =
     background && opts.outboxThread
       ? startOutboxWorker(opts.outboxThread.workerFile, {
@@ -123,6 +113,17 @@ export function createWechatRuntime(opts: {
         })
       : undefined;
   if (background && !outboxThread) dispatcher.start();
+  const stopSweeps = background ? [startExpirySweep(opts.database), startEmbeddedMaintenance(opts.database)] : [];
+  const sender = outboxThread ?? dispatcher;
+
+  const webhook = createWebhookHandler({
+    token: account.token,
+    crypto,
+    database: opts.database,
+    now: opts.now,
+    // Whatever this push queued should go out now, not at the next poll.
+    onOutboundQueued: () => sender.wake(),
+  });
 
   const runtime: WechatRuntime = {
     mode: sim ? 'sandbox' : 'live',
