@@ -22,6 +22,8 @@ export async function checkIntegrity(
   plan: Plan,
   sent: PlanTotals,
   agents: SeededAgent[],
+  /** What the fake WeChat delivered through custom/send during the run, per openid. */
+  delivered: ReadonlyMap<string, number>,
 ): Promise<{ checks: Check[]; outbox: OutboxStatusRow[] }> {
   const checks: Check[] = [];
   const add = (name: string, pass: boolean, detail: string) => checks.push({ name, pass, detail });
@@ -145,5 +147,23 @@ export async function checkIntegrity(
   // The outbox finished: by shutdown (after the fake WeChat fell quiet) every row was sent or settled.
   const unsettled = outbox.filter((r) => r.status === 'pending' || r.status === 'sending').reduce((sum, r) => sum + r.n, 0);
   add('outbox: every row sent or settled for good by shutdown (none pending or sending)', unsettled === 0, `${unsettled} pending or sending`);
+
+  // 5. Nothing sent twice or lost on the way: the fake WeChat delivered, to each openid, exactly as
+  //    many messages as the outbox marked sent for it (the fake answers every send with success).
+  const sentRows = await db.query<{ openid: string; n: number }>(
+    `select openid, count(*)::int as n from outbox where status = 'sent' group by openid`,
+  );
+  const sentByOpenid = new Map(sentRows.map((r) => [r.openid, r.n]));
+  const openids = new Set([...sentByOpenid.keys(), ...delivered.keys()]);
+  const mismatched = [...openids].filter((o) => (sentByOpenid.get(o) ?? 0) !== (delivered.get(o) ?? 0));
+  const totalSent = sentRows.reduce((a, r) => a + r.n, 0);
+  const totalDelivered = [...delivered.values()].reduce((a, n) => a + n, 0);
+  const allRows = outbox.reduce((a, r) => a + r.n, 0);
+  add(
+    'outbox: every row sent, each delivered by the fake WeChat exactly once',
+    mismatched.length === 0 && totalSent === allRows,
+    `${totalSent} of ${allRows} rows sent; ${totalDelivered} delivered; ${mismatched.length} openids differ` +
+      (mismatched.length ? ` (${mismatched.slice(0, 3).map((o) => `${o}: ${sentByOpenid.get(o) ?? 0} sent, ${delivered.get(o) ?? 0} delivered`).join('; ')})` : ''),
+  );
   return { checks, outbox };
 }

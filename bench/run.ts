@@ -145,7 +145,11 @@ async function main(): Promise<number> {
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-bench-'));
   const database = await createBenchDatabase(dbKind, { baseUrl, dataDir });
-  const sim = await startWechatSim({ webhookUrl: undefined });
+  // The bench's followers message the webhook directly, never through the fake, so the fake is told
+  // to take every openid as a follower it may message: sends succeed, as most do in production.
+  const sim = await startWechatSim({ webhookUrl: undefined, anyoneReachable: true });
+  const delivered = new Map<string, number>();
+  sim.onDelivery((d) => delivered.set(d.openid, (delivered.get(d.openid) ?? 0) + 1));
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     const agents = await migrateAndSeed(database, agentCount);
@@ -232,7 +236,7 @@ async function main(): Promise<number> {
     let integrity: Awaited<ReturnType<typeof checkIntegrity>>;
     let explained: string | undefined;
     try {
-      integrity = await checkIntegrity(raw, plan, sent, agents);
+      integrity = await checkIntegrity(raw, plan, sent, agents, delivered);
       if (args.explain) explained = await explainHotQueries(raw);
     } finally {
       await raw.close();

@@ -54,6 +54,12 @@ export interface SimOptions {
   ipAllowList?: string[];
   /** Time source; the fake clock adds its offset on top. */
   now?: () => number;
+  /**
+   * For benchmarks, whose followers message the webhook directly and never through the fake: every
+   * openid counts as a subscribed follower with an endless send window, so custom sends succeed as
+   * most do in production instead of all failing with 40003. Default false.
+   */
+  anyoneReachable?: boolean;
 }
 
 export interface SimCredentials {
@@ -139,6 +145,7 @@ function configFrom(opts: SimOptions): SimConfig {
     pushAttempts: opts.pushAttempts ?? 3,
     inviteExpiryMs: opts.inviteExpiryMs ?? 7 * 86_400_000,
     ipAllowList: opts.ipAllowList,
+    anyoneReachable: opts.anyoneReachable ?? false,
   };
   if (!Number.isInteger(config.pushAttempts) || config.pushAttempts < 1) {
     throw new SimUsageError('invalid_argument', 'pushAttempts must be a positive integer');

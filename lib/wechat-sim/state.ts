@@ -20,6 +20,8 @@ export interface SimConfig {
   inviteExpiryMs: number;
   /** When set, token endpoints answer 40164 to any other caller address. */
   ipAllowList: string[] | undefined;
+  /** Benchmarks: every openid is a subscribed follower whose send window never runs out. */
+  anyoneReachable: boolean;
 }
 
 export interface AccessTokenRecord {

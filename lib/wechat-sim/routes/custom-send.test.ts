@@ -73,6 +73,22 @@ describe('custom/send budget', () => {
     expect((await sendText('nobody')).errcode).toBe(40003);
   });
 
+  it('with anyoneReachable (benchmarks), sends to any openid without a budget, but not after an unsubscribe', async () => {
+    const bench = await startWechatSim({ anyoneReachable: true });
+    try {
+      const benchToken = await classicToken(bench);
+      const send = (touser: string) =>
+        apiCall(bench, '/cgi-bin/message/custom/send', { token: benchToken, body: { touser, msgtype: 'text', text: { content: 'q' } } });
+      const codesOf = async (touser: string) => Promise.all(Array.from({ length: 7 }, () => send(touser).then((r) => r.errcode)));
+      expect(await codesOf('never_seen')).toEqual([0, 0, 0, 0, 0, 0, 0]);
+      expect(bench.follower('never_seen').inbox()).toHaveLength(7);
+      await bench.follower('gone').unsubscribe();
+      expect((await send('gone')).errcode).toBe(43004);
+    } finally {
+      await bench.close();
+    }
+  });
+
   it('checks the payload: empty text, two news articles, unknown msgtype', async () => {
     await sim.follower('fan').sendText('hello');
     expect((await sendText('fan', '')).errcode).toBe(44004);
