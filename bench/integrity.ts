@@ -149,20 +149,26 @@ export async function checkIntegrity(
   add('outbox: every row sent or settled for good by shutdown (none pending or sending)', unsettled === 0, `${unsettled} pending or sending`);
 
   // 5. Nothing sent twice or lost on the way: the fake WeChat delivered, to each openid, exactly as
-  //    many messages as the outbox marked sent for it (the fake answers every send with success).
+  //    many messages as the outbox marked sent for it. The fake answers every send with success, so
+  //    nothing should fail; a row may be skipped by design (a queue update that would spend a send
+  //    kept for the greeting and closing, when the outbox runs behind a follower's keywords).
   const sentRows = await db.query<{ openid: string; n: number }>(
     `select openid, count(*)::int as n from outbox where status = 'sent' group by openid`,
+  );
+  const skippedRows = await db.query<{ reason: string; n: number }>(
+    `select coalesce(last_error, '') as reason, count(*)::int as n from outbox where status = 'skipped' group by 1 order by 2 desc`,
   );
   const sentByOpenid = new Map(sentRows.map((r) => [r.openid, r.n]));
   const openids = new Set([...sentByOpenid.keys(), ...delivered.keys()]);
   const mismatched = [...openids].filter((o) => (sentByOpenid.get(o) ?? 0) !== (delivered.get(o) ?? 0));
   const totalSent = sentRows.reduce((a, r) => a + r.n, 0);
   const totalDelivered = [...delivered.values()].reduce((a, n) => a + n, 0);
-  const allRows = outbox.reduce((a, r) => a + r.n, 0);
+  const failed = outbox.filter((r) => r.status === 'failed').reduce((a, r) => a + r.n, 0);
+  const skipped = skippedRows.map((r) => `${r.n} skipped: ${r.reason || 'no reason recorded'}`);
   add(
-    'outbox: every row sent, each delivered by the fake WeChat exactly once',
-    mismatched.length === 0 && totalSent === allRows,
-    `${totalSent} of ${allRows} rows sent; ${totalDelivered} delivered; ${mismatched.length} openids differ` +
+    'outbox: every row marked sent was delivered by the fake WeChat exactly once, none failed',
+    mismatched.length === 0 && failed === 0,
+    [`${totalSent} sent, ${totalDelivered} delivered, ${failed} failed`, ...skipped, `${mismatched.length} openids differ`].join('; ') +
       (mismatched.length ? ` (${mismatched.slice(0, 3).map((o) => `${o}: ${sentByOpenid.get(o) ?? 0} sent, ${delivered.get(o) ?? 0} delivered`).join('; ')})` : ''),
   );
   return { checks, outbox };

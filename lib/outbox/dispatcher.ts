@@ -132,8 +132,13 @@ export class OutboxDispatcher {
     // The budget as claimed, spent here as sends go out: what re-reading the followers row before
     // each send would show, since a send spends one whenever any is left.
     let budget = queue[0]!.sendsLeft;
+    const superseded = supersededPlaceUpdates(queue);
     const outcomes: OutboxOutcome[] = [];
     for (const row of queue) {
+      if (superseded.has(row.id)) {
+        outcomes.push({ id: row.id, outcome: 'skipped', errcode: null, error: 'a newer place-in-line update for this session went instead' });
+        continue;
+      }
       const now = this.#opts.now();
       // A row not started within half the lease goes back: the lease may run out before it is sent.
       if (now.getTime() >= deadline) {
@@ -192,6 +197,28 @@ export class OutboxDispatcher {
       }
     }
   }
+}
+
+// The kind the keyword statement gives a place-in-line update (db/queries/keyword-messages.ts).
+const PLACE_IN_LINE = 'queue_position';
+
+/**
+ * A follower who sends the keyword several times before the outbox runs has several place-in-line
+ * updates for one session in the same batch, and they would all say the same place: only the newest
+ * goes out. Repeating it would read as spam and spend sends the greeting and closing text need.
+ */
+function supersededPlaceUpdates(queue: ClaimedOutboxRow[]): Set<number> {
+  const newest = new Map<number, number>();
+  for (const row of queue) {
+    const session = (row.payload as TextPayload).whileWaiting;
+    if (row.kind === PLACE_IN_LINE && session !== undefined) newest.set(session, Math.max(newest.get(session) ?? row.id, row.id));
+  }
+  const superseded = new Set<number>();
+  for (const row of queue) {
+    const session = (row.payload as TextPayload).whileWaiting;
+    if (row.kind === PLACE_IN_LINE && session !== undefined && newest.get(session) !== row.id) superseded.add(row.id);
+  }
+  return superseded;
 }
 
 function errorText(error: unknown): string {

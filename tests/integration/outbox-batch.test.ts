@@ -88,10 +88,11 @@ describe.each(testDatabases)('outbox batch on $kind', (testDb) => {
 
   const statuses = async (openid: string) => (await listOutboxFor(database.db, { openid })).map((r) => r.status);
 
-  it('spends one follower’s budget row by row within a batch: queue updates stop at the reserve', async () => {
+  // Low-value rows not tied to a session: place updates for one session claimed together are cut to
+  // the newest before any budget is spent (the next test), so budgets are tested without that link.
+  it('spends one follower’s budget row by row within a batch: low-value rows stop at the reserve', async () => {
     await seedFollower('o_four', { message: [5, 48 * HOUR] });
-    const session = await waitingSession('o_four', clock + 30 * MINUTE);
-    await queue('o_four', OUTBOX_PRIORITY.queuePosition, { whileWaiting: session, count: 4 });
+    await queue('o_four', OUTBOX_PRIORITY.queuePosition, { count: 4 });
 
     expect(await dispatcher().runOnce()).toBe(4);
     expect(await statuses('o_four')).toEqual(['sent', 'sent', 'sent', 'skipped']);
@@ -101,10 +102,26 @@ describe.each(testDatabases)('outbox batch on $kind', (testDb) => {
     expect(await follower('o_four')).toMatchObject({ messageSendsLeft: 2, eventSendsLeft: 0 });
   });
 
-  it('a valuable row goes first and its send counts against the queue updates after it', async () => {
+  it('place updates for one session claimed together: only the newest is sent, and it spends one send', async () => {
+    await seedFollower('o_again', { message: [5, 48 * HOUR] });
+    const session = await waitingSession('o_again', clock + 30 * MINUTE);
+    await queue('o_again', OUTBOX_PRIORITY.queuePosition, { whileWaiting: session, count: 3 });
+    await seedFollower('o_other', { message: [5, 48 * HOUR] });
+    const other = await waitingSession('o_other', clock + 30 * MINUTE);
+    await queue('o_other', OUTBOX_PRIORITY.queuePosition, { whileWaiting: other });
+
+    expect(await dispatcher().runOnce()).toBe(4);
+    expect(await statuses('o_again')).toEqual(['skipped', 'skipped', 'sent']);
+    expect(await statuses('o_other')).toEqual(['sent']);
+    expect(sent.sort()).toEqual(['o_again', 'o_other']);
+    const [older] = await listOutboxFor(database.db, { openid: 'o_again' });
+    expect(older).toMatchObject({ lastErrcode: null, lastError: 'a newer place-in-line update for this session went instead' });
+    expect((await follower('o_again'))?.messageSendsLeft).toBe(4);
+  });
+
+  it('a valuable row goes first and its send counts against the low-value rows after it', async () => {
     await seedFollower('o_mixed', { message: [4, 48 * HOUR] });
-    const session = await waitingSession('o_mixed', clock + 30 * MINUTE);
-    await queue('o_mixed', OUTBOX_PRIORITY.queuePosition, { whileWaiting: session, count: 2 });
+    await queue('o_mixed', OUTBOX_PRIORITY.queuePosition, { count: 2 });
     await queue('o_mixed', OUTBOX_PRIORITY.closing);
 
     await dispatcher().runOnce();

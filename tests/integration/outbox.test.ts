@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { listOutboxFor } from '@/db/queries/outbox';
+import { enqueueOutbox, listOutboxFor } from '@/db/queries/outbox';
+import { OUTBOX_PRIORITY, textPayload } from '@/lib/kf/outbox-messages';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
 import { followers, wechatTokens } from '@/db/schema';
 import { testDatabases } from './databases';
@@ -121,14 +122,45 @@ describe.each(testDatabases)('outbox on $kind', (testDb) => {
     expect(row).toMatchObject({ status: 'failed', lastErrcode: 48002 });
   });
 
-  it('queue updates are skipped before they eat the budget a greeting needs', async () => {
-    const follower = h.sim.follower('o_budget');
-    // Four keywords before the dispatcher runs: each queues a place-in-line update, and the grant is
-    // 5 sends. Three go out; the fourth would leave fewer than the two kept for greeting and closing.
+  it('several keywords before the outbox runs: the follower hears their place once, from the newest update', async () => {
+    const follower = h.sim.follower('o_repeat');
     for (let i = 0; i < 4; i++) await follower.sendText('客服');
     await h.drainOutbox();
+    const rows = await listOutboxFor(h.database.db, { openid: 'o_repeat' });
+    expect(rows.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped', 'sent']);
+    expect(rows[0]?.lastError).toMatch(/newer place-in-line update/);
+    const sends = h.sim.calls({ path: SEND }).filter((c) => (c.body as { touser?: string }).touser === 'o_repeat');
+    expect(sends).toHaveLength(1);
+    expect(follower.inbox().at(-1)?.text).toContain('排在第 1 位');
+    // One send of the five spent; four left for the greeting, the closing and what the agent writes.
+    const [grant] = await h.database.db.select().from(followers).where(eq(followers.openid, 'o_repeat'));
+    expect(grant?.messageSendsLeft).toBe(4);
+
+    // A keyword after that round is answered with the place again.
+    await follower.sendText('客服');
+    await h.drainOutbox();
+    expect((await listOutboxFor(h.database.db, { openid: 'o_repeat' })).map((r) => r.status).at(-1)).toBe('sent');
+    expect(h.sim.calls({ path: SEND }).filter((c) => (c.body as { touser?: string }).touser === 'o_repeat')).toHaveLength(2);
+  });
+
+  it('queue updates are skipped before they eat the budget a greeting needs', async () => {
+    const follower = h.sim.follower('o_budget');
+    // One keyword queues a place-in-line update; three more valuable texts for the same follower go
+    // first in the batch and leave two of the five sends, the two kept for greeting and closing.
+    await follower.sendText('客服');
+    await enqueueOutbox(
+      h.database.db,
+      [1, 2, 3].map((n) => ({ kind: 'test_text', openid: 'o_budget', priority: OUTBOX_PRIORITY.greeting, payload: textPayload(`text ${n}`) })),
+    );
+    await h.drainOutbox();
     const rows = await listOutboxFor(h.database.db, { openid: 'o_budget' });
-    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'skipped']);
+    expect(rows.map((r) => [r.kind, r.status])).toEqual([
+      ['queue_position', 'skipped'],
+      ['test_text', 'sent'],
+      ['test_text', 'sent'],
+      ['test_text', 'sent'],
+    ]);
+    expect(rows[0]?.lastError).toMatch(/budget/);
     expect(h.sim.calls({ path: SEND }).filter((c) => (c.body as { touser?: string }).touser === 'o_budget')).toHaveLength(3);
     // Our count agrees with WeChat's: three of the five spent.
     const [grant] = await h.database.db.select().from(followers).where(eq(followers.openid, 'o_budget'));
