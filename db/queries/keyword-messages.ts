@@ -43,12 +43,7 @@ export interface KeywordOutbox {
 
 // Pushes are claimed in dedupe-key order and followers locked in openid order, as the plain path
 // does, so concurrent batches take locks in the same order. A waiting session past its expiry is
-// expired here, so the next statement (and every read) agrees with the sweep. The stale sessions are
-// found follower by follower through the open-session index, whatever plan Postgres cached for the
-// statement (see plain-message.ts): planned as a filter over the table, it read every session of the
-// table for every batch. (LIMIT 1 keeps the subquery a per-follower lookup rather than a join the
-// planner may turn back into a scan; a follower has at most one open session anyway. The EXISTS
-// becomes a one-time test, so when nothing is stale, as nearly always, the update reads nothing.)
+// expired here, so the next statement (and every read) agrees with the sweep.
 const CLAIM_KEYWORDS = `
   with input as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as t(dedupe_key, openid, msg_type, summary)
@@ -61,24 +56,14 @@ const CLAIM_KEYWORDS = `
     returning id, dedupe_key, openid
   ),
   ${renewMessageGrantsCte({ now: '$5', sends: '$6', expiresAt: '$7' })},
-  stale as (
-    select s.id from (select distinct openid from input) as i cross join lateral (
-      select id from customer_sessions
-      where openid = i.openid and status = 'waiting' and wait_expires_at <= $5::timestamptz
-      limit 1
-    ) as s
-  ),
   expired as (
     update customer_sessions set status = 'expired', ended_at = $5::timestamptz, end_reason = 'wait_expired', updated_at = $5::timestamptz
-    where exists (select 1 from stale)
-      and id = any(array(select id from stale)) and status = 'waiting' and wait_expires_at <= $5::timestamptz
+    where openid = any($2::text[]) and status = 'waiting' and wait_expires_at <= $5::timestamptz
   )
   select count(*)::int as claimed from claim`;
 
 // The pushes this transaction claimed are the ones still 'processing': another transaction's claims
-// are invisible until they commit, and they commit 'done'. Stored pushes and open sessions are
-// looked up one by one through their unique indexes, as in the claim above: a join against the
-// table was sometimes cached as a scan of all of inbound_messages. New sessions are inserted in openid
+// are invisible until they commit, and they commit 'done'. New sessions are inserted in openid
 // order (lock order again). If another transaction opened a session for one of them after this
 // statement's snapshot, the insert skips it and the statement raises WK001 (migration 0003), so the
 // COMMIT behind it rolls the batch back and the caller decides it again.
@@ -89,17 +74,12 @@ const DECIDE_KEYWORDS = `
   ),
   claimed as (
     select i.*, m.id as inbound_id, row_number() over (partition by i.openid order by i.ord) as nth
-    from input as i cross join lateral (
-      select id from inbound_messages where dedupe_key = i.dedupe_key and state = 'processing' limit 1
-    ) as m
+    from input as i join inbound_messages as m on m.dedupe_key = i.dedupe_key
+    where m.state = 'processing'
   ),
   live as (
-    select s.id, s.openid, s.status::text as status, s.kf_account
-    from (select distinct openid from input) as i cross join lateral (
-      select id, openid, status, kf_account from customer_sessions
-      where openid = i.openid and status in ('waiting', 'active')
-      limit 1
-    ) as s
+    select id, openid, status::text as status, kf_account from customer_sessions
+    where openid = any($2::text[]) and status in ('waiting', 'active')
   ),
   decided as (
     select c.*, s.id as session_id, s.kf_account,

@@ -23,17 +23,15 @@ export interface PlainMessage {
 
 // Rows are inserted in dedupe-key order and followers updated in openid order, so two batches that
 // share keys or followers take their locks in the same order and never deadlock.
-//
-// Each push's open session is looked up on its own (a lateral subquery), by the index that holds at
-// most one open session per follower. Written as a join against the whole table, the plan Postgres
-// caches for this prepared statement depends on how big the table was when it was first planned:
-// planned while it was small, it kept reading every session of a grown table for every batch
-// (seen under the bench's load, with autovacuum off: a third more Postgres CPU per message). LIMIT 1
-// keeps the subquery a lookup the planner cannot turn back into a join; there is at most one anyway.
 export const RECORD_PLAIN_MESSAGES = `
   with input as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
       as t(dedupe_key, openid, msg_type, summary, reply_none, reply_waiting, reply_before, reply_after)
+  ),
+  open_session as (
+    select openid, status, kf_account from customer_sessions
+    where openid = any($2::text[]) and status in ('waiting', 'active')
+      and not (status = 'waiting' and wait_expires_at <= $9::timestamptz)
   ),
   claim as (
     insert into inbound_messages (dedupe_key, openid, msg_type, summary, state, reply, received_at)
@@ -44,12 +42,7 @@ export const RECORD_PLAIN_MESSAGES = `
         else i.reply_none
       end,
       $9::timestamptz
-    from input as i left join lateral (
-      select status, kf_account from customer_sessions
-      where openid = i.openid and status in ('waiting', 'active')
-        and not (status = 'waiting' and wait_expires_at <= $9::timestamptz)
-      limit 1
-    ) as s on true
+    from input as i left join open_session as s on s.openid = i.openid
     order by i.dedupe_key
     on conflict (dedupe_key) do nothing
     returning dedupe_key, openid, reply
