@@ -145,7 +145,8 @@ export async function checkIntegrity(
     `select kind, status::text as status, count(*)::int as n from outbox group by 1, 2 order by 1, 2`,
   );
   // The outbox finished: by shutdown (after the fake WeChat fell quiet) every row was sent or settled.
-  const unsettled = outbox.filter((r) => r.status === 'pending' || r.status === 'sending').reduce((sum, r) => sum + r.n, 0);
+  const withStatus = (status: string) => outbox.filter((r) => r.status === status).reduce((sum, r) => sum + r.n, 0);
+  const unsettled = withStatus('pending') + withStatus('sending');
   add('outbox: every row sent or settled for good by shutdown (none pending or sending)', unsettled === 0, `${unsettled} pending or sending`);
 
   // 5. Nothing sent twice or lost on the way: the fake WeChat delivered, to each openid, exactly as
@@ -161,9 +162,9 @@ export async function checkIntegrity(
   const sentByOpenid = new Map(sentRows.map((r) => [r.openid, r.n]));
   const openids = new Set([...sentByOpenid.keys(), ...delivered.keys()]);
   const mismatched = [...openids].filter((o) => (sentByOpenid.get(o) ?? 0) !== (delivered.get(o) ?? 0));
-  const totalSent = sentRows.reduce((a, r) => a + r.n, 0);
+  const totalSent = withStatus('sent');
   const totalDelivered = [...delivered.values()].reduce((a, n) => a + n, 0);
-  const failed = outbox.filter((r) => r.status === 'failed').reduce((a, r) => a + r.n, 0);
+  const failed = withStatus('failed');
   const skipped = skippedRows.map((r) => `${r.n} skipped: ${r.reason || 'no reason recorded'}`);
   add(
     'outbox: every row marked sent was delivered by the fake WeChat exactly once, none failed',

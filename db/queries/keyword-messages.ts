@@ -33,6 +33,9 @@ export interface KeywordReplies {
   noAgents: string;
 }
 
+/** The outbox kinds the keyword batch queues; the dispatcher recognises place-in-line updates by theirs. */
+export const KEYWORD_OUTBOX_KINDS = { placeInLine: 'queue_position', agentAlert: 'agent_alert' } as const;
+
 /** What the batch queues, the same for every follower: payloads get the session's id as whileWaiting. */
 export interface KeywordOutbox {
   queuePayload: unknown;
@@ -106,12 +109,12 @@ const DECIDE_KEYWORDS = `
   queued as (
     insert into outbox (kind, openid, priority, payload)
     select kind, openid, priority, payload from (
-      select d.ord, 0 as k, 'queue_position' as kind, d.openid, $11::int as priority,
+      select d.ord, 0 as k, '${KEYWORD_OUTBOX_KINDS.placeInLine}' as kind, d.openid, $11::int as priority,
         $10::jsonb || jsonb_build_object('whileWaiting', coalesce(d.session_id, o.id)) as payload
       from decided as d left join opened as o on o.openid = d.openid
       where d.decision in ('waiting', 'open', 'joined')
       union all
-      select d.ord, a.k, 'agent_alert', a.kf_openid, $13::int, $12::jsonb || jsonb_build_object('whileWaiting', o.id)
+      select d.ord, a.k, '${KEYWORD_OUTBOX_KINDS.agentAlert}', a.kf_openid, $13::int, $12::jsonb || jsonb_build_object('whileWaiting', o.id)
       from decided as d join opened as o on o.openid = d.openid cross join alerted as a
       where d.decision = 'open'
     ) as rows

@@ -1,6 +1,7 @@
 // Delivers outbox rows through WeChat's custom/send API, outside any webhook request. Any number of
 // instances may run one: rows are claimed with SKIP LOCKED under a lease.
 import type { DatabaseHandle } from '@/db/client';
+import { KEYWORD_OUTBOX_KINDS } from '@/db/queries/keyword-messages';
 import { claimDueOutbox, recordOutboxOutcomes, type ClaimedOutboxRow, type OutboxOutcome } from '@/db/queries/outbox';
 import { LOW_VALUE_PRIORITY, RESERVED_SENDS, textToSend, type TextPayload } from '@/lib/kf/outbox-messages';
 import { log } from '@/lib/log';
@@ -199,24 +200,21 @@ export class OutboxDispatcher {
   }
 }
 
-// The kind the keyword statement gives a place-in-line update (db/queries/keyword-messages.ts).
-const PLACE_IN_LINE = 'queue_position';
-
 /**
  * A follower who sends the keyword several times before the outbox runs has several place-in-line
  * updates for one session in the same batch, and they would all say the same place: only the newest
  * goes out. Repeating it would read as spam and spend sends the greeting and closing text need.
+ * Within one priority `queue` is in id order, and place updates share one: walking it backwards meets
+ * each session's newest update first.
  */
 function supersededPlaceUpdates(queue: ClaimedOutboxRow[]): Set<number> {
-  const newest = new Map<number, number>();
-  for (const row of queue) {
-    const session = (row.payload as TextPayload).whileWaiting;
-    if (row.kind === PLACE_IN_LINE && session !== undefined) newest.set(session, Math.max(newest.get(session) ?? row.id, row.id));
-  }
+  const seen = new Set<number>();
   const superseded = new Set<number>();
-  for (const row of queue) {
+  for (const row of [...queue].reverse()) {
     const session = (row.payload as TextPayload).whileWaiting;
-    if (row.kind === PLACE_IN_LINE && session !== undefined && newest.get(session) !== row.id) superseded.add(row.id);
+    if (row.kind !== KEYWORD_OUTBOX_KINDS.placeInLine || session === undefined) continue;
+    if (seen.has(session)) superseded.add(row.id);
+    else seen.add(session);
   }
   return superseded;
 }

@@ -28,8 +28,16 @@ export function requireWindow(follower: Follower, now: number): void {
   if (liveGrants(follower, now).length === 0) throw new SimApiError(45015);
 }
 
-/** Spends one message of the window; the grant expiring soonest goes first so none is wasted. */
-export function consumeSend(follower: Follower, now: number): void {
+/**
+ * Spends one message of the window; the grant expiring soonest goes first so none is wasted. With
+ * `endless` (the benchmarks' anyoneReachable) the window never runs out, but an unsubscribed
+ * follower still cannot be messaged.
+ */
+export function consumeSend(follower: Follower, now: number, opts: { endless?: boolean } = {}): void {
+  if (opts.endless) {
+    if (!follower.subscribed) throw new SimApiError(43004);
+    return;
+  }
   requireWindow(follower, now);
   const usable = liveGrants(follower, now)
     .filter((g) => g.remaining > 0)

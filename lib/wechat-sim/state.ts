@@ -224,8 +224,12 @@ export function inviteStatus(invite: Invite, now: number): InviteStatus {
   return now >= invite.expiresAt ? 'expired' : 'waiting';
 }
 
-/** For API calls: only openids the fake has seen exist; WeChat answers 40003 for any other. */
+/**
+ * For API calls: only openids the fake has seen exist; WeChat answers 40003 for any other. With
+ * `anyoneReachable` (benchmarks) any openid is a follower, created on first use.
+ */
 export function knownFollower(state: SimState, openid: string | undefined): Follower {
+  if (openid && state.config.anyoneReachable) return followerOf(state, openid);
   const follower = openid ? state.followers.get(openid) : undefined;
   if (!follower) throw new SimApiError(40003);
   return follower;

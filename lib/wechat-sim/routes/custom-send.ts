@@ -5,7 +5,7 @@ import { SimApiError } from '../errors';
 import { objectBody, objectField, stringField, type JsonObject } from '../body';
 import type { Route } from '../http';
 import { consumeSend, requireWindow } from '../quota';
-import { deliver, followerOf, knownFollower, type SimState } from '../state';
+import { deliver, knownFollower, type SimState } from '../state';
 
 /** Typing needs a message or event from the follower this recently, and lasts this long. */
 const TYPING_NEEDS_INTERACTION_MS = 30_000;
@@ -38,15 +38,12 @@ export function customSendRoutes(deps: SendDeps): Route[] {
 function sendCustomMessage(deps: SendDeps, body: JsonObject) {
   const msgType = stringField(body, 'msgtype') ?? '';
   const text = validatePayload(msgType, body);
-  const reachable = deps.state.config.anyoneReachable;
-  const touser = stringField(body, 'touser');
-  const follower = reachable && touser ? followerOf(deps.state, touser) : knownFollower(deps.state, touser);
+  const follower = knownFollower(deps.state, stringField(body, 'touser'));
   const kfAccount = stringField(objectField(body, 'customservice') ?? {}, 'kf_account');
   if (kfAccount !== undefined && !deps.state.accounts.has(kfAccount)) throw new SimApiError(65401);
 
   const now = deps.clock.now();
-  if (!reachable) consumeSend(follower, now);
-  else if (!follower.subscribed) throw new SimApiError(43004);
+  consumeSend(follower, now, { endless: deps.state.config.anyoneReachable });
   // Sending a message ends the typing indicator, as it does in the WeChat client.
   follower.typingUntil = undefined;
   deliver(deps.state, {
