@@ -10,7 +10,7 @@ import { CLIENT_IP_HEADER } from './lib/auth/options';
 import { authSecret } from './lib/auth/secret';
 import { env, EnvError, type Env } from './lib/env';
 import { startWechatRuntime } from './lib/kf/runtime';
-import { log } from './lib/log';
+import { errorText, log } from './lib/log';
 import { closeGracefully } from './lib/server/graceful';
 import { projectRoot } from './lib/server/project-root';
 import { serveWebhook } from './lib/server/webhook-http';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       return;
     }
     void handleNext(req, res).catch((error: unknown) => {
-      serverLog.error({ err: error }, 'request failed');
+      serverLog.error({ err: errorText(error) }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('internal error');
     });

@@ -33,3 +33,12 @@ export const log = pino({
     censor: '[redacted]',
   },
 });
+
+/**
+ * What to log of a caught error: its name and message, capped. Never the error itself: pino would
+ * write its stack, and a driver error can carry the query and its parameters.
+ */
+export function errorText(error: unknown): string {
+  const text = error instanceof Error ? (error.name === 'Error' ? error.message : `${error.name}: ${error.message}`) : String(error);
+  return text.slice(0, 300);
+}

@@ -3,7 +3,7 @@
 import type { DatabaseHandle } from '@/db/client';
 import { expireWaitingSessions } from '@/db/queries/customer-sessions';
 import { vacuumEmbedded } from '@/db/queries/maintenance';
-import { log } from '@/lib/log';
+import { errorText, log } from '@/lib/log';
 
 const sweepLog = log.child({ module: 'sweeps' });
 
@@ -11,7 +11,7 @@ export function startExpirySweep(database: () => DatabaseHandle, everyMs = 15_00
   const timer = setInterval(() => {
     expireWaitingSessions(database().db, { now: new Date() })
       .then((n) => n > 0 && sweepLog.info({ expired: n }, 'expired waiting sessions'))
-      .catch((error: unknown) => sweepLog.warn({ err: error instanceof Error ? error.message : String(error) }, 'expiry sweep failed'));
+      .catch((error: unknown) => sweepLog.warn({ err: errorText(error) }, 'expiry sweep failed'));
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
@@ -24,7 +24,7 @@ export function startEmbeddedMaintenance(database: () => DatabaseHandle, opts: {
   let stopped = false;
   const run = () => {
     vacuumEmbedded(database())
-      .catch((error: unknown) => sweepLog.warn({ err: error instanceof Error ? error.message : String(error) }, 'vacuum failed'))
+      .catch((error: unknown) => sweepLog.warn({ err: errorText(error) }, 'vacuum failed'))
       .finally(() => {
         if (!stopped) schedule(opts.everyMs ?? 10 * 60_000);
       });

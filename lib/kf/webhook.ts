@@ -4,7 +4,7 @@
 import type { DatabaseHandle } from '@/db/client';
 import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
 import { recordPlainMessages, type PlainMessage } from '@/db/queries/plain-message';
-import { log } from '@/lib/log';
+import { errorText, log } from '@/lib/log';
 import type { WechatCrypto } from '@/lib/wechat/crypto';
 import { WechatProtocolError } from '@/lib/wechat/errors';
 import { dedupeKey, isUserMessage, parseInbound, type InboundMessage } from '@/lib/wechat/messages';
@@ -89,7 +89,7 @@ export function createWebhookHandler(options: WebhookOptions): (request: Webhook
       replyXml = handled.reply;
       if (handled.queuedOutbound) options.onOutboundQueued?.();
     } catch (error) {
-      webhookLog.warn({ err: describe(error), key: dedupeKey(message) }, 'push not handled; WeChat will retry');
+      webhookLog.warn({ err: errorText(error), key: dedupeKey(message) }, 'push not handled; WeChat will retry');
       return text(503, 'temporarily unavailable');
     }
     if (replyXml === SUCCESS) return text(200, SUCCESS);
@@ -242,8 +242,4 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : String(error);
 }

@@ -4,7 +4,7 @@ import type { DatabaseHandle } from '@/db/client';
 import { KEYWORD_OUTBOX_KINDS } from '@/db/queries/keyword-messages';
 import { claimDueOutbox, recordOutboxOutcomes, type ClaimedOutboxRow, type OutboxOutcome } from '@/db/queries/outbox';
 import { LOW_VALUE_PRIORITY, RESERVED_SENDS, textToSend, type TextPayload } from '@/lib/kf/outbox-messages';
-import { log } from '@/lib/log';
+import { errorText, log } from '@/lib/log';
 import type { KfApi } from '@/lib/wechat/kf-api';
 import type { CustomMessage } from '@/lib/wechat/kf-types';
 import { backoffMs, classifySendFailure, MAX_ATTEMPTS } from './classify';
@@ -217,10 +217,6 @@ function supersededPlaceUpdates(queue: ClaimedOutboxRow[]): Set<number> {
     else seen.add(session);
   }
   return superseded;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Lets HTTP requests queued behind a busy dispatcher run before its next batch. */

@@ -2,7 +2,7 @@
 // the answer. Shared by server.ts and the integration tests, so tests go through the same listener code.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WEBHOOK_MAX_BODY, type WebhookRequest, type WebhookResponse } from '@/lib/kf/webhook';
-import { log } from '@/lib/log';
+import { errorText, log } from '@/lib/log';
 import { BodyTooLargeError, readBody } from './request-body';
 
 const httpLog = log.child({ module: 'webhook' });
@@ -26,7 +26,7 @@ export async function serveWebhook(
       res.end('payload too large');
       return;
     }
-    httpLog.error({ err: error instanceof Error ? error.message : String(error) }, 'webhook failed');
+    httpLog.error({ err: errorText(error) }, 'webhook failed');
     if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
     res.end('internal error');
   }
