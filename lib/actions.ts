@@ -5,7 +5,7 @@ import { AuthError, assertRole, type SignedInUser } from '@/lib/auth/session';
 import type { MessageKey, Translate } from '@/lib/i18n/format';
 import { getT } from '@/lib/i18n/server';
 import { PublicActionError } from '@/lib/errors';
-import { log } from '@/lib/log';
+import { errorText, log } from '@/lib/log';
 
 export interface FormState {
   status: 'idle' | 'success' | 'error';
@@ -43,7 +43,7 @@ function wrap<S extends z.ZodType>(role: 'admin' | 'any', schema: S, body: Actio
         return { status: 'error', message: t(error.code === 'forbidden' ? 'error.forbidden' : 'error.unauthenticated') };
       }
       if (error instanceof PublicActionError) return { status: 'error', message: t(error.messageKey) };
-      actionLog.error({ err: error }, 'action failed');
+      actionLog.error({ err: errorText(error) }, 'action failed');
       return { status: 'error', message: t('error.generic') };
     }
   };
