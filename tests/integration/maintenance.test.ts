@@ -23,3 +23,16 @@ describe.each(testDatabases)('embedded maintenance on $kind', (testDb) => {
     }
   });
 });
+
+// PGlite only: a Postgres server's sampling is its own configuration's business.
+describe.each(testDatabases.filter((d) => d.kind === 'pglite'))('embedded statistics on $kind', (testDb) => {
+  it('samples 3,000 rows per table when analyzing on PGlite, so the pause in its one thread stays short', async () => {
+    const { handle, drop } = await testDb.open();
+    try {
+      const [row] = await rawExecutor(handle).query<{ target: string }>(`select current_setting('default_statistics_target') as target`, []);
+      expect(row?.target).toBe('10');
+    } finally {
+      await drop();
+    }
+  });
+});
