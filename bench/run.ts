@@ -259,7 +259,9 @@ async function main(): Promise<number> {
     const soak = args.soak ? soakTrend(rss.samples, retainedHeap(majorGcs(serverLog), loadStartMs + 60_000, loadEndMs)) : undefined;
     const targets: RunReport['targets'] = [];
     if (dbKind === 'postgres') {
-      targets.push({ name: '≥ 4,000 msgs/s on Postgres', met: msgsPerS >= 4000, detail: `${msgsPerS.toFixed(0)} msgs/s` });
+      // The throughput target is for the standard load. A retry storm sends each message three
+      // times, so it is judged on doing nothing twice (the integrity checks) and on its latency.
+      if (plan.copies === 1) targets.push({ name: '≥ 4,000 msgs/s on Postgres', met: msgsPerS >= 4000, detail: `${msgsPerS.toFixed(0)} msgs/s` });
       targets.push({ name: 'p99 ≤ 25 ms on Postgres', met: result.p99Us <= 25_000, detail: `p99 ${(result.p99Us / 1000).toFixed(2)} ms` });
     }
     targets.push({ name: 'server RSS under 512 MB', met: rssStats.peakMb < 512, detail: `peak ${rssStats.peakMb.toFixed(0)} MB` });
