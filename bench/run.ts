@@ -18,7 +18,7 @@ import { planTotals, signedQuery, type Plan } from './plan';
 import { renderReport, type RunReport } from './report';
 import { referenceLoopMs } from './speed';
 import { cpuSnapshot, cpuSplit, machineBusyPct, PgActivitySampler, RssSampler, type CpuSnapshot } from './sample';
-import { createBenchDatabase, migrateAndSeed, openRaw, type DbKind } from './seed';
+import { BenchSetupError, createBenchDatabase, migrateAndSeed, openRaw, type DbKind } from './seed';
 import { freePort, startServer } from './server';
 
 const USAGE = `usage: npm run bench -- [options]
@@ -392,7 +392,8 @@ function soakTrend(samples: { atMs: number; mb: number }[], heap: ReturnType<typ
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (error instanceof BenchSetupError) console.error(`bench: ${error.message}`);
+    else console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     if (fs.existsSync(serverLog)) console.error(`bench: server log (last lines of ${path.relative(root, serverLog)}):\n${tail(serverLog)}`);
     process.exit(1);
   },

@@ -28,12 +28,21 @@ export interface SeededAgent {
   kfOpenid: string;
 }
 
+/** A problem with the machine the bench runs on, said in one line: no stack trace helps there. */
+export class BenchSetupError extends Error {}
+
 export async function createBenchDatabase(kind: DbKind, opts: { baseUrl: string; dataDir: string }): Promise<BenchDatabase> {
   if (kind === 'pglite') return { kind, dataDir: opts.dataDir, drop: async () => {} };
   const name = `wekf_bench_${randomBytes(4).toString('hex')}`;
   const admin = postgres(opts.baseUrl, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`create database ${name}`);
+  } catch (error) {
+    const server = new URL(opts.baseUrl);
+    throw new BenchSetupError(
+      `cannot create a database on Postgres at ${server.username}@${server.host}${server.pathname} ` +
+        `(${error instanceof Error ? error.message : String(error)}): start it, pass --database-url, or run with --db pglite`,
+    );
   } finally {
     await admin.end({ timeout: 5 });
   }
