@@ -5,7 +5,7 @@ import { listOutboxFor } from '@/db/queries/outbox';
 import { saveKfSettings } from '@/lib/kf/settings';
 import { defaultServiceHours } from '@/lib/kf/service-hours';
 import { testDatabases } from './databases';
-import { isTransfer, replyText, startKfHarness, textFields, type KfHarness } from './kf-harness';
+import { isTransfer, nextMsgId, replyText, startKfHarness, textFields, type KfHarness } from './kf-harness';
 
 describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
   let h: KfHarness;
@@ -199,6 +199,24 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     expect(session!.endedAt).toBeInstanceOf(Date);
     await h.drainOutbox();
     expect(h.sim.follower('o_kf').inbox().at(-1)?.text).toContain('本次服务已结束');
+  });
+
+  it('a waiting follower’s every message goes to customer service, and none of their events', async () => {
+    await h.addAgent('ann');
+    await h.sim.follower('o_waits').sendText('客服');
+    const image = { FromUserName: 'o_waits', CreateTime: Math.floor(Date.now() / 1000), MsgType: 'image', PicUrl: 'http://p/1.jpg', MediaId: 'm1', MsgId: nextMsgId() };
+    const click = { FromUserName: 'o_waits', CreateTime: Math.floor(Date.now() / 1000), MsgType: 'event', Event: 'CLICK', EventKey: 'menu_1' };
+
+    for (const fields of [textFields('o_waits', '在吗'), image]) {
+      const body = await (await h.push(fields)).text();
+      expect(body).toContain('transfer_customer_service');
+      expect(body).not.toContain('KfAccount');
+    }
+    expect(await (await h.push(click)).text()).toBe('success');
+
+    // Without a session an image is only acknowledged.
+    const stranger = { ...image, FromUserName: 'o_stranger', MsgId: nextMsgId() };
+    expect(await (await h.push(stranger)).text()).toBe('success');
   });
 
   it('a follower with an active session is handed back to their agent', async () => {
