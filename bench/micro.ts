@@ -13,11 +13,11 @@ import { createWebhookHandler } from '../lib/kf/webhook';
 import { messageXml, plannedMessage, signedQuery, type Plan } from './plan';
 import { postgresCpuMs } from './sample';
 import { createBenchDatabase, migrateAndSeed } from './seed';
+import { BENCH_KF_ENV } from './server';
 
-// As in the bench's server (bench/server.ts): keywords queue at any hour. Without this, a run outside
-// the default service hours measures the off-hours reply instead of the keyword path.
-process.env.SERVICE_HOURS = '00:00-24:00';
-process.env.KF_KEYWORDS = '客服';
+// As in the bench's server: without this, a run outside the default service hours measures the
+// off-hours reply instead of the keyword path.
+Object.assign(process.env, BENCH_KF_ENV);
 
 const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = await createBenchDatabase('postgres', { baseUrl, dataDir: os.tmpdir() });

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import postgres from 'postgres';
-import { migrateDatabase, openPglite, openPostgres, type DatabaseHandle } from '../db/client';
+import { migrateDatabase, openPglite, openPostgres, reasonOf, type DatabaseHandle } from '../db/client';
 
 export type DbKind = 'postgres' | 'pglite';
 
@@ -41,7 +41,7 @@ export async function createBenchDatabase(kind: DbKind, opts: { baseUrl: string;
     const server = new URL(opts.baseUrl);
     throw new BenchSetupError(
       `cannot create a database on Postgres at ${server.username}@${server.host}${server.pathname} ` +
-        `(${error instanceof Error ? error.message : String(error)}): start it, pass --database-url, or run with --db pglite`,
+        `(${reasonOf(error)}): start it, pass --database-url, or run with --db pglite`,
     );
   } finally {
     await admin.end({ timeout: 5 });

@@ -17,6 +17,9 @@ export interface ServerProcess {
   exited(): boolean;
 }
 
+/** The customer-service settings every bench process runs with: keywords queue at any hour, so results do not depend on the time of day. */
+export const BENCH_KF_ENV = { SERVICE_HOURS: '00:00-24:00', SERVICE_TIMEZONE: 'Asia/Shanghai', KF_KEYWORDS: '客服' } as const;
+
 export interface ServerOptions {
   root: string;
   port: number;
@@ -56,10 +59,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     WECHAT_TOKEN: opts.wechat.token,
     WECHAT_ENCODING_AES_KEY: '',
     WECHAT_API_BASE: opts.wechat.apiBase,
-    // Keywords queue at any hour, so results do not depend on the time of day.
-    SERVICE_HOURS: '00:00-24:00',
-    SERVICE_TIMEZONE: 'Asia/Shanghai',
-    KF_KEYWORDS: '客服',
+    ...BENCH_KF_ENV,
   };
   const log = fs.openSync(opts.logFile, 'a');
   const flags = serverNodeFlags({ embedded: !opts.databaseUrl });
