@@ -5,7 +5,8 @@ import { defineConfig } from '@playwright/test';
 // @ts-expect-error plain ESM helper shared with the pretest script
 import { findChromium } from './scripts/chromium-path.mjs';
 
-const port = 3210;
+// E2E_PORT lets two runs share a machine (each worktree or CI job its own port).
+const port = Number(process.env.E2E_PORT ?? 3210);
 // A fresh embedded database for every run: tests seed their own users through the console.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-e2e-'));
 
