@@ -20,7 +20,7 @@ function statements(sample: { openid: string }): Statement[] {
   const keys = Array.from({ length: 16 }, (_, i) => `10000000000000000${String(i).padStart(2, '0')}`);
   const openids = keys.map((_, i) => (i === 0 ? sample.openid : `o_bench_${i}`));
   const texts = (t: string) => keys.map(() => t);
-  const replies = { transfer: '<xml>transfer</xml>', toAgent: { before: '<xml>', after: '</xml>' }, closed: null, noAgents: '<xml>none</xml>' };
+  const replies = { transfer: '<xml>transfer</xml>', toAgent: { before: '<xml>', after: '</xml>' }, offHours: null, noAgents: '<xml>none</xml>' };
   const [claim, decide] = keywordStatements(
     keys.map((dedupeKey, i) => ({ dedupeKey, openid: i === 1 ? 'o_explain_new' : openids[i]!, msgType: 'text', summary: '客服', replies })),
     { now: new Date(now), waitExpiresAt: new Date(Date.now() + 30 * 60_000), outbox: { queuePayload: {}, queuePriority: 5, alertPayload: {}, alertPriority: 1 } },

@@ -28,16 +28,17 @@ export async function checkIntegrity(
   const checks: Check[] = [];
   const add = (name: string, pass: boolean, detail: string) => checks.push({ name, pass, detail });
 
-  // 1. Every MsgId sent is stored exactly once, and nothing else is. MsgIds are
-  //    8 <runTag:5> <stream:3> <index:10>: per stream, unique keys whose count equals the range
-  //    0..n-1 they span are exactly that range.
+  // 1. Every MsgId sent is stored exactly once, and nothing else is. Dedupe keys are
+  //    <openid>:<MsgId>, and MsgIds 8 <runTag:5> <stream:3> <index:10>: per stream, unique keys
+  //    whose count equals the range 0..n-1 they span are exactly that range.
   const [totals] = await db.query<{ n: number; d: number }>(
     `select count(*)::int as n, count(distinct dedupe_key)::int as d from inbound_messages`,
   );
   const perStream = await db.query<{ stream: number; n: number; lo: string; hi: string }>(
-    `select substr(dedupe_key, 7, 3)::int as stream, count(*)::int as n,
-            min(substr(dedupe_key, 10)::bigint)::text as lo, max(substr(dedupe_key, 10)::bigint)::text as hi
-       from inbound_messages where dedupe_key ~ $1 group by 1`,
+    `select substr(msg_id, 7, 3)::int as stream, count(*)::int as n,
+            min(substr(msg_id, 10)::bigint)::text as lo, max(substr(msg_id, 10)::bigint)::text as hi
+       from (select split_part(dedupe_key, ':', 2) as msg_id from inbound_messages where dedupe_key not like '%:%:%') as m
+      where msg_id ~ $1 group by 1`,
     [`^8${plan.runTag}[0-9]{13}$`],
   );
   const problems: string[] = [];

@@ -131,7 +131,7 @@ try {
       ),
     );
   }
-  const replies: KeywordPush['replies'] = { transfer: reply, toAgent: { before: reply, after: '</xml>' }, closed: null, noAgents: reply };
+  const replies: KeywordPush['replies'] = { transfer: reply, toAgent: { before: reply, after: '</xml>' }, offHours: null, noAgents: reply };
   const outbox = { queuePayload: { text: 'q' }, queuePriority: 5, alertPayload: { text: 'a' }, alertPriority: 1 };
   for (const size of [1, 3, 9, 32]) {
     await measure(`keywords, ${size} per transaction (per message)`, { n: Math.max(600, size * 150), unitsPerCall: size }, () => {

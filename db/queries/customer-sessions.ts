@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { customerSessions } from '../schema';
+import { isOpenSession, isStillWaiting, isWaitExpired, openSessionSql, SESSION_END_REASON, waitHasExpired, type SessionEndReason } from './session-rules';
 
 export type CustomerSession = typeof customerSessions.$inferSelect;
-const OPEN = ['waiting', 'active'] as const;
 
 /**
  * The follower's open session. A waiting session past its expiry is expired here and now, so a
@@ -13,8 +13,8 @@ export async function findOpenSession(tx: DbOrTx, params: { openid: string; now:
   const [session] = await tx
     .select()
     .from(customerSessions)
-    .where(and(eq(customerSessions.openid, params.openid), inArray(customerSessions.status, [...OPEN])));
-  if (session?.status === 'waiting' && session.waitExpiresAt && session.waitExpiresAt <= params.now) {
+    .where(and(eq(customerSessions.openid, params.openid), isOpenSession()));
+  if (session && waitHasExpired(session, params.now)) {
     await expireSession(tx, { id: session.id, now: params.now });
     return undefined;
   }
@@ -36,7 +36,7 @@ export async function openActiveSession(
   const [session] = await tx
     .insert(customerSessions)
     .values({ openid: params.openid, status: 'active', kfAccount: params.kfAccount, queuedAt: params.now, startedAt: params.now })
-    .onConflictDoNothing({ target: customerSessions.openid, where: sql`${customerSessions.status} in ('waiting', 'active')` })
+    .onConflictDoNothing({ target: customerSessions.openid, where: sql.raw(openSessionSql()) })
     .returning();
   return session;
 }
@@ -50,7 +50,7 @@ export async function switchSessionAgent(tx: DbOrTx, params: { id: number; kfAcc
 
 export async function closeSession(
   tx: DbOrTx,
-  params: { id: number; closedBy: string; now: Date; reason: string },
+  params: { id: number; closedBy: string; now: Date; reason: SessionEndReason },
 ): Promise<void> {
   await tx
     .update(customerSessions)
@@ -61,7 +61,7 @@ export async function closeSession(
 async function expireSession(tx: DbOrTx, params: { id: number; now: Date }): Promise<void> {
   await tx
     .update(customerSessions)
-    .set({ status: 'expired', endedAt: params.now, endReason: 'wait_expired', updatedAt: params.now })
+    .set({ status: 'expired', endedAt: params.now, endReason: SESSION_END_REASON.waitExpired, updatedAt: params.now })
     .where(and(eq(customerSessions.id, params.id), eq(customerSessions.status, 'waiting')));
 }
 
@@ -69,8 +69,8 @@ async function expireSession(tx: DbOrTx, params: { id: number; now: Date }): Pro
 export async function expireWaitingSessions(tx: DbOrTx, params: { now: Date }): Promise<number> {
   const rows = await tx
     .update(customerSessions)
-    .set({ status: 'expired', endedAt: params.now, endReason: 'wait_expired', updatedAt: params.now })
-    .where(and(eq(customerSessions.status, 'waiting'), lte(customerSessions.waitExpiresAt, params.now)))
+    .set({ status: 'expired', endedAt: params.now, endReason: SESSION_END_REASON.waitExpired, updatedAt: params.now })
+    .where(isWaitExpired(params.now))
     .returning({ id: customerSessions.id });
   return rows.length;
 }
@@ -87,6 +87,6 @@ export async function listWaitingQueue(tx: DbOrTx, params: { now: Date }): Promi
   return tx
     .select()
     .from(customerSessions)
-    .where(and(eq(customerSessions.status, 'waiting'), gt(customerSessions.waitExpiresAt, params.now)))
+    .where(isStillWaiting(params.now))
     .orderBy(asc(customerSessions.queuedAt), asc(customerSessions.id));
 }

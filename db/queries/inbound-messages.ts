@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { inboundMessages } from '../schema';
 import type { RawExecutor } from './raw';
@@ -20,14 +20,19 @@ export async function claimInbound(
     .onConflictDoNothing({ target: inboundMessages.dedupeKey })
     .returning({ id: inboundMessages.id });
   if (row) return { claimed: true, id: row.id };
-  return { claimed: false, reply: await getStoredReply(tx, { dedupeKey: params.dedupeKey }) };
+  return { claimed: false, reply: await getStoredReply(tx, { dedupeKey: params.dedupeKey, openid: params.openid }) };
 }
 
-export async function getStoredReply(tx: DbOrTx, params: { dedupeKey: string }): Promise<string | null> {
+/**
+ * The reply stored for an earlier delivery of this push, only if it went to this same follower: a
+ * stored reply is addressed to one openid and must never reach another (issue 20's leak came from
+ * keys that two followers shared). Null when there is none or it was someone else's.
+ */
+async function getStoredReply(tx: DbOrTx, params: { dedupeKey: string; openid: string }): Promise<string | null> {
   const [row] = await tx
     .select({ reply: inboundMessages.reply })
     .from(inboundMessages)
-    .where(eq(inboundMessages.dedupeKey, params.dedupeKey));
+    .where(and(eq(inboundMessages.dedupeKey, params.dedupeKey), eq(inboundMessages.openid, params.openid)));
   return row?.reply ?? null;
 }
 
@@ -50,11 +55,21 @@ export async function countInboundByKey(tx: DbOrTx, params: { dedupeKey: string 
   return row?.n ?? 0;
 }
 
-const STORED_REPLIES = `select dedupe_key, reply from inbound_messages where dedupe_key = any($1::text[])`;
+// The openid is matched too, as in getStoredReply: a reply only ever goes back to its own follower.
+const STORED_REPLIES = `
+  select m.dedupe_key, m.reply
+  from unnest($1::text[], $2::text[]) as p(dedupe_key, openid)
+  join inbound_messages as m on m.dedupe_key = p.dedupe_key and m.openid = p.openid`;
 
 /** Replies stored for pushes handled before (retries), by dedupe key; for the batched paths. */
-export async function storedReplies(tx: RawExecutor, dedupeKeys: string[]): Promise<Map<string, string | null>> {
-  if (dedupeKeys.length === 0) return new Map();
-  const rows = await tx.query<{ dedupe_key: string; reply: string | null }>(STORED_REPLIES, [dedupeKeys]);
+export async function storedReplies(
+  tx: RawExecutor,
+  pushes: readonly { dedupeKey: string; openid: string }[],
+): Promise<Map<string, string | null>> {
+  if (pushes.length === 0) return new Map();
+  const rows = await tx.query<{ dedupe_key: string; reply: string | null }>(STORED_REPLIES, [
+    pushes.map((p) => p.dedupeKey),
+    pushes.map((p) => p.openid),
+  ]);
   return new Map(rows.map((row) => [row.dedupe_key, row.reply]));
 }

@@ -3,16 +3,20 @@
 // pushes; the second, which sees the first's work, decides each push and writes what it decided:
 // new waiting sessions, outbox rows and the stored replies.
 //
-// How a claimed push is decided, in this order:
-//   the follower has an active session    → transfer to the agent holding it (TransInfo/KfAccount)
-//   the follower has a waiting session    → their place in line is re-sent, and transfer
-//   outside service hours                 → the off-hours text
-//   no active agent                       → the "no agents" text
-//   otherwise                             → a new waiting session, their place in line, an alert to
-//                                           every active agent with an openid, and transfer
-// A second push from a follower queued earlier in the same batch is decided as waiting.
+// Each claimed push is decided by lib/kf/routing.ts's table, row for row (the `route` column below
+// uses its names; tests/integration/routing.test.ts holds this statement to the table):
+//   session active                       → transfer_to_agent (the agent filled into replies.toAgent)
+//   session waiting                      → requeue: their place in line again, and transfer
+//   outside service hours                → off_hours (the caller passes the text only then)
+//   no active agent                      → no_agents
+//   otherwise                            → open: a new waiting session, their place in line, an alert
+//                                          to every active agent with an openid, and transfer
+// A second push from a follower whose first push in the same batch opened a session is decided as
+// waiting (requeue), as the table says of a follower already in line.
 import { GRANTS, renewMessageGrantsCte } from './followers';
 import type { Statement } from './raw';
+import { replyAroundAgentSql } from './reply-around-agent';
+import { expireWaitingSetSql, openSessionSql, waitExpiredSql } from './session-rules';
 
 export interface KeywordPush {
   dedupeKey: string;
@@ -24,12 +28,13 @@ export interface KeywordPush {
 }
 
 export interface KeywordReplies {
-  /** Transfer to customer service: for a waiting or newly queued follower. */
+  /** Transfer to customer service: routes requeue and open. */
   transfer: string;
-  /** Transfer naming the agent who holds the session, as the halves around their kf_account. */
+  /** Route transfer_to_agent, around the agent's kf_account (lib/wechat's transferReplyAroundAgent). */
   toAgent: { before: string; after: string };
-  /** Set outside service hours: the off-hours text. */
-  closed: string | null;
+  /** Set only outside service hours: the off-hours text (route off_hours). */
+  offHours: string | null;
+  /** Route no_agents. */
   noAgents: string;
 }
 
@@ -60,8 +65,8 @@ const CLAIM_KEYWORDS = `
   ),
   ${renewMessageGrantsCte({ now: '$5', sends: '$6', expiresAt: '$7' })},
   expired as (
-    update customer_sessions set status = 'expired', ended_at = $5::timestamptz, end_reason = 'wait_expired', updated_at = $5::timestamptz
-    where openid = any($2::text[]) and status = 'waiting' and wait_expires_at <= $5::timestamptz
+    update customer_sessions set ${expireWaitingSetSql('$5')}
+    where openid = any($2::text[]) and ${waitExpiredSql('$5')}
   )
   select count(*)::int as claimed from claim`;
 
@@ -73,7 +78,7 @@ const CLAIM_KEYWORDS = `
 const DECIDE_KEYWORDS = `
   with input as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) with ordinality
-      as t(dedupe_key, openid, reply_transfer, reply_agent_before, reply_agent_after, reply_closed, reply_no_agents, ord)
+      as t(dedupe_key, openid, reply_transfer, reply_agent_before, reply_agent_after, reply_off_hours, reply_no_agents, ord)
   ),
   claimed as (
     select i.*, m.id as inbound_id, row_number() over (partition by i.openid order by i.ord) as nth
@@ -82,24 +87,25 @@ const DECIDE_KEYWORDS = `
   ),
   live as (
     select id, openid, status::text as status, kf_account from customer_sessions
-    where openid = any($2::text[]) and status in ('waiting', 'active')
+    where openid = any($2::text[]) and ${openSessionSql()}
   ),
   decided as (
     select c.*, s.id as session_id, s.kf_account,
       case
-        when s.status is not null then s.status
-        when c.reply_closed is not null then 'closed'
+        when s.status = 'active' then 'transfer_to_agent'
+        when s.status = 'waiting' then 'requeue'
+        when c.reply_off_hours is not null then 'off_hours'
         when not exists (select 1 from agents where status = 'active') then 'no_agents'
         when c.nth = 1 then 'open'
-        else 'joined'
-      end as decision
+        else 'requeue'
+      end as route
     from claimed as c left join live as s on s.openid = c.openid
   ),
   opened as (
     insert into customer_sessions (openid, status, queued_at, wait_expires_at)
-    select openid, 'waiting', $8::timestamptz, $9::timestamptz from decided where decision = 'open'
+    select openid, 'waiting', $8::timestamptz, $9::timestamptz from decided where route = 'open'
     order by openid
-    on conflict (openid) where status in ('waiting', 'active') do nothing
+    on conflict (openid) where ${openSessionSql()} do nothing
     returning id, openid
   ),
   alerted as (
@@ -112,20 +118,21 @@ const DECIDE_KEYWORDS = `
       select d.ord, 0 as k, '${KEYWORD_OUTBOX_KINDS.placeInLine}' as kind, d.openid, $11::int as priority,
         $10::jsonb || jsonb_build_object('whileWaiting', coalesce(d.session_id, o.id)) as payload
       from decided as d left join opened as o on o.openid = d.openid
-      where d.decision in ('waiting', 'open', 'joined')
+      where d.route in ('requeue', 'open')
       union all
       select d.ord, a.k, '${KEYWORD_OUTBOX_KINDS.agentAlert}', a.kf_openid, $13::int, $12::jsonb || jsonb_build_object('whileWaiting', o.id)
       from decided as d join opened as o on o.openid = d.openid cross join alerted as a
-      where d.decision = 'open'
+      where d.route = 'open'
     ) as rows
     order by ord, k
   ),
   replied as (
-    select inbound_id, dedupe_key, decision,
+    select inbound_id, dedupe_key, route,
       case
-        when decision = 'active' and kf_account is not null then reply_agent_before || kf_account || reply_agent_after
-        when decision = 'closed' then reply_closed
-        when decision = 'no_agents' then reply_no_agents
+        -- An active session always names its agent; without one, a plain transfer is still right.
+        when route = 'transfer_to_agent' and kf_account is not null then ${replyAroundAgentSql('reply_agent_before', 'kf_account', 'reply_agent_after')}
+        when route = 'off_hours' then reply_off_hours
+        when route = 'no_agents' then reply_no_agents
         else reply_transfer
       end as reply
     from decided
@@ -135,16 +142,17 @@ const DECIDE_KEYWORDS = `
     from replied as r where m.id = r.inbound_id
   ),
   lost as (
-    select (select count(*) from decided where decision = 'open') - (select count(*) from opened) as n
+    select (select count(*) from decided where route = 'open') - (select count(*) from opened) as n
   )
-  select r.dedupe_key, r.reply, r.decision in ('waiting', 'open', 'joined') as queued,
+  select r.dedupe_key, r.reply, r.route, r.route in ('requeue', 'open') as queued,
     case when l.n > 0 then wekf_session_race_lost(l.n::int) end as race_lost
   from replied as r cross join lost as l`;
 
-/** A push the batch claimed, with the reply it got and whether it queued outbound messages. */
+/** A push the batch claimed, with its route (lib/kf/routing.ts), its reply and whether it queued outbound messages. */
 export interface DecidedKeyword {
   dedupe_key: string;
   reply: string;
+  route: 'transfer_to_agent' | 'requeue' | 'off_hours' | 'no_agents' | 'open';
   queued: boolean;
 }
 
@@ -174,7 +182,7 @@ export function keywordStatements(
       pushes.map((p) => p.replies.transfer),
       pushes.map((p) => p.replies.toAgent.before),
       pushes.map((p) => p.replies.toAgent.after),
-      pushes.map((p) => p.replies.closed),
+      pushes.map((p) => p.replies.offHours),
       pushes.map((p) => p.replies.noAgents),
       now,
       opts.waitExpiresAt.toISOString(),

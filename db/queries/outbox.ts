@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DatabaseHandle, DbOrTx } from '../client';
 import { outbox } from '../schema';
 import { rawExecutor } from './raw';
+import { stillWaitingSql } from './session-rules';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export interface NewOutboxRow {
@@ -62,7 +63,7 @@ export const CLAIM_DUE_OUTBOX = `
   line as (
     select id, row_number() over (order by queued_at, id)::int as position
     from customer_sessions
-    where status = 'waiting' and wait_expires_at > $1::timestamptz
+    where ${stillWaitingSql('$1')}
       and exists (select 1 from claimed where session_id is not null)
   ),
   placed as materialized (

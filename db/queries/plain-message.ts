@@ -3,21 +3,29 @@
 // grant, choosing each reply from the follower's open session and storing it take one statement,
 // so one round trip and one commit (a statement is atomic; a concurrent duplicate in another
 // statement waits on the unique index, then finds the stored reply).
+//
+// The reply follows lib/kf/routing.ts's table for anything but the keyword, where only the session
+// is read here:
+//   session active   → transfer_to_agent (the agent filled into replyToAgent)
+//   session waiting  → transfer
+//   no open session  → hint or acknowledge, decided by the caller from the message type
 import type { DatabaseHandle } from '../client';
 import { GRANTS, renewMessageGrantsCte } from './followers';
 import { storedReplies } from './inbound-messages';
 import { rawExecutor } from './raw';
+import { replyAroundAgentSql } from './reply-around-agent';
+import { openSessionSql, waitExpiredSql } from './session-rules';
 
 export interface PlainMessage {
   dedupeKey: string;
   openid: string;
   msgType: string;
   summary: string | null;
-  /** Reply when the follower has no open session (the hint, or `success`). */
+  /** Reply when the follower has no open session: the hint, or `success` (routes hint, acknowledge). */
   replyWithoutSession: string;
-  /** Reply while waiting: transfer to customer service. */
+  /** Reply while waiting: transfer to customer service (route transfer). */
   replyWhileWaiting: string;
-  /** Reply while an agent holds the session: transfer naming them, as the two halves around the kf_account. */
+  /** Reply while an agent holds the session (route transfer_to_agent), around the agent's kf_account. */
   replyToAgent: { before: string; after: string };
 }
 
@@ -30,14 +38,14 @@ export const RECORD_PLAIN_MESSAGES = `
   ),
   open_session as (
     select openid, status, kf_account from customer_sessions
-    where openid = any($2::text[]) and status in ('waiting', 'active')
-      and not (status = 'waiting' and wait_expires_at <= $9::timestamptz)
+    where openid = any($2::text[]) and ${openSessionSql()}
+      and not (${waitExpiredSql('$9')})
   ),
   claim as (
     insert into inbound_messages (dedupe_key, openid, msg_type, summary, state, reply, received_at)
     select i.dedupe_key, i.openid, i.msg_type, i.summary, 'done',
       case
-        when s.status = 'active' and s.kf_account is not null then i.reply_before || s.kf_account || i.reply_after
+        when s.status = 'active' and s.kf_account is not null then ${replyAroundAgentSql('i.reply_before', 's.kf_account', 'i.reply_after')}
         when s.status is not null then i.reply_waiting
         else i.reply_none
       end,
@@ -71,7 +79,7 @@ export async function recordPlainMessages(database: DatabaseHandle, messages: Pl
     new Date(now.getTime() + GRANTS.message.validMs).toISOString(),
   ]);
   const replies = new Map<string, string | null>(claimed.map((row) => [row.dedupe_key, row.reply]));
-  const stored = await storedReplies(raw, keys.filter((key) => !replies.has(key)));
+  const stored = await storedReplies(raw, messages.filter((m) => !replies.has(m.dedupeKey)));
   for (const [key, reply] of stored) replies.set(key, reply);
   return keys.map((key) => replies.get(key) ?? null);
 }

@@ -3,6 +3,15 @@ import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'd
 
 export const sessionStatus = pgEnum('session_status', ['waiting', 'active', 'closed', 'expired', 'abandoned']);
 
+/** Why a session ended (customer_sessions.end_reason); the rules around them are in db/queries/session-rules.ts. */
+export const SESSION_END_REASON = {
+  /** An agent closed it in WeChat's tool (kf_close_session). */
+  agentClosed: 'agent_closed',
+  /** The follower waited past the wait limit without an agent accepting. */
+  waitExpired: 'wait_expired',
+} as const;
+export type SessionEndReason = (typeof SESSION_END_REASON)[keyof typeof SESSION_END_REASON];
+
 export const customerSessions = pgTable(
   'customer_sessions',
   {
@@ -15,7 +24,7 @@ export const customerSessions = pgTable(
     waitExpiresAt: timestamp({ withTimezone: true }),
     startedAt: timestamp({ withTimezone: true }),
     endedAt: timestamp({ withTimezone: true }),
-    endReason: text(),
+    endReason: text().$type<SessionEndReason>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,14 +1,14 @@
 // What wekf does with an event from WeChat (follows, clicks, customer-service session changes),
-// inside the transaction that claimed it, and the replies to ordinary follower messages. Returns the
-// passive reply; anything sent through WeChat's API is queued in the outbox, never sent here.
-// Keywords, which queue a follower, are in keyword-batch.ts.
+// inside the transaction that claimed it. Returns the passive reply; anything sent through WeChat's
+// API is queued in the outbox, never sent here. Follower messages (texts, images, the keyword) are
+// routed by routing.ts.
 import type { Tx } from '@/db/client';
 import { findAgentNickname } from '@/db/queries/agents';
 import { activateSession, closeSession, findOpenSession, openActiveSession, switchSessionAgent } from '@/db/queries/customer-sessions';
 import { recordInteraction, recordUnsubscribe } from '@/db/queries/followers';
 import { enqueueOutbox, type NewOutboxRow } from '@/db/queries/outbox';
-import { isUserMessage, type InboundKind, type InboundMessage, type InboundOf } from '@/lib/wechat/messages';
-import { matchesKeyword } from './keywords';
+import { SESSION_END_REASON } from '@/db/queries/session-rules';
+import type { InboundKind, InboundMessage, InboundOf } from '@/lib/wechat/messages';
 import { OUTBOX_PRIORITY, textPayload } from './outbox-messages';
 import type { KfSettings } from './settings';
 import { renderText } from './texts';
@@ -25,16 +25,6 @@ export interface FlowContext {
 
 const success: FlowReply = { type: 'success' };
 
-// Stands in for the agent's kf_account while the reply is built, so the database can fill it in.
-const KF_MARK = 'wekf-kf-account-placeholder';
-
-/** A transfer naming the agent who holds the session, as the halves around their kf_account. */
-export function agentTransferHalves(toXml: (reply: FlowReply) => string): { before: string; after: string } {
-  const xml = toXml({ type: 'transfer', kfAccount: KF_MARK });
-  const at = xml.indexOf(KF_MARK);
-  return { before: xml.slice(0, at), after: xml.slice(at + KF_MARK.length) };
-}
-
 type Handler<K extends InboundKind> = (msg: InboundOf<K>, ctx: FlowContext) => Promise<FlowReply>;
 type HandlerTable = { [K in InboundKind]?: Handler<K> };
 
@@ -48,21 +38,6 @@ const eventHandlers: HandlerTable = {
   'event.kf_switch_session': onSessionSwitched,
   'event.kf_close_session': onSessionClosed,
 };
-
-/**
- * For a follower's message that cannot open a session (not the keyword), the reply depends only on
- * their open session, so the webhook can decide it in one statement. Undefined for anything else.
- */
-export function plainMessageReplies(
-  msg: InboundMessage,
-  settings: KfSettings,
-): { withoutSession: FlowReply; whileWaiting: FlowReply } | undefined {
-  if (!isUserMessage(msg)) return undefined;
-  if (msg.kind === 'text' && matchesKeyword(msg.Content, settings.keywords)) return undefined;
-  const withoutSession: FlowReply =
-    msg.kind === 'text' ? { type: 'text', content: renderText(settings, 'hint') } : success;
-  return { withoutSession, whileWaiting: { type: 'transfer' } };
-}
 
 export async function routeEvent(msg: InboundMessage, ctx: FlowContext): Promise<FlowReply> {
   const handler = eventHandlers[msg.kind] as Handler<InboundKind> | undefined;
@@ -112,7 +87,7 @@ async function onSessionSwitched(msg: InboundOf<'event.kf_switch_session'>, ctx:
 async function onSessionClosed(msg: InboundOf<'event.kf_close_session'>, ctx: FlowContext): Promise<FlowReply> {
   const session = await findOpenSession(ctx.tx, { openid: msg.FromUserName, now: ctx.now });
   if (!session) return success;
-  await closeSession(ctx.tx, { id: session.id, closedBy: msg.KfAccount, now: ctx.now, reason: 'agent_closed' });
+  await closeSession(ctx.tx, { id: session.id, closedBy: msg.KfAccount, now: ctx.now, reason: SESSION_END_REASON.agentClosed });
   await send(ctx, [
     { kind: 'closing', openid: msg.FromUserName, priority: OUTBOX_PRIORITY.closing, payload: textPayload(renderText(ctx.settings, 'closing')) },
   ]);

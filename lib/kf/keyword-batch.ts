@@ -1,28 +1,32 @@
 // A follower's keyword (「客服」): queue them, tell them their place in line, alert the agents and
 // hand them to customer service. Keywords that arrive together are handled as one batch: this module
-// prepares every reply a push may get, and db/queries/keyword-messages.ts decides and writes the
-// batch in one transaction sent in one round trip.
+// prepares every reply a push may get (routing.ts builds them), and db/queries/keyword-messages.ts
+// decides each push's route by routing.ts's table and writes the batch in one transaction sent in
+// one round trip.
 import type { DatabaseHandle } from '@/db/client';
 import { storedReplies } from '@/db/queries/inbound-messages';
 import { isSessionRaceLost, keywordStatements, type DecidedKeyword, type KeywordPush } from '@/db/queries/keyword-messages';
 import { pipelinedTransaction, rawExecutor } from '@/db/queries/raw';
-import { agentTransferHalves, type FlowReply } from './flow';
+import type { ReplyTarget } from '@/lib/wechat/replies';
 import { OUTBOX_PRIORITY, textPayload } from './outbox-messages';
+import { replyAroundAgent, routeReply, type Route, type RouteTexts } from './routing';
 import { isOpen } from './service-hours';
 import type { KfSettings } from './settings';
 import { baseVars, offHoursText, renderText } from './texts';
 
 export interface KeywordItem {
   push: Omit<KeywordPush, 'replies'>;
+  /** The push being answered: the reply goes back to its sender. */
+  target: ReplyTarget;
   settings: KfSettings;
   now: Date;
-  /** The passive reply's XML for this push. */
-  toXml(reply: FlowReply): string;
 }
 
 export interface KeywordResult {
   /** The reply to send, or null when a stored push has none. */
   reply: string | null;
+  /** The route this batch took for the push; undefined for a push stored earlier (a retry). */
+  route?: Route;
   queuedOutbound: boolean;
 }
 
@@ -43,15 +47,19 @@ function openAt(settings: KfSettings, now: Date): boolean {
 /** Handles a batch of keyword pushes at `now`; one result per item, in order. */
 export async function runKeywordBatch(database: DatabaseHandle, items: KeywordItem[], now: Date): Promise<KeywordResult[]> {
   const settings = items[items.length - 1]!.settings;
-  const closedText = openAt(settings, now) ? null : offHoursText(settings, now);
-  const noAgentsText = renderText(settings, 'noAgents');
-  const pushes: KeywordPush[] = items.map((item) => ({
-    ...item.push,
+  // Whether the hours are open is the one fact decided here, for the whole batch: the statement
+  // routes a push off_hours exactly when it is given the off-hours reply.
+  const texts: RouteTexts = {
+    offHours: openAt(settings, now) ? null : offHoursText(settings, now),
+    noAgents: renderText(settings, 'noAgents'),
+  };
+  const pushes: KeywordPush[] = items.map(({ push, target, now: at }) => ({
+    ...push,
     replies: {
-      transfer: item.toXml({ type: 'transfer' }),
-      toAgent: agentTransferHalves(item.toXml),
-      closed: closedText === null ? null : item.toXml({ type: 'text', content: closedText }),
-      noAgents: item.toXml({ type: 'text', content: noAgentsText }),
+      transfer: routeReply('open', target, at, texts),
+      toAgent: replyAroundAgent(target, at),
+      offHours: texts.offHours ? routeReply('off_hours', target, at, texts) : null,
+      noAgents: routeReply('no_agents', target, at, texts),
     },
   }));
   const statements = keywordStatements(pushes, {
@@ -72,15 +80,15 @@ export async function runKeywordBatch(database: DatabaseHandle, items: KeywordIt
       throw error;
     }
   }
-  const replies = new Map(decided.map((row) => [row.dedupe_key, row.reply]));
+  const byKey = new Map(decided.map((row) => [row.dedupe_key, row]));
   const queuedOutbound = decided.some((row) => row.queued);
   // Pushes this batch did not claim were stored earlier (a retry): answer with what was stored.
-  const unclaimed = pushes.map((p) => p.dedupeKey).filter((key) => !replies.has(key));
+  const unclaimed = pushes.filter((p) => !byKey.has(p.dedupeKey));
   const retries = unclaimed.length > 0 ? await storedReplies(rawExecutor(database), unclaimed) : new Map<string, string | null>();
-  return items.map((item) => ({
-    reply: replies.get(item.push.dedupeKey) ?? retries.get(item.push.dedupeKey) ?? null,
-    queuedOutbound,
-  }));
+  return items.map((item) => {
+    const row = byKey.get(item.push.dedupeKey);
+    return { reply: row?.reply ?? retries.get(item.push.dedupeKey) ?? null, route: row?.route, queuedOutbound };
+  });
 }
 
 // The place in line and the agents' alert are templates filled in when the outbox sends them

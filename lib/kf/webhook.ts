@@ -7,14 +7,16 @@ import { recordPlainMessages, type PlainMessage } from '@/db/queries/plain-messa
 import { errorText, log } from '@/lib/log';
 import type { WechatCrypto } from '@/lib/wechat/crypto';
 import { WechatProtocolError } from '@/lib/wechat/errors';
-import { dedupeKey, isUserMessage, parseInbound, type InboundMessage } from '@/lib/wechat/messages';
+import { dedupeKey, parseInbound, type InboundMessage } from '@/lib/wechat/messages';
 import { SUCCESS, textReply, transferReply } from '@/lib/wechat/replies';
 import { verifyMsgSignature, verifyPlainSignature } from '@/lib/wechat/signature';
 import { parseXml, sanitizeXmlText } from '@/lib/wechat/xml';
-import { agentTransferHalves, plainMessageReplies, routeEvent, type FlowReply } from './flow';
+import { routeEvent, type FlowReply } from './flow';
 import { runKeywordBatch, type KeywordItem, type KeywordResult } from './keyword-batch';
 import { MicroBatcher } from './micro-batcher';
+import { pushKindOf, replyAroundAgent, routeOf, routeReply } from './routing';
 import { loadKfSettings, type KfSettings } from './settings';
+import { renderText } from './texts';
 
 export interface WebhookRequest {
   method: string;
@@ -117,24 +119,28 @@ function openEncrypted(
 
 type Handled = { reply: string; queuedOutbound: boolean };
 
-/** Each push acts once: a retry, or a duplicate arriving meanwhile, gets the first delivery's reply. */
+/**
+ * Each push acts once: a retry, or a duplicate arriving meanwhile, gets the first delivery's reply.
+ * A follower's message is routed by routing.ts's table, decided in the statement that stores it.
+ */
 async function handleOnce(message: InboundMessage, database: DatabaseHandle, now: Date, batchers: Batchers): Promise<Handled> {
   const settings = await loadKfSettings(database.db);
-  if (!isUserMessage(message)) return handleEvent(message, settings, database, now);
-  const summary = summarize(message);
-  const push = { dedupeKey: dedupeKey(message), openid: message.FromUserName, msgType: message.MsgType, summary };
-  const plain = plainMessageReplies(message, settings);
-  if (!plain) {
-    const handled = await batchers.keywords().submit({ push, settings, now, toXml: (reply) => toXml(reply, message, now) });
+  const kind = pushKindOf(message, settings.keywords);
+  if (kind === undefined) return handleEvent(message, settings, database, now);
+  const push = { dedupeKey: dedupeKey(message), openid: message.FromUserName, msgType: message.MsgType, summary: summarize(message) };
+  if (kind === 'keyword') {
+    const handled = await batchers.keywords().submit({ push, target: message, settings, now });
     return { reply: handled.reply ?? SUCCESS, queuedOutbound: handled.queuedOutbound };
   }
+  // Hours and agents matter only to the keyword: without a session this is the hint or nothing.
+  const withoutSession = routeOf({ push: kind, session: 'none', inHours: true, agentsActive: true }) as 'hint' | 'acknowledge';
   const reply = await batchers.plain().submit({
     now,
     message: {
       ...push,
-      replyWithoutSession: toXml(plain.withoutSession, message, now),
-      replyWhileWaiting: toXml(plain.whileWaiting, message, now),
-      replyToAgent: agentTransferHalves((reply) => toXml(reply, message, now)),
+      replyWithoutSession: routeReply(withoutSession, message, now, { hint: kind === 'text' ? renderText(settings, 'hint') : undefined }),
+      replyWhileWaiting: routeReply('transfer', message, now, {}),
+      replyToAgent: replyAroundAgent(message, now),
     },
   });
   return { reply: reply ?? SUCCESS, queuedOutbound: false };

@@ -166,9 +166,9 @@ describe('parseInbound: refusals', () => {
 });
 
 describe('dedupeKey, isEvent, isUserMessage', () => {
-  it('uses MsgId for messages', () => {
+  it('uses FromUserName:MsgId for messages', () => {
     const m = msg('text', '<Content><![CDATA[x]]></Content>');
-    expect(dedupeKey(m)).toBe('6054768590064713728');
+    expect(dedupeKey(m)).toBe(`${m.FromUserName}:6054768590064713728`);
     expect(isEvent(m)).toBe(false);
     expect(isUserMessage(m)).toBe(true);
   });
@@ -180,6 +180,12 @@ describe('dedupeKey, isEvent, isUserMessage', () => {
     expect(dedupeKey(click)).toBe('oUser:1348831860:CLICK');
     expect(isEvent(sub)).toBe(true);
     expect(isUserMessage(sub)).toBe(false);
+  });
+
+  it('gives two followers who send the same MsgId different keys', () => {
+    const a = parseInbound({ ToUserName: 'gh', FromUserName: 'fan-001', CreateTime: '1', MsgType: 'text', Content: '客服', MsgId: '24000000000000001' });
+    const b = parseInbound({ ToUserName: 'gh', FromUserName: 'fan-002', CreateTime: '2', MsgType: 'text', Content: '客服', MsgId: '24000000000000001' });
+    expect(dedupeKey(a)).not.toBe(dedupeKey(b));
   });
 
   it('gives the same key to a retried delivery of the same push', () => {

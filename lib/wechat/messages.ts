@@ -149,12 +149,14 @@ export function qrScene(msg: InboundMessage): string | undefined {
 }
 
 /**
- * Idempotency key for a push (PROTOCOL.md §2.5): MsgId for messages; for events
- * FromUserName:CreateTime:Event, the Event part keeping two different events in one second apart.
+ * Idempotency key for a push (PROTOCOL.md §2.5): FromUserName:MsgId for messages, since a MsgId is
+ * only known to be unique per sender (a key two followers shared once handed one follower the
+ * other's stored reply); for events FromUserName:CreateTime:Event, the Event part keeping two
+ * different events in one second apart.
  */
 export function dedupeKey(msg: InboundMessage): string {
   const msgId = msgIdOf(msg);
-  if (msg.MsgType !== 'event' && msgId !== undefined) return msgId;
+  if (msg.MsgType !== 'event' && msgId !== undefined) return `${msg.FromUserName}:${msgId}`;
   const what = 'Event' in msg && msg.MsgType === 'event' ? (msg.Event ?? '') : msg.MsgType;
   return `${msg.FromUserName}:${msg.CreateTime}:${what}`;
 }

@@ -7,10 +7,11 @@ import {
   SUCCESS,
   textReply,
   transferReply,
+  transferReplyAroundAgent,
   videoReply,
   voiceReply,
 } from './replies';
-import { parseXml } from './xml';
+import { cdata, parseXml } from './xml';
 
 const inbound = { ToUserName: 'gh_oa', FromUserName: 'oUser' };
 const now = new Date('2024-05-17T10:15:29.999Z');
@@ -81,6 +82,16 @@ describe('passive replies', () => {
     expect(transferReply(inbound, 'test1@test', now)).toBe(
       `${HEAD}<MsgType><![CDATA[transfer_customer_service]]></MsgType><TransInfo><KfAccount><![CDATA[test1@test]]></KfAccount></TransInfo></xml>`,
     );
+  });
+
+  it('a transfer around an agent, filled with the kf_account as cdata() writes it, is transferReply to that agent', () => {
+    const around = transferReplyAroundAgent(inbound, now);
+    for (const kfAccount of ['test1@test', 'a]]>b@test', '<x&y>@t', 'ctl\u0001@t']) {
+      const content = cdata(kfAccount).slice('<![CDATA['.length, -']]>'.length);
+      const filled = around.before + content + around.after;
+      expect(filled).toBe(transferReply(inbound, kfAccount, now));
+      expect((parseXml(filled).TransInfo as Record<string, unknown>).KfAccount).toBe(kfAccount.replace('\u0001', ''));
+    }
   });
 
   it('SUCCESS is the bare word WeChat expects', () => {

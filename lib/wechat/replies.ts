@@ -103,3 +103,26 @@ export function transferReply(inbound: ReplyTarget, kfAccount?: string, now = ne
     TransInfo: kfAccount === undefined ? undefined : { KfAccount: kfAccount },
   });
 }
+
+/**
+ * A transfer naming an agent, for a caller that learns the agent only later (the webhook's batch
+ * statements read it from the follower's session as they run): the reply is `before`, then the
+ * kf_account written as CDATA content (as cdata() writes it: invalid characters dropped, `]]>`
+ * split), then `after`. Cut from transferReply's own output, so filled in it is byte for byte the
+ * reply transferReply(inbound, kfAccount, now) gives.
+ */
+export interface ReplyAroundAgent {
+  before: string;
+  after: string;
+}
+
+const AGENT_HOLE = 'wekf-agent-hole';
+
+export function transferReplyAroundAgent(inbound: ReplyTarget, now = new Date()): ReplyAroundAgent {
+  const xml = transferReply(inbound, AGENT_HOLE, now);
+  const at = xml.indexOf(AGENT_HOLE);
+  return {
+    before: xml.slice(0, at),
+    after: xml.slice(at + AGENT_HOLE.length),
+  };
+}

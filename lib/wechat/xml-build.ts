@@ -11,9 +11,13 @@ export function sanitizeXmlText(s: string): string {
   return s.replace(INVALID_XML_CHARS, '');
 }
 
+/** What ends a CDATA section, and how cdata() writes it inside one: split across two sections. */
+export const CDATA_END = ']]>';
+export const CDATA_END_SPLIT = ']]]]><![CDATA[>';
+
 /** Wraps text in CDATA; a `]]>` inside is split across two sections so it cannot end the first early. */
 export function cdata(s: string): string {
-  return `<![CDATA[${sanitizeXmlText(s).replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+  return `<![CDATA[${sanitizeXmlText(s).replaceAll(CDATA_END, CDATA_END_SPLIT)}]]>`;
 }
 
 /**

@@ -3,15 +3,15 @@ import type { DatabaseHandle } from '@/db/client';
 import { upsertAgent } from '@/db/queries/agents';
 import { activateSession, listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { listOutboxFor } from '@/db/queries/outbox';
-import type { FlowReply } from '@/lib/kf/flow';
-import { runKeywordBatch, type KeywordItem } from '@/lib/kf/keyword-batch';
+import { runKeywordBatch as runBatch, type KeywordItem } from '@/lib/kf/keyword-batch';
 import { defaultServiceHours } from '@/lib/kf/service-hours';
 import type { KfSettings } from '@/lib/kf/settings';
 import { DEFAULT_TEMPLATES } from '@/lib/kf/templates';
+import { parseXml } from '@/lib/wechat/xml';
 import { testDatabases } from './databases';
 
 // The keyword batch's decisions, made by the database in one round trip (keyword-messages.ts), on
-// both databases. Replies are rendered by a stand-in toXml that shows which reply was chosen.
+// both databases. Replies are shown as a label of what WeChat will read in them (see `label`).
 const settings = (schedule = 'mon-sun 00:00-24:00'): KfSettings => ({
   keywords: ['客服'],
   hours: defaultServiceHours(schedule, 'Asia/Shanghai'),
@@ -22,10 +22,21 @@ const now = new Date('2026-11-30T03:00:00Z'); // a Monday, 11:00 in Shanghai
 let nextKey = 1;
 
 function item(openid: string, s = settings()): KeywordItem {
-  const dedupeKey = String(nextKey++);
-  const toXml = (reply: FlowReply) =>
-    reply.type === 'transfer' ? `transfer:${openid}${reply.kfAccount ? `:${reply.kfAccount}` : ''}` : reply.type === 'text' ? `text:${reply.content}` : 'success';
-  return { push: { dedupeKey, openid, msgType: 'text', summary: '客服' }, settings: s, now, toXml };
+  const dedupeKey = `${openid}:${nextKey++}`;
+  return { push: { dedupeKey, openid, msgType: 'text', summary: '客服' }, target: { FromUserName: openid, ToUserName: 'gh_oa' }, settings: s, now };
+}
+
+/** transfer:<to>[:<agent>], text:<content> or success: what the reply XML tells WeChat. */
+function label(reply: string | null): string | null {
+  if (reply === null || reply === 'success') return reply;
+  const xml = parseXml(reply);
+  if (xml.MsgType === 'text') return `text:${String(xml.Content)}`;
+  const agent = (xml.TransInfo as { KfAccount?: string } | undefined)?.KfAccount;
+  return `transfer:${String(xml.ToUserName)}${agent ? `:${agent}` : ''}`;
+}
+
+async function runKeywordBatch(...args: Parameters<typeof runBatch>) {
+  return (await runBatch(...args)).map((result) => ({ ...result, reply: label(result.reply) }));
 }
 
 async function outboxOf(database: DatabaseHandle, openid: string) {
@@ -58,8 +69,8 @@ describe.each(testDatabases)('keyword batch on $kind', (testDb) => {
       await addAgent(database, 'a3', null);
       const results = await runKeywordBatch(database, [item('o_a'), item('o_b')], now);
       expect(results).toEqual([
-        { reply: 'transfer:o_a', queuedOutbound: true },
-        { reply: 'transfer:o_b', queuedOutbound: true },
+        { reply: 'transfer:o_a', route: 'open', queuedOutbound: true },
+        { reply: 'transfer:o_b', route: 'open', queuedOutbound: true },
       ]);
       const [a, b] = [await sessionId(database, 'o_a'), await sessionId(database, 'o_b')];
       expect((await listSessionsByOpenid(database.db, { openid: 'o_a' }))[0]).toMatchObject({
@@ -79,7 +90,10 @@ describe.each(testDatabases)('keyword batch on $kind', (testDb) => {
     withDatabase(async (database) => {
       await addAgent(database, 'a1', 'o_agent1');
       const results = await runKeywordBatch(database, [item('o_a'), item('o_a')], now);
-      expect(results.map((r) => r.reply)).toEqual(['transfer:o_a', 'transfer:o_a']);
+      expect(results.map((r) => [r.reply, r.route])).toEqual([
+        ['transfer:o_a', 'open'],
+        ['transfer:o_a', 'requeue'],
+      ]);
       expect(await listSessionsByOpenid(database.db, { openid: 'o_a' })).toHaveLength(1);
       const a = await sessionId(database, 'o_a');
       expect(await outboxOf(database, 'o_a')).toEqual([
@@ -96,7 +110,10 @@ describe.each(testDatabases)('keyword batch on $kind', (testDb) => {
       await activateSession(database.db, { id: await sessionId(database, 'o_active'), kfAccount: 'a1@acct', now });
 
       const results = await runKeywordBatch(database, [item('o_wait'), item('o_active')], now);
-      expect(results.map((r) => r.reply)).toEqual(['transfer:o_wait', 'transfer:o_active:a1@acct']);
+      expect(results.map((r) => [r.reply, r.route])).toEqual([
+        ['transfer:o_wait', 'requeue'],
+        ['transfer:o_active:a1@acct', 'transfer_to_agent'],
+      ]);
       expect(results.every((r) => r.queuedOutbound)).toBe(true);
       const waiting = await sessionId(database, 'o_wait');
       expect(await outboxOf(database, 'o_wait')).toEqual([
@@ -110,9 +127,9 @@ describe.each(testDatabases)('keyword batch on $kind', (testDb) => {
   it('outside service hours, or with no active agent, answers with text and queues no one', () =>
     withDatabase(async (database) => {
       const [closed] = await runKeywordBatch(database, [item('o_late', settings('sat 09:00-10:00'))], now);
-      expect(closed).toEqual({ reply: expect.stringMatching(/^text:.*09:00/), queuedOutbound: false });
+      expect(closed).toEqual({ reply: expect.stringMatching(/^text:.*09:00/), route: 'off_hours', queuedOutbound: false });
       const [noAgents] = await runKeywordBatch(database, [item('o_early')], now);
-      expect(noAgents).toEqual({ reply: 'text:none', queuedOutbound: false });
+      expect(noAgents).toEqual({ reply: 'text:none', route: 'no_agents', queuedOutbound: false });
       expect(await listSessionsByOpenid(database.db, { openid: 'o_late' })).toEqual([]);
       expect(await listSessionsByOpenid(database.db, { openid: 'o_early' })).toEqual([]);
     }));
@@ -137,7 +154,7 @@ describe.each(testDatabases)('keyword batch on $kind', (testDb) => {
       const first = item('o_retry');
       await runKeywordBatch(database, [first], now);
       const [retry, fresh] = await runKeywordBatch(database, [first, item('o_other')], now);
-      expect(retry).toEqual({ reply: 'transfer:o_retry', queuedOutbound: true });
+      expect(retry).toEqual({ reply: 'transfer:o_retry', route: undefined, queuedOutbound: true });
       expect(fresh!.reply).toBe('transfer:o_other');
       expect(await outboxOf(database, 'o_retry')).toHaveLength(1);
     }));

@@ -52,7 +52,7 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     const firstBody = await first.text();
     expect(firstBody).toContain('transfer_customer_service');
     expect(await second.text()).toBe(firstBody);
-    expect(await countInboundByKey(h.database.db, { dedupeKey: fields.MsgId })).toBe(1);
+    expect(await countInboundByKey(h.database.db, { dedupeKey: `${fields.FromUserName}:${fields.MsgId}` })).toBe(1);
     expect(await listSessionsByOpenid(h.database.db, { openid: 'o_retry' })).toHaveLength(1);
     expect(await listOutboxFor(h.database.db, { openid: 'o_retry' })).toHaveLength(1);
   });
@@ -71,7 +71,7 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     const bodies = await Promise.all(Array.from({ length: 8 }, () => h.push(fields).then((r) => r.text())));
     expect(new Set(bodies).size).toBe(1);
     expect(bodies[0]).toContain('「客服」');
-    expect(await countInboundByKey(h.database.db, { dedupeKey: fields.MsgId })).toBe(1);
+    expect(await countInboundByKey(h.database.db, { dedupeKey: `${fields.FromUserName}:${fields.MsgId}` })).toBe(1);
   });
 
   it('a follower text holding a NUL is answered and recorded without it', async () => {
@@ -111,7 +111,7 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
         }),
       );
       for (const reply of replies) expect(reply).toContain('transfer_customer_service');
-      for (const fields of pushes) expect(await countInboundByKey(h.database.db, { dedupeKey: fields.MsgId })).toBe(1);
+      for (const fields of pushes) expect(await countInboundByKey(h.database.db, { dedupeKey: `${fields.FromUserName}:${fields.MsgId}` })).toBe(1);
       for (const openid of followers) {
         const sessions = await listSessionsByOpenid(h.database.db, { openid });
         expect(sessions.map((s) => s.status)).toEqual(['waiting']);
