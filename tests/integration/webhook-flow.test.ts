@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { countInboundByKey, listInboundFor } from '@/db/queries/inbound-messages';
 import { listOutboxFor } from '@/db/queries/outbox';
+import { inboundMessages } from '@/db/schema';
+import { eq } from 'drizzle-orm';
 import { saveKfSettings } from '@/lib/kf/settings';
 import { defaultServiceHours } from '@/lib/kf/service-hours';
 import { testDatabases } from './databases';
@@ -55,6 +57,34 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     expect(await countInboundByKey(h.database.db, { dedupeKey: `${fields.FromUserName}:${fields.MsgId}` })).toBe(1);
     expect(await listSessionsByOpenid(h.database.db, { openid: 'o_retry' })).toHaveLength(1);
     expect(await listOutboxFor(h.database.db, { openid: 'o_retry' })).toHaveLength(1);
+  });
+
+  it("two followers sending the same MsgId each get their own reply, never the other's", async () => {
+    await h.addAgent('dee');
+    const msgId = nextMsgId();
+    const first = await h.push({ ...textFields('fan-001', '客服'), MsgId: msgId });
+    const second = await h.push({ ...textFields('fan-002', '客服'), MsgId: msgId });
+    const third = await h.push({ ...textFields('fan-003', '你好'), MsgId: msgId });
+    expect(await first.text()).toContain('<ToUserName><![CDATA[fan-001]]>');
+    expect(await second.text()).toContain('<ToUserName><![CDATA[fan-002]]>');
+    const hint = await third.text();
+    expect(hint).toContain('<ToUserName><![CDATA[fan-003]]>');
+    expect(hint).toContain('「客服」');
+    for (const openid of ['fan-001', 'fan-002']) expect(await listSessionsByOpenid(h.database.db, { openid })).toHaveLength(1);
+  });
+
+  it("a stored reply addressed to another follower is never handed out, even under the same dedupe key", async () => {
+    // A row as an older wekf (dedupe key without the sender) could have left it: fan-101's reply
+    // stored under the key fan-102's push now has.
+    const msgId = nextMsgId();
+    const leaked = await h.push({ ...textFields('fan-101', '你好'), MsgId: msgId });
+    const leakedBody = await leaked.text();
+    await h.database.db.update(inboundMessages).set({ dedupeKey: `fan-102:${msgId}` }).where(eq(inboundMessages.dedupeKey, `fan-101:${msgId}`));
+    for (const content of ['你好', '客服']) {
+      const answer = await (await h.push({ ...textFields('fan-102', content), MsgId: msgId })).text();
+      expect(answer).not.toBe(leakedBody);
+      expect(answer).not.toContain('fan-101');
+    }
   });
 
   it('concurrent duplicates of one message all get the first reply and act once', async () => {
