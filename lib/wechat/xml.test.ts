@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WechatProtocolError } from './errors';
-import { buildXml, cdata, parseFlatPush, parseXml, parseXmlGeneral } from './xml';
+import { buildXml, cdata, MAX_XML_DEPTH, MAX_XML_ELEMENTS, parseFlatPush, parseXml, parseXmlGeneral } from './xml';
 
 function refusal(fn: () => unknown): WechatProtocolError {
   try {
@@ -103,6 +103,23 @@ describe('parseXml', () => {
   it('refuses absurdly deep nesting with bad_xml', () => {
     const deep = `<xml>${'<a>'.repeat(50)}x${'</a>'.repeat(50)}</xml>`;
     expect(refusal(() => parseXml(deep)).code).toBe('bad_xml');
+  });
+
+  it('refuses nesting past MAX_XML_DEPTH and accepts it up to there', () => {
+    const nested = (n: number) => `<xml>${'<a>'.repeat(n)}x${'</a>'.repeat(n)}</xml>`;
+    expect(() => parseXml(nested(MAX_XML_DEPTH - 1))).not.toThrow();
+    expect(refusal(() => parseXml(nested(MAX_XML_DEPTH + 1))).code).toBe('bad_xml');
+  });
+
+  it('reads MAX_XML_ELEMENTS repeated elements into one array, and refuses more', () => {
+    const repeats = (n: number) => `<xml><List>${'<item><![CDATA[x]]></item>'.repeat(n)}</List></xml>`;
+    const list = (parseXml(repeats(MAX_XML_ELEMENTS - 2)).List as { item: string[] }).item;
+    expect(list).toHaveLength(MAX_XML_ELEMENTS - 2);
+    expect(list.every((v) => v === 'x')).toBe(true);
+    expect(refusal(() => parseXml(repeats(MAX_XML_ELEMENTS + 1))).code).toBe('bad_xml');
+    // 100 KiB of repeats, the size at which copying the array on each repeat took seconds.
+    const big = `<xml>${'<a>1</a>'.repeat(100 * 1024 / 8)}</xml>`;
+    expect(refusal(() => parseXml(big)).message).toMatch(/elements/);
   });
 
   it('refuses a root other than <xml>', () => {
