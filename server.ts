@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     stampClientIp(req, config.TRUST_PROXY);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === WEBHOOK_PATH) {
-      void serveWebhook((request) => runtime.handleWebhook(request), req, res, url.searchParams);
+      void serveWebhook(runtime.webhook, req, res, url.searchParams);
       return;
     }
     void handleNext(req, res).catch((error: unknown) => {

@@ -19,6 +19,8 @@ export interface ServerProcess {
 
 /** The customer-service settings every bench process runs with: keywords queue at any hour, so results do not depend on the time of day. */
 export const BENCH_KF_ENV = { SERVICE_HOURS: '00:00-24:00', SERVICE_TIMEZONE: 'Asia/Shanghai', KF_KEYWORDS: '客服' } as const;
+/** One signed query serves a whole run (the signature does not cover the body), and a soak lasts 10 minutes: the freshness window is a day. */
+export const BENCH_WEBHOOK_ENV = { WECHAT_MAX_SKEW_SECONDS: '86400' } as const;
 
 export interface ServerOptions {
   root: string;
@@ -60,6 +62,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     WECHAT_ENCODING_AES_KEY: '',
     WECHAT_API_BASE: opts.wechat.apiBase,
     ...BENCH_KF_ENV,
+    ...BENCH_WEBHOOK_ENV,
   };
   const log = fs.openSync(opts.logFile, 'a');
   const flags = serverNodeFlags({ embedded: !opts.databaseUrl });

@@ -77,6 +77,7 @@ const envSchema = z
     WECHAT_ENCODING_AES_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9]{43}$/.test(v), {
       message: 'must be exactly 43 letters or digits',
     }),
+    WECHAT_MAX_SKEW_SECONDS: intInRange(30, 86_400, 300),
     WECHAT_API_BASE: optionalString
       .default('https://api.weixin.qq.com')
       .refine((v) => /^https?:\/\/[^\s/]+(\/.*)?$/.test(v), { message: 'must be an http(s) URL' })

@@ -12,7 +12,7 @@ import type { KfApi } from '@/lib/wechat/kf-api';
 import { startWechatSim, type SimCredentials, type WechatSim } from '@/lib/wechat-sim';
 import { startEmbeddedMaintenance, startExpirySweep } from './sweeps';
 import { kfApiFor } from './wechat-api';
-import { createWebhookHandler, type WebhookRequest, type WebhookResponse } from './webhook';
+import { createWebhook, type Webhook, type WebhookRequest, type WebhookResponse } from './webhook';
 
 export interface WechatRuntime {
   mode: 'live' | 'sandbox';
@@ -20,6 +20,8 @@ export interface WechatRuntime {
   kf: KfApi;
   dispatcher: OutboxDispatcher;
   sim?: WechatSim;
+  /** For the HTTP listener, which checks the query before it reads a body (lib/server/webhook-http.ts). */
+  webhook: Webhook;
   handleWebhook(request: WebhookRequest): Promise<WebhookResponse>;
   stop(): Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function startWechatRuntime(
     database: opts.database,
     sim,
     startBackground: opts.startBackground,
+    maxSkewSeconds: config.WECHAT_MAX_SKEW_SECONDS,
     outboxThread: outboxThreadFor(config, opts.database(), opts.outboxWorkerFile),
   });
 }
@@ -95,6 +98,8 @@ export function createWechatRuntime(opts: {
   sim?: WechatSim;
   startBackground?: boolean;
   now?: () => Date;
+  /** WECHAT_MAX_SKEW_SECONDS: how old (or ahead) a push's query timestamp may be. */
+  maxSkewSeconds?: number;
   /** Run the background dispatcher on a thread of its own (outboxThreadFor). */
   outboxThread?: OutboxThread;
 }): WechatRuntime {
@@ -116,11 +121,12 @@ export function createWechatRuntime(opts: {
   const stopSweeps = background ? [startExpirySweep(opts.database), startEmbeddedMaintenance(opts.database)] : [];
   const sender = outboxThread ?? dispatcher;
 
-  const webhook = createWebhookHandler({
+  const webhook = createWebhook({
     token: account.token,
     crypto,
     database: opts.database,
     now: opts.now,
+    maxSkewSeconds: opts.maxSkewSeconds,
     // Whatever this push queued should go out now, not at the next poll.
     onOutboundQueued: () => sender.wake(),
   });
@@ -131,7 +137,8 @@ export function createWechatRuntime(opts: {
     kf,
     dispatcher,
     sim,
-    handleWebhook: webhook,
+    webhook,
+    handleWebhook: webhook.handle,
     async stop() {
       for (const stop of stopSweeps) stop();
       await Promise.all([dispatcher.stop(), outboxThread?.stop()]);

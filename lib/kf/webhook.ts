@@ -1,6 +1,8 @@
 // POST/GET /api/wechat — receive a follower's message (and WeChat's URL check).
 // A plain function of (method, query, body) → (status, headers, body): server.ts serves it outside
-// Next's pipeline and tests call it directly. Guard order: size → signature → parse → dedupe → act.
+// Next's pipeline and tests call it directly. Guard order: query (signature, freshness, mode) →
+// size → parse → dedupe → act. checkWebhookQuery needs no body, so the listener runs it before
+// reading one (lib/server/webhook-http.ts) and an unsigned or stale push costs no upload.
 import type { DatabaseHandle } from '@/db/client';
 import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
 import { recordPlainMessages, type PlainMessage } from '@/db/queries/plain-message';
@@ -34,6 +36,10 @@ export interface WebhookOptions {
   token: string;
   /** Present when an EncodingAESKey is configured (compatible and safe mode). */
   crypto?: WechatCrypto;
+  /** How far a push's query timestamp may be from this server's clock (WECHAT_MAX_SKEW_SECONDS). */
+  maxSkewSeconds?: number;
+  /** The wall clock the query timestamp is checked against; `now` may be a test's simulated clock. */
+  wallClock?: () => number;
   database: () => DatabaseHandle;
   now?: () => Date;
   /** Past this, answer 503 and let WeChat retry: its deadline is 5 s, ours must be far shorter. */
@@ -42,7 +48,9 @@ export interface WebhookOptions {
   onOutboundQueued?: () => void;
 }
 
-export const WEBHOOK_MAX_BODY = 1024 * 1024;
+// A real push is a few KB; refusing more before buffering it keeps one request's memory small.
+export const WEBHOOK_MAX_BODY = 64 * 1024;
+export const DEFAULT_MAX_SKEW_SECONDS = 300;
 const webhookLog = log.child({ module: 'webhook' });
 const text = (status: number, body: string): WebhookResponse => ({
   status,
@@ -51,27 +59,25 @@ const text = (status: number, body: string): WebhookResponse => ({
 });
 const xml = (body: string): WebhookResponse => ({ status: 200, headers: { 'content-type': 'application/xml; charset=utf-8' }, body });
 
-export function createWebhookHandler(options: WebhookOptions): (request: WebhookRequest) => Promise<WebhookResponse> {
+export interface Webhook {
+  /** The checks that need no body: an answer to send at once, or undefined to read the body and handle it. */
+  checkQuery(method: string, query: URLSearchParams): WebhookResponse | undefined;
+  handle(request: WebhookRequest): Promise<WebhookResponse>;
+}
+
+export function createWebhook(options: WebhookOptions): Webhook {
   const now = options.now ?? (() => new Date());
   const deadlineMs = options.databaseDeadlineMs ?? 1000;
   const batchers = createBatchers(options);
+  const checkQuery = queryChecker(options);
 
-  return async function handleWebhook(request) {
+  async function handle(request: WebhookRequest): Promise<WebhookResponse> {
     const q = request.query;
-    const signed = { signature: q.get('signature') ?? '', timestamp: q.get('timestamp') ?? '', nonce: q.get('nonce') ?? '' };
-    if (request.method === 'GET') {
-      const echostr = q.get('echostr');
-      if (!signed.signature || !signed.timestamp || !signed.nonce || echostr === null) return text(400, 'missing parameters');
-      return verifyPlainSignature(options.token, signed) ? text(200, echostr) : text(403, 'bad signature');
-    }
-    if (request.method !== 'POST') {
-      const refused = text(405, 'method not allowed');
-      return { ...refused, headers: { ...refused.headers, allow: 'GET, POST' } };
-    }
+    const refused = checkQuery(request.method, q);
+    if (refused) return refused;
+    if (request.method === 'GET') return text(200, q.get('echostr')!);
     if (request.body.length > WEBHOOK_MAX_BODY) return text(413, 'payload too large');
-    if (!signed.signature || !signed.timestamp || !signed.nonce) return text(400, 'missing parameters');
-    // `signature` is present and valid in every mode, so junk is refused before any parsing.
-    if (!verifyPlainSignature(options.token, signed)) return text(403, 'bad signature');
+    const signed = { signature: q.get('signature')!, timestamp: q.get('timestamp')!, nonce: q.get('nonce')! };
 
     const encrypted = q.get('encrypt_type') === 'aes';
     let message: InboundMessage;
@@ -97,6 +103,50 @@ export function createWebhookHandler(options: WebhookOptions): (request: Webhook
     if (replyXml === SUCCESS) return text(200, SUCCESS);
     if (encrypted && options.crypto) return xml(options.crypto.encryptReply(replyXml, String(Math.floor(now().getTime() / 1000)), signed.nonce));
     return xml(replyXml);
+  }
+
+  return { checkQuery, handle };
+}
+
+/** The webhook as one function, for callers that have the whole request at once. */
+export function createWebhookHandler(options: WebhookOptions): (request: WebhookRequest) => Promise<WebhookResponse> {
+  return createWebhook(options).handle;
+}
+
+const TIMESTAMP = /^[0-9]{1,12}$/;
+const PLAIN_PUSH_WARNING =
+  'an unencrypted push arrived but an EncodingAESKey is configured: switch the account to safe mode in WeChat, or unset the key';
+
+/**
+ * Signature, freshness and mode, from the query alone. WeChat's plain signature covers only the
+ * token, timestamp and nonce, never the body, so a captured URL would be good for ever without the
+ * freshness window. With an EncodingAESKey, WeChat encrypts and signs every push (compatible and
+ * safe mode), so a push without encryption did not come from the account as configured.
+ */
+function queryChecker(options: WebhookOptions): (method: string, q: URLSearchParams) => WebhookResponse | undefined {
+  const maxSkewMs = (options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS) * 1000;
+  const wallClock = options.wallClock ?? Date.now;
+  let lastPlainWarning = 0;
+  return (method, q) => {
+    if (method !== 'GET' && method !== 'POST') {
+      const refused = text(405, 'method not allowed');
+      return { ...refused, headers: { ...refused.headers, allow: 'GET, POST' } };
+    }
+    const signed = { signature: q.get('signature') ?? '', timestamp: q.get('timestamp') ?? '', nonce: q.get('nonce') ?? '' };
+    if (!signed.signature || !signed.timestamp || !signed.nonce) return text(400, 'missing parameters');
+    if (method === 'GET' && q.get('echostr') === null) return text(400, 'missing parameters');
+    if (!TIMESTAMP.test(signed.timestamp)) return text(400, 'bad timestamp');
+    if (!verifyPlainSignature(options.token, signed)) return text(403, 'bad signature');
+    if (Math.abs(wallClock() - Number(signed.timestamp) * 1000) > maxSkewMs) return text(403, 'stale timestamp');
+    if (method === 'POST' && options.crypto && q.get('encrypt_type') !== 'aes') {
+      // Once a minute at most: every push would say the same until the account or the key changes.
+      if (wallClock() - lastPlainWarning > 60_000) {
+        lastPlainWarning = wallClock();
+        webhookLog.warn(PLAIN_PUSH_WARNING);
+      }
+      return text(400, 'encrypted push required');
+    }
+    return undefined;
   };
 }
 

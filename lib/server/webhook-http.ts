@@ -1,33 +1,53 @@
-// Serves the webhook function on a raw Node request: reads the body under the size cap and writes
-// the answer. Shared by server.ts and the integration tests, so tests go through the same listener code.
+// Serves the webhook on a raw Node request: the query checks first, then the body under the size
+// cap and a time limit, then the answer. Shared by server.ts and the integration tests, so tests go
+// through the same listener code.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { WEBHOOK_MAX_BODY, type WebhookRequest, type WebhookResponse } from '@/lib/kf/webhook';
+import { WEBHOOK_MAX_BODY, type Webhook, type WebhookResponse } from '@/lib/kf/webhook';
 import { errorText, log } from '@/lib/log';
-import { BodyTooLargeError, readBody } from './request-body';
+import { BodyTimeoutError, BodyTooLargeError, readBody } from './request-body';
 
 const httpLog = log.child({ module: 'webhook' });
 
+/** A push's whole body must arrive within this; WeChat sends a few KB at once, a trickle is an attack. */
+export const WEBHOOK_BODY_TIMEOUT_MS = 10_000;
+
 export async function serveWebhook(
-  handle: (request: WebhookRequest) => Promise<WebhookResponse>,
+  webhook: Webhook,
   req: IncomingMessage,
   res: ServerResponse,
   query: URLSearchParams,
+  opts: { bodyTimeoutMs?: number } = {},
 ): Promise<void> {
   try {
-    const body = await readBody(req, WEBHOOK_MAX_BODY);
-    const result = await handle({ method: req.method ?? 'GET', query, body });
-    // With its length known, Node sends the answer whole in one write; without it, writeHead's
-    // headers make the body go out chunked, in several buffers.
-    res.writeHead(result.status, { ...result.headers, 'content-length': Buffer.byteLength(result.body) });
-    res.end(result.body);
+    // Refused on the query alone, the body is never read: the connection closes instead, so an
+    // unsigned upload is neither buffered nor waited for.
+    const refused = webhook.checkQuery(req.method ?? 'GET', query);
+    if (refused) {
+      send(res, refused, { close: req.method !== 'GET' });
+      return;
+    }
+    const body = await readBody(req, WEBHOOK_MAX_BODY, opts.bodyTimeoutMs ?? WEBHOOK_BODY_TIMEOUT_MS);
+    send(res, await webhook.handle({ method: req.method ?? 'GET', query, body }), { close: false });
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
-      res.end('payload too large');
+      send(res, { status: 413, headers: { 'content-type': 'text/plain' }, body: 'payload too large' }, { close: true });
+      return;
+    }
+    if (error instanceof BodyTimeoutError) {
+      send(res, { status: 408, headers: { 'content-type': 'text/plain' }, body: 'request timeout' }, { close: true });
       return;
     }
     httpLog.error({ err: errorText(error) }, 'webhook failed');
     if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
     res.end('internal error');
   }
+}
+
+function send(res: ServerResponse, result: WebhookResponse, opts: { close: boolean }): void {
+  // With its length known, Node sends the answer whole in one write; without it, writeHead's
+  // headers make the body go out chunked, in several buffers.
+  const headers: Record<string, string | number> = { ...result.headers, 'content-length': Buffer.byteLength(result.body) };
+  if (opts.close) headers.connection = 'close';
+  res.writeHead(result.status, headers);
+  res.end(result.body);
 }

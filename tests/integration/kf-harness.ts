@@ -30,7 +30,7 @@ export interface KfHarness {
   close(): Promise<void>;
 }
 
-export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMode; hours?: string } = {}): Promise<KfHarness> {
+export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMode; hours?: string; bodyTimeoutMs?: number } = {}): Promise<KfHarness> {
   const { handle, drop } = await testDb.open();
   const sim = await startWechatSim({ mode: opts.mode ?? 'plain', pushTimeoutMs: 5000 });
   const c = sim.credentials;
@@ -39,8 +39,11 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
     if (!reachable) throw new Error('database unreachable (simulated)');
     return handle;
   };
+  // The key is configured only for the encrypted modes, as on a real account: with a key, wekf
+  // refuses unencrypted pushes.
+  const encodingAESKey = (opts.mode ?? 'plain') === 'plain' ? undefined : c.encodingAESKey;
   const runtime = createWechatRuntime({
-    account: { appId: c.appId, appSecret: c.appSecret, token: c.token, encodingAESKey: c.encodingAESKey, apiBase: sim.url },
+    account: { appId: c.appId, appSecret: c.appSecret, token: c.token, encodingAESKey, apiBase: sim.url },
     database,
     sim,
     startBackground: false,
@@ -48,7 +51,7 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
   });
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/api/wechat') void serveWebhook((r) => runtime.handleWebhook(r), req, res, url.searchParams);
+    if (url.pathname === '/api/wechat') void serveWebhook(runtime.webhook, req, res, url.searchParams, { bodyTimeoutMs: opts.bodyTimeoutMs });
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -83,7 +86,7 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
     },
     async push(fields, pushOpts = {}) {
       const mode = pushOpts.mode ?? 'plain';
-      const timestamp = String(Math.floor(sim.clock.now() / 1000));
+      const timestamp = String(Math.floor(Date.now() / 1000));
       const nonce = String(Math.floor(Math.random() * 1e9));
       const inner = buildXml({ ToUserName: c.originalId, ...fields });
       const query = new URLSearchParams({
@@ -102,21 +105,21 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
       return fetch(`${webhookUrl}?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
     },
     async pushRaw(body) {
-      const timestamp = String(Math.floor(sim.clock.now() / 1000));
+      const timestamp = String(Math.floor(Date.now() / 1000));
       const nonce = String(Math.floor(Math.random() * 1e9));
       const query = new URLSearchParams({ signature: plainSignature(c.token, timestamp, nonce), timestamp, nonce });
       return fetch(`${webhookUrl}?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
     },
     secondInstance() {
       const other = createWechatRuntime({
-        account: { appId: c.appId, appSecret: c.appSecret, token: c.token, encodingAESKey: c.encodingAESKey, apiBase: sim.url },
+        account: { appId: c.appId, appSecret: c.appSecret, token: c.token, encodingAESKey, apiBase: sim.url },
         database,
         startBackground: false,
         now: () => new Date(sim.clock.now()),
       });
       return {
         async push(fields) {
-          const timestamp = String(Math.floor(sim.clock.now() / 1000));
+          const timestamp = String(Math.floor(Date.now() / 1000));
           const nonce = String(Math.floor(Math.random() * 1e9));
           const query = new URLSearchParams({ signature: plainSignature(c.token, timestamp, nonce), timestamp, nonce });
           const body = Buffer.from(buildXml({ ToUserName: c.originalId, ...fields }));
