@@ -27,6 +27,11 @@ export class DomainError extends Error {
     this.field = options.field;
   }
 
+  /** The older name for code, kept for callers written before DomainError. */
+  get messageKey(): MessageKey {
+    return this.code;
+  }
+
   /** Pins the error to a form field, for a use case that knows which field it parsed. */
   at(field: string): this {
     this.field = field;
