@@ -44,6 +44,11 @@ export function FormResultProvider({ value, children }: { value: FormResult; chi
   return <FormResultContext value={value}>{children}</FormResultContext>;
 }
 
+/** The enclosing action form's last result, e.g. to render kept list rows (values.hours…) after a refusal. */
+export function useFormResult(): FormResult {
+  return use(FormResultContext);
+}
+
 /** The error for a field name (full path: `hours.mon.1.end`) from the enclosing action form. */
 export function useFieldError(name: string | undefined): string | undefined {
   const result = use(FormResultContext);
