@@ -1,19 +1,19 @@
-// One wrapper for every console mutation: parse FormData with zod, check the session and role on
-// the server, run, and map any failure to one form-state shape. Nothing internal reaches the browser.
+// One wrapper for every console mutation: read FormData into an object (lib/forms/form-data.ts:
+// dotted names like `hours.mon.1.end` nest, indices make lists, repeated names make arrays), parse
+// it with zod, check the session and role on the server, run, and map any failure to one form-state
+// shape. Field errors are keyed by the full field name (lib/forms/names.ts). A DomainError from the
+// use case is shown translated, beside its field when it names one; nothing else internal reaches
+// the browser.
 import { z } from 'zod';
 import { AuthError, assertRole, type SignedInUser } from '@/lib/auth/session';
-import type { MessageKey, Translate } from '@/lib/i18n/format';
+import { DomainError } from '@/lib/errors';
+import { formDataToObject, FormShapeError } from '@/lib/forms/form-data';
+import { domainErrorState, invalidFormState, type FormState } from '@/lib/forms/form-state';
+import type { Translate } from '@/lib/i18n/format';
 import { getT } from '@/lib/i18n/server';
-import { PublicActionError } from '@/lib/errors';
 import { errorText, log } from '@/lib/log';
 
-export interface FormState {
-  status: 'idle' | 'success' | 'error';
-  message?: string;
-  fieldErrors?: Record<string, string>;
-}
-
-export const idleFormState: FormState = { status: 'idle' };
+export { idleFormState, type FormState } from '@/lib/forms/form-state';
 
 const actionLog = log.child({ module: 'actions' });
 
@@ -27,30 +27,21 @@ function wrap<S extends z.ZodType>(role: 'admin' | 'any', schema: S, body: Actio
     const { t } = await getT();
     try {
       const user = await assertRole(role);
-      const parsed = schema.safeParse(Object.fromEntries(formData));
-      if (!parsed.success) {
-        const fieldErrors: Record<string, string> = {};
-        for (const issue of parsed.error.issues) {
-          const field = String(issue.path[0] ?? '_');
-          fieldErrors[field] ??= translateIssue(issue.message, t);
-        }
-        return { status: 'error', message: t('form.invalid'), fieldErrors };
-      }
+      const parsed = schema.safeParse(formDataToObject(formData));
+      if (!parsed.success) return invalidFormState(parsed.error.issues, t);
       const message = await body(parsed.data, { user, t });
       return { status: 'success', message: message ?? undefined };
     } catch (error) {
       if (error instanceof AuthError) {
         return { status: 'error', message: t(error.code === 'forbidden' ? 'error.forbidden' : 'error.unauthenticated') };
       }
-      if (error instanceof PublicActionError) return { status: 'error', message: t(error.messageKey) };
+      if (error instanceof DomainError) return domainErrorState(error, t);
+      // Only a hand-made request sends names our pages never render.
+      if (error instanceof FormShapeError) return { status: 'error', message: t('form.invalid') };
       actionLog.error({ err: errorText(error) }, 'action failed');
       return { status: 'error', message: t('error.generic') };
     }
   };
-}
-
-function translateIssue(message: string, t: Translate): string {
-  return message.startsWith('form.') ? t(message as MessageKey) : t('form.invalid');
 }
 
 export const adminAction = <S extends z.ZodType>(schema: S, body: ActionBody<S>) => wrap('admin', schema, body);

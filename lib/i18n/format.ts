@@ -11,6 +11,11 @@ const catalogs: Record<Locale, Record<MessageKey, string>> = { zh, en };
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
+/** Whether a string (a zod issue's message, say) is a catalog key rather than prose. */
+export function isMessageKey(value: string): value is MessageKey {
+  return Object.hasOwn(zh, value);
+}
+
 export function isLocale(value: unknown): value is Locale {
   return value === 'zh' || value === 'en';
 }

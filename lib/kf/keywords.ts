@@ -1,5 +1,7 @@
 // Keywords that ask for a human agent. A message matches only when, as a whole, it is a keyword:
 // 「我不要客服」 must not open a session.
+import { DomainError, type ErrorParams } from '@/lib/errors';
+import type { MessageKey } from '@/lib/i18n/format';
 
 export const MAX_KEYWORD_LENGTH = 20;
 export const MAX_KEYWORDS = 20;
@@ -7,9 +9,14 @@ export const MAX_KEYWORDS = 20;
 // Applied after NFKC, which has already turned ！？～，… into ! ? ~ , ...
 const TRAILING_PUNCTUATION = /[\s!.。?~,、]+$/u;
 
-export class KeywordListError extends Error {
-  constructor(message: string) {
-    super(message);
+export type KeywordListCode = Extract<MessageKey, `error.keywords.${string}`>;
+
+/** A keyword list that cannot be used; `.message` is English, the code is for the console. */
+export class KeywordListError extends DomainError {
+  declare readonly code: KeywordListCode;
+
+  constructor(code: KeywordListCode, params: ErrorParams = {}) {
+    super(code, params);
     this.name = 'KeywordListError';
   }
 }
@@ -33,9 +40,9 @@ export function matchesKeyword(content: string, keywords: string[]): string | un
 
 function checkKeyword(keyword: string): void {
   if ([...keyword].length > MAX_KEYWORD_LENGTH) {
-    throw new KeywordListError(`"${keyword}" is longer than ${MAX_KEYWORD_LENGTH} characters`);
+    throw new KeywordListError('error.keywords.tooLong', { keyword, max: MAX_KEYWORD_LENGTH });
   }
-  if (matchKey(keyword) === '') throw new KeywordListError(`"${keyword}" is only punctuation, so no message could match it`);
+  if (matchKey(keyword) === '') throw new KeywordListError('error.keywords.onlyPunctuation', { keyword });
 }
 
 /**
@@ -54,7 +61,9 @@ export function parseKeywordList(text: string): string[] {
     seen.add(key);
     keywords.push(keyword);
   }
-  if (keywords.length === 0) throw new KeywordListError('at least one keyword is needed');
-  if (keywords.length > MAX_KEYWORDS) throw new KeywordListError(`at most ${MAX_KEYWORDS} keywords, not ${keywords.length}`);
+  if (keywords.length === 0) throw new KeywordListError('error.keywords.empty');
+  if (keywords.length > MAX_KEYWORDS) {
+    throw new KeywordListError('error.keywords.tooMany', { max: MAX_KEYWORDS, count: keywords.length });
+  }
   return keywords;
 }

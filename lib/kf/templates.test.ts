@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  assertValidTemplate,
   DEFAULT_TEMPLATES,
   KNOWN_VARIABLES,
   MAX_TEMPLATE_LENGTH,
   renderTemplate,
+  TemplateError,
   TEMPLATE_VARIABLES,
   validateTemplate,
   type TemplateName,
@@ -107,5 +109,26 @@ describe('TEMPLATE_VARIABLES', () => {
     expect(TEMPLATE_VARIABLES.queue).toEqual(expect.arrayContaining(['position', 'count']));
     expect(TEMPLATE_VARIABLES.agentAlert).toContain('count');
     expect(TEMPLATE_VARIABLES.greeting).toContain('agent');
+  });
+});
+
+describe('assertValidTemplate', () => {
+  it('accepts a valid text', () => {
+    expect(() => assertValidTemplate('queue', DEFAULT_TEMPLATES.queue)).not.toThrow();
+  });
+
+  it('names each problem by a code the console translates', () => {
+    expect(() => assertValidTemplate('welcome', ' ')).toThrow(expect.objectContaining({ code: 'error.template.empty', params: {} }));
+    expect(() => assertValidTemplate('welcome', '好'.repeat(MAX_TEMPLATE_LENGTH + 1))).toThrow(
+      expect.objectContaining({ code: 'error.template.tooLong', params: { max: MAX_TEMPLATE_LENGTH } }),
+    );
+    expect(() => assertValidTemplate('closing', '{agent}{x}祝您愉快')).toThrow(
+      expect.objectContaining({ code: 'error.template.unknownVariables', params: { names: '{agent} {x}' } }),
+    );
+  });
+
+  it('throws a TemplateError whose message is English for logs', () => {
+    expect(() => assertValidTemplate('closing', '{agent}')).toThrow(TemplateError);
+    expect(() => assertValidTemplate('closing', '{agent}')).toThrow('{agent} cannot be used in this text.');
   });
 });

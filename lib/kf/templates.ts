@@ -3,6 +3,8 @@
 // Rendering never shows a follower a raw placeholder: a known variable without a value becomes empty
 // text. Mistakes are caught earlier, by validateTemplate when an admin saves a template. Anything in
 // braces that is not a variable ({微笑}, {x}) is left as written, since it may be meant literally.
+import { DomainError, type ErrorParams } from '@/lib/errors';
+import type { MessageKey } from '@/lib/i18n/format';
 
 export type TemplateName = 'hint' | 'offHours' | 'queue' | 'agentAlert' | 'greeting' | 'closing' | 'welcome' | 'noAgents';
 
@@ -65,4 +67,30 @@ export function validateTemplate(name: TemplateName, template: string): Template
   const allowed = new Set(TEMPLATE_VARIABLES[name]);
   const unknown = [...new Set([...template.matchAll(VARIABLE)].map((m) => m[1]!))].filter((v) => !allowed.has(v));
   return unknown.length > 0 ? { ok: false, reason: 'unknown_variables', unknown } : { ok: true };
+}
+
+export type TemplateCode = Extract<MessageKey, `error.template.${string}`>;
+
+/** A reply text an admin cannot save; the console shows it beside the text's field. */
+export class TemplateError extends DomainError {
+  declare readonly code: TemplateCode;
+
+  constructor(code: TemplateCode, params: ErrorParams = {}) {
+    super(code, params);
+    this.name = 'TemplateError';
+  }
+}
+
+const CODES: Record<Exclude<TemplateCheck, { ok: true }>['reason'], TemplateCode> = {
+  empty: 'error.template.empty',
+  too_long: 'error.template.tooLong',
+  unknown_variables: 'error.template.unknownVariables',
+};
+
+/** validateTemplate for a use case that saves: throws a TemplateError naming what is wrong. */
+export function assertValidTemplate(name: TemplateName, template: string): void {
+  const check = validateTemplate(name, template);
+  if (check.ok) return;
+  const names = check.unknown.map((v) => `{${v}}`).join(' ');
+  throw new TemplateError(CODES[check.reason], check.reason === 'too_long' ? { max: MAX_TEMPLATE_LENGTH } : names ? { names } : {});
 }

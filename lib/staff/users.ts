@@ -12,7 +12,7 @@ import {
   updateUser,
   type UserRole,
 } from '@/db/queries/users';
-import { PublicActionError } from '@/lib/errors';
+import { DomainError } from '@/lib/errors';
 import { hashPassword } from '@/lib/auth/password';
 
 interface Actor {
@@ -32,18 +32,18 @@ export async function addStaff(
       return user;
     });
   } catch (error) {
-    if (error instanceof DuplicateEmailError) throw new PublicActionError('error.duplicateEmail');
+    if (error instanceof DuplicateEmailError) throw new DomainError('error.duplicateEmail', {}, { field: 'email', cause: error });
     throw error;
   }
 }
 
 export async function changeStaffRole(db: Db, actor: Actor, params: { userId: number; role: UserRole }): Promise<void> {
-  if (params.userId === actor.id) throw new PublicActionError('error.self');
+  if (params.userId === actor.id) throw new DomainError('error.self');
   await db.transaction(async (tx) => {
     await lockUserAdministration(tx);
     const user = await updateUser(tx, { id: params.userId, role: params.role });
-    if (!user) throw new PublicActionError('error.notFound');
-    if ((await countActiveAdmins(tx)) === 0) throw new PublicActionError('error.lastAdmin');
+    if (!user) throw new DomainError('error.notFound');
+    if ((await countActiveAdmins(tx)) === 0) throw new DomainError('error.lastAdmin');
     await recordAudit(tx, { userId: actor.id, action: 'user.role', target: user.email, detail: `role=${params.role}` });
   });
 }
@@ -52,18 +52,18 @@ export async function resetStaffPassword(db: Db, actor: Actor, params: { userId:
   const passwordHash = await hashPassword(params.password);
   await db.transaction(async (tx) => {
     const user = await updateUser(tx, { id: params.userId, passwordHash });
-    if (!user) throw new PublicActionError('error.notFound');
+    if (!user) throw new DomainError('error.notFound');
     await recordAudit(tx, { userId: actor.id, action: 'user.password_reset', target: user.email });
   });
 }
 
 export async function setStaffDisabled(db: Db, actor: Actor, params: { userId: number; disabled: boolean }): Promise<void> {
-  if (params.userId === actor.id) throw new PublicActionError('error.self');
+  if (params.userId === actor.id) throw new DomainError('error.self');
   await db.transaction(async (tx) => {
     await lockUserAdministration(tx);
-    if (!(await getUserById(tx, { id: params.userId }))) throw new PublicActionError('error.notFound');
+    if (!(await getUserById(tx, { id: params.userId }))) throw new DomainError('error.notFound');
     const user = await updateUser(tx, { id: params.userId, disabled: params.disabled });
-    if ((await countActiveAdmins(tx)) === 0) throw new PublicActionError('error.lastAdmin');
+    if ((await countActiveAdmins(tx)) === 0) throw new DomainError('error.lastAdmin');
     await recordAudit(tx, {
       userId: actor.id,
       action: params.disabled ? 'user.disable' : 'user.enable',

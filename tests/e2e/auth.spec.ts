@@ -98,6 +98,9 @@ test('a disabled staff member is signed out and cannot sign in again', async ({ 
 
   const row = adminPage.getByTestId(`user-${member.email}`);
   await row.getByRole('button', { name: '停用' }).click();
+  const confirm = adminPage.getByRole('dialog', { name: '停用 Leaver？' });
+  await confirm.getByRole('button', { name: '停用' }).click();
+  await expect(confirm).toBeHidden();
   await expect(row.getByText('已停用')).toBeVisible();
 
   await memberPage.reload();

@@ -1,61 +1,42 @@
-'use client';
+import { ActionForm } from '@/components/action-form';
+import { Field } from '@/components/ui/field';
+import type { FormAction } from '@/components/ui/form';
+import { Input } from '@/components/ui/input';
+import { Select } from '@/components/ui/select';
 
-import { useActionState } from 'react';
-import type { FormState } from '@/lib/actions';
+type Labels = Record<'email' | 'name' | 'role' | 'password' | 'passwordHelp' | 'submit' | 'admin' | 'operator', string>;
 
-type Labels = Record<'email' | 'name' | 'role' | 'password' | 'submit' | 'admin' | 'operator', string>;
-
-const inputClass =
-  'w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-brand-600 focus:ring-2 focus:ring-brand-100 focus:outline-none';
-
-export function AddUserForm({
-  action,
-  labels,
-}: {
-  action: (state: FormState, formData: FormData) => Promise<FormState>;
-  labels: Labels;
-}) {
-  const [state, formAction, pending] = useActionState(action, { status: 'idle' });
-  const fieldError = (name: string) =>
-    state.fieldErrors?.[name] ? (
-      <p id={`add-${name}-error`} className="mt-1 text-xs text-red-700">
-        {state.fieldErrors[name]}
-      </p>
-    ) : null;
-  const describedBy = (name: string) => (state.fieldErrors?.[name] ? `add-${name}-error` : undefined);
+/**
+ * Adding a staff member. After a refused submit the email, name and role stay as typed; the
+ * password never does. The server checks every field (noValidate), so each message is in the
+ * console's language, beside its field.
+ */
+export function AddUserForm({ action, labels }: { action: FormAction; labels: Labels }) {
   return (
-    // key resets the fields after a success, so a typed password never lingers in the form.
-    <form key={state.status === 'success' ? state.message : 'form'} action={formAction} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-start">
-      <div>
-        <label htmlFor="add-email" className="mb-1 block text-xs font-medium text-slate-600">{labels.email}</label>
-        <input id="add-email" name="email" type="email" required className={inputClass} aria-describedby={describedBy('email')} />
-        {fieldError('email')}
-      </div>
-      <div>
-        <label htmlFor="add-name" className="mb-1 block text-xs font-medium text-slate-600">{labels.name}</label>
-        <input id="add-name" name="name" required className={inputClass} aria-describedby={describedBy('name')} />
-        {fieldError('name')}
-      </div>
-      <div>
-        <label htmlFor="add-role" className="mb-1 block text-xs font-medium text-slate-600">{labels.role}</label>
-        <select id="add-role" name="role" defaultValue="operator" className={inputClass}>
+    <ActionForm
+      action={action}
+      submitLabel={labels.submit}
+      submitVariant="primary"
+      keep={['email', 'name', 'role']}
+      layout="stacked"
+      noValidate
+      fieldsClassName="grid gap-4 sm:grid-cols-2 lg:grid-cols-4"
+    >
+      <Field label={labels.email} name="email">
+        <Input name="email" type="email" autoComplete="off" required />
+      </Field>
+      <Field label={labels.name} name="name">
+        <Input name="name" autoComplete="off" required />
+      </Field>
+      <Field label={labels.role} name="role">
+        <Select name="role" defaultValue="operator">
           <option value="operator">{labels.operator}</option>
           <option value="admin">{labels.admin}</option>
-        </select>
-      </div>
-      <div>
-        <label htmlFor="add-password" className="mb-1 block text-xs font-medium text-slate-600">{labels.password}</label>
-        <input id="add-password" name="password" type="password" autoComplete="new-password" required className={inputClass} aria-describedby={describedBy('password')} />
-        {fieldError('password')}
-      </div>
-      <div className="flex flex-col gap-1 lg:pt-5">
-        <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60">
-          {labels.submit}
-        </button>
-        <p role={state.status === 'error' ? 'alert' : 'status'} className={state.status === 'error' ? 'text-sm text-red-700' : 'text-sm text-brand-700'}>
-          {state.status !== 'idle' ? state.message : null}
-        </p>
-      </div>
-    </form>
+        </Select>
+      </Field>
+      <Field label={labels.password} name="password" help={labels.passwordHelp}>
+        <Input name="password" type="password" autoComplete="new-password" required />
+      </Field>
+    </ActionForm>
   );
 }

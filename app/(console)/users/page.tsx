@@ -1,13 +1,18 @@
 import { ActionForm } from '@/components/action-form';
 import { PageHeader } from '@/components/page-header';
+import { ActionDialog, ConfirmDialog } from '@/components/ui/action-dialog';
+import { Badge } from '@/components/ui/badge';
+import { Field } from '@/components/ui/field';
+import { Input } from '@/components/ui/input';
+import { Select } from '@/components/ui/select';
+import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import { currentDatabase } from '@/db/client';
-import { listUsers } from '@/db/queries/users';
+import { listUsers, type PublicUser } from '@/db/queries/users';
 import { requireRole } from '@/lib/auth/session';
+import type { Translate } from '@/lib/i18n/format';
 import { getT } from '@/lib/i18n/server';
 import { addUserAction, changeRoleAction, resetPasswordAction, setDisabledAction } from './actions';
 import { AddUserForm } from './add-user-form';
-
-const smallInput = 'rounded-md border border-slate-300 px-2 py-1 text-sm';
 
 export default async function UsersPage() {
   const me = await requireRole('admin');
@@ -17,8 +22,10 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title={t('users.title')} intro={t('users.intro')} />
-      <section aria-labelledby="add-user-heading" className="mb-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-        <h2 id="add-user-heading" className="mb-3 text-base font-semibold">{t('users.add')}</h2>
+      <section aria-labelledby="add-user-heading" className="mb-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+        <h2 id="add-user-heading" className="mb-4 text-base font-semibold">
+          {t('users.add')}
+        </h2>
         <AddUserForm
           action={addUserAction}
           labels={{
@@ -26,65 +33,107 @@ export default async function UsersPage() {
             name: t('users.name'),
             role: t('users.role'),
             password: t('users.password'),
+            passwordHelp: t('users.passwordHelp'),
             submit: t('users.add'),
             admin: t('role.admin'),
             operator: t('role.operator'),
           }}
         />
       </section>
-      <ul className="space-y-3" aria-label={t('users.title')}>
-        {users.map((user) => {
-          const isMe = user.id === me.id;
-          return (
-            <li key={user.id} className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid={`user-${user.email}`}>
-              <div className="flex flex-wrap items-baseline justify-between gap-2">
-                <div>
+      <Table label={t('users.title')}>
+        <THead>
+          <Tr>
+            <Th>{t('users.person')}</Th>
+            <Th>{t('users.role')}</Th>
+            <Th>{t('users.status')}</Th>
+            <Th>{t('users.created')}</Th>
+            <Th>{t('users.actions')}</Th>
+          </Tr>
+        </THead>
+        <TBody>
+          {users.map((user) => (
+            <Tr key={user.id} data-testid={`user-${user.email}`}>
+              <Td label={t('users.person')}>
+                <div className="min-w-0">
                   <p className="font-medium">
                     {user.name}
-                    {isMe && <span className="text-slate-500">{t('users.you')}</span>}
+                    {user.id === me.id && <span className="font-normal text-slate-500">{t('users.you')}</span>}
                   </p>
-                  <p className="text-sm text-slate-500">{user.email}</p>
+                  <p className="break-all text-slate-500">{user.email}</p>
                 </div>
-                <p className="text-sm text-slate-600">
-                  {t(user.role === 'admin' ? 'role.admin' : 'role.operator')} ·{' '}
-                  <span className={user.disabledAt ? 'text-red-700' : 'text-brand-700'}>
-                    {t(user.disabledAt ? 'users.disabled' : 'users.active')}
-                  </span>{' '}
-                  · {t('users.created')} {dateFormat.format(user.createdAt)}
-                </p>
-              </div>
-              {!isMe && (
-                <div className="mt-3 grid gap-3 border-t border-slate-100 pt-3 lg:grid-cols-3">
-                  <ActionForm action={changeRoleAction} submitLabel={t('users.changeRole')}>
-                    <input type="hidden" name="userId" value={user.id} />
-                    <label className="sr-only" htmlFor={`role-${user.id}`}>{t('users.role')}</label>
-                    <select id={`role-${user.id}`} name="role" defaultValue={user.role} className={smallInput}>
-                      <option value="operator">{t('role.operator')}</option>
-                      <option value="admin">{t('role.admin')}</option>
-                    </select>
-                  </ActionForm>
-                  <ActionForm action={resetPasswordAction} submitLabel={t('users.resetPassword')}>
-                    <input type="hidden" name="userId" value={user.id} />
-                    <label className="sr-only" htmlFor={`password-${user.id}`}>{t('users.newPassword')}</label>
-                    <input
-                      id={`password-${user.id}`}
-                      name="password"
-                      type="password"
-                      autoComplete="new-password"
-                      placeholder={t('users.newPassword')}
-                      className={`${smallInput} w-40`}
-                    />
-                  </ActionForm>
-                  <ActionForm action={setDisabledAction} submitLabel={t(user.disabledAt ? 'users.enable' : 'users.disable')}>
-                    <input type="hidden" name="userId" value={user.id} />
-                    <input type="hidden" name="disabled" value={user.disabledAt ? 'false' : 'true'} />
-                  </ActionForm>
+              </Td>
+              <Td label={t('users.role')}>
+                <div>
+                  <Badge tone={user.role === 'admin' ? 'brand' : 'neutral'}>{t(user.role === 'admin' ? 'role.admin' : 'role.operator')}</Badge>
                 </div>
-              )}
-            </li>
-          );
-        })}
-      </ul>
+              </Td>
+              <Td label={t('users.status')}>
+                <div>
+                  <Badge tone={user.disabledAt ? 'danger' : 'success'}>{t(user.disabledAt ? 'users.disabled' : 'users.active')}</Badge>
+                </div>
+              </Td>
+              <Td label={t('users.created')} className="whitespace-nowrap text-slate-600">
+                <div>{dateFormat.format(user.createdAt)}</div>
+              </Td>
+              <Td label={t('users.actions')}>
+                {user.id === me.id ? <div className="text-slate-400">—</div> : <UserActions user={user} t={t} />}
+              </Td>
+            </Tr>
+          ))}
+        </TBody>
+      </Table>
     </>
+  );
+}
+
+function UserActions({ user, t }: { user: PublicUser; t: Translate }) {
+  const userId = <input type="hidden" name="userId" value={user.id} />;
+  const dialogLabels = { cancelLabel: t('common.cancel'), closeLabel: t('common.close') };
+  return (
+    <div className="flex flex-col gap-2">
+      <ActionForm action={changeRoleAction} submitLabel={t('users.changeRole')}>
+        {userId}
+        <Field label={t('users.role')} labelHidden>
+          <Select name="role" defaultValue={user.role} controlSize="sm">
+            <option value="operator">{t('role.operator')}</option>
+            <option value="admin">{t('role.admin')}</option>
+          </Select>
+        </Field>
+      </ActionForm>
+      <div className="flex flex-wrap items-start gap-2">
+        <ActionDialog
+          action={resetPasswordAction}
+          triggerLabel={t('users.resetPassword')}
+          title={t('users.resetPasswordTitle', { name: user.name })}
+          description={t('users.resetPasswordBody', { name: user.name })}
+          submitLabel={t('users.resetPassword')}
+          {...dialogLabels}
+        >
+          {userId}
+          <Field label={t('users.newPassword')} name="password" help={t('users.passwordHelp')}>
+            <Input name="password" type="password" autoComplete="new-password" required />
+          </Field>
+        </ActionDialog>
+        {user.disabledAt ? (
+          <ActionForm action={setDisabledAction} submitLabel={t('users.enable')}>
+            {userId}
+            <input type="hidden" name="disabled" value="false" />
+          </ActionForm>
+        ) : (
+          <ConfirmDialog
+            action={setDisabledAction}
+            triggerLabel={t('users.disable')}
+            triggerVariant="secondary"
+            title={t('users.disableTitle', { name: user.name })}
+            description={t('users.disableBody', { name: user.name })}
+            submitLabel={t('users.disable')}
+            {...dialogLabels}
+          >
+            {userId}
+            <input type="hidden" name="disabled" value="true" />
+          </ConfirmDialog>
+        )}
+      </div>
+    </div>
   );
 }

@@ -1,0 +1,83 @@
+'use client';
+// A modal on the native <dialog>: the browser keeps focus inside, makes the page behind inert and
+// closes on Esc. We add what it leaves out: focus goes to [data-autofocus] (or the first field, not
+// the close button) on open and back to what had it on close, and a click on the backdrop closes.
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { Button } from './button';
+import { cx } from './styles';
+
+export interface DialogProps {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  /** The close button's label (in the page's language). */
+  closeLabel: string;
+  className?: string;
+  children?: ReactNode;
+}
+
+export function Dialog({ open, onClose, title, description, closeLabel, className, children }: DialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const returnFocus = useRef<HTMLElement | null>(null);
+  const titleId = useId();
+  const descriptionId = useId();
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      dialog.showModal();
+      const first = dialog.querySelector<HTMLElement>('[data-autofocus], input:not([type=hidden]), select, textarea');
+      first?.focus();
+    } else if (!open && dialog.open) {
+      dialog.close();
+    }
+  }, [open]);
+
+  // Esc, the close button and dialog.close() all end in the close event.
+  function handleClose() {
+    const target = returnFocus.current;
+    returnFocus.current = null;
+    if (target?.isConnected) target.focus();
+    onClose();
+  }
+
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      aria-describedby={description ? descriptionId : undefined}
+      onClose={handleClose}
+      onClick={(event) => {
+        // The dialog element itself is hit only outside its content box: the backdrop.
+        if (event.target === ref.current) ref.current.close();
+      }}
+      className={cx(
+        'm-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl',
+        'backdrop:bg-slate-900/40',
+        className,
+      )}
+    >
+      <div className="p-5">
+        <div className="mb-3 flex items-start justify-between gap-4">
+          <h2 id={titleId} className="text-base font-semibold">
+            {title}
+          </h2>
+          <Button variant="ghost" size="sm" aria-label={closeLabel} onClick={() => ref.current?.close()} className="-mt-1 -mr-2">
+            <span aria-hidden="true" className="text-lg leading-none">
+              ×
+            </span>
+          </Button>
+        </div>
+        {description && (
+          <div id={descriptionId} className="mb-4 text-sm text-slate-600">
+            {description}
+          </div>
+        )}
+        {open && children}
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,70 @@
+'use client';
+// A form bound to a server action (lib/actions.ts) shares its last result with the fields inside:
+// Field shows the error for its name, and Input, Select and Textarea start from the value that was
+// kept after a failed submit. React resets a form after every action, so without this a refused
+// form would come back empty. Only the names in `keep` are kept: never list a password.
+import { createContext, use, useActionState, type ReactNode } from 'react';
+import type { FormState } from '@/lib/forms/form-state';
+import { formDataToObject, pickFields, type FormNode, type FormObject } from '@/lib/forms/form-data';
+
+export type FormAction = (state: FormState, formData: FormData) => Promise<FormState>;
+
+/** The action's result, plus what the browser keeps of the submitted fields (never sent back). */
+export interface FormResult extends FormState {
+  values?: FormObject;
+  /** The names that were kept; a kept checkbox missing from values was unticked. */
+  kept?: readonly string[];
+}
+
+const idle: FormResult = { status: 'idle' };
+
+function keptValues(formData: FormData, keep: readonly string[]): FormObject {
+  try {
+    return pickFields(formDataToObject(formData), keep);
+  } catch {
+    return {};
+  }
+}
+
+/** useActionState for a form action, keeping the `keep` fields in the browser after an error. */
+export function useFormAction(
+  action: FormAction,
+  { keep = [], onSuccess }: { keep?: readonly string[]; onSuccess?: (result: FormState) => void } = {},
+) {
+  return useActionState<FormResult, FormData>(async (previous, formData) => {
+    const result = await action(previous, formData);
+    if (result.status === 'success') onSuccess?.(result);
+    return result.status === 'error' && keep.length > 0 ? { ...result, values: keptValues(formData, keep), kept: keep } : result;
+  }, idle);
+}
+
+const FormResultContext = createContext<FormResult>(idle);
+
+export function FormResultProvider({ value, children }: { value: FormResult; children: ReactNode }) {
+  return <FormResultContext value={value}>{children}</FormResultContext>;
+}
+
+/** The enclosing action form's last result, e.g. to render kept list rows (values.hours…) after a refusal. */
+export function useFormResult(): FormResult {
+  return use(FormResultContext);
+}
+
+/** The error for a field name (full path: `hours.mon.1.end`) from the enclosing action form. */
+export function useFieldError(name: string | undefined): string | undefined {
+  const result = use(FormResultContext);
+  return name === undefined ? undefined : result.fieldErrors?.[name];
+}
+
+/** The value kept for a top-level field after a failed submit, when it is a single string. */
+export function useKeptValue(name: string | undefined): string | undefined {
+  const result = use(FormResultContext);
+  const value: FormNode | undefined = name === undefined ? undefined : result.values?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Whether a kept checkbox was ticked: undefined when nothing was kept, else whether it was sent. */
+export function useKeptChecked(name: string | undefined): boolean | undefined {
+  const result = use(FormResultContext);
+  if (name === undefined || !result.values || !result.kept?.includes(name)) return undefined;
+  return Object.hasOwn(result.values, name);
+}

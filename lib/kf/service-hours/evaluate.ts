@@ -1,0 +1,46 @@
+// Open or closed at an instant, and when service next opens.
+import { addDays, DAY, dateOfWall, instantsAtWall, MINUTE, offsetChanges, wallClock, wallOfDate, weekdayOf } from './clock';
+import { isOvernight, LOOKAHEAD_DAYS, minuteOf, type ServiceHours, type TimeRange } from './model';
+
+function rangesOn(hours: ServiceHours, date: string): TimeRange[] {
+  if (hours.holidays.includes(date)) return [];
+  return hours.extraWorkdays.find((e) => e.date === date)?.ranges ?? hours.weekly[weekdayOf(date)];
+}
+
+/** Whether r, started on this date, covers this minute of the same date. */
+function coversSameDay(r: TimeRange, minute: number): boolean {
+  return minute >= minuteOf(r.start) && (isOvernight(r) || minute < minuteOf(r.end));
+}
+
+export function isOpen(hours: ServiceHours, at: Date): boolean {
+  const wall = wallClock(at.getTime(), hours.timezone);
+  const date = dateOfWall(wall);
+  const minute = Math.floor((wall - wallOfDate(date)) / MINUTE);
+  if (hours.holidays.includes(date)) return false;
+  if (rangesOn(hours, date).some((r) => coversSameDay(r, minute))) return true;
+  return rangesOn(hours, addDays(date, -1)).some((r) => isOvernight(r) && minute < minuteOf(r.end));
+}
+
+/**
+ * The first instant at or after `at` when service is open (`at` itself when open now), or null when
+ * it stays closed for LOOKAHEAD_DAYS. Service can only open where a range starts or where the clock
+ * jumps (daylight saving), so those are the only candidates, each checked with isOpen.
+ */
+export function nextOpening(hours: ServiceHours, at: Date): Date | null {
+  if (isOpen(hours, at)) return new Date(at.getTime());
+  const from = at.getTime();
+  const until = from + LOOKAHEAD_DAYS * DAY;
+  const firstDate = dateOfWall(wallClock(from, hours.timezone));
+  const candidates = offsetChanges(from, until, hours.timezone);
+  for (let i = 0; i <= LOOKAHEAD_DAYS + 1; i++) {
+    const date = addDays(firstDate, i);
+    for (const r of rangesOn(hours, date)) {
+      candidates.push(...instantsAtWall(wallOfDate(date) + minuteOf(r.start) * MINUTE, hours.timezone));
+    }
+  }
+  const opening = candidates
+    .filter((t) => t > from && t <= until)
+    .sort((a, b) => a - b)
+    .find((t) => isOpen(hours, new Date(t)));
+  return opening === undefined ? null : new Date(opening);
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { formatOpening, formatSchedule } from './format';
+import { parseSchedule } from './parse';
+
+describe('formatSchedule', () => {
+  it('groups consecutive days with the same hours', () => {
+    const weekly = parseSchedule('mon-fri 09:00-18:00; sat 10:00-14:00');
+    expect(formatSchedule(weekly, 'zh')).toBe('周一至周五 09:00-18:00；周六 10:00-14:00');
+    expect(formatSchedule(weekly, 'en')).toBe('Mon–Fri 09:00-18:00; Sat 10:00-14:00');
+  });
+
+  it('says every day when all seven agree', () => {
+    expect(formatSchedule(parseSchedule('09:00-12:00,13:00-18:00'), 'zh')).toBe('每天 09:00-12:00、13:00-18:00');
+    expect(formatSchedule(parseSchedule('09:00-12:00,13:00-18:00'), 'en')).toBe('Every day 09:00-12:00, 13:00-18:00');
+  });
+
+  it('does not group days that are not next to each other', () => {
+    const weekly = parseSchedule('mon,wed 09:00-18:00; tue 10:00-12:00; sat-sun 10:00-16:00');
+    expect(formatSchedule(weekly, 'zh')).toBe('周一 09:00-18:00；周二 10:00-12:00；周三 09:00-18:00；周六至周日 10:00-16:00');
+  });
+
+  it('marks a range that runs into the next morning', () => {
+    const weekly = parseSchedule('fri 22:00-02:00');
+    expect(formatSchedule(weekly, 'zh')).toBe('周五 22:00-次日02:00');
+    expect(formatSchedule(weekly, 'en')).toBe('Fri 22:00-02:00 (next day)');
+    expect(formatSchedule(parseSchedule('23:00-00:00'), 'zh')).toBe('每天 23:00-00:00');
+  });
+
+  it('says so when no day is open', () => {
+    const closed = { ...parseSchedule('mon 09:00-10:00'), mon: [] };
+    expect(formatSchedule(closed, 'zh')).toBe('暂无');
+    expect(formatSchedule(closed, 'en')).toBe('none');
+  });
+});
+
+describe('formatOpening', () => {
+  it('names the local date, weekday and time', () => {
+    const monday = new Date('2026-11-30T01:00:00Z');
+    expect(formatOpening(monday, 'Asia/Shanghai', 'zh')).toBe('11月30日（周一）09:00');
+    expect(formatOpening(monday, 'Asia/Shanghai', 'en')).toBe('Mon Nov 30, 09:00');
+    expect(formatOpening(monday, 'America/New_York', 'en')).toBe('Sun Nov 29, 20:00');
+  });
+});

@@ -1,0 +1,84 @@
+import { expect, test } from '@playwright/test';
+import { addStaff, addStaffForm, admin, signInAs } from './helpers';
+
+test('a refused add-user submit keeps email, name and role, but not the password', async ({ page }) => {
+  await signInAs(page, admin.email, admin.password);
+  await page.goto('/users');
+  const form = addStaffForm(page);
+  await form.getByLabel('邮箱').fill('kept@e2e.test');
+  await form.getByLabel('姓名').fill('小李');
+  await form.getByLabel('角色').selectOption({ label: '管理员' });
+  await form.getByLabel('初始密码').fill('tiny-pw');
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined),
+    form.getByRole('button', { name: '添加用户' }).click(),
+  ]);
+
+  const password = form.getByLabel('初始密码');
+  await expect(password).toHaveAttribute('aria-invalid', 'true');
+  await expect(password).toHaveAccessibleDescription(/密码至少 10 个字符。/);
+  await expect(form.getByRole('alert')).toHaveText('输入有误，请检查。');
+  await expect(password).toHaveValue('');
+  await expect(form.getByLabel('邮箱')).toHaveValue('kept@e2e.test');
+  await expect(form.getByLabel('姓名')).toHaveValue('小李');
+  await expect(form.getByLabel('角色')).toHaveValue('admin');
+  expect(await response.text()).not.toContain('tiny-pw');
+
+  await page.reload();
+  await expect(page.getByTestId('user-kept@e2e.test')).toHaveCount(0);
+});
+
+test('an email already in use is refused beside the email field', async ({ page }) => {
+  await signInAs(page, admin.email, admin.password);
+  await page.goto('/users');
+  const form = addStaffForm(page);
+  await form.getByLabel('邮箱').fill(admin.email);
+  await form.getByLabel('姓名').fill('Twin');
+  await form.getByLabel('初始密码').fill('twin-password-1');
+  await form.getByRole('button', { name: '添加用户' }).click();
+
+  const email = form.getByLabel('邮箱');
+  await expect(email).toHaveAccessibleDescription('该邮箱已被使用。');
+  await expect(email).toHaveValue(admin.email);
+  await expect(form.getByLabel('初始密码')).toHaveValue('');
+  await expect(page.getByRole('row').filter({ hasText: admin.email })).toHaveCount(1);
+});
+
+test('disabling asks first; Esc closes the question, returns focus and changes nothing', async ({ page }) => {
+  await signInAs(page, admin.email, admin.password);
+  const member = { email: 'stays@e2e.test', name: 'Stays', role: '操作员' as const, password: 'stays-password-1' };
+  await addStaff(page, member);
+
+  const row = page.getByTestId(`user-${member.email}`);
+  const trigger = row.getByRole('button', { name: '停用' });
+  await trigger.click();
+  const confirm = page.getByRole('dialog', { name: '停用 Stays？' });
+  await expect(confirm).toBeVisible();
+  await expect(confirm.getByRole('button', { name: '取消' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(confirm).toBeHidden();
+  await expect(trigger).toBeFocused();
+
+  await page.reload();
+  await expect(page.getByTestId(`user-${member.email}`).getByText('正常')).toBeVisible();
+});
+
+test('a too-short new password is refused inside the reset dialog, which stays open', async ({ page }) => {
+  await signInAs(page, admin.email, admin.password);
+  const member = { email: 'reset@e2e.test', name: 'Reset', role: '操作员' as const, password: 'reset-password-1' };
+  await addStaff(page, member);
+
+  const row = page.getByTestId(`user-${member.email}`);
+  await row.getByRole('button', { name: '重置密码' }).click();
+  const dialog = page.getByRole('dialog', { name: '重置 Reset 的密码' });
+  const password = dialog.getByLabel('新密码');
+  await expect(password).toBeFocused();
+  await password.fill('short');
+  await dialog.getByRole('button', { name: '重置密码' }).click();
+  await expect(password).toHaveAccessibleDescription(/密码至少 10 个字符。/);
+
+  await password.fill('a-much-longer-password');
+  await dialog.getByRole('button', { name: '重置密码' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row.getByRole('status').filter({ hasText: /./ })).toHaveText('密码已重置，该用户需要重新登录。');
+});
