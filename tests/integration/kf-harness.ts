@@ -22,6 +22,10 @@ export interface KfHarness {
   setDatabaseReachable(reachable: boolean): void;
   addAgent(prefix: string, opts?: { openid?: string; nickname?: string }): Promise<string>;
   push(fields: Record<string, string | number>, opts?: { mode?: PushMode; signature?: string }): Promise<Response>;
+  /** A query signed now (or at `timestamp`), as WeChat puts on a push: signature, timestamp, nonce. */
+  signedQuery(opts?: { timestamp?: number | string; extra?: Record<string, string> }): URLSearchParams;
+  /** A signed push handed straight to the webhook handler, without HTTP: pushes made in one tick share a batch. */
+  handle(body: string | Buffer): Promise<{ status: number; body: string }>;
   /** A signed plain-mode push of this exact body (for bodies buildXml would clean up). */
   pushRaw(body: string): Promise<Response>;
   /** A second wekf instance on the same database (as behind a load balancer); pushes go to its webhook directly. */
@@ -66,11 +70,19 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
 
   const crypto = new WechatCrypto({ token: c.token, encodingAESKey: c.encodingAESKey, appId: c.appId });
 
+  const signedQuery: KfHarness['signedQuery'] = (query = {}) => {
+    const timestamp = String(query.timestamp ?? Math.floor(Date.now() / 1000));
+    const nonce = String(Math.floor(Math.random() * 1e9));
+    return new URLSearchParams({ signature: plainSignature(c.token, timestamp, nonce), timestamp, nonce, ...query.extra });
+  };
+
   return {
     database: handle,
     sim,
     runtime,
     webhookUrl,
+    signedQuery,
+    handle: (body) => runtime.handleWebhook({ method: 'POST', query: signedQuery(), body: Buffer.from(body) }),
     setDatabaseReachable(value) {
       reachable = value;
     },

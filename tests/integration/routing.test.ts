@@ -8,7 +8,6 @@ import { defaultServiceHours } from '@/lib/kf/service-hours';
 import { forgetCachedSettings, loadKfSettings, saveKfSettings } from '@/lib/kf/settings';
 import { offHoursText, renderText } from '@/lib/kf/texts';
 import { DEFAULT_TEMPLATES } from '@/lib/kf/templates';
-import { plainSignature } from '@/lib/wechat/signature';
 import { buildXml, parseXml } from '@/lib/wechat/xml';
 import { testDatabases } from './databases';
 import { nextMsgId, startKfHarness, type KfHarness } from './kf-harness';
@@ -76,10 +75,7 @@ describe.each(testDatabases)('routing on $kind', (testDb) => {
     }
 
     async function send(body: Buffer): Promise<string> {
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const nonce = String(Math.floor(Math.random() * 1e9));
-      const query = new URLSearchParams({ signature: plainSignature(h.sim.credentials.token, timestamp, nonce), timestamp, nonce });
-      const response = await h.runtime.handleWebhook({ method: 'POST', query, body });
+      const response = await h.handle(body);
       expect(response.status).toBe(200);
       return response.body;
     }
@@ -160,13 +156,8 @@ describe.each(testDatabases)('routing on $kind', (testDb) => {
       forgetCachedSettings();
       await loadKfSettings(h.database.db);
       const text = (body: string) => parseXml(body).Content;
-      const signedPush = (openid: string, content: string) => {
-        const timestamp = String(Math.floor(Date.now() / 1000));
-        const nonce = String(Math.floor(Math.random() * 1e9));
-        const query = new URLSearchParams({ signature: plainSignature(h.sim.credentials.token, timestamp, nonce), timestamp, nonce });
-        const body = Buffer.from(buildXml({ ToUserName: 'gh', FromUserName: openid, CreateTime: 1, MsgType: 'text', Content: content, MsgId: nextMsgId() }));
-        return h.runtime.handleWebhook({ method: 'POST', query, body }).then((r) => r.body);
-      };
+      const signedPush = (openid: string, content: string) =>
+        h.handle(buildXml({ ToUserName: 'gh', FromUserName: openid, CreateTime: 1, MsgType: 'text', Content: content, MsgId: nextMsgId() })).then((r) => r.body);
       // One at a time, and through the fake WeChat's phone, as a follower sees it.
       expect(text(await signedPush('o_t1', '你好'))).toBe(hint);
       expect(text(await signedPush('o_t2', '客服'))).toBe(noAgents);

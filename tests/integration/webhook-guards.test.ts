@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listInboundFor } from '@/db/queries/inbound-messages';
 import { WechatCrypto } from '@/lib/wechat/crypto';
-import { msgSignature, plainSignature } from '@/lib/wechat/signature';
+import { msgSignature } from '@/lib/wechat/signature';
 import { buildXml } from '@/lib/wechat/xml';
 import { testDatabases } from './databases';
 import { nextMsgId, startKfHarness, textFields, type KfHarness } from './kf-harness';
@@ -11,12 +11,6 @@ import { nextMsgId, startKfHarness, textFields, type KfHarness } from './kf-harn
 // large or too slow, and unencrypted pushes to an account that has a key. PGlite only: none of this
 // reaches the database, which is the point.
 const testDb = testDatabases[0]!;
-
-function signedQuery(token: string, timestampSeconds: number | string, extra: Record<string, string> = {}): URLSearchParams {
-  const timestamp = String(timestampSeconds);
-  const nonce = String(Math.floor(Math.random() * 1e9));
-  return new URLSearchParams({ signature: plainSignature(token, timestamp, nonce), timestamp, nonce, ...extra });
-}
 
 /** Writes a raw request and resolves with the first bytes of the answer, or 'closed'. */
 function rawExchange(url: string, head: string, bodyParts: { data: string; delayMs: number }[]): Promise<{ answer: string; at: number; sentAll: boolean }> {
@@ -72,22 +66,22 @@ describe('webhook guards', () => {
   it.each(timestamps)('refuses a signed push whose timestamp is %s, and acts on nothing', async (name, at, status) => {
     const openid = `o_stale_${name.replaceAll(' ', '_')}`;
     const timestamp = at();
-    const response = await post(signedQuery(h.sim.credentials.token, timestamp), push(openid));
+    const response = await post(h.signedQuery({ timestamp }), push(openid));
     expect(response.status).toBe(status);
     expect(await listInboundFor(h.database.db, { openid })).toEqual([]);
     // WeChat's URL check is held to the same window.
-    const get = await fetch(`${h.webhookUrl}?${signedQuery(h.sim.credentials.token, timestamp, { echostr: 'e' })}`);
+    const get = await fetch(`${h.webhookUrl}?${h.signedQuery({ timestamp, extra: { echostr: 'e' } })}`);
     expect(get.status).toBe(status);
   });
 
   it('accepts a push signed a few minutes ago, inside the window', async () => {
-    const response = await post(signedQuery(h.sim.credentials.token, now() - 240), push('o_recent'));
+    const response = await post(h.signedQuery({ timestamp: now() - 240 }), push('o_recent'));
     expect(response.status).toBe(200);
     expect(await listInboundFor(h.database.db, { openid: 'o_recent' })).toHaveLength(1);
   });
 
   it('refuses a body over 64 KiB with 413 from its Content-Length, and one that grows past it while streaming', async () => {
-    const query = signedQuery(h.sim.credentials.token, now());
+    const query = h.signedQuery({ timestamp: now() });
     expect((await post(query, 'x'.repeat(64 * 1024 + 1))).status).toBe(413);
     // No Content-Length: chunked, so only the stream can tell.
     const chunked = await rawExchange(
@@ -114,7 +108,7 @@ describe('webhook guards', () => {
 
   it('cuts off a body trickled a byte at a time', async () => {
     const body = push('o_trickle');
-    const query = signedQuery(h.sim.credentials.token, now());
+    const query = h.signedQuery({ timestamp: now() });
     const exchange = await rawExchange(
       h.webhookUrl,
       `POST /api/wechat?${query} HTTP/1.1\r\nHost: x\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
@@ -136,7 +130,7 @@ describe('webhook guards with an EncodingAESKey', () => {
   });
 
   it('refuses an unencrypted push when a key is configured', async () => {
-    const query = signedQuery(h.sim.credentials.token, Math.floor(Date.now() / 1000));
+    const query = h.signedQuery();
     const response = await fetch(`${h.webhookUrl}?${query}`, { method: 'POST', body: buildXml({ ToUserName: 'gh', ...textFields('o_plain', '客服') }) });
     expect(response.status).toBe(400);
     expect(await listInboundFor(h.database.db, { openid: 'o_plain' })).toEqual([]);
@@ -147,8 +141,7 @@ describe('webhook guards with an EncodingAESKey', () => {
     const crypto = new WechatCrypto({ token: c.token, encodingAESKey: c.encodingAESKey, appId: c.appId });
     const inner = buildXml({ ToUserName: c.originalId, ...textFields('o_real', '你好') });
     const encrypt = crypto.encrypt(inner);
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const query = signedQuery(c.token, timestamp);
+    const query = h.signedQuery();
     query.set('encrypt_type', 'aes');
     query.set('msg_signature', msgSignature(c.token, query.get('timestamp')!, query.get('nonce')!, encrypt));
     // The plaintext beside the ciphertext names another follower and the keyword.
