@@ -11,7 +11,9 @@
 //   otherwise                             → a new waiting session, their place in line, an alert to
 //                                           every active agent with an openid, and transfer
 // A second push from a follower queued earlier in the same batch is decided as waiting.
+import 'server-only';
 import { GRANTS, renewMessageGrantsCte } from './followers';
+import { KEYWORD_OUTBOX_KINDS } from './outbox';
 import type { Statement } from './raw';
 
 export interface KeywordPush {
@@ -32,9 +34,6 @@ export interface KeywordReplies {
   closed: string | null;
   noAgents: string;
 }
-
-/** The outbox kinds the keyword batch queues; the dispatcher recognises place-in-line updates by theirs. */
-export const KEYWORD_OUTBOX_KINDS = { placeInLine: 'queue_position', agentAlert: 'agent_alert' } as const;
 
 /** What the batch queues, the same for every follower: payloads get the session's id as whileWaiting. */
 export interface KeywordOutbox {

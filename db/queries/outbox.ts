@@ -1,7 +1,11 @@
+import 'server-only';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DatabaseHandle, DbOrTx } from '../client';
 import { outbox } from '../schema';
 import { rawExecutor } from './raw';
+
+/** The outbox kinds the keyword batch queues; the dispatcher recognises place-in-line updates by theirs. */
+export const KEYWORD_OUTBOX_KINDS = { placeInLine: 'queue_position', agentAlert: 'agent_alert' } as const;
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export interface NewOutboxRow {

@@ -3,6 +3,7 @@
 // grant, choosing each reply from the follower's open session and storing it take one statement,
 // so one round trip and one commit (a statement is atomic; a concurrent duplicate in another
 // statement waits on the unique index, then finds the stored reply).
+import 'server-only';
 import type { DatabaseHandle } from '../client';
 import { GRANTS, renewMessageGrantsCte } from './followers';
 import { storedReplies } from './inbound-messages';

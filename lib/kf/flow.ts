@@ -2,14 +2,15 @@
 // inside the transaction that claimed it, and the replies to ordinary follower messages. Returns the
 // passive reply; anything sent through WeChat's API is queued in the outbox, never sent here.
 // Keywords, which queue a follower, are in keyword-batch.ts.
+import 'server-only';
 import type { Tx } from '@/db/client';
 import { findAgentNickname } from '@/db/queries/agents';
 import { activateSession, closeSession, findOpenSession, openActiveSession, switchSessionAgent } from '@/db/queries/customer-sessions';
 import { recordInteraction, recordUnsubscribe } from '@/db/queries/followers';
 import { enqueueOutbox, type NewOutboxRow } from '@/db/queries/outbox';
+import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { isUserMessage, type InboundKind, type InboundMessage, type InboundOf } from '@/lib/wechat/messages';
 import { matchesKeyword } from './keywords';
-import { OUTBOX_PRIORITY, textPayload } from './outbox-messages';
 import type { KfSettings } from './settings';
 import { renderText } from './texts';
 

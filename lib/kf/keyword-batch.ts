@@ -2,12 +2,13 @@
 // hand them to customer service. Keywords that arrive together are handled as one batch: this module
 // prepares every reply a push may get, and db/queries/keyword-messages.ts decides and writes the
 // batch in one transaction sent in one round trip.
+import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { storedReplies } from '@/db/queries/inbound-messages';
 import { isSessionRaceLost, keywordStatements, type DecidedKeyword, type KeywordPush } from '@/db/queries/keyword-messages';
 import { pipelinedTransaction, rawExecutor } from '@/db/queries/raw';
+import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { agentTransferHalves, type FlowReply } from './flow';
-import { OUTBOX_PRIORITY, textPayload } from './outbox-messages';
 import { isOpen } from './service-hours';
 import type { KfSettings } from './settings';
 import { baseVars, offHoursText, renderText } from './texts';

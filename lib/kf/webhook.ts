@@ -1,6 +1,7 @@
 // POST/GET /api/wechat — receive a follower's message (and WeChat's URL check).
 // A plain function of (method, query, body) → (status, headers, body): server.ts serves it outside
 // Next's pipeline and tests call it directly. Guard order: size → signature → parse → dedupe → act.
+import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
 import { recordPlainMessages, type PlainMessage } from '@/db/queries/plain-message';

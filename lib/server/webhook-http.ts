@@ -1,5 +1,6 @@
 // Serves the webhook function on a raw Node request: reads the body under the size cap and writes
 // the answer. Shared by server.ts and the integration tests, so tests go through the same listener code.
+import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WEBHOOK_MAX_BODY, type WebhookRequest, type WebhookResponse } from '@/lib/kf/webhook';
 import { errorText, log } from '@/lib/log';

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { DatabaseHandle } from '@/db/client';
 import { upsertAgent } from '@/db/queries/agents';
 import { createWechatRuntime, type WechatRuntime } from '@/lib/kf/runtime';
+import { accountOfSim } from '@/lib/sandbox';
 import { defaultServiceHours } from '@/lib/kf/service-hours';
 import { forgetCachedSettings, saveKfSettings } from '@/lib/kf/settings';
 import { serveWebhook } from '@/lib/server/webhook-http';
@@ -40,9 +41,8 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
     return handle;
   };
   const runtime = createWechatRuntime({
-    account: { appId: c.appId, appSecret: c.appSecret, token: c.token, encodingAESKey: c.encodingAESKey, apiBase: sim.url },
+    account: accountOfSim(sim),
     database,
-    sim,
     startBackground: false,
     now: () => new Date(sim.clock.now()),
   });
@@ -109,7 +109,7 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
     },
     secondInstance() {
       const other = createWechatRuntime({
-        account: { appId: c.appId, appSecret: c.appSecret, token: c.token, encodingAESKey: c.encodingAESKey, apiBase: sim.url },
+        account: accountOfSim(sim),
         database,
         startBackground: false,
         now: () => new Date(sim.clock.now()),
@@ -130,6 +130,7 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
     },
     async close() {
       await runtime.stop();
+      await sim.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await drop();
     },
