@@ -1,9 +1,11 @@
 // Reply texts: templates with {variables}, editable in the console, with Simplified Chinese defaults.
 //
-// Rendering (lib/render-template.ts) never shows a follower a raw placeholder; mistakes are caught
-// earlier, by validateTemplate when an admin saves a template.
+// Rendering never shows a follower a raw placeholder: a known variable without a value becomes empty
+// text. Mistakes are caught earlier, by validateTemplate when an admin saves a template. Anything in
+// braces that is not a variable ({微笑}, {x}) is left as written, since it may be meant literally.
 import { KNOWN_VARIABLES, renderTemplate, TEMPLATE_VARIABLE as VARIABLE } from '@/lib/render-template';
 
+// The renderer is below both the domain and the outbox (lib/outbox/payloads.ts renders at send time).
 export { KNOWN_VARIABLES, renderTemplate };
 
 export type TemplateName = 'hint' | 'offHours' | 'queue' | 'agentAlert' | 'greeting' | 'closing' | 'welcome' | 'noAgents';

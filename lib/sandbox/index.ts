@@ -21,8 +21,8 @@ export interface SandboxWechat {
  * production does, with the same credentials every start (kept in the data folder) so the stored
  * access_token and appid stay meaningful.
  */
-export async function startSandboxWechat(opts: { dataDir: string; webhookUrl: string }): Promise<SandboxWechat> {
-  const sim = await startWechatSim({ ...readSandboxCredentials(opts.dataDir), webhookUrl: opts.webhookUrl, mode: 'safe' });
+export async function startSandboxWechat(opts: { dataDir: string; webhookUrl: string; port?: number }): Promise<SandboxWechat> {
+  const sim = await startWechatSim({ ...readSandboxCredentials(opts.dataDir), webhookUrl: opts.webhookUrl, mode: 'safe', port: opts.port });
   saveSandboxCredentials(opts.dataDir, sim.credentials);
   sandboxLog.info({ api: sim.url }, 'sandbox mode: using the built-in fake WeChat');
   return { account: accountOfSim(sim), close: () => sim.close() };
