@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { DatabaseHandle, DbOrTx } from '../client';
 import { outbox } from '../schema';
 import { rawExecutor } from './raw';
@@ -21,12 +21,8 @@ export async function enqueueOutbox(tx: DbOrTx, rows: NewOutboxRow[]): Promise<v
 }
 
 /** A claimed row with what the dispatcher checks before sending it, read in the claim's statement. */
-export interface ClaimedOutboxRow {
+export interface ClaimedOutboxRow extends NewOutboxRow {
   id: number;
-  kind: string;
-  openid: string;
-  payload: unknown;
-  priority: number;
   /** Counting this claim. */
   attempts: number;
   /** null when wekf has no followers row for the openid (nothing known: no check applies). */
@@ -169,12 +165,4 @@ function storableText(value: string): string {
 
 export async function listOutboxFor(tx: DbOrTx, params: { openid: string }): Promise<OutboxRow[]> {
   return tx.select().from(outbox).where(eq(outbox.openid, params.openid)).orderBy(asc(outbox.id));
-}
-
-export async function countOutbox(tx: DbOrTx, params: { status?: OutboxRow['status'] } = {}): Promise<number> {
-  const [row] = await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(outbox)
-    .where(params.status ? and(eq(outbox.status, params.status)) : undefined);
-  return row?.n ?? 0;
 }

@@ -7,7 +7,7 @@ import { users } from '../schema';
 export type UserRole = 'admin' | 'operator';
 
 /** What pages and sessions may see of a user: never the password hash. */
-export const publicUserColumns = {
+const publicUserColumns = {
   id: users.id,
   email: users.email,
   name: users.name,

@@ -40,12 +40,9 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
     if (!reachable) throw new Error('database unreachable (simulated)');
     return handle;
   };
-  const runtime = createWechatRuntime({
-    account: accountOfSim(sim),
-    database,
-    startBackground: false,
-    now: () => new Date(sim.clock.now()),
-  });
+  // An instance of wekf against the fake, on the fake's clock; the background is driven by the tests.
+  const newRuntime = () => createWechatRuntime({ account: accountOfSim(sim), database, startBackground: false, now: () => new Date(sim.clock.now()) });
+  const runtime = newRuntime();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/api/wechat') void serveWebhook((r) => runtime.handleWebhook(r), req, res, url.searchParams);
@@ -108,12 +105,7 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
       return fetch(`${webhookUrl}?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
     },
     secondInstance() {
-      const other = createWechatRuntime({
-        account: accountOfSim(sim),
-        database,
-        startBackground: false,
-        now: () => new Date(sim.clock.now()),
-      });
+      const other = newRuntime();
       return {
         async push(fields) {
           const timestamp = String(Math.floor(sim.clock.now() / 1000));
