@@ -9,11 +9,13 @@ import { ensureFirstAdmin } from './lib/auth/bootstrap';
 import { CLIENT_IP_HEADER } from './lib/auth/options';
 import { authSecret } from './lib/auth/secret';
 import { env, EnvError, type Env } from './lib/env';
-import { startWechatRuntime } from './lib/kf/runtime';
+import { createWechatRuntime, outboxThreadFor } from './lib/kf/runtime';
 import { errorText, log } from './lib/log';
+import { startSandboxWechat } from './lib/sandbox';
 import { closeGracefully } from './lib/server/graceful';
 import { projectRoot } from './lib/server/project-root';
 import { serveWebhook } from './lib/server/webhook-http';
+import { accountFromEnv, publishWechatAccount } from './lib/wechat-account/account';
 
 const WEBHOOK_PATH = '/api/wechat';
 const serverLog = log.child({ module: 'server' });
@@ -28,12 +30,20 @@ async function main(): Promise<void> {
   if (admin.created) announceFirstAdmin(admin.email, admin.generatedPassword);
   authSecret(); // create the generated secret now, before two module graphs race for it
   const dir = projectRoot();
-  const runtime = await startWechatRuntime(config, {
+  // The account as plain data, for this process's runtime and for the console (which builds its own
+  // API client from it); in sandbox mode, the fake WeChat started here.
+  const sandbox = config.sandbox
+    ? await startSandboxWechat({ dataDir: config.dataDir, webhookUrl: `http://127.0.0.1:${config.PORT}${WEBHOOK_PATH}` })
+    : undefined;
+  const account = sandbox ? sandbox.account : accountFromEnv(config);
+  publishWechatAccount(account);
+  const runtime = createWechatRuntime({
+    account,
     database: currentDatabase,
-    webhookUrl: `http://127.0.0.1:${config.PORT}${WEBHOOK_PATH}`,
+    maxSkewSeconds: config.WECHAT_MAX_SKEW_SECONDS,
     // Bundled by the production build (scripts/bundle-server.mjs); in development the
     // dispatcher runs on this thread.
-    outboxWorkerFile: dev ? undefined : path.join(dir, '.next', 'wekf', 'outbox-worker.mjs'),
+    outboxThread: outboxThreadFor(config, database, dev ? undefined : path.join(dir, '.next', 'wekf', 'outbox-worker.mjs')),
   });
 
   // next-auth derives its own URL from the Host header only when told to trust it.
@@ -66,6 +76,7 @@ async function main(): Promise<void> {
     serverLog.info({ signal }, 'shutting down');
     await closeGracefully(server, 10_000);
     await runtime.stop();
+    await sandbox?.close();
     await app.close?.();
     await closeDatabase();
     serverLog.info('stopped');

@@ -1,8 +1,19 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// `server-only` throws unless resolved as React Server Components resolve it (the `react-server`
+// condition, an empty module). Tests run server code outside Next, so they get that entry.
+const serverOnly = path.join(path.dirname(createRequire(import.meta.url).resolve('server-only')), 'empty.js');
+
 export default defineConfig({
-  resolve: { alias: { '@': fileURLToPath(new URL('./', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: /^server-only$/, replacement: serverOnly },
+      { find: '@', replacement: fileURLToPath(new URL('./', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     environment: 'node',

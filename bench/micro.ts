@@ -1,10 +1,11 @@
-// npx tsx bench/micro.ts — what one webhook push costs, piece by piece, on this machine: a Postgres
-// round trip from Node, Drizzle's query building, the webhook handler itself without HTTP, and what
-// a one-statement or batched design would cost, and what the webhook's own statements cost per
-// transaction as their batches grow. Supports the analysis in docs/benchmarks.md.
+// npx tsx --import ./scripts/server-only-register.mjs bench/micro.ts — what one webhook push costs,
+// piece by piece, on this machine: a Postgres round trip from Node, Drizzle's query building, the
+// webhook handler itself without HTTP, and what a one-statement or batched design would cost, and
+// what the webhook's own statements cost per transaction as their batches grow. Supports the
+// analysis in docs/benchmarks.md.
 import os from 'node:os';
 import { eq } from 'drizzle-orm';
-import { openPostgres } from '../db/client';
+import { openPostgres } from '../db/engines/postgres';
 import { keywordStatements, type KeywordPush } from '../db/queries/keyword-messages';
 import { recordPlainMessages } from '../db/queries/plain-message';
 import { pipelinedTransaction } from '../db/queries/raw';

@@ -4,7 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import postgres from 'postgres';
-import { migrateDatabase, openPglite, openPostgres, reasonOf, type DatabaseHandle } from '../db/client';
+import type { DatabaseHandle } from '../db/client';
+import { openPglite } from '../db/engines/pglite';
+import { openPostgres } from '../db/engines/postgres';
+import { reasonOf } from '../db/handle';
+import { migrateDatabase } from '../db/migrate';
 
 export type DbKind = 'postgres' | 'pglite';
 

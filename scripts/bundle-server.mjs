@@ -2,7 +2,8 @@
 // JavaScript beside the console's build, .next/wekf/. Node then runs them without a TypeScript
 // loader: on Node 20, tsx runs its hooks on a loader thread of its own in every thread that loads
 // it, and keeps what it compiled, which cost the server about 100 MB and the worker as much again.
-// Packages stay external and load from node_modules.
+// Packages stay external and load from node_modules, except `server-only`: it throws unless resolved
+// as a React Server Components build resolves it, so the bundle gets its empty entry instead.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -25,8 +26,18 @@ async function bundleServer(outdir = bundleDir) {
     outdir,
     outExtension: { '.js': '.mjs' },
     logLevel: 'warning',
+    plugins: [serverOnlyAsInServerComponents],
   });
 }
+
+/** `import 'server-only'` marks modules the browser must not load; here, on the server, it is a no-op. */
+const serverOnlyAsInServerComponents = {
+  name: 'server-only',
+  setup(build) {
+    build.onResolve({ filter: /^server-only$/ }, () => ({ path: 'server-only', namespace: 'server-only' }));
+    build.onLoad({ filter: /.*/, namespace: 'server-only' }, () => ({ contents: '', loader: 'js' }));
+  },
+};
 
 // `node scripts/bundle-server.mjs [outdir]`
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await bundleServer(process.argv[2]);

@@ -1,3 +1,4 @@
+import 'server-only';
 import { desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { auditLog, users } from '../schema';

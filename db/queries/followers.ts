@@ -1,3 +1,4 @@
+import 'server-only';
 import type { DbOrTx } from '../client';
 import { followers } from '../schema';
 

@@ -13,7 +13,9 @@
 //                                          to every active agent with an openid, and transfer
 // A second push from a follower whose first push in the same batch opened a session is decided as
 // waiting (requeue), as the table says of a follower already in line.
+import 'server-only';
 import { GRANTS, renewMessageGrantsCte } from './followers';
+import { KEYWORD_OUTBOX_KINDS } from './outbox';
 import type { Statement } from './raw';
 import { replyAroundAgentSql } from './reply-around-agent';
 import { expireWaitingSetSql, openSessionSql, waitExpiredSql } from './session-rules';
@@ -37,9 +39,6 @@ export interface KeywordReplies {
   /** Route no_agents. */
   noAgents: string;
 }
-
-/** The outbox kinds the keyword batch queues; the dispatcher recognises place-in-line updates by theirs. */
-export const KEYWORD_OUTBOX_KINDS = { placeInLine: 'queue_position', agentAlert: 'agent_alert' } as const;
 
 /** What the batch queues, the same for every follower: payloads get the session's id as whileWaiting. */
 export interface KeywordOutbox {

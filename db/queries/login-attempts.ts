@@ -1,3 +1,4 @@
+import 'server-only';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { loginAttempts } from '../schema';

@@ -2,6 +2,7 @@
 // backend, so autovacuum never runs there: without this, every update (a follower's send grant on
 // each message, each outbox row's status) leaves a dead row behind for good, and the planner keeps
 // the statistics of an empty database. Postgres servers run autovacuum; this leaves them alone.
+import 'server-only';
 import type { DatabaseHandle } from '../client';
 
 // The tables updated on the hot path. One statement each, so other queries get the single PGlite

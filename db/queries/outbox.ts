@@ -1,8 +1,12 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import 'server-only';
+import { asc, eq } from 'drizzle-orm';
 import type { DatabaseHandle, DbOrTx } from '../client';
 import { outbox } from '../schema';
 import { rawExecutor } from './raw';
 import { stillWaitingSql } from './session-rules';
+
+/** The outbox kinds the keyword batch queues; the dispatcher recognises place-in-line updates by theirs. */
+export const KEYWORD_OUTBOX_KINDS = { placeInLine: 'queue_position', agentAlert: 'agent_alert' } as const;
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export interface NewOutboxRow {
@@ -18,12 +22,8 @@ export async function enqueueOutbox(tx: DbOrTx, rows: NewOutboxRow[]): Promise<v
 }
 
 /** A claimed row with what the dispatcher checks before sending it, read in the claim's statement. */
-export interface ClaimedOutboxRow {
+export interface ClaimedOutboxRow extends NewOutboxRow {
   id: number;
-  kind: string;
-  openid: string;
-  payload: unknown;
-  priority: number;
   /** Counting this claim. */
   attempts: number;
   /** null when wekf has no followers row for the openid (nothing known: no check applies). */
@@ -166,12 +166,4 @@ function storableText(value: string): string {
 
 export async function listOutboxFor(tx: DbOrTx, params: { openid: string }): Promise<OutboxRow[]> {
   return tx.select().from(outbox).where(eq(outbox.openid, params.openid)).orderBy(asc(outbox.id));
-}
-
-export async function countOutbox(tx: DbOrTx, params: { status?: OutboxRow['status'] } = {}): Promise<number> {
-  const [row] = await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(outbox)
-    .where(params.status ? and(eq(outbox.status, params.status)) : undefined);
-  return row?.n ?? 0;
 }

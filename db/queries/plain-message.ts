@@ -9,6 +9,7 @@
 //   session active   → transfer_to_agent (the agent filled into replyToAgent)
 //   session waiting  → transfer
 //   no open session  → hint or acknowledge, decided by the caller from the message type
+import 'server-only';
 import type { DatabaseHandle } from '../client';
 import { GRANTS, renewMessageGrantsCte } from './followers';
 import { storedReplies } from './inbound-messages';

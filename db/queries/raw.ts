@@ -1,5 +1,6 @@
 // Hot-path statements run as raw SQL on the driver: Postgres plans a prepared statement once per
 // connection, and no query builder runs per push. Everything else goes through drizzle.
+import 'server-only';
 import type { PGlite } from '@electric-sql/pglite';
 import type postgres from 'postgres';
 import type { DatabaseHandle } from '../client';

@@ -1,11 +1,13 @@
+import 'server-only';
 import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
+import { ADVISORY_LOCK, lockForTransaction } from '../advisory-locks';
 import type { DbOrTx } from '../client';
 import { users } from '../schema';
 
 export type UserRole = 'admin' | 'operator';
 
 /** What pages and sessions may see of a user: never the password hash. */
-export const publicUserColumns = {
+const publicUserColumns = {
   id: users.id,
   email: users.email,
   name: users.name,
@@ -101,5 +103,5 @@ export async function countActiveAdmins(db: DbOrTx): Promise<number> {
 
 /** Serialises staff administration so two admins cannot demote each other into no admin at all. */
 export async function lockUserAdministration(tx: DbOrTx): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(7365002)`);
+  await lockForTransaction(tx, ADVISORY_LOCK.userAdministration);
 }

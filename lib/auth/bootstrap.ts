@@ -1,4 +1,5 @@
 // The first admin: from ADMIN_EMAIL/ADMIN_PASSWORD, or generated with its password printed once.
+import 'server-only';
 import type { Db } from '@/db/client';
 import { countUsers, createUser, DuplicateEmailError } from '@/db/queries/users';
 import { generatePassword, hashPassword } from './password';

@@ -1,5 +1,6 @@
 // next-auth configuration: staff sign in with email and password; sessions are signed JWT cookies
 // whose user is re-read from the database on every server check (see session.ts).
+import 'server-only';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';

@@ -1,4 +1,5 @@
 // Staff passwords: argon2id with OWASP's recommended parameters.
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 

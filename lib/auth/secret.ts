@@ -1,4 +1,5 @@
 // The key that signs session cookies: AUTH_SECRET, or one generated once and kept in the data folder.
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,6 @@
 // Server-side guards for pages, actions and route handlers. The cookie says who signed in; the
 // database says whether they still may (role, disabled, password reset since).
+import 'server-only';
 import { cookies } from 'next/headers';
 import { decode } from 'next-auth/jwt';
 import { redirect } from 'next/navigation';

@@ -1,4 +1,5 @@
 // Sign-in throttling per account and per IP, kept in the database so every instance agrees.
+import 'server-only';
 import type { DbOrTx } from '@/db/client';
 import { clearLoginFailures, getLoginLocks, recordLoginFailure } from '@/db/queries/login-attempts';
 

@@ -2,14 +2,15 @@
 // inside the transaction that claimed it. Returns the passive reply; anything sent through WeChat's
 // API is queued in the outbox, never sent here. Follower messages (texts, images, the keyword) are
 // routed by routing.ts.
+import 'server-only';
 import type { Tx } from '@/db/client';
 import { findAgentNickname } from '@/db/queries/agents';
 import { activateSession, closeSession, findOpenSession, openActiveSession, switchSessionAgent } from '@/db/queries/customer-sessions';
 import { recordInteraction, recordUnsubscribe } from '@/db/queries/followers';
 import { enqueueOutbox, type NewOutboxRow } from '@/db/queries/outbox';
+import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { SESSION_END_REASON } from '@/db/queries/session-rules';
 import type { InboundKind, InboundMessage, InboundOf } from '@/lib/wechat/messages';
-import { OUTBOX_PRIORITY, textPayload } from './outbox-messages';
 import type { KfSettings } from './settings';
 import { renderText } from './texts';
 

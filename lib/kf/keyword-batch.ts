@@ -3,12 +3,13 @@
 // prepares every reply a push may get (routing.ts builds them), and db/queries/keyword-messages.ts
 // decides each push's route by routing.ts's table and writes the batch in one transaction sent in
 // one round trip.
+import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { storedReplies } from '@/db/queries/inbound-messages';
 import { isSessionRaceLost, keywordStatements, type DecidedKeyword, type KeywordPush } from '@/db/queries/keyword-messages';
 import { pipelinedTransaction, rawExecutor } from '@/db/queries/raw';
+import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import type { ReplyTarget } from '@/lib/wechat/replies';
-import { OUTBOX_PRIORITY, textPayload } from './outbox-messages';
 import { replyAroundAgent, routeReply, type Route, type RouteTexts } from './routing';
 import { isOpen } from './service-hours';
 import type { KfSettings } from './settings';

@@ -3,6 +3,8 @@
 // waits on a timer: pushes that arrive while a batch is in flight form the next one, so a lone push
 // goes out at once and a busy server batches by itself.
 
+import 'server-only';
+
 export interface MicroBatcherOptions<I, R> {
   /** Handles a batch; returns one result per item, in order. */
   run(items: I[]): Promise<R[]>;

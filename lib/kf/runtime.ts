@@ -1,80 +1,35 @@
 // The WeChat side of one wekf process: the API client, the webhook handler, the outbox dispatcher and
-// the expiry sweep — against the real Official Account, or (sandbox mode) against the in-process fake.
+// the expiry sweep, for one account given as plain data (real, or the sandbox's fake: the process
+// decides, see server.ts and lib/sandbox).
+import 'server-only';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { DatabaseHandle } from '@/db/client';
 import type { Env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
 import { startOutboxWorker } from '@/lib/outbox/worker-host';
+import type { WechatAccount } from '@/lib/wechat-account/account';
+import { kfApiFor } from '@/lib/wechat-account/api-client';
 import { WechatCrypto } from '@/lib/wechat/crypto';
 import type { KfApi } from '@/lib/wechat/kf-api';
-import { startWechatSim, type SimCredentials, type WechatSim } from '@/lib/wechat-sim';
 import { startEmbeddedMaintenance, startExpirySweep } from './sweeps';
-import { kfApiFor } from './wechat-api';
 import { createWebhook, type Webhook, type WebhookRequest, type WebhookResponse } from './webhook';
 
 export interface WechatRuntime {
-  mode: 'live' | 'sandbox';
-  appId: string;
   kf: KfApi;
   dispatcher: OutboxDispatcher;
-  sim?: WechatSim;
   /** For the HTTP listener, which checks the query before it reads a body (lib/server/webhook-http.ts). */
   webhook: Webhook;
   handleWebhook(request: WebhookRequest): Promise<WebhookResponse>;
   stop(): Promise<void>;
 }
 
-export interface WechatAccount {
-  appId: string;
-  appSecret: string;
-  token: string;
-  encodingAESKey?: string;
-  apiBase: string;
-}
-
 const runtimeLog = log.child({ module: 'wechat' });
-const holder = globalThis as typeof globalThis & { __wekfRuntime?: WechatRuntime };
 
 export interface OutboxThread {
   /** The bundled worker (scripts/bundle-server.mjs). */
   workerFile: string;
   databaseUrl: string;
-}
-
-export async function startWechatRuntime(
-  config: Env,
-  opts: { database: () => DatabaseHandle; webhookUrl: string; startBackground?: boolean; outboxWorkerFile?: string },
-): Promise<WechatRuntime> {
-  let sim: WechatSim | undefined;
-  let account: WechatAccount;
-  if (config.sandbox) {
-    // Safe mode, so the sandbox exercises signatures and encryption exactly as production does.
-    // The same credentials every start, so the stored access_token and appid stay meaningful.
-    sim = await startWechatSim({ ...readSandboxCredentials(config.dataDir), webhookUrl: opts.webhookUrl, mode: 'safe' });
-    const c = sim.credentials;
-    saveSandboxCredentials(config.dataDir, c);
-    account = { appId: c.appId, appSecret: c.appSecret, token: c.token, encodingAESKey: c.encodingAESKey, apiBase: sim.url };
-    runtimeLog.info({ api: sim.url }, 'sandbox mode: using the built-in fake WeChat');
-  } else {
-    account = {
-      appId: config.WECHAT_APP_ID!,
-      appSecret: config.WECHAT_APP_SECRET!,
-      token: config.WECHAT_TOKEN!,
-      encodingAESKey: config.WECHAT_ENCODING_AES_KEY,
-      apiBase: config.WECHAT_API_BASE,
-    };
-  }
-
-  return createWechatRuntime({
-    account,
-    database: opts.database,
-    sim,
-    startBackground: opts.startBackground,
-    maxSkewSeconds: config.WECHAT_MAX_SKEW_SECONDS,
-    outboxThread: outboxThreadFor(config, opts.database(), opts.outboxWorkerFile),
-  });
 }
 
 /**
@@ -91,11 +46,10 @@ export function outboxThreadFor(config: Env, database: DatabaseHandle, workerFil
   return { workerFile, databaseUrl: config.DATABASE_URL };
 }
 
-/** The runtime for a given account; tests pass the fake's credentials and a database of their own. */
+/** The runtime for a given account; tests pass the fake's account and a database of their own. */
 export function createWechatRuntime(opts: {
   account: WechatAccount;
   database: () => DatabaseHandle;
-  sim?: WechatSim;
   startBackground?: boolean;
   now?: () => Date;
   /** WECHAT_MAX_SKEW_SECONDS: how old (or ahead) a push's query timestamp may be. */
@@ -103,7 +57,7 @@ export function createWechatRuntime(opts: {
   /** Run the background dispatcher on a thread of its own (outboxThreadFor). */
   outboxThread?: OutboxThread;
 }): WechatRuntime {
-  const { account, sim } = opts;
+  const { account } = opts;
   const kf = kfApiFor(account, opts.database);
   const dispatcher = new OutboxDispatcher({ database: opts.database, kf, now: opts.now });
   const crypto = account.encodingAESKey
@@ -131,43 +85,14 @@ export function createWechatRuntime(opts: {
     onOutboundQueued: () => sender.wake(),
   });
 
-  const runtime: WechatRuntime = {
-    mode: sim ? 'sandbox' : 'live',
-    appId: account.appId,
+  return {
     kf,
     dispatcher,
-    sim,
     webhook,
     handleWebhook: webhook.handle,
     async stop() {
       for (const stop of stopSweeps) stop();
       await Promise.all([dispatcher.stop(), outboxThread?.stop()]);
-      await sim?.close();
-      if (holder.__wekfRuntime === runtime) holder.__wekfRuntime = undefined;
     },
   };
-  holder.__wekfRuntime = runtime;
-  return runtime;
-}
-
-function sandboxFile(dataDir: string): string {
-  return path.join(dataDir, 'sandbox-wechat.json');
-}
-
-function readSandboxCredentials(dataDir: string): Partial<SimCredentials> {
-  try {
-    return JSON.parse(fs.readFileSync(sandboxFile(dataDir), 'utf8')) as Partial<SimCredentials>;
-  } catch {
-    return {};
-  }
-}
-
-function saveSandboxCredentials(dataDir: string, credentials: SimCredentials): void {
-  fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(sandboxFile(dataDir), JSON.stringify(credentials), { mode: 0o600 });
-}
-
-/** The process's runtime, for console pages (agents, sandbox). */
-export function currentRuntime(): WechatRuntime | undefined {
-  return holder.__wekfRuntime;
 }

@@ -1,6 +1,7 @@
 // Customer-service settings: keywords, service hours, wait expiry and reply texts. Stored in the
 // settings table (edited in the console), seeded from env. Read on every push, so cached briefly:
 // an edit reaches every instance within CACHE_MS.
+import 'server-only';
 import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
 import { getSetting, putSetting } from '@/db/queries/settings';

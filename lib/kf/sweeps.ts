@@ -1,5 +1,6 @@
 // Periodic upkeep: waiting sessions past their expiry become `expired` (reads already treat them so),
 // and on PGlite, which has no autovacuum, the hot tables are vacuumed and analyzed.
+import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { expireWaitingSessions } from '@/db/queries/customer-sessions';
 import { vacuumEmbedded } from '@/db/queries/maintenance';

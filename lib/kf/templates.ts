@@ -5,6 +5,10 @@
 // braces that is not a variable ({微笑}, {x}) is left as written, since it may be meant literally.
 import { DomainError, type ErrorParams } from '@/lib/errors';
 import type { MessageKey } from '@/lib/i18n/format';
+import { KNOWN_VARIABLES, renderTemplate, TEMPLATE_VARIABLE as VARIABLE } from '@/lib/render-template';
+
+// The renderer is below both the domain and the outbox (lib/outbox/payloads.ts renders at send time).
+export { KNOWN_VARIABLES, renderTemplate };
 
 export type TemplateName = 'hint' | 'offHours' | 'queue' | 'agentAlert' | 'greeting' | 'closing' | 'welcome' | 'noAgents';
 
@@ -18,9 +22,6 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   welcome: '感谢关注！如需人工客服，请回复「{keyword}」。',
   noAgents: '抱歉，人工客服暂未开通，请稍后再试。',
 };
-
-/** Every variable a template may contain; each template may use only some of them. */
-export const KNOWN_VARIABLES = ['position', 'count', 'hours', 'keyword', 'agent', 'resume'] as const;
 
 /**
  * The variables each template may use: what the flow supplies when it sends that text. keyword and
@@ -41,20 +42,6 @@ export const TEMPLATE_VARIABLES: Record<TemplateName, string[]> = {
 export const MAX_TEMPLATE_LENGTH = 600;
 // WeChat cuts a passive text reply at about 2048 bytes; emoji take 4 bytes each, so count bytes too.
 export const MAX_TEMPLATE_BYTES = 1800;
-
-const VARIABLE = /\{([A-Za-z_]\w*)\}/g;
-const known = new Set<string>(KNOWN_VARIABLES);
-
-function valueOf(vars: Partial<Record<string, string | number>>, name: string): string | undefined {
-  // Own properties only: "{constructor}" must not render Object's constructor.
-  const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
-  return value == null ? undefined : String(value);
-}
-
-/** Fills each {name} in one pass, so a value containing "{keyword}" is not filled again. Never throws. */
-export function renderTemplate(template: string, vars: Partial<Record<string, string | number>>): string {
-  return template.replace(VARIABLE, (whole, name: string) => valueOf(vars, name) ?? (known.has(name) ? '' : whole));
-}
 
 export type TemplateCheck =
   | { ok: true }

@@ -3,6 +3,7 @@
 // Next's pipeline and tests call it directly. Guard order: query (signature, freshness, mode) →
 // size → parse → dedupe → act. checkWebhookQuery needs no body, so the listener runs it before
 // reading one (lib/server/webhook-http.ts) and an unsigned or stale push costs no upload.
+import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
 import { recordPlainMessages, type PlainMessage } from '@/db/queries/plain-message';

@@ -1,4 +1,5 @@
 // What to do when a send fails, decided by errcode (never by message text). DESIGN.md "Outbound".
+import 'server-only';
 import { WechatApiError, WechatNetworkError } from '@/lib/wechat/errors';
 
 export type FailureAction =

@@ -1,13 +1,19 @@
 // Delivers outbox rows through WeChat's custom/send API, outside any webhook request. Any number of
 // instances may run one: rows are claimed with SKIP LOCKED under a lease.
+import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
-import { KEYWORD_OUTBOX_KINDS } from '@/db/queries/keyword-messages';
-import { claimDueOutbox, recordOutboxOutcomes, type ClaimedOutboxRow, type OutboxOutcome } from '@/db/queries/outbox';
-import { LOW_VALUE_PRIORITY, RESERVED_SENDS, textToSend, type TextPayload } from '@/lib/kf/outbox-messages';
+import {
+  claimDueOutbox,
+  KEYWORD_OUTBOX_KINDS,
+  recordOutboxOutcomes,
+  type ClaimedOutboxRow,
+  type OutboxOutcome,
+} from '@/db/queries/outbox';
 import { errorText, log } from '@/lib/log';
 import type { KfApi } from '@/lib/wechat/kf-api';
 import type { CustomMessage } from '@/lib/wechat/kf-types';
 import { backoffMs, classifySendFailure, MAX_ATTEMPTS } from './classify';
+import { LOW_VALUE_PRIORITY, RESERVED_SENDS, textToSend, type TextPayload } from './payloads';
 
 export interface DispatcherOptions {
   database: () => DatabaseHandle;

@@ -1,8 +1,9 @@
 // Runs the outbox worker (worker.ts, bundled by scripts/bundle-server.mjs) from the server's
 // thread, and starts it again if it dies: the outbox must keep going while the server runs.
+import 'server-only';
 import { Worker } from 'node:worker_threads';
-import type { ApiAccount } from '@/lib/kf/wechat-api';
 import { log } from '@/lib/log';
+import type { ApiAccount } from '@/lib/wechat-account/account';
 
 export interface OutboxWorkerData {
   databaseUrl: string;

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Server } from 'node:http';
 
 /** Stop accepting, let in-flight requests finish (up to graceMs), then drop what is left. */

@@ -1,6 +1,7 @@
 // The project's folder, for what the server loads at run time (the console's build, the outbox
 // worker). This module runs from lib/server/ in source and from .next/wekf/ once bundled into the
 // production server (scripts/bundle-server.mjs): two levels below the project either way.
+import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,7 @@
 // Serves the webhook on a raw Node request: the query checks first, then the body under the size
 // cap and a time limit, then the answer. Shared by server.ts and the integration tests, so tests go
 // through the same listener code.
+import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WEBHOOK_MAX_BODY, type Webhook, type WebhookResponse } from '@/lib/kf/webhook';
 import { errorText, log } from '@/lib/log';

@@ -1,5 +1,6 @@
 // Staff administration: every change in one transaction with its audit line, and the rules that keep
 // at least one active admin and stop an admin from locking themselves out.
+import 'server-only';
 import type { Db } from '@/db/client';
 import { recordAudit } from '@/db/queries/audit-log';
 import {

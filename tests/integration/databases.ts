@@ -2,7 +2,10 @@
 // Each suite gets a database of its own, migrated from scratch.
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { type DatabaseHandle, migrateDatabase, openPglite, openPostgres } from '@/db/client';
+import type { DatabaseHandle } from '@/db/client';
+import { openPglite } from '@/db/engines/pglite';
+import { openPostgres } from '@/db/engines/postgres';
+import { migrateDatabase } from '@/db/migrate';
 
 export interface TestDatabase {
   kind: 'pglite' | 'postgres';

@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { DatabaseError, migrateDatabase, openPglite, openPostgres, tableNames } from '@/db/client';
+import { DatabaseError } from '@/db/client';
+import { openPglite } from '@/db/engines/pglite';
+import { openPostgres } from '@/db/engines/postgres';
+import { migrateDatabase, tableNames } from '@/db/migrate';
 import { testDatabases } from './databases';
 
 describe.each(testDatabases)('database on $kind', (testDb) => {

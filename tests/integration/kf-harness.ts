@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { DatabaseHandle } from '@/db/client';
 import { upsertAgent } from '@/db/queries/agents';
 import { createWechatRuntime, type WechatRuntime } from '@/lib/kf/runtime';
+import { accountOfSim } from '@/lib/sandbox';
 import { defaultServiceHours } from '@/lib/kf/service-hours';
 import { forgetCachedSettings, saveKfSettings } from '@/lib/kf/settings';
 import { serveWebhook } from '@/lib/server/webhook-http';
@@ -43,16 +44,12 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
     if (!reachable) throw new Error('database unreachable (simulated)');
     return handle;
   };
+  // An instance of wekf against the fake, on the fake's clock; the background is driven by the tests.
   // The key is configured only for the encrypted modes, as on a real account: with a key, wekf
   // refuses unencrypted pushes.
-  const encodingAESKey = (opts.mode ?? 'plain') === 'plain' ? undefined : c.encodingAESKey;
-  const runtime = createWechatRuntime({
-    account: { appId: c.appId, appSecret: c.appSecret, token: c.token, encodingAESKey, apiBase: sim.url },
-    database,
-    sim,
-    startBackground: false,
-    now: () => new Date(sim.clock.now()),
-  });
+  const account = { ...accountOfSim(sim), encodingAESKey: (opts.mode ?? 'plain') === 'plain' ? undefined : c.encodingAESKey };
+  const newRuntime = () => createWechatRuntime({ account, database, startBackground: false, now: () => new Date(sim.clock.now()) });
+  const runtime = newRuntime();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/api/wechat') void serveWebhook(runtime.webhook, req, res, url.searchParams, { bodyTimeoutMs: opts.bodyTimeoutMs });
@@ -123,12 +120,7 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
       return fetch(`${webhookUrl}?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
     },
     secondInstance() {
-      const other = createWechatRuntime({
-        account: { appId: c.appId, appSecret: c.appSecret, token: c.token, encodingAESKey, apiBase: sim.url },
-        database,
-        startBackground: false,
-        now: () => new Date(sim.clock.now()),
-      });
+      const other = newRuntime();
       return {
         async push(fields) {
           const timestamp = String(Math.floor(Date.now() / 1000));
@@ -145,6 +137,7 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
     },
     async close() {
       await runtime.stop();
+      await sim.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await drop();
     },

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import type { DatabaseHandle } from '@/db/client';
 import { enqueueOutbox, listOutboxFor, recordOutboxOutcomes } from '@/db/queries/outbox';
 import { customerSessions, followers, outbox } from '@/db/schema';
-import { OUTBOX_PRIORITY, textPayload } from '@/lib/kf/outbox-messages';
+import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { backoffMs, MAX_ATTEMPTS } from '@/lib/outbox/classify';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
 import { WechatApiError } from '@/lib/wechat/errors';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { enqueueOutbox, listOutboxFor } from '@/db/queries/outbox';
-import { OUTBOX_PRIORITY, textPayload } from '@/lib/kf/outbox-messages';
+import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
 import { followers, wechatTokens } from '@/db/schema';
 import { testDatabases } from './databases';

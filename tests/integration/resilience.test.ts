@@ -85,7 +85,7 @@ describe.each(onPostgres)('token refresh across processes on $kind', (testDb) =>
     try {
       const child = path.resolve('tests/integration/fixtures/token-child.ts');
       const outputs = await Promise.all(
-        [1, 2].map(() => run(process.execPath, ['--import', 'tsx', child, url!, tokenServer], { cwd: process.cwd() })),
+        [1, 2].map(() => run(process.execPath, ['--import', 'tsx', '--import', './scripts/server-only-register.mjs', child, url!, tokenServer], { cwd: process.cwd() })),
       );
       expect(outputs.map((o) => o.stdout)).toEqual(['token-1', 'token-1']);
       expect(fetches).toBe(1);

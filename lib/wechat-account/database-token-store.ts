@@ -2,9 +2,9 @@
 // within a process by a single in-flight promise, across processes by a Postgres advisory lock
 // (PGlite has one process by construction). Callers re-read after the lock, so a token another
 // instance just fetched is used rather than fetched again (which would invalidate theirs).
-import { createHash } from 'node:crypto';
+import 'server-only';
+import { tokenRefreshLock, withAdvisoryLock } from '@/db/advisory-locks';
 import type { DatabaseHandle } from '@/db/client';
-import { withAdvisoryLock } from '@/db/queries/locks';
 import { expireToken, getStoredToken, saveToken } from '@/db/queries/wechat-tokens';
 import type { FetchedToken, TokenStore } from '@/lib/wechat/token-store';
 
@@ -83,11 +83,6 @@ export class DatabaseTokenStore implements TokenStore {
       this.#memo().set(appId, { accessToken: fetched.accessToken, expiresAt: expiresAt.getTime(), readAt: this.now() });
       return fetched.accessToken;
     };
-    return withAdvisoryLock(database, advisoryKey(appId), fetchAndSave);
+    return withAdvisoryLock(database, tokenRefreshLock(appId), fetchAndSave);
   }
-}
-
-/** A stable 64-bit advisory lock key for one appid's token. */
-function advisoryKey(appId: string): bigint {
-  return createHash('sha256').update(`wechat_token:${appId}`).digest().readBigInt64BE(0);
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { getStoredToken, saveToken } from '@/db/queries/wechat-tokens';
-import { DatabaseTokenStore } from '@/lib/kf/token-store';
+import { DatabaseTokenStore } from '@/lib/wechat-account/database-token-store';
 import type { FetchedToken } from '@/lib/wechat/token-store';
 import { testDatabases } from './databases';
 

@@ -1,15 +1,12 @@
 // The customer-service API client for an account: WeChat's API with the access_token shared by
-// every instance through the database. The server thread and the outbox worker both build it here.
+// every instance through the database. The server thread, the outbox worker and the console all
+// build it here, from plain account data.
+import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { WechatClient } from '@/lib/wechat/client';
 import { KfApi } from '@/lib/wechat/kf-api';
-import { DatabaseTokenStore } from './token-store';
-
-export interface ApiAccount {
-  appId: string;
-  appSecret: string;
-  apiBase: string;
-}
+import type { ApiAccount } from './account';
+import { DatabaseTokenStore } from './database-token-store';
 
 export function kfApiFor(account: ApiAccount, database: () => DatabaseHandle): KfApi {
   const client = new WechatClient({

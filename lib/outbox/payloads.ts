@@ -1,6 +1,8 @@
-// What the flow queues for WeChat's custom/send API, and how much each is worth when a follower's
-// send budget is short (lower = more valuable; see lib/outbox/dispatcher.ts).
-import { renderTemplate } from './templates';
+// What the domain queues for WeChat's custom/send API and how the outbox turns it into a message: the
+// payload shape, and how much each send is worth when a follower's send budget is short (lower =
+// more valuable; see dispatcher.ts). The domain (lib/kf) builds these; the outbox delivers them.
+import 'server-only';
+import { renderTemplate } from '@/lib/render-template';
 
 export const OUTBOX_PRIORITY = {
   greeting: 1,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { textPayload, textToSend } from './outbox-messages';
+import { textPayload, textToSend } from './payloads';
 
 describe('textToSend', () => {
   it('fills a place-in-line template with the place held at send time, in one pass', () => {
