@@ -1,7 +1,7 @@
 // Configuration: every variable wekf reads, parsed once. Nothing else reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
-import { parseSchedule, ServiceHoursError } from './kf/service-hours';
+import { parseSchedule, ServiceHoursError } from './service-hours';
 
 const optionalString = z
   .string()

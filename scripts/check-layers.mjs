@@ -13,18 +13,6 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const SOURCES = ['app', 'components', 'lib', 'db', 'server.ts'];
 const EXTENSIONS = ['.ts', '.tsx', '/index.ts', '/index.tsx'];
 
-/**
- * Layer imports known to close a ring, left for their owners; printed on every run so they stay seen.
- * A prefix of the importing file and of the imported one.
- */
-const KNOWN = [
-  {
-    from: 'lib/env.ts',
-    to: 'lib/kf/service-hours',
-    why: 'env checks SERVICE_HOURS with the domain parser; the parser belongs below both (issue 14)',
-  },
-];
-
 /** The layer a file belongs to: lib/<folder> and db are layers; other top-level folders likewise. */
 function layerOf(file) {
   const parts = path.relative(root, file).split(path.sep);
@@ -115,11 +103,6 @@ function rings(graph) {
   return out;
 }
 
-function isKnown(file, target) {
-  const [from, to] = [path.relative(root, file), path.relative(root, target)].map((f) => f.split(path.sep).join('/'));
-  return KNOWN.some((k) => from.startsWith(k.from) && to.startsWith(k.to));
-}
-
 const files = SOURCES.flatMap(sourceFiles);
 const fileGraph = new Map();
 const layerGraph = new Map();
@@ -129,7 +112,7 @@ for (const file of files) {
   for (const { target, typeOnly } of importsOf(file)) {
     if (!typeOnly) runtime.add(target);
     const [a, b] = [layerOf(file), layerOf(target)];
-    if (a === b || isKnown(file, target)) continue;
+    if (a === b) continue;
     if (!layerGraph.has(a)) layerGraph.set(a, new Set());
     layerGraph.get(a).add(b);
     if (!witness.has(`${a} -> ${b}`)) witness.set(`${a} -> ${b}`, `${path.relative(root, file)} imports ${path.relative(root, target)}`);
@@ -149,5 +132,4 @@ if (problems.length > 0) {
   process.stderr.write(`check-layers: ${problems.length} import cycle(s)\n  ${problems.join('\n  ')}\n`);
   process.exit(1);
 }
-const known = KNOWN.map((k) => `\n  known, left to its owner: ${k.from} imports ${k.to}: ${k.why}`).join('');
-process.stdout.write(`check-layers: no import cycles (${files.length} files, ${layerGraph.size} layers)${known}\n`);
+process.stdout.write(`check-layers: no import cycles (${files.length} files, ${layerGraph.size} layers)\n`);

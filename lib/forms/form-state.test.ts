@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DomainError, PublicActionError } from '@/lib/errors';
 import { translator } from '@/lib/i18n/format';
 import { parseKeywordList } from '@/lib/kf/keywords';
-import { defaultServiceHours, parseSchedule, serviceHoursSchema } from '@/lib/kf/service-hours';
+import { defaultServiceHours, parseSchedule, serviceHoursSchema } from '@/lib/service-hours';
 import { domainErrorState, invalidFormState } from './form-state';
 
 const zh = translator('zh');

@@ -11,7 +11,7 @@ import { pipelinedTransaction, rawExecutor } from '@/db/queries/raw';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import type { ReplyTarget } from '@/lib/wechat/replies';
 import { replyAroundAgent, routeReply, type Route, type RouteTexts } from './routing';
-import { isOpen } from './service-hours';
+import { isOpen } from '@/lib/service-hours';
 import type { KfSettings } from './settings';
 import { baseVars, offHoursText, renderText } from './texts';
 

@@ -7,7 +7,7 @@ import type { DbOrTx } from '@/db/client';
 import { getSetting, putSetting } from '@/db/queries/settings';
 import { env } from '@/lib/env';
 import { DEFAULT_TEMPLATES, type TemplateName } from './templates';
-import { defaultServiceHours, serviceHoursSchema, type ServiceHours } from './service-hours';
+import { defaultServiceHours, serviceHoursSchema, type ServiceHours } from '@/lib/service-hours';
 
 export interface KfSettings {
   keywords: string[];

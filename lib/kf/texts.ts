@@ -1,5 +1,5 @@
 // The texts wekf says, rendered from the settings' templates with the variables every text shares.
-import { formatOpening, formatSchedule, nextOpening } from './service-hours';
+import { formatOpening, formatSchedule, nextOpening } from '@/lib/service-hours';
 import type { KfSettings } from './settings';
 import { renderTemplate, type TemplateName } from './templates';
 

@@ -4,7 +4,7 @@ import { upsertAgent } from '@/db/queries/agents';
 import { activateSession, listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { listOutboxFor } from '@/db/queries/outbox';
 import { runKeywordBatch as runBatch, type KeywordItem } from '@/lib/kf/keyword-batch';
-import { defaultServiceHours } from '@/lib/kf/service-hours';
+import { defaultServiceHours } from '@/lib/service-hours';
 import type { KfSettings } from '@/lib/kf/settings';
 import { DEFAULT_TEMPLATES } from '@/lib/kf/templates';
 import { parseXml } from '@/lib/wechat/xml';

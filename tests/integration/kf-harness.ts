@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '@/db/client';
 import { upsertAgent } from '@/db/queries/agents';
 import { createWechatRuntime, type WechatRuntime } from '@/lib/kf/runtime';
 import { accountOfSim } from '@/lib/sandbox';
-import { defaultServiceHours } from '@/lib/kf/service-hours';
+import { defaultServiceHours } from '@/lib/service-hours';
 import { forgetCachedSettings, saveKfSettings } from '@/lib/kf/settings';
 import { serveWebhook } from '@/lib/server/webhook-http';
 import { WechatCrypto } from '@/lib/wechat/crypto';

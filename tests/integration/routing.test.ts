@@ -4,7 +4,7 @@ import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { listOutboxFor } from '@/db/queries/outbox';
 import { customerSessions } from '@/db/schema';
 import { routeOf, type PushKind, type Route, type SessionState } from '@/lib/kf/routing';
-import { defaultServiceHours } from '@/lib/kf/service-hours';
+import { defaultServiceHours } from '@/lib/service-hours';
 import { forgetCachedSettings, loadKfSettings, saveKfSettings } from '@/lib/kf/settings';
 import { offHoursText, renderText } from '@/lib/kf/texts';
 import { DEFAULT_TEMPLATES } from '@/lib/kf/templates';

@@ -5,7 +5,7 @@ import { listOutboxFor } from '@/db/queries/outbox';
 import { inboundMessages } from '@/db/schema';
 import { eq } from 'drizzle-orm';
 import { saveKfSettings } from '@/lib/kf/settings';
-import { defaultServiceHours } from '@/lib/kf/service-hours';
+import { defaultServiceHours } from '@/lib/service-hours';
 import { testDatabases } from './databases';
 import { isTransfer, nextMsgId, replyText, startKfHarness, textFields, type KfHarness } from './kf-harness';
 
