@@ -1,7 +1,7 @@
 // The wekf process: one HTTP listener. /api/wechat goes to the webhook fast path (a plain function,
 // ~10x the throughput of a Next route handler); everything else goes to Next.js.
-import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import next from 'next';
 import { closeDatabase, currentDatabase, DatabaseError, getDatabase } from './db/client';
@@ -14,13 +14,27 @@ import { errorText, log } from './lib/log';
 import { closeGracefully } from './lib/server/graceful';
 import { projectRoot } from './lib/server/project-root';
 import { serveWebhook } from './lib/server/webhook-http';
+import { setSandboxWechatUrl } from './lib/wechat-sim/sandbox-url';
 
 const WEBHOOK_PATH = '/api/wechat';
 const serverLog = log.child({ module: 'server' });
+/** Where the sandbox's fake WeChat listens (lib/wechat-sim's default host). */
+const SANDBOX_WECHAT_HOST = '127.0.0.1';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const dev = process.argv.includes('--dev');
+
+  // Listen before anything else: a port in use must stop the start before it opens a database,
+  // creates the first admin or prints a password. Until start-up is done every request gets a 503.
+  let handle: http.RequestListener = answerStarting;
+  const server = http.createServer((req, res) => handle(req, res));
+  server.keepAliveTimeout = 65_000;
+  await listenOrFail(server, { port: config.PORT, host: config.HOST, variable: 'PORT' });
+  if (config.sandbox && config.SANDBOX_WECHAT_PORT !== 0) {
+    await probePortOrFail({ port: config.SANDBOX_WECHAT_PORT, host: SANDBOX_WECHAT_HOST, variable: 'SANDBOX_WECHAT_PORT' });
+  }
+
   const database = await getDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir) });
   serverLog.info({ db: database.description, mode: config.sandbox ? 'sandbox' : 'live' }, 'database ready');
 
@@ -35,6 +49,8 @@ async function main(): Promise<void> {
     // dispatcher runs on this thread.
     outboxWorkerFile: dev ? undefined : path.join(dir, '.next', 'wekf', 'outbox-worker.mjs'),
   });
+  // For the console's sandbox banner, which runs in Next's module graph.
+  setSandboxWechatUrl(runtime.sim?.url);
 
   // next-auth derives its own URL from the Host header only when told to trust it.
   process.env.AUTH_TRUST_HOST = 'true';
@@ -42,7 +58,7 @@ async function main(): Promise<void> {
   await app.prepare();
   const handleNext = app.getRequestHandler();
 
-  const server = http.createServer((req, res) => {
+  handle = (req, res) => {
     stampClientIp(req, config.TRUST_PROXY);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === WEBHOOK_PATH) {
@@ -54,10 +70,9 @@ async function main(): Promise<void> {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('internal error');
     });
-  });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
-  serverLog.info({ port: config.PORT }, `wekf listening on http://localhost:${config.PORT}`);
+  };
+  serverLog.info({ port: config.PORT, sandboxWechat: runtime.sim?.url }, `wekf listening on http://localhost:${config.PORT}`);
+  announceReady(config, runtime.sim?.url);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -75,6 +90,43 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
+function answerStarting(_req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' });
+  res.end('starting');
+}
+
+interface PortParams {
+  port: number;
+  host: string;
+  /** The variable that moves it, named in the message. */
+  variable: string;
+}
+
+function listenOrFail(server: net.Server, params: PortParams): Promise<void> {
+  return new Promise((resolve) => {
+    const onError = (error: NodeJS.ErrnoException) => failToListen(error, params);
+    server.once('error', onError);
+    server.listen(params.port, params.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** The fake WeChat listens later (in the runtime); check its port is free before anything is created. */
+async function probePortOrFail(params: PortParams): Promise<void> {
+  const probe = net.createServer();
+  await listenOrFail(probe, params);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
+function failToListen(error: NodeJS.ErrnoException, { port, host, variable }: PortParams): never {
+  if (error.code === 'EADDRINUSE') fail(`port ${port} is in use (set ${variable})`);
+  if (error.code === 'EACCES') fail(`port ${port} needs more privileges than this user has (set ${variable})`);
+  if (error.code === 'EADDRNOTAVAIL') fail(`cannot listen on ${host}: no such address on this machine (set HOST)`);
+  fail(`cannot listen on ${host}:${port} (${error.code ?? errorText(error)})`);
+}
+
 /** Sign-in throttling needs the caller's IP; only trust X-Forwarded-For behind a configured proxy. */
 function stampClientIp(req: http.IncomingMessage, trustProxy: boolean): void {
   const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
@@ -82,8 +134,7 @@ function stampClientIp(req: http.IncomingMessage, trustProxy: boolean): void {
 }
 
 function loadConfig(): Env {
-  // A .env file beside the server, when present, fills in what the process manager did not set.
-  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  // env() also reads a .env file beside the server, when present (lib/env.ts).
   try {
     return env();
   } catch (error) {
@@ -95,8 +146,18 @@ function loadConfig(): Env {
 function announceFirstAdmin(email: string, generatedPassword: string | undefined): void {
   // Printed straight to the terminal (not the log), once: the only time this password is shown.
   const lines = generatedPassword
-    ? [`First admin created: ${email}`, `Password: ${generatedPassword}`, 'Sign in and change it on the Staff page.']
+    ? [`First admin created: ${email}`, `Password: ${generatedPassword}`, 'Sign in and change it on the My account page (/account).']
     : [`First admin created from ADMIN_EMAIL: ${email}`];
+  printLines(lines);
+}
+
+function announceReady(config: Env, sandboxWechatUrl: string | undefined): void {
+  const lines = [`wekf is running at http://localhost:${config.PORT}`];
+  if (sandboxWechatUrl) lines.push(`Sandbox mode: the fake WeChat is at ${sandboxWechatUrl} (set SANDBOX_WECHAT_PORT to move it)`);
+  printLines(lines);
+}
+
+function printLines(lines: string[]): void {
   process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
 }
 

@@ -50,7 +50,7 @@ export async function startWechatRuntime(
   if (config.sandbox) {
     // Safe mode, so the sandbox exercises signatures and encryption exactly as production does.
     // The same credentials every start, so the stored access_token and appid stay meaningful.
-    sim = await startWechatSim({ ...readSandboxCredentials(config.dataDir), webhookUrl: opts.webhookUrl, mode: 'safe' });
+    sim = await startWechatSim({ ...readSandboxCredentials(config.dataDir), webhookUrl: opts.webhookUrl, mode: 'safe', port: config.SANDBOX_WECHAT_PORT });
     const c = sim.credentials;
     saveSandboxCredentials(config.dataDir, c);
     account = { appId: c.appId, appSecret: c.appSecret, token: c.token, encodingAESKey: c.encodingAESKey, apiBase: sim.url };
