@@ -13,7 +13,7 @@ export default async function AccountPage() {
   return (
     <>
       <PageHeader title={t('account.title')} intro={t('account.intro')} />
-      <div className="grid gap-6 lg:grid-cols-2 lg:items-start">
+      <div className="grid gap-6 lg:grid-cols-2 lg:grid-rows-[auto_1fr] lg:items-start">
         <section aria-labelledby="account-profile" className={card}>
           <h2 id="account-profile" className="mb-3 text-base font-semibold">{t('account.profile')}</h2>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
@@ -25,7 +25,7 @@ export default async function AccountPage() {
             <dd>{t(user.role === 'admin' ? 'role.admin' : 'role.operator')}</dd>
           </dl>
         </section>
-        <section aria-labelledby="account-password" className={`${card} lg:row-span-2`}>
+        <section aria-labelledby="account-password" className={`${card} lg:col-start-2 lg:row-span-2 lg:row-start-1`}>
           <h2 id="account-password" className="mb-3 text-base font-semibold">{t('account.changePassword')}</h2>
           <ChangePasswordForm
             action={changePasswordAction}
@@ -37,7 +37,7 @@ export default async function AccountPage() {
             }}
           />
         </section>
-        <section aria-labelledby="account-sessions" className={card}>
+        <section aria-labelledby="account-sessions" className={`${card} lg:col-start-1 lg:row-start-2`}>
           <h2 id="account-sessions" className="mb-1 text-base font-semibold">{t('account.sessions')}</h2>
           <p className="mb-3 text-sm text-slate-600">{t('account.sessionsIntro')}</p>
           <ActionForm action={signOutOthersAction} submitLabel={t('account.signOutOthers')} />
