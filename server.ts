@@ -1,7 +1,6 @@
 // The wekf process: one HTTP listener. /api/wechat goes to the webhook fast path (a plain function,
 // ~10x the throughput of a Next route handler); everything else goes to Next.js.
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import next from 'next';
 import { closeDatabase, currentDatabase, DatabaseError, getDatabase } from './db/client';
@@ -12,6 +11,7 @@ import { env, EnvError, type Env } from './lib/env';
 import { startWechatRuntime } from './lib/kf/runtime';
 import { errorText, log } from './lib/log';
 import { closeGracefully } from './lib/server/graceful';
+import { listenOn, PortError, probePort } from './lib/server/listen';
 import { projectRoot } from './lib/server/project-root';
 import { serveWebhook } from './lib/server/webhook-http';
 import { setSandboxWechatUrl } from './lib/wechat-sim/sandbox-url';
@@ -30,9 +30,10 @@ async function main(): Promise<void> {
   let handle: http.RequestListener = answerStarting;
   const server = http.createServer((req, res) => handle(req, res));
   server.keepAliveTimeout = 65_000;
-  await listenOrFail(server, { port: config.PORT, host: config.HOST, variable: 'PORT' });
+  await listenOn(server, { port: config.PORT, host: config.HOST, variable: 'PORT' });
   if (config.sandbox && config.SANDBOX_WECHAT_PORT !== 0) {
-    await probePortOrFail({ port: config.SANDBOX_WECHAT_PORT, host: SANDBOX_WECHAT_HOST, variable: 'SANDBOX_WECHAT_PORT' });
+    // The fake WeChat listens later, in the runtime.
+    await probePort({ port: config.SANDBOX_WECHAT_PORT, host: SANDBOX_WECHAT_HOST, variable: 'SANDBOX_WECHAT_PORT' });
   }
 
   const database = await getDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir) });
@@ -95,38 +96,6 @@ function answerStarting(_req: http.IncomingMessage, res: http.ServerResponse): v
   res.end('starting');
 }
 
-interface PortParams {
-  port: number;
-  host: string;
-  /** The variable that moves it, named in the message. */
-  variable: string;
-}
-
-function listenOrFail(server: net.Server, params: PortParams): Promise<void> {
-  return new Promise((resolve) => {
-    const onError = (error: NodeJS.ErrnoException) => failToListen(error, params);
-    server.once('error', onError);
-    server.listen(params.port, params.host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-/** The fake WeChat listens later (in the runtime); check its port is free before anything is created. */
-async function probePortOrFail(params: PortParams): Promise<void> {
-  const probe = net.createServer();
-  await listenOrFail(probe, params);
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-}
-
-function failToListen(error: NodeJS.ErrnoException, { port, host, variable }: PortParams): never {
-  if (error.code === 'EADDRINUSE') fail(`port ${port} is in use (set ${variable})`);
-  if (error.code === 'EACCES') fail(`port ${port} needs more privileges than this user has (set ${variable})`);
-  if (error.code === 'EADDRNOTAVAIL') fail(`cannot listen on ${host}: no such address on this machine (set HOST)`);
-  fail(`cannot listen on ${host}:${port} (${error.code ?? errorText(error)})`);
-}
-
 /** Sign-in throttling needs the caller's IP; only trust X-Forwarded-For behind a configured proxy. */
 function stampClientIp(req: http.IncomingMessage, trustProxy: boolean): void {
   const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
@@ -167,7 +136,7 @@ function fail(message: string): never {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof DatabaseError) fail(error.message);
+  if (error instanceof DatabaseError || error instanceof PortError) fail(error.message);
   serverLog.fatal({ err: error }, 'start-up failed');
   fail('start-up failed; see the log above');
 });
