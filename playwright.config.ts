@@ -1,14 +1,29 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 // @ts-expect-error plain ESM helper shared with the pretest script
 import { findChromium } from './scripts/chromium-path.mjs';
+import { createE2eDataDir, E2E_DATA_DIR_VARIABLE, removeE2eDataDir } from './scripts/e2e-data-dir.mjs';
 
 // E2E_PORT lets two runs share a machine (each worktree or CI job its own port).
 const port = Number(process.env.E2E_PORT ?? 3210);
 // A fresh embedded database for every run: tests seed their own users through the console.
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-e2e-'));
+export const dataDir = e2eDataDir();
+
+/**
+ * npm run test:e2e (scripts/e2e.mjs) makes the folder and removes it afterwards. Run directly,
+ * Playwright loads this file in its runner and again in each worker: the runner makes the folder,
+ * the workers inherit its name, and the runner removes it as it exits (after stopping the server).
+ */
+function e2eDataDir(): string {
+  const given = process.env[E2E_DATA_DIR_VARIABLE];
+  if (given) return given;
+  const made = createE2eDataDir();
+  process.env[E2E_DATA_DIR_VARIABLE] = made;
+  process.on('exit', () => {
+    if (fs.existsSync(made)) removeE2eDataDir(made);
+  });
+  return made;
+}
 
 export const e2eAdmin = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
 
@@ -52,6 +67,8 @@ export default defineConfig({
       ADMIN_PASSWORD: e2eAdmin.password,
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
+      // Any free port: runs in other worktrees start fake WeChats of their own.
+      SANDBOX_WECHAT_PORT: '0',
     },
   },
 });

@@ -1,6 +1,5 @@
 // The wekf process: one HTTP listener. /api/wechat goes to the webhook fast path (a plain function,
 // ~10x the throughput of a Next route handler); everything else goes to Next.js.
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import next from 'next';
@@ -13,16 +12,31 @@ import { createWechatRuntime, outboxThreadFor } from './lib/kf/runtime';
 import { errorText, log } from './lib/log';
 import { startSandboxWechat } from './lib/sandbox';
 import { closeGracefully } from './lib/server/graceful';
+import { listenOn, PortError, probePort } from './lib/server/listen';
 import { projectRoot } from './lib/server/project-root';
 import { serveWebhook } from './lib/server/webhook-http';
 import { accountFromEnv, publishWechatAccount } from './lib/wechat-account/account';
 
 const WEBHOOK_PATH = '/api/wechat';
 const serverLog = log.child({ module: 'server' });
+/** Where the sandbox's fake WeChat listens (lib/wechat-sim's default host). */
+const SANDBOX_WECHAT_HOST = '127.0.0.1';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const dev = process.argv.includes('--dev');
+
+  // Listen before anything else: a port in use must stop the start before it opens a database,
+  // creates the first admin or prints a password. Until start-up is done every request gets a 503.
+  let handle: http.RequestListener = answerStarting;
+  const server = http.createServer((req, res) => handle(req, res));
+  server.keepAliveTimeout = 65_000;
+  await listenOn(server, { port: config.PORT, host: config.HOST, variable: 'PORT' });
+  if (config.sandbox && config.SANDBOX_WECHAT_PORT !== 0) {
+    // The fake WeChat listens later, in the runtime.
+    await probePort({ port: config.SANDBOX_WECHAT_PORT, host: SANDBOX_WECHAT_HOST, variable: 'SANDBOX_WECHAT_PORT' });
+  }
+
   const database = await getDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir) });
   serverLog.info({ db: database.description, mode: config.sandbox ? 'sandbox' : 'live' }, 'database ready');
 
@@ -33,7 +47,11 @@ async function main(): Promise<void> {
   // The account as plain data, for this process's runtime and for the console (which builds its own
   // API client from it); in sandbox mode, the fake WeChat started here.
   const sandbox = config.sandbox
-    ? await startSandboxWechat({ dataDir: config.dataDir, webhookUrl: `http://127.0.0.1:${config.PORT}${WEBHOOK_PATH}` })
+    ? await startSandboxWechat({
+        dataDir: config.dataDir,
+        webhookUrl: `http://127.0.0.1:${config.PORT}${WEBHOOK_PATH}`,
+        port: config.SANDBOX_WECHAT_PORT,
+      })
     : undefined;
   const account = sandbox ? sandbox.account : accountFromEnv(config);
   publishWechatAccount(account);
@@ -52,7 +70,7 @@ async function main(): Promise<void> {
   await app.prepare();
   const handleNext = app.getRequestHandler();
 
-  const server = http.createServer((req, res) => {
+  handle = (req, res) => {
     stampClientIp(req, config.TRUST_PROXY);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === WEBHOOK_PATH) {
@@ -64,10 +82,9 @@ async function main(): Promise<void> {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('internal error');
     });
-  });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
-  serverLog.info({ port: config.PORT }, `wekf listening on http://localhost:${config.PORT}`);
+  };
+  serverLog.info({ port: config.PORT, sandboxWechat: sandbox?.account.apiBase }, `wekf listening on http://localhost:${config.PORT}`);
+  announceReady(config, sandbox?.account.apiBase);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -86,6 +103,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
+function answerStarting(_req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' });
+  res.end('starting');
+}
+
 /** Sign-in throttling needs the caller's IP; only trust X-Forwarded-For behind a configured proxy. */
 function stampClientIp(req: http.IncomingMessage, trustProxy: boolean): void {
   const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
@@ -93,8 +115,7 @@ function stampClientIp(req: http.IncomingMessage, trustProxy: boolean): void {
 }
 
 function loadConfig(): Env {
-  // A .env file beside the server, when present, fills in what the process manager did not set.
-  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  // env() also reads a .env file beside the server, when present (lib/env.ts).
   try {
     return env();
   } catch (error) {
@@ -106,8 +127,18 @@ function loadConfig(): Env {
 function announceFirstAdmin(email: string, generatedPassword: string | undefined): void {
   // Printed straight to the terminal (not the log), once: the only time this password is shown.
   const lines = generatedPassword
-    ? [`First admin created: ${email}`, `Password: ${generatedPassword}`, 'Sign in and change it on the Staff page.']
+    ? [`First admin created: ${email}`, `Password: ${generatedPassword}`, 'Sign in and change it on the My account page (/account).']
     : [`First admin created from ADMIN_EMAIL: ${email}`];
+  printLines(lines);
+}
+
+function announceReady(config: Env, sandboxWechatUrl: string | undefined): void {
+  const lines = [`wekf is running at http://localhost:${config.PORT}`];
+  if (sandboxWechatUrl) lines.push(`Sandbox mode: the fake WeChat is at ${sandboxWechatUrl} (set SANDBOX_WECHAT_PORT to move it)`);
+  printLines(lines);
+}
+
+function printLines(lines: string[]): void {
   process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
 }
 
@@ -117,7 +148,7 @@ function fail(message: string): never {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof DatabaseError) fail(error.message);
+  if (error instanceof DatabaseError || error instanceof PortError) fail(error.message);
   serverLog.fatal({ err: error }, 'start-up failed');
   fail('start-up failed; see the log above');
 });

@@ -1,4 +1,6 @@
 // Configuration: every variable wekf reads, parsed once. Nothing else reads process.env.
+// Every complaint reads "<VARIABLE> must be …", so the start-up line is the same shape for each.
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseSchedule, ServiceHoursError } from './service-hours';
@@ -9,7 +11,10 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const intInRange = (min: number, max: number, fallback: number) =>
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of ${values.join(', ')}` });
+
+const intInRange = (min: number, max: number, fallback: number, note = '') =>
   z
     .string()
     .trim()
@@ -17,12 +22,12 @@ const intInRange = (min: number, max: number, fallback: number) =>
     .transform((v, ctx) => {
       if (v === undefined || v === '') return fallback;
       if (!/^\d+$/.test(v)) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number between ${min} and ${max}` });
+        ctx.addIssue({ code: 'custom', message: `must be a whole number between ${min} and ${max}${note}` });
         return z.NEVER;
       }
       const n = Number(v);
       if (n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max}` });
+        ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max}${note}` });
         return z.NEVER;
       }
       return n;
@@ -54,21 +59,23 @@ function scheduleProblem(text: string): string | undefined {
     parseSchedule(text);
     return undefined;
   } catch (error) {
-    return error instanceof ServiceHoursError ? error.message : 'is not a schedule';
+    return error instanceof ServiceHoursError ? error.message : 'not a schedule';
   }
 }
 
+export const DEFAULT_SANDBOX_WECHAT_PORT = 3301;
+
 const envSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+    NODE_ENV: oneOf(['development', 'production', 'test']).optional().default('development'),
     PORT: intInRange(1, 65535, 3000),
     HOST: optionalString.default('0.0.0.0'),
     DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
-      message: 'must start with postgres:// or postgresql://',
+      message: 'must be a postgres:// or postgresql:// URL',
     }),
     WEKF_DATA_DIR: optionalString.default('.data'),
     WECHAT_APP_ID: optionalString.refine((v) => v === undefined || /^wx[0-9a-zA-Z]{6,32}$/.test(v), {
-      message: 'must look like wx followed by letters and digits',
+      message: 'must be wx followed by 6–32 letters or digits (the AppID in the WeChat console)',
     }),
     WECHAT_APP_SECRET: optionalString,
     WECHAT_TOKEN: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9]{3,32}$/.test(v), {
@@ -84,7 +91,7 @@ const envSchema = z
       .transform((v) => v.replace(/\/+$/, '')),
     SERVICE_HOURS: optionalString.default('09:00-18:00').superRefine((v, ctx) => {
       const problem = scheduleProblem(v);
-      if (problem) ctx.addIssue({ code: 'custom', message: `must look like "mon-fri 09:00-18:00": ${problem}` });
+      if (problem) ctx.addIssue({ code: 'custom', message: `must be a schedule such as "mon-fri 09:00-18:00" (${problem})` });
     }),
     SERVICE_TIMEZONE: optionalString
       .default('Asia/Shanghai')
@@ -92,7 +99,7 @@ const envSchema = z
     KF_KEYWORDS: optionalString
       .default('客服')
       .transform((v) => v.split(/[,，]/).map((k) => k.trim()).filter(Boolean))
-      .refine((list) => list.length > 0, { message: 'must name at least one keyword' }),
+      .refine((list) => list.length > 0, { message: 'must be at least one keyword (comma-separated)' }),
     QUEUE_WAIT_MINUTES: intInRange(1, 24 * 60, 30),
     AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
       message: 'must be at least 32 characters',
@@ -104,7 +111,9 @@ const envSchema = z
       message: 'must be at least 8 characters',
     }),
     TRUST_PROXY: booleanFlag,
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    // Fixed, so the address shown at start and in the console stays the same between starts.
+    SANDBOX_WECHAT_PORT: intInRange(0, 65535, DEFAULT_SANDBOX_WECHAT_PORT, ' (0: any free port)'),
   })
   .superRefine((env, ctx) => {
     const wechat = [env.WECHAT_APP_ID, env.WECHAT_APP_SECRET, env.WECHAT_TOKEN];
@@ -112,13 +121,20 @@ const envSchema = z
     if (given > 0 && given < 3) {
       for (const name of ['WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'WECHAT_TOKEN'] as const) {
         if (env[name] === undefined) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any WeChat credential is set' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'must be set too: WECHAT_APP_ID, WECHAT_APP_SECRET and WECHAT_TOKEN are required together',
+          });
         }
       }
     }
     if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
       const missing = env.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'must be set together with the other admin variable' });
+    }
+    if (env.WECHAT_APP_ID === undefined && env.SANDBOX_WECHAT_PORT === env.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['SANDBOX_WECHAT_PORT'], message: `must be different from PORT (${env.PORT})` });
     }
   });
 
@@ -141,7 +157,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
-    throw new EnvError(variable, issue.message);
+    // Each rule above words its own message; anything else from zod is not shown raw.
+    throw new EnvError(variable, issue.message.startsWith('must ') ? issue.message : 'must be a valid value');
   }
   const env = result.data;
   return {
@@ -153,8 +170,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 let cached: Env | undefined;
 
-/** The process environment, parsed on first use. */
+/** The variables wekf reads, for tests that check each one's message. */
+export const envVariables = Object.keys(envSchema.shape) as (keyof z.infer<typeof envSchema>)[];
+
+/**
+ * The process environment, parsed on first use. A .env file in the working directory fills in what
+ * the process manager did not set; it is read here, before the first use anywhere (the logger reads
+ * LOG_LEVEL while modules load), and never under tests.
+ */
 export function env(): Env {
-  cached ??= parseEnv(process.env);
+  if (!cached) {
+    if (process.env.NODE_ENV !== 'test' && fs.existsSync('.env')) process.loadEnvFile('.env');
+    cached = parseEnv(process.env);
+  }
   return cached;
 }

@@ -3,8 +3,14 @@ import pino from 'pino';
 import { env } from './env';
 
 function configuredLevel(): string {
-  const { LOG_LEVEL, NODE_ENV } = env();
-  return LOG_LEVEL ?? (NODE_ENV === 'test' ? 'silent' : 'info');
+  try {
+    const { LOG_LEVEL, NODE_ENV } = env();
+    return LOG_LEVEL ?? (NODE_ENV === 'test' ? 'silent' : 'info');
+  } catch {
+    // A bad environment is reported once, in one line, by server.ts; loading this module must not
+    // throw first (that printed a stack trace around the message).
+    return 'info';
+  }
 }
 
 export const log = pino({

@@ -1,6 +1,7 @@
 // npm start — build when there is no current build, then run the production server.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ensureBuild, root } from './build-if-needed.mjs';
 import { serverBundleFile } from './bundle-server.mjs';
@@ -19,6 +20,25 @@ const server = spawn(process.execPath, [...serverNodeFlags({ embedded }), server
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
 });
+
 // A process manager signals this wrapper; the server must hear it to shut down gracefully.
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.kill(signal));
-server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+let stopping = false;
+function stopServer(signal) {
+  stopping = true;
+  if (server.exitCode === null && server.signalCode === null) server.kill(signal);
+}
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => stopServer(signal));
+
+// `npm start` runs this under `sh -c`. A SIGTERM to npm reaches the shell, which dies without
+// passing it on, and leaves this wrapper (and the server) running with no parent; so a changed
+// parent counts as a SIGTERM too.
+const parent = process.ppid;
+const orphanWatch = setInterval(() => {
+  if (!stopping && process.ppid !== parent) stopServer('SIGTERM');
+}, 250);
+
+server.on('exit', (code, signal) => {
+  clearInterval(orphanWatch);
+  // A server killed by a signal exits like a shell reports it: 128 + the signal's number.
+  process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
+});

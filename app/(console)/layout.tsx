@@ -1,14 +1,18 @@
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { LocaleSwitch } from '@/components/locale-switch';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/env';
 import { getT } from '@/lib/i18n/server';
+import { currentWechatAccount } from '@/lib/wechat-account/account';
 import { ConsoleNav, type NavItem } from './console-nav';
 import { SignOutButton } from './sign-out-button';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
   const { t, locale } = await getT();
+  // In sandbox mode the account the process publishes is the fake's, so its API origin is the fake.
+  const sandboxUrl = env().sandbox ? currentWechatAccount().apiBase : undefined;
   const items: NavItem[] = [
     { href: '/', label: t('nav.queue') },
     { href: '/agents', label: t('nav.agents') },
@@ -33,6 +37,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <p className="truncate text-slate-500">
             {user.email} · {t(user.role === 'admin' ? 'role.admin' : 'role.operator')}
           </p>
+          <Link href="/account" className="mt-1 inline-block text-brand-700 hover:underline">
+            {t('nav.account')}
+          </Link>
           <div className="mt-3 flex flex-wrap items-center justify-between gap-2">
             <LocaleSwitch locale={locale} label={t('shell.language')} />
             <SignOutButton label={t('shell.signOut')} />
@@ -43,6 +50,14 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         {env().sandbox && (
           <div role="status" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 md:px-8">
             {t('shell.sandboxBanner')}
+            {sandboxUrl && (
+              <>
+                {' '}
+                <span className="whitespace-nowrap" data-testid="sandbox-wechat-url">
+                  {t('shell.sandboxWechat', { url: sandboxUrl })}
+                </span>
+              </>
+            )}
           </div>
         )}
         <main className="mx-auto max-w-6xl px-4 py-6 md:px-8">{children}</main>

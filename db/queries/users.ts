@@ -105,3 +105,13 @@ export async function countActiveAdmins(db: DbOrTx): Promise<number> {
 export async function lockUserAdministration(tx: DbOrTx): Promise<void> {
   await lockForTransaction(tx, ADVISORY_LOCK.userAdministration);
 }
+
+/** Signs the user out of every browser (each keeps the sessionVersion it signed in with). */
+export async function bumpSessionVersion(db: DbOrTx, params: { id: number }): Promise<PublicUser | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(eq(users.id, params.id))
+    .returning(publicUserColumns);
+  return row;
+}

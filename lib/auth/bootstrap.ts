@@ -14,11 +14,17 @@ export async function ensureFirstAdmin(db: Db, params: { email?: string; passwor
   const generatedPassword = params.password ? undefined : generatePassword();
   const password = params.password ?? generatedPassword!;
   try {
-    await createUser(db, { email, name: 'Admin', passwordHash: await hashPassword(password), role: 'admin' });
+    await createUser(db, { email, name: nameFromEmail(email), passwordHash: await hashPassword(password), role: 'admin' });
   } catch (error) {
     // Another instance created it at the same moment.
     if (error instanceof DuplicateEmailError) return { created: false };
     throw error;
   }
   return { created: true, email, generatedPassword };
+}
+
+/** The part before the @, as people are often called at work, in any language; never a fixed English word. */
+export function nameFromEmail(email: string): string {
+  const local = email.trim().split('@')[0]!.trim();
+  return local || email.trim();
 }

@@ -2,7 +2,7 @@
 // database says whether they still may (role, disabled, password reset since).
 import 'server-only';
 import { cookies } from 'next/headers';
-import { decode } from 'next-auth/jwt';
+import { decode, encode } from 'next-auth/jwt';
 import { redirect } from 'next/navigation';
 import { currentDatabase } from '@/db/client';
 import { getUserById, type PublicUser, type UserRole } from '@/db/queries/users';
@@ -25,13 +25,33 @@ export async function currentUser(): Promise<SignedInUser | null> {
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
-/** The JWT claims (uid, sv) from next-auth's session cookie (its name depends on https). */
+// next-auth's session cookie; its name depends on https.
+const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token'] as const;
+
+/** The JWT claims (uid, sv) from next-auth's session cookie. */
 async function readClaims(): Promise<{ uid?: number; sv?: number } | null> {
   const jar = await cookies();
-  const raw = jar.get('__Secure-next-auth.session-token')?.value ?? jar.get('next-auth.session-token')?.value;
+  const raw = SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean);
   if (!raw) return null;
   const decoded = await decode({ token: raw, secret: authOptions().secret! }).catch(() => null);
   return decoded as { uid?: number; sv?: number } | null;
+}
+
+/**
+ * After the signed-in user changed their own sessionVersion (new password, "sign out other
+ * sessions"): this browser gets a cookie with the new version and stays signed in; every other
+ * browser still holds the old one and is signed out. For server actions only (they may set cookies).
+ */
+export async function renewSessionCookie(sessionVersion: number): Promise<void> {
+  const jar = await cookies();
+  const name = SESSION_COOKIES.find((n) => jar.get(n)?.value);
+  if (!name) return;
+  const { secret, session } = authOptions();
+  const claims = await decode({ token: jar.get(name)!.value, secret: secret! }).catch(() => null);
+  if (!claims) return;
+  const maxAge = session!.maxAge!;
+  const token = await encode({ token: { ...claims, sv: sessionVersion }, secret: secret!, maxAge });
+  jar.set(name, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: name.startsWith('__Secure-'), maxAge });
 }
 
 /** For pages: redirect to sign-in when nobody valid is signed in. */

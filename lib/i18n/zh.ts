@@ -106,6 +106,28 @@ export const zh = {
   'error.template.empty': '请填写内容。',
   'error.template.tooLong': '太长了：最多 {max} 个字符（表情符号占得更多）。',
   'error.template.unknownVariables': '这段文字不能使用 {names}。',
+  // issue 20: my account, sandbox address, not found
+  'nav.account': '我的账号',
+  'shell.sandboxWechat': '模拟微信地址：{url}',
+  'account.title': '我的账号',
+  'account.intro': '修改你的登录密码，或让其他设备上的登录退出。',
+  'account.profile': '账号信息',
+  'account.changePassword': '修改密码',
+  'account.currentPassword': '当前密码',
+  'account.newPassword': '新密码',
+  'account.confirmPassword': '确认新密码',
+  'account.savePassword': '修改密码',
+  'account.passwordChanged': '密码已修改。其他设备上的登录已退出，本浏览器保持登录。',
+  'account.wrongPassword': '当前密码不正确。',
+  'account.throttled': '尝试次数过多，请稍后再试。',
+  'account.sessions': '其他设备上的登录',
+  'account.sessionsIntro': '在别的浏览器或设备上登录过又不再使用？让它们全部退出，本浏览器保持登录。',
+  'account.signOutOthers': '退出其他设备上的登录',
+  'account.signedOutOthers': '其他设备上的登录已全部退出。',
+  'form.passwordMismatch': '两次输入的新密码不一致。',
+  'notFound.title': '找不到该页面',
+  'notFound.body': '链接可能有误，或页面已被移走。',
+  'notFound.home': '返回首页',
 } as const;
 
 export type MessageKey = keyof typeof zh;

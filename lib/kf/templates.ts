@@ -14,7 +14,7 @@ export type TemplateName = 'hint' | 'offHours' | 'queue' | 'agentAlert' | 'greet
 
 export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   hint: '您好！如需人工客服，请回复「{keyword}」。',
-  offHours: '人工客服的服务时间是 {hours}，现在不在服务时间内。请在服务时间内回复「{keyword}」，我们会尽快为您服务。',
+  offHours: '人工客服的服务时间是 {hours}，现在不在服务时间内，将于 {resume} 恢复服务。届时请回复「{keyword}」，我们会尽快为您服务。',
   queue: '已为您接入人工客服，当前共有 {count} 人在排队，您排在第 {position} 位，请稍候。',
   agentAlert: '新的客户正在排队等待接入（当前排队 {count} 人），请尽快在客服系统中接入。',
   greeting: '您好，我是客服{agent}，很高兴为您服务。',

@@ -201,3 +201,28 @@ describe('follower events and settings', () => {
     expect(webhook.requests[0]!.query.encrypt_type).toBe('aes');
   });
 });
+
+describe('MsgIds', () => {
+  const msgIds = () => webhook.requests.map((r) => BigInt(parseXml(r.body).MsgId as string));
+
+  it('a restarted fake never repeats a MsgId an earlier run sent, even from another follower', async () => {
+    const start = Date.parse('2026-03-02T08:00:00Z');
+    await setup(() => 'success', { now: () => start });
+    await sim.follower('fan-001').sendText('客服');
+    await sim.follower('fan-001').sendText('客服');
+    const first = msgIds();
+    await sim.close();
+
+    // The same webhook, a fresh fake a second later: what a sandbox restart looks like.
+    sim = await startWechatSim({ webhookUrl: webhook.url, now: () => start + 1000 });
+    await sim.follower('fan-002').sendText('客服');
+    const all = msgIds();
+    expect(all).toHaveLength(3);
+    expect(new Set(all).size).toBe(3);
+    expect(all[2]!).toBeGreaterThan(first[1]!);
+    expect(first[1]!).toBeGreaterThan(first[0]!);
+    for (const id of all) expect(id).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
+    // Still a 64-bit integer, as WeChat's are.
+    expect(all[2]!).toBeLessThan(2n ** 63n);
+  });
+});

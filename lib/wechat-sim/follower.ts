@@ -8,7 +8,7 @@ import { SimUsageError } from './errors';
 import type { WebhookClient } from './push';
 import { GRANTING_EVENTS, grantWindow } from './quota';
 import { readReply } from './reply';
-import { appendBounded, deliver, followerOf, type Follower, type PushRecord, type SimState } from './state';
+import { appendBounded, deliver, followerOf, nextMsgId, type Follower, type PushRecord, type SimState } from './state';
 
 /** What WeChat shows the follower when the webhook fails to answer or answers nonsense. */
 export const SERVICE_UNAVAILABLE_TEXT = '该公众号暂时无法提供服务，请稍后再试';
@@ -39,7 +39,7 @@ export class FollowerSide {
     const now = this.deps.clock.now();
     follower.lastInteractionAt = now;
     grantWindow(follower, 'message', now);
-    const msgId = this.deps.state.nextMsgId++;
+    const msgId = nextMsgId(this.deps.state, now);
     if (this.deps.cs.forwardToAgent(openid, text)) return Promise.resolve({ route: 'agent' });
     const fields = { ...this.header(openid), MsgType: 'text', Content: text, MsgId: msgId };
     return this.push(openid, fields, { repliesTo: 'message', transferText: text });

@@ -204,9 +204,24 @@ export function createState(config: SimConfig): SimState {
     deliveryListeners: new Set(),
     calls: [],
     pushes: [],
-    // Real MsgIds are 64-bit and exceed 2^53, so the fake starts above it to catch Number parsing.
-    nextMsgId: 24_000_000_000_000_001n,
+    // Raised to the clock's reading on every message (see nextMsgId below).
+    nextMsgId: 0n,
   };
+}
+
+/**
+ * Room for this many MsgIds per millisecond. Ids are the clock's milliseconds times this, so a
+ * restarted fake never repeats an id an earlier run sent (a database keeps the old ones), and they
+ * exceed 2^53 like WeChat's 64-bit ids (1.7e18 today, below 2^63 until the year 2262).
+ */
+export const MSG_IDS_PER_MS = 1_000_000n;
+
+/** A MsgId never used before by this fake or any earlier run of it, as long as the clock only grows. */
+export function nextMsgId(state: SimState, nowMs: number): bigint {
+  const fromClock = BigInt(Math.floor(nowMs)) * MSG_IDS_PER_MS;
+  const id = state.nextMsgId > fromClock ? state.nextMsgId : fromClock;
+  state.nextMsgId = id + 1n;
+  return id;
 }
 
 /** The follower record, created as an existing subscriber the first time an openid is used. */

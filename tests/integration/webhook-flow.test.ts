@@ -5,7 +5,7 @@ import { listOutboxFor } from '@/db/queries/outbox';
 import { inboundMessages } from '@/db/schema';
 import { eq } from 'drizzle-orm';
 import { saveKfSettings } from '@/lib/kf/settings';
-import { defaultServiceHours } from '@/lib/service-hours';
+import { defaultServiceHours, formatOpening } from '@/lib/service-hours';
 import { testDatabases } from './databases';
 import { isTransfer, nextMsgId, replyText, startKfHarness, textFields, type KfHarness } from './kf-harness';
 
@@ -277,13 +277,29 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     expect(sessions[0]!.endReason).toBe('wait_expired');
   });
 
-  it('outside service hours the keyword gets the off-hours text naming the hours', async () => {
+  it('outside service hours the keyword gets the off-hours text naming the hours and when service resumes', async () => {
     await h.addAgent('gus');
-    const later = laterHourRange(h.sim.clock.now());
+    const now = h.sim.clock.now();
+    const later = laterHourRange(now);
     await saveKfSettings(h.database.db, { settings: { hours: defaultServiceHours(later, 'Asia/Shanghai') }, userId: null });
     const result = await h.sim.follower('o_night').sendText('客服');
-    expect(replyText(result)).toBe(`人工客服的服务时间是 每天 ${later}，现在不在服务时间内。请在服务时间内回复「客服」，我们会尽快为您服务。`);
+    const resume = formatOpening(new Date(laterHourStart(now)), 'Asia/Shanghai', 'zh');
+    expect(replyText(result)).toBe(
+      `人工客服的服务时间是 每天 ${later}，现在不在服务时间内，将于 ${resume} 恢复服务。届时请回复「客服」，我们会尽快为您服务。`,
+    );
     expect(await listSessionsByOpenid(h.database.db, { openid: 'o_night' })).toEqual([]);
+  });
+
+  it('the off-hours text skips a holiday when it says when service resumes', async () => {
+    await h.addAgent('hal');
+    const now = h.sim.clock.now();
+    const opening = laterHourStart(now);
+    // The day service would open next is a holiday, so it opens a day later.
+    const holiday = new Date(opening + 8 * 3600_000).toISOString().slice(0, 10);
+    const hours = { ...defaultServiceHours(laterHourRange(now), 'Asia/Shanghai'), holidays: [holiday] };
+    await saveKfSettings(h.database.db, { settings: { hours }, userId: null });
+    const result = await h.sim.follower('o_holiday').sendText('客服');
+    expect(replyText(result)).toContain(`将于 ${formatOpening(new Date(opening + 86_400_000), 'Asia/Shanghai', 'zh')} 恢复服务`);
   });
 
   it('welcomes a new follower', async () => {
@@ -355,6 +371,12 @@ async function signedWebhookUrl(h: KfHarness): Promise<string> {
 }
 
 /** A one-hour range starting two hours from now in Shanghai, so now is outside it. */
+/** When laterHourRange's range next starts: the next full hour in Shanghai, plus 2 hours (UTC+8, no DST). */
+function laterHourStart(nowMs: number): number {
+  const hour = 3600_000;
+  return Math.floor(nowMs / hour) * hour + 2 * hour;
+}
+
 function laterHourRange(nowMs: number): string {
   const hour = (new Date(nowMs).getUTCHours() + 8 + 2) % 24;
   const pad = (n: number) => String(n).padStart(2, '0');

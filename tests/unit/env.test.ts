@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseEnv } from '@/lib/env';
+import { DEFAULT_SANDBOX_WECHAT_PORT, EnvError, envVariables, parseEnv } from '@/lib/env';
 
 function errorOf(source: Record<string, string>): EnvError {
   try {
@@ -23,6 +23,7 @@ describe('parseEnv', () => {
       QUEUE_WAIT_MINUTES: 30,
       sandbox: true,
       TRUST_PROXY: false,
+      SANDBOX_WECHAT_PORT: DEFAULT_SANDBOX_WECHAT_PORT,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.dataDir).toMatch(/\.data$/);
@@ -48,18 +49,58 @@ describe('parseEnv', () => {
     [{ PORT: '70000' }, 'PORT', /between 1 and 65535/],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /postgres:\/\//],
     [{ WECHAT_ENCODING_AES_KEY: 'short' }, 'WECHAT_ENCODING_AES_KEY', /43/],
-    [{ WECHAT_APP_ID: 'wx1234567890abcdef' }, 'WECHAT_APP_SECRET', /required/],
+    [{ WECHAT_APP_ID: 'wx1234567890abcdef' }, 'WECHAT_APP_SECRET', /required together/],
     [{ SERVICE_TIMEZONE: 'Mars/Base' }, 'SERVICE_TIMEZONE', /IANA/],
     [{ QUEUE_WAIT_MINUTES: '0' }, 'QUEUE_WAIT_MINUTES', /between/],
     [{ AUTH_SECRET: 'too-short' }, 'AUTH_SECRET', /32/],
     [{ ADMIN_EMAIL: 'boss@example.com' }, 'ADMIN_PASSWORD', /together/],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY', /true or false/],
     [{ SERVICE_HOURS: 'mon-fri 9-5' }, 'SERVICE_HOURS', /should look like/],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent$/],
+    [{ SANDBOX_WECHAT_PORT: '3000' }, 'SANDBOX_WECHAT_PORT', /different from PORT \(3000\)/],
+    [{ SANDBOX_WECHAT_PORT: '-1' }, 'SANDBOX_WECHAT_PORT', /0: any free port/],
   ])('refuses %o naming %s', (source, variable, message) => {
     const error = errorOf(source);
     expect(error.variable).toBe(variable);
     expect(error.message).toMatch(message);
     expect(error.message.startsWith(variable)).toBe(true);
+  });
+
+  // One bad value per variable that can be wrong on its own (HOST, WEKF_DATA_DIR and the AppSecret
+  // take any text). The start-up line is "wekf: configuration error: <message>", the same for each.
+  const badValues: Record<string, Record<string, string>> = {
+    NODE_ENV: { NODE_ENV: 'staging' },
+    PORT: { PORT: 'eighty' },
+    DATABASE_URL: { DATABASE_URL: 'mysql://x' },
+    WECHAT_APP_ID: { WECHAT_APP_ID: 'app', WECHAT_APP_SECRET: 's', WECHAT_TOKEN: 'tok123' },
+    WECHAT_APP_SECRET: { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_TOKEN: 'tok123' },
+    WECHAT_TOKEN: { WECHAT_TOKEN: 'a b' },
+    WECHAT_ENCODING_AES_KEY: { WECHAT_ENCODING_AES_KEY: 'short' },
+    WECHAT_API_BASE: { WECHAT_API_BASE: 'ftp://x' },
+    SERVICE_HOURS: { SERVICE_HOURS: 'always' },
+    SERVICE_TIMEZONE: { SERVICE_TIMEZONE: 'Mars/Base' },
+    KF_KEYWORDS: { KF_KEYWORDS: ' , ' },
+    QUEUE_WAIT_MINUTES: { QUEUE_WAIT_MINUTES: 'soon' },
+    AUTH_SECRET: { AUTH_SECRET: 'short' },
+    ADMIN_EMAIL: { ADMIN_EMAIL: 'boss', ADMIN_PASSWORD: 'long-enough-password' },
+    ADMIN_PASSWORD: { ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'short' },
+    TRUST_PROXY: { TRUST_PROXY: 'maybe' },
+    LOG_LEVEL: { LOG_LEVEL: 'loud' },
+    SANDBOX_WECHAT_PORT: { SANDBOX_WECHAT_PORT: 'any' },
+  };
+
+  it('has a bad-value case for every variable that can be wrong', () => {
+    const anyText = ['HOST', 'WEKF_DATA_DIR'];
+    expect(Object.keys(badValues).sort()).toEqual(envVariables.filter((v) => !anyText.includes(v)).sort());
+  });
+
+  it.each(Object.entries(badValues))('words a bad %s as "<name> must be …"', (variable, source) => {
+    const error = errorOf(source);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(new RegExp(`^${variable} must be \\S`));
+    // No raw zod wording (`Invalid option: expected one of "fatal"|…`) and one line only.
+    expect(error.message).not.toMatch(/Invalid|expected|"\|"/);
+    expect(error.message).not.toContain('\n');
   });
 
   it('never repeats a secret value in its error', () => {

@@ -1,0 +1,81 @@
+import { expect, test, type Browser } from '@playwright/test';
+import { addStaff, admin, signIn, signInAs } from './helpers';
+
+async function signedInPage(browser: Browser, email: string, password: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInAs(page, email, password);
+  return { context, page };
+}
+
+test('changing my password signs out my other sessions; the old password stops working', async ({ browser }) => {
+  const { context: adminContext, page: adminPage } = await signedInPage(browser, admin.email, admin.password);
+  const me = { email: 'changer@e2e.test', name: '小陈', role: '操作员' as const, password: 'changer-password-1' };
+  await addStaff(adminPage, me);
+
+  const { context: laptop, page } = await signedInPage(browser, me.email, me.password);
+  const { context: phone, page: otherPage } = await signedInPage(browser, me.email, me.password);
+
+  await page.getByRole('link', { name: '我的账号' }).click();
+  await expect(page.getByRole('heading', { name: '我的账号', level: 1 })).toBeVisible();
+  const form = page.getByRole('region', { name: '修改密码' });
+
+  // The current password is checked, and the new one typed twice.
+  await form.getByLabel('当前密码').fill('not-my-password');
+  await form.getByLabel('新密码', { exact: true }).fill('changer-password-2');
+  await form.getByLabel('确认新密码').fill('changer-password-2');
+  await form.getByRole('button', { name: '修改密码' }).click();
+  await expect(form.getByRole('alert')).toHaveText('当前密码不正确。');
+  await form.getByLabel('当前密码').fill(me.password);
+  await form.getByLabel('新密码', { exact: true }).fill('changer-password-2');
+  await form.getByLabel('确认新密码').fill('changer-password-3');
+  await form.getByRole('button', { name: '修改密码' }).click();
+  await expect(form.getByText('两次输入的新密码不一致。')).toBeVisible();
+
+  await form.getByLabel('当前密码').fill(me.password);
+  await form.getByLabel('新密码', { exact: true }).fill('changer-password-2');
+  await form.getByLabel('确认新密码').fill('changer-password-2');
+  await form.getByRole('button', { name: '修改密码' }).click();
+  await expect(form.getByRole('status')).toHaveText('密码已修改。其他设备上的登录已退出，本浏览器保持登录。');
+  await expect(form.getByLabel('新密码', { exact: true })).toHaveValue('');
+
+  // This browser stays signed in; the other one is out.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '我的账号', level: 1 })).toBeVisible();
+  await otherPage.reload();
+  await expect(otherPage).toHaveURL(/\/login$/);
+
+  await signIn(otherPage, me.email, me.password);
+  await expect(otherPage.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确。');
+  await signInAs(otherPage, me.email, 'changer-password-2');
+
+  // Audited, without the password.
+  await adminPage.goto('/audit');
+  const row = adminPage.getByRole('row').filter({ hasText: 'account.password_change' });
+  await expect(row).toContainText(me.email);
+  await expect(adminPage.getByText('changer-password-2')).toHaveCount(0);
+
+  await Promise.all([adminContext.close(), laptop.close(), phone.close()]);
+});
+
+test('"sign out other sessions" ends the others and keeps this one', async ({ browser }) => {
+  const { context: adminContext, page: adminPage } = await signedInPage(browser, admin.email, admin.password);
+  const me = { email: 'leaver2@e2e.test', name: 'Sam', role: '操作员' as const, password: 'leaver2-password-1' };
+  await addStaff(adminPage, me);
+  const { context: laptop, page } = await signedInPage(browser, me.email, me.password);
+  const { context: phone, page: otherPage } = await signedInPage(browser, me.email, me.password);
+
+  await page.goto('/account');
+  const sessions = page.getByRole('region', { name: '其他设备上的登录' });
+  await sessions.getByRole('button', { name: '退出其他设备上的登录' }).click();
+  await expect(sessions.getByRole('status')).toHaveText('其他设备上的登录已全部退出。');
+
+  await otherPage.reload();
+  await expect(otherPage).toHaveURL(/\/login$/);
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: '实时队列' })).toBeVisible();
+  // The same password still signs in: only sessions ended.
+  await signInAs(otherPage, me.email, me.password);
+
+  await Promise.all([adminContext.close(), laptop.close(), phone.close()]);
+});
