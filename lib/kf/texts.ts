@@ -20,8 +20,13 @@ export function renderText(settings: KfSettings, name: TemplateName, vars: Recor
   return renderTemplate(settings.templates[name], { ...baseVars(settings), ...vars });
 }
 
-/** The off-hours text also says when service resumes. */
+// When no opening is found within the look-ahead (closed for weeks), the text still reads whole.
+const RESUME_UNKNOWN = '近期';
+
+/** The off-hours text also says when service resumes: 「明天 09:00」, or a date further off. */
 export function offHoursText(settings: KfSettings, now: Date): string {
   const opening = nextOpening(settings.hours, now);
-  return renderText(settings, 'offHours', { resume: opening ? formatOpening(opening, settings.hours.timezone, 'zh') : '' });
+  return renderText(settings, 'offHours', {
+    resume: opening ? formatOpening(opening, settings.hours.timezone, 'zh', now) : RESUME_UNKNOWN,
+  });
 }

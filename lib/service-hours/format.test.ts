@@ -34,6 +34,16 @@ describe('formatSchedule', () => {
 });
 
 describe('formatOpening', () => {
+  it('names today, tomorrow and the day after relative to now, in the service time zone', () => {
+    const monday9 = new Date('2026-11-30T01:00:00Z'); // 09:00 Monday in Shanghai
+    const sundayNight = new Date('2026-11-29T15:30:00Z'); // 23:30 Sunday in Shanghai, 15:30 UTC
+    expect(formatOpening(monday9, 'Asia/Shanghai', 'zh', sundayNight)).toBe('明天 09:00');
+    expect(formatOpening(monday9, 'Asia/Shanghai', 'en', sundayNight)).toBe('tomorrow 09:00');
+    expect(formatOpening(monday9, 'Asia/Shanghai', 'zh', new Date('2026-11-30T00:30:00Z'))).toBe('今天 09:00');
+    expect(formatOpening(monday9, 'Asia/Shanghai', 'zh', new Date('2026-11-28T02:00:00Z'))).toBe('后天 09:00');
+    expect(formatOpening(monday9, 'Asia/Shanghai', 'zh', new Date('2026-11-27T02:00:00Z'))).toBe('11月30日（周一）09:00');
+  });
+
   it('names the local date, weekday and time', () => {
     const monday = new Date('2026-11-30T01:00:00Z');
     expect(formatOpening(monday, 'Asia/Shanghai', 'zh')).toBe('11月30日（周一）09:00');

@@ -47,11 +47,28 @@ export function formatSchedule(weekly: Record<Weekday, TimeRange[]>, locale: 'zh
 }
 
 /** When service resumes, for {resume}: 12月1日（周二）09:00 or Tue Dec 1, 09:00, in the zone's time. */
-export function formatOpening(at: Date, timezone: string, locale: 'zh' | 'en'): string {
+export function formatOpening(at: Date, timezone: string, locale: 'zh' | 'en', now?: Date): string {
   const wall = new Date(wallClock(at.getTime(), timezone));
   const day = WORDS[locale].days[weekdayOf(dateOfWall(wall.getTime()))];
   const time = wall.toISOString().slice(11, 16);
+  // Today, tomorrow and the day after read better by name than by date ("明天 09:00").
+  if (now) {
+    const ahead = Math.round((startOfWallDay(wall.getTime()) - startOfWallDay(wallClock(now.getTime(), timezone))) / DAY_MS);
+    const named = RELATIVE_DAYS[locale][ahead];
+    if (named) return `${named} ${time}`;
+  }
   if (locale === 'zh') return `${wall.getUTCMonth() + 1}月${wall.getUTCDate()}日（${day}）${time}`;
   const month = wall.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
   return `${day} ${month} ${wall.getUTCDate()}, ${time}`;
+}
+
+const DAY_MS = 86_400_000;
+const RELATIVE_DAYS: Record<'zh' | 'en', Record<number, string>> = {
+  zh: { 0: '今天', 1: '明天', 2: '后天' },
+  en: { 0: 'today', 1: 'tomorrow' },
+};
+
+/** Midnight of a wall-clock instant's day (wall clocks are kept as UTC-shaped milliseconds). */
+function startOfWallDay(wallMs: number): number {
+  return Math.floor(wallMs / DAY_MS) * DAY_MS;
 }

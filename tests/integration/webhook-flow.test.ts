@@ -4,6 +4,7 @@ import { countInboundByKey, listInboundFor } from '@/db/queries/inbound-messages
 import { listOutboxFor } from '@/db/queries/outbox';
 import { inboundMessages } from '@/db/schema';
 import { eq } from 'drizzle-orm';
+import { startWechatSim } from '@/lib/wechat-sim';
 import { saveKfSettings } from '@/lib/kf/settings';
 import { defaultServiceHours, formatOpening } from '@/lib/service-hours';
 import { testDatabases } from './databases';
@@ -71,6 +72,21 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     expect(hint).toContain('<ToUserName><![CDATA[fan-003]]>');
     expect(hint).toContain('「客服」');
     for (const openid of ['fan-001', 'fan-002']) expect(await listSessionsByOpenid(h.database.db, { openid })).toHaveLength(1);
+  });
+
+  it('after the sandbox restarts, a second follower gets their own reply, not the first one\'s', async () => {
+    await h.addAgent('eve');
+    const first = await h.sim.follower('fan-001').sendText('客服');
+    // A restarted fake WeChat: the same account (the sandbox keeps its credentials), a fresh process.
+    const restarted = await startWechatSim({ ...h.sim.credentials, webhookUrl: h.webhookUrl, mode: 'plain', pushTimeoutMs: 5000 });
+    try {
+      const second = await restarted.follower('fan-002').sendText('你好');
+      expect(isTransfer(first)).toBe(true);
+      expect(second.route === 'webhook' && second.push.outcome?.kind === 'message' ? second.push.outcome.text : undefined).toContain('「客服」');
+      expect((await listInboundFor(h.database.db, { openid: 'fan-002' })).map((m) => m.summary)).toEqual(['你好']);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it("a stored reply addressed to another follower is never handed out, even under the same dedupe key", async () => {
@@ -283,7 +299,8 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     const later = laterHourRange(now);
     await saveKfSettings(h.database.db, { settings: { hours: defaultServiceHours(later, 'Asia/Shanghai') }, userId: null });
     const result = await h.sim.follower('o_night').sendText('客服');
-    const resume = formatOpening(new Date(laterHourStart(now)), 'Asia/Shanghai', 'zh');
+    const resume = formatOpening(new Date(laterHourStart(now)), 'Asia/Shanghai', 'zh', new Date(now));
+    expect(resume).toMatch(/^(今天|明天) \d\d:00$/); // two hours from now
     expect(replyText(result)).toBe(
       `人工客服的服务时间是 每天 ${later}，现在不在服务时间内，将于 ${resume} 恢复服务。届时请回复「客服」，我们会尽快为您服务。`,
     );
@@ -299,7 +316,7 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
     const hours = { ...defaultServiceHours(laterHourRange(now), 'Asia/Shanghai'), holidays: [holiday] };
     await saveKfSettings(h.database.db, { settings: { hours }, userId: null });
     const result = await h.sim.follower('o_holiday').sendText('客服');
-    expect(replyText(result)).toContain(`将于 ${formatOpening(new Date(opening + 86_400_000), 'Asia/Shanghai', 'zh')} 恢复服务`);
+    expect(replyText(result)).toContain(`将于 ${formatOpening(new Date(opening + 86_400_000), 'Asia/Shanghai', 'zh', new Date(now))} 恢复服务`);
   });
 
   it('welcomes a new follower', async () => {

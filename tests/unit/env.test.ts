@@ -24,6 +24,7 @@ describe('parseEnv', () => {
       sandbox: true,
       TRUST_PROXY: false,
       SANDBOX_WECHAT_PORT: DEFAULT_SANDBOX_WECHAT_PORT,
+      WECHAT_MAX_SKEW_SECONDS: 300,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.dataDir).toMatch(/\.data$/);
@@ -87,6 +88,7 @@ describe('parseEnv', () => {
     TRUST_PROXY: { TRUST_PROXY: 'maybe' },
     LOG_LEVEL: { LOG_LEVEL: 'loud' },
     SANDBOX_WECHAT_PORT: { SANDBOX_WECHAT_PORT: 'any' },
+    WECHAT_MAX_SKEW_SECONDS: { WECHAT_MAX_SKEW_SECONDS: '5' },
   };
 
   it('has a bad-value case for every variable that can be wrong', () => {
