@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorText } from './log';
+import { errorText, maskOpenid } from './log';
 
 describe('errorText', () => {
   it('keeps the message of a plain Error and never its stack', () => {
@@ -12,5 +12,12 @@ describe('errorText', () => {
     expect(errorText(new TypeError('bad'))).toBe('TypeError: bad');
     expect(errorText(new Error('x'.repeat(1000)))).toHaveLength(300);
     expect(errorText('thrown text')).toBe('thrown text');
+  });
+});
+
+describe('maskOpenid', () => {
+  it('keeps a few characters at each end and hides the rest', () => {
+    expect(maskOpenid('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o')).toBe('oUpF…S6o');
+    expect(maskOpenid('short')).toBe('***');
   });
 });

@@ -48,3 +48,8 @@ export function errorText(error: unknown): string {
   const text = error instanceof Error ? (error.name === 'Error' ? error.message : `${error.name}: ${error.message}`) : String(error);
   return text.slice(0, 300);
 }
+
+/** An openid as logs may carry it: enough to tell followers apart in one incident, not to look one up. */
+export function maskOpenid(openid: string): string {
+  return openid.length <= 8 ? '***' : `${openid.slice(0, 4)}…${openid.slice(-3)}`;
+}

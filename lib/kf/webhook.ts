@@ -1,24 +1,25 @@
 // POST/GET /api/wechat — receive a follower's message (and WeChat's URL check).
 // A plain function of (method, query, body) → (status, headers, body): server.ts serves it outside
 // Next's pipeline and tests call it directly. Guard order: query (signature, freshness, mode) →
-// size → parse → dedupe → act. checkWebhookQuery needs no body, so the listener runs it before
-// reading one (lib/server/webhook-http.ts) and an unsigned or stale push costs no upload.
+// size → parse → dedupe → act. The query checks (webhook-query.ts) need no body, so the listener
+// runs them before reading one (lib/server/webhook-http.ts) and an unsigned or stale push costs no upload.
 import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
 import { recordPlainMessages, type PlainMessage } from '@/db/queries/plain-message';
-import { errorText, log } from '@/lib/log';
+import { errorText, log, maskOpenid } from '@/lib/log';
 import type { WechatCrypto } from '@/lib/wechat/crypto';
 import { WechatProtocolError } from '@/lib/wechat/errors';
 import { dedupeKey, parseInbound, type InboundMessage } from '@/lib/wechat/messages';
 import { SUCCESS, textReply, transferReply } from '@/lib/wechat/replies';
-import { verifyMsgSignature, verifyPlainSignature } from '@/lib/wechat/signature';
+import { verifyMsgSignature } from '@/lib/wechat/signature';
 import { parseXml, sanitizeXmlText } from '@/lib/wechat/xml';
 import { routeEvent, type FlowReply } from './flow';
 import { runKeywordBatch, type KeywordItem, type KeywordResult } from './keyword-batch';
 import { MicroBatcher } from './micro-batcher';
 import { pushKindOf, replyAroundAgent, routeOf, routeReply } from './routing';
 import { loadKfSettings, type KfSettings } from './settings';
+import { plainText, queryChecker } from './webhook-query';
 import { renderText } from './texts';
 
 export interface WebhookRequest {
@@ -51,13 +52,8 @@ export interface WebhookOptions {
 
 // A real push is a few KB; refusing more before buffering it keeps one request's memory small.
 export const WEBHOOK_MAX_BODY = 64 * 1024;
-export const DEFAULT_MAX_SKEW_SECONDS = 300;
 const webhookLog = log.child({ module: 'webhook' });
-const text = (status: number, body: string): WebhookResponse => ({
-  status,
-  headers: { 'content-type': 'text/plain; charset=utf-8' },
-  body,
-});
+const text = plainText;
 const xml = (body: string): WebhookResponse => ({ status: 200, headers: { 'content-type': 'application/xml; charset=utf-8' }, body });
 
 export interface Webhook {
@@ -70,7 +66,7 @@ export function createWebhook(options: WebhookOptions): Webhook {
   const now = options.now ?? (() => new Date());
   const deadlineMs = options.databaseDeadlineMs ?? 1000;
   const batchers = createBatchers(options);
-  const checkQuery = queryChecker(options);
+  const checkQuery = queryChecker({ ...options, log: webhookLog });
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
     const q = request.query;
@@ -98,7 +94,8 @@ export function createWebhook(options: WebhookOptions): Webhook {
       replyXml = handled.reply;
       if (handled.queuedOutbound) options.onOutboundQueued?.();
     } catch (error) {
-      webhookLog.warn({ err: errorText(error), key: dedupeKey(message) }, 'push not handled; WeChat will retry');
+      // The dedupe key names the follower: the log gets the message id and a masked openid only.
+      webhookLog.warn({ err: errorText(error), openid: maskOpenid(message.FromUserName), msgType: message.MsgType }, 'push not handled; WeChat will retry');
       return text(503, 'temporarily unavailable');
     }
     if (replyXml === SUCCESS) return text(200, SUCCESS);
@@ -112,43 +109,6 @@ export function createWebhook(options: WebhookOptions): Webhook {
 /** The webhook as one function, for callers that have the whole request at once. */
 export function createWebhookHandler(options: WebhookOptions): (request: WebhookRequest) => Promise<WebhookResponse> {
   return createWebhook(options).handle;
-}
-
-const TIMESTAMP = /^[0-9]{1,12}$/;
-const PLAIN_PUSH_WARNING =
-  'an unencrypted push arrived but an EncodingAESKey is configured: switch the account to safe mode in WeChat, or unset the key';
-
-/**
- * Signature, freshness and mode, from the query alone. WeChat's plain signature covers only the
- * token, timestamp and nonce, never the body, so a captured URL would be good for ever without the
- * freshness window. With an EncodingAESKey, WeChat encrypts and signs every push (compatible and
- * safe mode), so a push without encryption did not come from the account as configured.
- */
-function queryChecker(options: WebhookOptions): (method: string, q: URLSearchParams) => WebhookResponse | undefined {
-  const maxSkewMs = (options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS) * 1000;
-  const wallClock = options.wallClock ?? Date.now;
-  let lastPlainWarning = 0;
-  return (method, q) => {
-    if (method !== 'GET' && method !== 'POST') {
-      const refused = text(405, 'method not allowed');
-      return { ...refused, headers: { ...refused.headers, allow: 'GET, POST' } };
-    }
-    const signed = { signature: q.get('signature') ?? '', timestamp: q.get('timestamp') ?? '', nonce: q.get('nonce') ?? '' };
-    if (!signed.signature || !signed.timestamp || !signed.nonce) return text(400, 'missing parameters');
-    if (method === 'GET' && q.get('echostr') === null) return text(400, 'missing parameters');
-    if (!TIMESTAMP.test(signed.timestamp)) return text(400, 'bad timestamp');
-    if (!verifyPlainSignature(options.token, signed)) return text(403, 'bad signature');
-    if (Math.abs(wallClock() - Number(signed.timestamp) * 1000) > maxSkewMs) return text(403, 'stale timestamp');
-    if (method === 'POST' && options.crypto && q.get('encrypt_type') !== 'aes') {
-      // Once a minute at most: every push would say the same until the account or the key changes.
-      if (wallClock() - lastPlainWarning > 60_000) {
-        lastPlainWarning = wallClock();
-        webhookLog.warn(PLAIN_PUSH_WARNING);
-      }
-      return text(400, 'encrypted push required');
-    }
-    return undefined;
-  };
 }
 
 function openEncrypted(
