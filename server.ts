@@ -11,6 +11,7 @@ import { authSecret } from './lib/auth/secret';
 import { env, EnvError, type Env } from './lib/env';
 import { startWechatRuntime } from './lib/kf/runtime';
 import { errorText, log } from './lib/log';
+import { withPrivateDataDir } from './lib/server/data-dir';
 import { closeGracefully } from './lib/server/graceful';
 import { projectRoot } from './lib/server/project-root';
 import { serveWebhook } from './lib/server/webhook-http';
@@ -21,7 +22,10 @@ const serverLog = log.child({ module: 'server' });
 async function main(): Promise<void> {
   const config = loadConfig();
   const dev = process.argv.includes('--dev');
-  const database = await getDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir) });
+  // Password hashes and the generated secret live in the data folder: private before anything is written.
+  const database = await withPrivateDataDir(config.dataDir, () =>
+    getDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir) }),
+  );
   serverLog.info({ db: database.description, mode: config.sandbox ? 'sandbox' : 'live' }, 'database ready');
 
   const admin = await ensureFirstAdmin(database.db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
