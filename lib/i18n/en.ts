@@ -108,4 +108,6 @@ export const en: Record<MessageKey, string> = {
   'error.template.empty': 'Write some text.',
   'error.template.tooLong': 'Too long: at most {max} characters (emoji count for more).',
   'error.template.unknownVariables': '{names} cannot be used in this text.',
+  // issue 22 (hardening): names with control or direction characters
+  'form.unsafeCharacters': 'Remove control or text-direction characters (found {codepoint}).',
 };

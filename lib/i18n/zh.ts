@@ -106,6 +106,8 @@ export const zh = {
   'error.template.empty': '请填写内容。',
   'error.template.tooLong': '太长了：最多 {max} 个字符（表情符号占得更多）。',
   'error.template.unknownVariables': '这段文字不能使用 {names}。',
+  // issue 22 (hardening): names with control or direction characters
+  'form.unsafeCharacters': '不能包含控制字符或改变文字方向的字符（发现 {codepoint}）。',
 } as const;
 
 export type MessageKey = keyof typeof zh;
