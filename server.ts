@@ -14,6 +14,7 @@ import { errorText, log } from './lib/log';
 import { withPrivateDataDir } from './lib/server/data-dir';
 import { closeGracefully } from './lib/server/graceful';
 import { projectRoot } from './lib/server/project-root';
+import { setSecurityHeaders } from './lib/server/security-headers';
 import { serveWebhook } from './lib/server/webhook-http';
 
 const WEBHOOK_PATH = '/api/wechat';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   const handleNext = app.getRequestHandler();
 
   const server = http.createServer((req, res) => {
+    setSecurityHeaders(req, res, { trustedProxies: Number(config.TRUST_PROXY), forceHttps: config.FORCE_HTTPS });
     stampClientIp(req, config.TRUST_PROXY);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === WEBHOOK_PATH) {

@@ -104,6 +104,7 @@ const envSchema = z
       message: 'must be at least 8 characters',
     }),
     TRUST_PROXY: booleanFlag,
+    FORCE_HTTPS: booleanFlag,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   })
   .superRefine((env, ctx) => {

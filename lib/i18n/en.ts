@@ -108,6 +108,10 @@ export const en: Record<MessageKey, string> = {
   'error.template.empty': 'Write some text.',
   'error.template.tooLong': 'Too long: at most {max} characters (emoji count for more).',
   'error.template.unknownVariables': '{names} cannot be used in this text.',
-  // issue 22 (hardening): names with control or direction characters
+  // issue 22 (hardening): a 404 page that keeps to the Content-Security-Policy, and names with
+  // control or direction characters
+  'notFound.title': 'Page not found',
+  'notFound.body': 'The address may be mistyped, or the page no longer exists.',
+  'notFound.home': 'Back to the console',
   'form.unsafeCharacters': 'Remove control or text-direction characters (found {codepoint}).',
 };

@@ -106,7 +106,11 @@ export const zh = {
   'error.template.empty': '请填写内容。',
   'error.template.tooLong': '太长了：最多 {max} 个字符（表情符号占得更多）。',
   'error.template.unknownVariables': '这段文字不能使用 {names}。',
-  // issue 22 (hardening): names with control or direction characters
+  // issue 22 (hardening): a 404 page that keeps to the Content-Security-Policy, and names with
+  // control or direction characters
+  'notFound.title': '找不到该页面',
+  'notFound.body': '地址可能有误，或该页面已不存在。',
+  'notFound.home': '返回控制台',
   'form.unsafeCharacters': '不能包含控制字符或改变文字方向的字符（发现 {codepoint}）。',
 } as const;
 
