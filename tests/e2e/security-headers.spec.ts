@@ -1,11 +1,14 @@
 import { expect, test, type APIResponse, type Page } from '@playwright/test';
 import { addStaff, admin, signInAs } from './helpers';
 
-/** Every Content-Security-Policy complaint the page raises: console messages and violation events. */
+/**
+ * Every Content-Security-Policy complaint the page raises (console messages and violation events),
+ * and any Permissions-Policy feature the browser does not know.
+ */
 async function watchCsp(page: Page): Promise<string[]> {
   const violations: string[] = [];
   page.on('console', (message) => {
-    if (/content.security.policy/i.test(message.text())) violations.push(`console: ${message.text()}`);
+    if (/content.security.policy|permissions.policy/i.test(message.text())) violations.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
   // A binding and an init script are installed by the browser itself, so the page's CSP cannot block them.

@@ -62,6 +62,12 @@ describe('parseEnv', () => {
     expect(error.message.startsWith(variable)).toBe(true);
   });
 
+  it('reads FORCE_HTTPS as a flag, off by default', () => {
+    expect(parseEnv({}).FORCE_HTTPS).toBe(false);
+    expect(parseEnv({ FORCE_HTTPS: 'true' }).FORCE_HTTPS).toBe(true);
+    expect(errorOf({ FORCE_HTTPS: 'always' }).message).toBe('FORCE_HTTPS must be true or false');
+  });
+
   it('never repeats a secret value in its error', () => {
     const error = errorOf({ AUTH_SECRET: 'my-secret-value' });
     expect(error.message).not.toContain('my-secret-value');
