@@ -11,9 +11,11 @@ import { env, EnvError, type Env } from './lib/env';
 import { createWechatRuntime, outboxThreadFor } from './lib/kf/runtime';
 import { errorText, log } from './lib/log';
 import { startSandboxWechat } from './lib/sandbox';
+import { withPrivateDataDir } from './lib/server/data-dir';
 import { closeGracefully } from './lib/server/graceful';
 import { listenOn, PortError, probePort } from './lib/server/listen';
 import { projectRoot } from './lib/server/project-root';
+import { setSecurityHeaders } from './lib/server/security-headers';
 import { serveWebhook } from './lib/server/webhook-http';
 import { accountFromEnv, publishWechatAccount } from './lib/wechat-account/account';
 
@@ -37,7 +39,10 @@ async function main(): Promise<void> {
     await probePort({ port: config.SANDBOX_WECHAT_PORT, host: SANDBOX_WECHAT_HOST, variable: 'SANDBOX_WECHAT_PORT' });
   }
 
-  const database = await getDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir) });
+  // Password hashes and the generated secret live in the data folder: private before anything is written.
+  const database = await withPrivateDataDir(config.dataDir, () =>
+    getDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir) }),
+  );
   serverLog.info({ db: database.description, mode: config.sandbox ? 'sandbox' : 'live' }, 'database ready');
 
   const admin = await ensureFirstAdmin(database.db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
@@ -71,6 +76,7 @@ async function main(): Promise<void> {
   const handleNext = app.getRequestHandler();
 
   handle = (req, res) => {
+    setSecurityHeaders(req, res, { trustedProxies: Number(config.TRUST_PROXY), forceHttps: config.FORCE_HTTPS });
     stampClientIp(req, config.TRUST_PROXY);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === WEBHOOK_PATH) {

@@ -1,7 +1,10 @@
 import Link from 'next/link';
+import { focusRing } from '@/components/ui/styles';
 import { getT } from '@/lib/i18n/server';
 
 // Every unknown address, signed in or not: the console's look, the reader's language, a way back.
+// Next's built-in 404 styles itself inline, which the console's Content-Security-Policy (proxy.ts)
+// refuses; this one uses only the stylesheet.
 export default async function NotFound() {
   const { t } = await getT();
   return (
@@ -15,7 +18,7 @@ export default async function NotFound() {
         <p className="mt-2 text-sm text-slate-600">{t('notFound.body')}</p>
         <Link
           href="/"
-          className="mt-6 inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+          className={`mt-6 inline-block rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:brightness-90 ${focusRing}`}
         >
           {t('notFound.home')}
         </Link>

@@ -111,6 +111,7 @@ const envSchema = z
       message: 'must be at least 8 characters',
     }),
     TRUST_PROXY: booleanFlag,
+    FORCE_HTTPS: booleanFlag,
     LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
     // Fixed, so the address shown at start and in the console stays the same between starts.
     SANDBOX_WECHAT_PORT: intInRange(0, 65535, DEFAULT_SANDBOX_WECHAT_PORT, ' (0: any free port)'),

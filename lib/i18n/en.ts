@@ -130,4 +130,6 @@ export const en: Record<MessageKey, string> = {
   'notFound.title': 'Page not found',
   'notFound.body': 'The link may be wrong, or the page has moved.',
   'notFound.home': 'Back to the console',
+  // issue 22: names with control or direction characters
+  'form.unsafeCharacters': 'Remove control or text-direction characters (found {codepoint}).',
 };

@@ -128,6 +128,8 @@ export const zh = {
   'notFound.title': '找不到该页面',
   'notFound.body': '链接可能有误，或页面已被移走。',
   'notFound.home': '返回首页',
+  // issue 22: names with control or direction characters
+  'form.unsafeCharacters': '不能包含控制字符或改变文字方向的字符（发现 {codepoint}）。',
 } as const;
 
 export type MessageKey = keyof typeof zh;

@@ -15,6 +15,7 @@ import {
 } from '@/db/queries/users';
 import { DomainError } from '@/lib/errors';
 import { hashPassword } from '@/lib/auth/password';
+import { unsafeCharacter } from '@/lib/forms/text';
 
 interface Actor {
   id: number;
@@ -25,6 +26,9 @@ export async function addStaff(
   actor: Actor,
   params: { email: string; name: string; role: UserRole; password: string },
 ): Promise<PublicUser> {
+  // The form refuses these too (plainName); checked again here for every other way in.
+  const codepoint = unsafeCharacter(params.name);
+  if (codepoint) throw new DomainError('form.unsafeCharacters', { codepoint }, { field: 'name' });
   const passwordHash = await hashPassword(params.password);
   try {
     return await db.transaction(async (tx) => {

@@ -89,7 +89,14 @@ describe('parseEnv', () => {
     LOG_LEVEL: { LOG_LEVEL: 'loud' },
     SANDBOX_WECHAT_PORT: { SANDBOX_WECHAT_PORT: 'any' },
     WECHAT_MAX_SKEW_SECONDS: { WECHAT_MAX_SKEW_SECONDS: '5' },
+    FORCE_HTTPS: { FORCE_HTTPS: 'always' },
   };
+
+  it('reads FORCE_HTTPS as a flag, off by default', () => {
+    expect(parseEnv({}).FORCE_HTTPS).toBe(false);
+    expect(parseEnv({ FORCE_HTTPS: 'true' }).FORCE_HTTPS).toBe(true);
+    expect(errorOf({ FORCE_HTTPS: 'always' }).message).toBe('FORCE_HTTPS must be true or false');
+  });
 
   it('has a bad-value case for every variable that can be wrong', () => {
     const anyText = ['HOST', 'WEKF_DATA_DIR'];

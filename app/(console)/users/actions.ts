@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { currentDatabase } from '@/db/client';
 import { adminAction } from '@/lib/actions';
+import { plainName } from '@/lib/forms/text';
 import { addStaff, changeStaffRole, resetStaffPassword, setStaffDisabled } from '@/lib/staff/users';
 
 const role = z.enum(['admin', 'operator'], { error: 'form.invalid' });
@@ -12,7 +13,7 @@ const userId = z.coerce.number().int().positive();
 
 const addUserSchema = z.object({
   email: z.string().trim().pipe(z.email({ error: 'form.invalidEmail' })).pipe(z.string().max(320, { error: 'form.tooLong' })),
-  name: z.string().trim().min(1, { error: 'form.required' }).max(80, { error: 'form.tooLong' }),
+  name: plainName({ max: 80 }),
   role,
   password,
 });
