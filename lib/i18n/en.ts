@@ -130,4 +130,8 @@ export const en: Record<MessageKey, string> = {
   'notFound.title': 'Page not found',
   'notFound.body': 'The link may be wrong, or the page has moved.',
   'notFound.home': 'Back to the console',
+  // issue 22: sign-in
+  'login.unavailable': 'Sign-in is unavailable, try again shortly.',
+  'shell.signOutTitle': 'Sign out?',
+  'shell.signOutEverywhere': 'This ends your sign-in on every device and browser, this one included.',
 };

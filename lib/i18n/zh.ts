@@ -128,6 +128,10 @@ export const zh = {
   'notFound.title': '找不到该页面',
   'notFound.body': '链接可能有误，或页面已被移走。',
   'notFound.home': '返回首页',
+  // issue 22: sign-in
+  'login.unavailable': '登录暂时不可用，请稍后再试。',
+  'shell.signOutTitle': '退出登录？',
+  'shell.signOutEverywhere': '你在所有设备和浏览器上的登录都会结束，包括这一个。',
 } as const;
 
 export type MessageKey = keyof typeof zh;
