@@ -59,7 +59,8 @@ export async function beginSignInAttempt(db: DbOrTx, params: { email: string; ip
   ]);
   const until = Math.max(0, ...[pair, address].map((row) => row?.lockedUntil?.getTime() ?? 0));
   return {
-    lockedMinutes: until > now.getTime() ? Math.ceil((until - now.getTime()) / 60_000) : 0,
+    // Capped: a parallel attempt whose clock read a moment later may have set the lock.
+    lockedMinutes: until > now.getTime() ? Math.min(lockMinutes(), Math.ceil((until - now.getTime()) / 60_000)) : 0,
     // Failures before this attempt, which is counted already.
     delayMs: accountDelayMs(account.failures - 1),
     lastBeforeLock: pair.failures >= throttlePolicy.maxFailuresPerPair,
