@@ -125,12 +125,16 @@ function stampClientIp(req: http.IncomingMessage, proxies: number): void {
   });
 }
 
-/** A browser that closed the tab or lost its network mid-response is not a server fault. */
+/**
+ * A browser that closed the tab or lost its network mid-request is not a server fault. (Not
+ * req.destroyed: that is true of every request whose body has been read; nor res.destroyed alone:
+ * a finished response's socket may be gone too.)
+ */
 function clientHungUp(error: unknown, req: http.IncomingMessage, res: http.ServerResponse): boolean {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   return (
-    res.destroyed ||
-    req.destroyed ||
+    (res.destroyed && !res.writableFinished) ||
+    req.aborted ||
     code === 'ECONNRESET' ||
     code === 'EPIPE' ||
     code === 'ERR_STREAM_PREMATURE_CLOSE' ||
