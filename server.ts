@@ -5,6 +5,7 @@ import path from 'node:path';
 import next from 'next';
 import { closeDatabase, currentDatabase, DatabaseError, getDatabase } from './db/client';
 import { ensureFirstAdmin } from './lib/auth/bootstrap';
+import { clientAddress } from './lib/auth/client-address';
 import { CLIENT_IP_HEADER } from './lib/auth/options';
 import { authSecret } from './lib/auth/secret';
 import { env, EnvError, type Env } from './lib/env';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   const handleNext = app.getRequestHandler();
 
   handle = (req, res) => {
-    setSecurityHeaders(req, res, { trustedProxies: Number(config.TRUST_PROXY), forceHttps: config.FORCE_HTTPS });
+    setSecurityHeaders(req, res, { trustedProxies: config.TRUST_PROXY, forceHttps: config.FORCE_HTTPS });
     stampClientIp(req, config.TRUST_PROXY);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === WEBHOOK_PATH) {
@@ -84,6 +85,10 @@ async function main(): Promise<void> {
       return;
     }
     void handleNext(req, res).catch((error: unknown) => {
+      if (clientHungUp(error, req, res)) {
+        serverLog.debug({ code: (error as NodeJS.ErrnoException).code }, 'client hung up mid-request');
+        return;
+      }
       serverLog.error({ err: errorText(error) }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('internal error');
@@ -114,10 +119,33 @@ function answerStarting(_req: http.IncomingMessage, res: http.ServerResponse): v
   res.end('starting');
 }
 
-/** Sign-in throttling needs the caller's IP; only trust X-Forwarded-For behind a configured proxy. */
-function stampClientIp(req: http.IncomingMessage, trustProxy: boolean): void {
-  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
-  req.headers[CLIENT_IP_HEADER] = forwarded || req.socket.remoteAddress || 'unknown';
+/**
+ * Sign-in throttling needs the caller's IP: with TRUST_PROXY=N, the N-th X-Forwarded-For entry from
+ * the right (the part our own proxies wrote), else the socket's peer. Overwrites any value sent.
+ */
+function stampClientIp(req: http.IncomingMessage, proxies: number): void {
+  req.headers[CLIENT_IP_HEADER] = clientAddress({
+    forwardedFor: req.headers['x-forwarded-for'],
+    remoteAddress: req.socket.remoteAddress,
+    proxies,
+  });
+}
+
+/**
+ * A browser that closed the tab or lost its network mid-request is not a server fault. (Not
+ * req.destroyed: that is true of every request whose body has been read; nor res.destroyed alone:
+ * a finished response's socket may be gone too.)
+ */
+function clientHungUp(error: unknown, req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return (
+    (res.destroyed && !res.writableFinished) ||
+    req.aborted ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    (error instanceof Error && error.message === 'aborted')
+  );
 }
 
 function loadConfig(): Env {

@@ -33,6 +33,23 @@ const intInRange = (min: number, max: number, fallback: number, note = '') =>
       return n;
     });
 
+/**
+ * How many proxies stand in front of wekf: false/0 none (the socket's address is the client), true
+ * one, a number N that many. Each proxy appends the address it was called from, so the client is the
+ * N-th entry of X-Forwarded-For from the right; entries further left were written by the client.
+ */
+const proxyCount = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '' || /^(false|no|off)$/i.test(v)) return 0;
+    if (/^(true|yes|on)$/i.test(v)) return 1;
+    if (/^\d+$/.test(v) && Number(v) <= 10) return Number(v);
+    ctx.addIssue({ code: 'custom', message: 'must be true or false, or the number of proxies in front of wekf (0–10)' });
+    return z.NEVER;
+  });
+
 const booleanFlag = z
   .string()
   .trim()
@@ -110,8 +127,10 @@ const envSchema = z
     ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
       message: 'must be at least 8 characters',
     }),
-    TRUST_PROXY: booleanFlag,
+    TRUST_PROXY: proxyCount,
     FORCE_HTTPS: booleanFlag,
+    // Absolute session lifetime: past it a sign-in is no longer renewed, however active.
+    SESSION_MAX_DAYS: intInRange(1, 365, 7),
     LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
     // Fixed, so the address shown at start and in the console stays the same between starts.
     SANDBOX_WECHAT_PORT: intInRange(0, 65535, DEFAULT_SANDBOX_WECHAT_PORT, ' (0: any free port)'),

@@ -1,15 +1,19 @@
-'use client';
+import { getT } from '@/lib/i18n/server';
+import { SignOutDialog } from './sign-out-dialog';
 
-import { signOut } from 'next-auth/react';
-
-export function SignOutButton({ label }: { label: string }) {
+/** 「退出登录」: asks first, because it ends the user's sign-in on every device, not only here. */
+export async function SignOutButton({ label }: { label: string }) {
+  const { t } = await getT();
   return (
-    <button
-      type="button"
-      onClick={() => signOut({ callbackUrl: '/login' })}
-      className="rounded-md border border-slate-300 px-3 py-1 text-sm text-slate-700 hover:bg-slate-100"
-    >
-      {label}
-    </button>
+    <SignOutDialog
+      labels={{
+        trigger: label,
+        title: t('shell.signOutTitle'),
+        description: t('shell.signOutEverywhere'),
+        confirm: label,
+        cancel: t('common.cancel'),
+        close: t('common.close'),
+      }}
+    />
   );
 }

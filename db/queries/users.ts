@@ -106,12 +106,20 @@ export async function lockUserAdministration(tx: DbOrTx): Promise<void> {
   await lockForTransaction(tx, ADVISORY_LOCK.userAdministration);
 }
 
-/** Signs the user out of every browser (each keeps the sessionVersion it signed in with). */
-export async function bumpSessionVersion(db: DbOrTx, params: { id: number }): Promise<PublicUser | undefined> {
+/**
+ * Signs the user out of every browser (each keeps the sessionVersion it signed in with). With
+ * fromVersion, only while that is still the current version: a cookie already revoked cannot end
+ * the sessions that replaced it.
+ */
+export async function bumpSessionVersion(db: DbOrTx, params: { id: number; fromVersion?: number }): Promise<PublicUser | undefined> {
   const [row] = await db
     .update(users)
     .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
-    .where(eq(users.id, params.id))
+    .where(
+      params.fromVersion === undefined
+        ? eq(users.id, params.id)
+        : and(eq(users.id, params.id), eq(users.sessionVersion, params.fromVersion)),
+    )
     .returning(publicUserColumns);
   return row;
 }

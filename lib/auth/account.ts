@@ -1,12 +1,13 @@
 // A staff member's own account: change the password (knowing the current one) and sign out their
 // other browsers. Both bump sessionVersion, which ends every other sign-in at once; the action then
 // re-issues this browser's cookie with the new version (renewSessionCookie in session.ts).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '@/db/client';
 import { recordAudit } from '@/db/queries/audit-log';
 import { bumpSessionVersion, getUserCredentialsByEmail, updateUser } from '@/db/queries/users';
 import { PublicActionError } from '@/lib/errors';
 import { hashPassword, verifyPassword } from './password';
-import { minutesLocked, noteFailedSignIn } from './throttle';
+import { beginSignInAttempt, endSignInAttempt } from './throttle';
 
 interface Self {
   id: number;
@@ -19,14 +20,15 @@ export async function changeOwnPassword(
   self: Self,
   params: { currentPassword: string; newPassword: string },
 ): Promise<number> {
-  // The sign-in lock applies here too, so a borrowed session is no way to guess the password.
-  if ((await minutesLocked(db, { email: self.email, ip: null })) > 0) throw new PublicActionError('account.throttled');
+  // Throttled like sign-in (counted first, then checked), so a borrowed session is no way to guess
+  // the password.
+  const attempt = await beginSignInAttempt(db, { email: self.email, ip: null });
+  if (attempt.lockedMinutes > 0) throw new PublicActionError('account.throttled');
+  if (attempt.delayMs > 0) await sleep(attempt.delayMs);
   const user = await getUserCredentialsByEmail(db, { email: self.email });
   if (!user || user.id !== self.id) throw new PublicActionError('error.notFound');
-  if (!(await verifyPassword(user.passwordHash, params.currentPassword))) {
-    await noteFailedSignIn(db, { email: self.email, ip: null });
-    throw new PublicActionError('account.wrongPassword');
-  }
+  if (!(await verifyPassword(user.passwordHash, params.currentPassword))) throw new PublicActionError('account.wrongPassword');
+  await endSignInAttempt(db, { email: self.email, ip: null });
   const passwordHash = await hashPassword(params.newPassword);
   return db.transaction(async (tx) => {
     const updated = await updateUser(tx, { id: self.id, passwordHash });

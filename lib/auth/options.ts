@@ -1,15 +1,18 @@
 // next-auth configuration: staff sign in with email and password; sessions are signed JWT cookies
-// whose user is re-read from the database on every server check (see session.ts).
+// whose user is re-read from the database on every server check and every renewal (session-token.ts).
 import 'server-only';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { currentDatabase, type Db } from '@/db/client';
 import { getUserCredentialsByEmail } from '@/db/queries/users';
 import { log } from '@/lib/log';
+import { failureSummary } from './failure';
 import { verifyAgainstDecoy, verifyPassword } from './password';
 import { authSecret } from './secret';
-import { minutesLocked, noteFailedSignIn, noteSuccessfulSignIn } from './throttle';
+import { endSessionsOnSignOut, SessionEndedError, sessionToken } from './session-token';
+import { beginSignInAttempt, endSignInAttempt, lockMinutes } from './throttle';
 
 const authLog = log.child({ module: 'auth' });
 
@@ -18,8 +21,19 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
-/** Sign-in error codes the login page translates; `throttled:N` carries minutes. */
-export type SignInErrorCode = 'invalid' | `throttled:${number}`;
+/**
+ * Sign-in error codes the login page translates; `throttled:N` carries minutes, `unavailable` means
+ * the database could not be asked. next-auth puts the thrown message into the error URL, so nothing
+ * else may ever be thrown from authorize.
+ */
+export type SignInErrorCode = 'invalid' | 'unavailable' | `throttled:${number}`;
+
+export class SignInError extends Error {
+  constructor(readonly code: SignInErrorCode) {
+    super(code);
+    this.name = 'SignInError';
+  }
+}
 
 /** The client IP as stamped by server.ts (which overwrites any value sent by the browser). */
 export const CLIENT_IP_HEADER = 'x-wekf-client-ip';
@@ -29,22 +43,32 @@ export async function authorizeCredentials(
   raw: unknown,
   clientIp: string | null,
 ): Promise<{ id: string; email: string; name: string; sessionVersion: number }> {
+  try {
+    return await checkCredentials(db, raw, clientIp);
+  } catch (error) {
+    if (error instanceof SignInError) throw error;
+    // A driver's message carries the query and its parameters (the email): class and code only.
+    authLog.error(failureSummary(error), 'sign-in unavailable');
+    throw new SignInError('unavailable');
+  }
+}
+
+async function checkCredentials(db: Db, raw: unknown, clientIp: string | null) {
   const parsed = credentialsSchema.safeParse(raw);
-  if (!parsed.success) throw new Error('invalid' satisfies SignInErrorCode);
+  if (!parsed.success) throw new SignInError('invalid');
   const { email, password } = parsed.data;
 
-  const locked = await minutesLocked(db, { email, ip: clientIp });
-  if (locked > 0) throw new Error(`throttled:${locked}` satisfies SignInErrorCode);
+  const attempt = await beginSignInAttempt(db, { email, ip: clientIp });
+  if (attempt.lockedMinutes > 0) throw new SignInError(`throttled:${attempt.lockedMinutes}`);
+  if (attempt.delayMs > 0) await sleep(attempt.delayMs);
 
   const user = await getUserCredentialsByEmail(db, { email });
   const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDecoy(password);
   if (!user || !ok || user.disabledAt) {
-    await noteFailedSignIn(db, { email, ip: clientIp });
     authLog.info({ ip: clientIp }, 'sign-in failed');
-    const nowLocked = await minutesLocked(db, { email, ip: clientIp });
-    throw new Error(nowLocked > 0 ? `throttled:${nowLocked}` : 'invalid');
+    throw new SignInError(attempt.lastBeforeLock ? `throttled:${lockMinutes()}` : 'invalid');
   }
-  await noteSuccessfulSignIn(db, { email });
+  await endSignInAttempt(db, { email, ip: clientIp });
   authLog.info({ userId: user.id }, 'signed in');
   return { id: String(user.id), email: user.email, name: user.name, sessionVersion: user.sessionVersion };
 }
@@ -54,6 +78,7 @@ let options: NextAuthOptions | undefined;
 export function authOptions(): NextAuthOptions {
   options ??= {
     secret: authSecret(),
+    // Idle expiry: renewed on use, never past the absolute lifetime (SESSION_MAX_DAYS).
     session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
     pages: { signIn: '/login', error: '/login' },
     providers: [
@@ -67,19 +92,26 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
-        if (user) {
-          token.uid = Number(user.id);
-          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
-        }
-        return token;
+      jwt: ({ token, user }) => sessionToken(currentDatabase().db, { token, user: user as { id: string; sessionVersion?: number } | undefined }),
+    },
+    events: {
+      signOut: async ({ token }) => {
+        await endSessionsOnSignOut(currentDatabase().db, token);
       },
     },
     logger: {
-      error: (code) => authLog.warn({ code }, 'next-auth error'),
+      error: (code, metadata) => {
+        if (endedSession(metadata)) authLog.debug({ code }, 'session ended');
+        else authLog.warn({ code, ...failureSummary(metadata) }, 'next-auth error');
+      },
       warn: (code) => authLog.debug({ code }, 'next-auth warning'),
       debug: () => {},
     },
   };
   return options;
+}
+
+// next-auth hands the logger a plain copy of the error ({ name, message, stack }), not the error.
+function endedSession(metadata: unknown): boolean {
+  return metadata instanceof SessionEndedError || (metadata as { name?: unknown } | null)?.name === 'SessionEndedError';
 }

@@ -1,12 +1,14 @@
 // Server-side guards for pages, actions and route handlers. The cookie says who signed in; the
-// database says whether they still may (role, disabled, password reset since).
+// database says whether they still may (disabled, signed out or password/role changed since, or
+// signed in longer ago than SESSION_MAX_DAYS: session-token.ts).
 import 'server-only';
 import { cookies } from 'next/headers';
 import { decode, encode } from 'next-auth/jwt';
 import { redirect } from 'next/navigation';
 import { currentDatabase } from '@/db/client';
-import { getUserById, type PublicUser, type UserRole } from '@/db/queries/users';
+import type { PublicUser, UserRole } from '@/db/queries/users';
 import { authOptions } from './options';
+import { checkSession, type SessionClaims } from './session-token';
 
 export type SignedInUser = Pick<PublicUser, 'id' | 'email' | 'name' | 'role'>;
 
@@ -20,21 +22,21 @@ export class AuthError extends Error {
 export async function currentUser(): Promise<SignedInUser | null> {
   const claims = await readClaims();
   if (!claims?.uid) return null;
-  const user = await getUserById(currentDatabase().db, { id: claims.uid });
-  if (!user || user.disabledAt || user.sessionVersion !== claims.sv) return null;
+  const { user } = await checkSession(currentDatabase().db, claims);
+  if (!user) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
 // next-auth's session cookie; its name depends on https.
 const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token'] as const;
 
-/** The JWT claims (uid, sv) from next-auth's session cookie. */
-async function readClaims(): Promise<{ uid?: number; sv?: number } | null> {
+/** The JWT claims (uid, sv, sia) from next-auth's session cookie. */
+async function readClaims(): Promise<SessionClaims | null> {
   const jar = await cookies();
   const raw = SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean);
   if (!raw) return null;
   const decoded = await decode({ token: raw, secret: authOptions().secret! }).catch(() => null);
-  return decoded as { uid?: number; sv?: number } | null;
+  return decoded as SessionClaims | null;
 }
 
 /**

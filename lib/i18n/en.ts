@@ -132,4 +132,8 @@ export const en: Record<MessageKey, string> = {
   'notFound.home': 'Back to the console',
   // issue 22: names with control or direction characters
   'form.unsafeCharacters': 'Remove control or text-direction characters (found {codepoint}).',
+  // issue 22: sign-in
+  'login.unavailable': 'Sign-in is unavailable, try again shortly.',
+  'shell.signOutTitle': 'Sign out?',
+  'shell.signOutEverywhere': 'This ends your sign-in on every device and browser, this one included.',
 };

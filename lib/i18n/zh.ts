@@ -130,6 +130,10 @@ export const zh = {
   'notFound.home': '返回首页',
   // issue 22: names with control or direction characters
   'form.unsafeCharacters': '不能包含控制字符或改变文字方向的字符（发现 {codepoint}）。',
+  // issue 22: sign-in
+  'login.unavailable': '登录暂时不可用，请稍后再试。',
+  'shell.signOutTitle': '退出登录？',
+  'shell.signOutEverywhere': '你在所有设备和浏览器上的登录都会结束，包括这一个。',
 } as const;
 
 export type MessageKey = keyof typeof zh;

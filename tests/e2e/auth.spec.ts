@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { addStaff, addStaffForm, admin, signIn, signInAs } from './helpers';
+import { addStaff, addStaffForm, admin, signIn, signInAs, signOut } from './helpers';
 
 test('admin signs in and sees the console with their name', async ({ page }) => {
   await signInAs(page, admin.email, admin.password);
@@ -25,10 +25,34 @@ test('an unknown account gets the same error as a wrong password', async ({ page
 
 test('sign out ends the session', async ({ page }) => {
   await signInAs(page, admin.email, admin.password);
-  await page.getByRole('button', { name: '退出登录' }).click();
-  await expect(page).toHaveURL(/\/login/);
+  await signOut(page);
   await page.goto('/users');
   await expect(page).toHaveURL(/\/login$/);
+});
+
+test('signing out revokes the cookie: a copy of it taken before is sent to sign in', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInAs(page, admin.email, admin.password);
+  const copied = await context.cookies();
+  expect(copied.map((c) => c.name)).toContain('next-auth.session-token');
+
+  // The confirmation says every sign-in ends, not only this browser's.
+  await page.getByRole('button', { name: '退出登录' }).click();
+  const confirm = page.getByRole('dialog', { name: '退出登录？' });
+  await expect(confirm).toContainText('所有设备和浏览器上的登录都会结束');
+  await confirm.getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/login/);
+
+  const thief = await browser.newContext();
+  await thief.addCookies(copied);
+  const stolen = await thief.newPage();
+  await stolen.goto('/users');
+  await expect(stolen).toHaveURL(/\/login$/);
+  // Nor does the session endpoint renew it.
+  const session = await stolen.request.get('/api/auth/session');
+  expect(await session.json()).toEqual({});
+  await Promise.all([context.close(), thief.close()]);
 });
 
 test('English can be chosen and is remembered', async ({ page }) => {

@@ -14,6 +14,13 @@ export async function signInAs(page: Page, email: string, password: string) {
   await expect(page.getByRole('heading', { name: '实时队列' })).toBeVisible();
 }
 
+/** Signs out through the console's button and its confirmation. */
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.getByRole('dialog', { name: '退出登录？' }).getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
 /** Adds a staff member through the Staff page, as a signed-in admin. */
 export async function addStaff(page: Page, user: { email: string; name: string; role: '管理员' | '操作员'; password: string }) {
   await page.goto('/users');

@@ -45,7 +45,7 @@ describe.each(testDatabases)('my account on $kind', (testDb) => {
 
   it('counts wrong current passwords like failed sign-ins, and then refuses to try', async () => {
     const me = await addStaff(database.db, { id: adminId }, { email: 'finn@x.test', name: 'Finn', role: 'operator', password: 'finn-password-1' });
-    for (let i = 0; i < throttlePolicy.maxFailuresPerAccount; i++) {
+    for (let i = 0; i < throttlePolicy.maxFailuresPerPair; i++) {
       await changeOwnPassword(database.db, me, { currentPassword: `guess-${i}`, newPassword: 'finn-password-2' }).catch(() => {});
     }
     const locked = changeOwnPassword(database.db, me, { currentPassword: 'finn-password-1', newPassword: 'finn-password-2' });

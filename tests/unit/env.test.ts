@@ -22,7 +22,8 @@ describe('parseEnv', () => {
       KF_KEYWORDS: ['客服'],
       QUEUE_WAIT_MINUTES: 30,
       sandbox: true,
-      TRUST_PROXY: false,
+      TRUST_PROXY: 0,
+      SESSION_MAX_DAYS: 7,
       SANDBOX_WECHAT_PORT: DEFAULT_SANDBOX_WECHAT_PORT,
       WECHAT_MAX_SKEW_SECONDS: 300,
     });
@@ -86,6 +87,7 @@ describe('parseEnv', () => {
     ADMIN_EMAIL: { ADMIN_EMAIL: 'boss', ADMIN_PASSWORD: 'long-enough-password' },
     ADMIN_PASSWORD: { ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'short' },
     TRUST_PROXY: { TRUST_PROXY: 'maybe' },
+    SESSION_MAX_DAYS: { SESSION_MAX_DAYS: '0' },
     LOG_LEVEL: { LOG_LEVEL: 'loud' },
     SANDBOX_WECHAT_PORT: { SANDBOX_WECHAT_PORT: 'any' },
     WECHAT_MAX_SKEW_SECONDS: { WECHAT_MAX_SKEW_SECONDS: '5' },

@@ -11,6 +11,7 @@ interface Labels {
   submitting: string;
   invalid: string;
   throttled: string;
+  unavailable: string;
   failed: string;
 }
 
@@ -19,6 +20,7 @@ function describeError(code: string, labels: Labels): string {
   const throttled = /^throttled:(\d+)$/.exec(code);
   if (throttled) return labels.throttled.replace('{minutes}', throttled[1]!);
   if (code === 'invalid' || code === 'CredentialsSignin') return labels.invalid;
+  if (code === 'unavailable') return labels.unavailable;
   return labels.failed;
 }
 

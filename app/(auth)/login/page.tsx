@@ -26,6 +26,7 @@ export default async function LoginPage() {
               submitting: t('login.submitting'),
               invalid: t('login.invalid'),
               throttled: t('login.throttled'),
+              unavailable: t('login.unavailable'),
               failed: t('login.failed'),
             }}
           />
