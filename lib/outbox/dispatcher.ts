@@ -36,6 +36,9 @@ export interface DispatcherOptions {
   sendTimeoutMs?: number;
 }
 
+/** Followers sent to at once by default: also the most rows a crash can leave sent but unrecorded. */
+export const DEFAULT_CONCURRENT_SENDS = 16;
+
 const outboxLog = log.child({ module: 'outbox' });
 
 export class OutboxDispatcher {
@@ -53,7 +56,7 @@ export class OutboxDispatcher {
       pollMs: opts.pollMs ?? 500,
       wakeIntervalMs: opts.wakeIntervalMs ?? 100,
       batchSize: opts.batchSize ?? 200,
-      concurrentSends: opts.concurrentSends ?? 16,
+      concurrentSends: opts.concurrentSends ?? DEFAULT_CONCURRENT_SENDS,
       leaseMs: opts.leaseMs ?? 30_000,
       sendTimeoutMs: opts.sendTimeoutMs ?? 5000,
       now: opts.now ?? (() => new Date()),
