@@ -13,6 +13,7 @@ import { errorText, log } from '@/lib/log';
 import type { KfApi } from '@/lib/wechat/kf-api';
 import type { CustomMessage } from '@/lib/wechat/kf-types';
 import { backoffMs, classifySendFailure, MAX_ATTEMPTS } from './classify';
+import { OutcomeWriter } from './outcome-writer';
 import { LOW_VALUE_PRIORITY, RESERVED_SENDS, textToSend, type TextPayload } from './payloads';
 
 export interface DispatcherOptions {
@@ -101,11 +102,12 @@ export class OutboxDispatcher {
       if (queue) queue.push(row);
       else byFollower.set(row.openid, [row]);
     }
-    // Outcomes are written only after the batch, so the batch must end well inside its lease, or a
-    // second instance would claim (and send again) rows already sent here.
+    // A row must be sent inside its lease, or a second instance would claim (and send again) a row
+    // this one is about to send: rows not started by half the lease go back (#deliverQueue).
     const deadline = claimedAt.getTime() + this.#opts.leaseMs / 2;
-    const queues = await inParallel([...byFollower.values()], this.#opts.concurrentSends, (queue) => this.#deliverQueue(queue, deadline));
-    await this.#record(queues.flat(), claimedAt);
+    const writer = new OutcomeWriter((outcomes) => this.#record(outcomes, claimedAt));
+    await inParallel([...byFollower.values()], this.#opts.concurrentSends, (queue) => this.#deliverQueue(queue, deadline, writer));
+    await writer.flush();
     return rows.length;
   }
 
@@ -138,28 +140,35 @@ export class OutboxDispatcher {
     }
   }
 
-  async #deliverQueue(queue: ClaimedOutboxRow[], deadline: number): Promise<OutboxOutcome[]> {
+  /**
+   * Sends one follower's rows in order. A send's outcome is written before the next send of this
+   * queue starts, so at any moment each of the `concurrentSends` queues has at most one row sent
+   * (or on the wire) and not yet written: all that a crash can make a restarted dispatcher repeat.
+   */
+  async #deliverQueue(queue: ClaimedOutboxRow[], deadline: number, writer: OutcomeWriter): Promise<void> {
     // The budget as claimed, spent here as sends go out: what re-reading the followers row before
     // each send would show, since a send spends one whenever any is left.
     let budget = queue[0]!.sendsLeft;
     const superseded = supersededPlaceUpdates(queue);
-    const outcomes: OutboxOutcome[] = [];
     for (const row of queue) {
       if (superseded.has(row.id)) {
-        outcomes.push({ id: row.id, outcome: 'skipped', errcode: null, error: 'a newer place-in-line update for this session went instead' });
+        writer.push({ id: row.id, outcome: 'skipped', errcode: null, error: 'a newer place-in-line update for this session went instead' });
         continue;
       }
+      // Once outcomes cannot be written, every further send would be sent again after the lease.
+      writer.throwIfFailed();
       const now = this.#opts.now();
       // A row not started within half the lease goes back: the lease may run out before it is sent.
       if (now.getTime() >= deadline) {
-        outcomes.push({ id: row.id, outcome: 'released', at: now, attempts: row.attempts });
+        writer.push({ id: row.id, outcome: 'released', at: now, attempts: row.attempts });
         continue;
       }
       const outcome = await this.#deliver(row, budget, now);
       if (outcome.outcome === 'sent' && budget !== null && budget > 0) budget -= 1;
-      outcomes.push(outcome);
+      // sent, retry and failed come back from WeChat's API; skipped never left this process.
+      if (outcome.outcome === 'skipped') writer.push(outcome);
+      else await writer.add(outcome);
     }
-    return outcomes;
   }
 
   async #deliver(row: ClaimedOutboxRow, budget: number | null, now: Date): Promise<OutboxOutcome> {
@@ -233,16 +242,20 @@ function yieldToRequests(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** fn over items, at most `limit` at a time; results in the items' order. */
-async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+/** fn over items, at most `limit` at a time; after a failure no new item starts, and the first failure is thrown once all have stopped. */
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const i = next++;
-      results[i] = await fn(items[i]!);
+      try {
+        await fn(items[i]!);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  if (failure) throw failure.error;
 }
