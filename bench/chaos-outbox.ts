@@ -2,7 +2,8 @@
 // What a crash of the outbox costs in duplicates: 1,000 queued messages, the dispatcher in a child
 // process sending them to the fake WeChat over HTTP (each custom/send held --delay-ms by the fake),
 // `kill -9` of the child once --kill-after messages have arrived, a restarted child that drains the
-// rest, then how often the fake received each message. A row can only be sent twice if its send
+// rest, then how often the fake received each message. With --kill-after 0 nothing is killed and it
+// prints how fast one dispatcher drains the queue. A row can only be sent twice if its send
 // was on the wire, or back and not yet written down, when the process died.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -53,7 +54,9 @@ async function child(config: ChildConfig): Promise<void> {
     setInterval(() => {}, 60_000);
     return;
   }
+  const startedAt = performance.now();
   await dispatcher.drain();
+  process.stdout.write(`drained in ${Math.round(performance.now() - startedAt)} ms\n`);
   await database.close();
 }
 
@@ -113,29 +116,34 @@ async function main(): Promise<void> {
       clockAheadMs: 0,
       drain: false,
     };
-    const first = runChild(config);
-    children.push(first.process);
-    await new Promise<void>((resolve, reject) => {
-      onCount = () => {
-        if (total < killAfter) return;
-        onCount = undefined;
-        resolve();
-      };
-      void first.exited.then((code) => reject(new Error(`the dispatcher exited (${code}) before the kill`)));
-    });
-    first.process.kill('SIGKILL');
-    await first.exited;
-    const atKill = total;
-    // Requests the fake had already taken are still answered: wait them out.
-    await new Promise((resolve) => setTimeout(resolve, delayMs * 3 + 500));
-    const afterKill = total;
+    let atKill = 0;
+    let afterKill = 0;
+    // --kill-after 0: no crash, one dispatcher drains the queue (its throughput, for comparisons).
+    if (killAfter > 0) {
+      const first = runChild(config);
+      children.push(first.process);
+      await new Promise<void>((resolve, reject) => {
+        onCount = () => {
+          if (total < killAfter) return;
+          onCount = undefined;
+          resolve();
+        };
+        void first.exited.then((code) => reject(new Error(`the dispatcher exited (${code}) before the kill`)));
+      });
+      first.process.kill('SIGKILL');
+      await first.exited;
+      atKill = total;
+      // Requests the fake had already taken are still answered: wait them out.
+      await new Promise((resolve) => setTimeout(resolve, delayMs * 3 + 500));
+      afterKill = total;
+    }
 
-    const startedAt = Date.now();
-    const second = runChild({ ...config, clockAheadMs: leaseMs, drain: true });
+    const second = runChild({ ...config, clockAheadMs: killAfter > 0 ? leaseMs : 0, drain: true });
     children.push(second.process);
     const code = await second.exited;
     if (code !== 0) throw new Error(`the restarted dispatcher exited with ${code}`);
-    const drainMs = Date.now() - startedAt;
+    const drainMs = Number(/drained in (\d+) ms/.exec(second.output())?.[1]);
+    const drained = messages - afterKill;
 
     let once = 0;
     let twice = 0;
@@ -155,8 +163,12 @@ async function main(): Promise<void> {
     await check.close();
 
     console.log(`chaos-outbox on ${kind}: ${messages} messages to ${Math.min(followerCount, messages)} followers, custom/send held ${delayMs} ms, lease ${leaseMs} ms`);
-    console.log(`  kill -9 after ${atKill} deliveries; ${afterKill - atKill} more arrived from requests already on the wire`);
-    console.log(`  restart drained the rest in ${drainMs} ms (its clock ${leaseMs} ms ahead: the lease waited out)`);
+    if (killAfter > 0) {
+      console.log(`  kill -9 after ${atKill} deliveries; ${afterKill - atKill} more arrived from requests already on the wire`);
+      console.log(`  restart (its clock ${leaseMs} ms ahead: the lease waited out) drained the rest in ${drainMs} ms`);
+    } else {
+      console.log(`  no kill: one dispatcher drained ${drained} rows in ${drainMs} ms, ${Math.round((drained / drainMs) * 1000)} rows/s`);
+    }
     console.log(`  sent once:  ${once}`);
     console.log(`  sent twice: ${twice}${more > 0 ? `   (more than twice: ${more})` : ''}`);
     console.log(`  lost:       ${lost}`);
@@ -171,7 +183,7 @@ async function main(): Promise<void> {
   }
 }
 
-function runChild(config: ChildConfig): { process: ChildProcess; exited: Promise<number | null> } {
+function runChild(config: ChildConfig): { process: ChildProcess; exited: Promise<number | null>; output: () => string } {
   const here = path.dirname(new URL(import.meta.url).pathname);
   const root = path.resolve(here, '..');
   const proc = spawn(
@@ -179,7 +191,8 @@ function runChild(config: ChildConfig): { process: ChildProcess; exited: Promise
     ['--import', 'tsx', '--import', './scripts/server-only-register.mjs', path.join(here, 'chaos-outbox.ts'), '--child'],
     { cwd: root, env: { ...process.env, CHAOS_OUTBOX_CHILD: JSON.stringify(config), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  proc.stdout!.resume();
+  let output = '';
+  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return { process: proc, exited };
+  return { process: proc, exited, output: () => output };
 }

@@ -11,6 +11,7 @@ import type { CustomMessage } from '@/lib/wechat/kf-types';
 import { testDatabases } from './databases';
 
 const LEASE_MS = 30_000;
+const contentOf = (msg: CustomMessage) => (msg as { text: { content: string } }).text.content;
 
 describe.each(testDatabases)('outbox after a crash on $kind', (testDb) => {
   let database: DatabaseHandle;
@@ -47,7 +48,7 @@ describe.each(testDatabases)('outbox after a crash on $kind', (testDb) => {
     const kf = {
       async sendCustomMessage(msg: CustomMessage) {
         for (const content of returned) seenAtNextSend.push(await statusOf(msg.touser, content));
-        returned.push(msg.text!.content);
+        returned.push(contentOf(msg));
       },
     } as unknown as KfApi;
 
@@ -62,7 +63,7 @@ describe.each(testDatabases)('outbox after a crash on $kind', (testDb) => {
     const concurrency = 4;
     await queueMessages(12, 5);
     const calls = new Map<string, number>();
-    const count = (msg: CustomMessage) => calls.set(msg.text!.content, (calls.get(msg.text!.content) ?? 0) + 1);
+    const count = (msg: CustomMessage) => calls.set(contentOf(msg), (calls.get(contentOf(msg)) ?? 0) + 1);
     let answered = 0;
     let hung = 0;
     let allHung!: () => void;
