@@ -13,14 +13,20 @@ interface Waiting {
 
 export class OutcomeWriter {
   readonly #write: (outcomes: OutboxOutcome[]) => Promise<void>;
+  readonly #maxWrites: number;
   #waiting: Waiting[] = [];
-  #writing: Promise<void> | undefined;
+  readonly #writes = new Set<Promise<void>>();
   #scheduled = false;
   #failure: { error: unknown } | undefined;
 
-  /** `write` writes one group; when it throws, the group and everything after it are refused. */
-  constructor(write: (outcomes: OutboxOutcome[]) => Promise<void>) {
+  /**
+   * `write` writes one group; when it throws, the group and everything after it are refused. Up to
+   * `maxWrites` groups are written at once: a send that comes back while a write runs then waits for
+   * about one write, not for the end of that one and then its own.
+   */
+  constructor(write: (outcomes: OutboxOutcome[]) => Promise<void>, opts: { maxWrites?: number } = {}) {
     this.#write = write;
+    this.#maxWrites = opts.maxWrites ?? 2;
   }
 
   /** Resolves once the outcome is in the database; rejects if it could not be written. */
@@ -43,9 +49,9 @@ export class OutcomeWriter {
 
   /** Waits until every outcome added so far is written; throws if one could not be. */
   async flush(): Promise<void> {
-    while (this.#writing || this.#waiting.length > 0 || this.#scheduled) {
-      if (this.#writing) await this.#writing;
-      else if (this.#waiting.length > 0) this.#start();
+    while (this.#writes.size > 0 || this.#waiting.length > 0 || this.#scheduled) {
+      if (this.#waiting.length > 0 && this.#writes.size < this.#maxWrites) this.#start();
+      else if (this.#writes.size > 0) await Promise.race(this.#writes);
       else await new Promise((resolve) => setImmediate(resolve));
     }
     this.throwIfFailed();
@@ -53,11 +59,11 @@ export class OutcomeWriter {
 
   // Outcomes that come back in the same turn of the event loop share a statement.
   #schedule(): void {
-    if (this.#writing || this.#scheduled) return;
+    if (this.#scheduled || this.#writes.size >= this.#maxWrites) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      if (!this.#writing) this.#start();
+      if (this.#writes.size < this.#maxWrites) this.#start();
     });
   }
 
@@ -65,10 +71,11 @@ export class OutcomeWriter {
     const group = this.#waiting;
     this.#waiting = [];
     if (group.length === 0) return;
-    this.#writing = this.#run(group).finally(() => {
-      this.#writing = undefined;
-      if (this.#waiting.length > 0) this.#start();
+    const writing: Promise<void> = this.#run(group).finally(() => {
+      this.#writes.delete(writing);
+      if (this.#waiting.length > 0) this.#schedule();
     });
+    this.#writes.add(writing);
   }
 
   async #run(group: Waiting[]): Promise<void> {
