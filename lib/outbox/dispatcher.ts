@@ -106,7 +106,8 @@ export class OutboxDispatcher {
     // this one is about to send: rows not started by half the lease go back (#deliverQueue).
     const deadline = claimedAt.getTime() + this.#opts.leaseMs / 2;
     const writer = new OutcomeWriter((outcomes) => this.#record(outcomes, claimedAt));
-    await inParallel([...byFollower.values()], this.#opts.concurrentSends, (queue) => this.#deliverQueue(queue, deadline, writer));
+    const unwritten = new Slots(this.#opts.concurrentSends);
+    await inParallel([...byFollower.values()], this.#opts.concurrentSends, (queue) => this.#deliverQueue(queue, deadline, writer, unwritten));
     await writer.flush();
     return rows.length;
   }
@@ -141,11 +142,13 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Sends one follower's rows in order. A send's outcome is written before the next send of this
-   * queue starts, so at any moment each of the `concurrentSends` queues has at most one row sent
-   * (or on the wire) and not yet written: all that a crash can make a restarted dispatcher repeat.
+   * Sends one follower's rows in order. Each send holds one of `unwritten`'s `concurrentSends` slots
+   * from its start until its outcome is written, so at any moment at most that many rows are on the
+   * wire or sent and not yet written: all that a crash can make a restarted dispatcher repeat. The
+   * queue goes on while its last outcome is being written, if a slot is free: one follower with
+   * many rows (an agent's alerts) is not slowed to one send per write.
    */
-  async #deliverQueue(queue: ClaimedOutboxRow[], deadline: number, writer: OutcomeWriter): Promise<void> {
+  async #deliverQueue(queue: ClaimedOutboxRow[], deadline: number, writer: OutcomeWriter, unwritten: Slots): Promise<void> {
     // The budget as claimed, spent here as sends go out: what re-reading the followers row before
     // each send would show, since a send spends one whenever any is left.
     let budget = queue[0]!.sendsLeft;
@@ -155,19 +158,35 @@ export class OutboxDispatcher {
         writer.push({ id: row.id, outcome: 'skipped', errcode: null, error: 'a newer place-in-line update for this session went instead' });
         continue;
       }
-      // Once outcomes cannot be written, every further send would be sent again after the lease.
-      writer.throwIfFailed();
-      const now = this.#opts.now();
-      // A row not started within half the lease goes back: the lease may run out before it is sent.
-      if (now.getTime() >= deadline) {
-        writer.push({ id: row.id, outcome: 'released', at: now, attempts: row.attempts });
-        continue;
+      await unwritten.take();
+      let outcome: OutboxOutcome;
+      try {
+        // Once outcomes cannot be written, every further send would be sent again after the lease.
+        writer.throwIfFailed();
+        const now = this.#opts.now();
+        // A row not started within half the lease goes back: the lease may run out before it is sent.
+        if (now.getTime() >= deadline) {
+          unwritten.give();
+          writer.push({ id: row.id, outcome: 'released', at: now, attempts: row.attempts });
+          continue;
+        }
+        outcome = await this.#deliver(row, budget, now);
+      } catch (error) {
+        unwritten.give();
+        throw error;
       }
-      const outcome = await this.#deliver(row, budget, now);
       if (outcome.outcome === 'sent' && budget !== null && budget > 0) budget -= 1;
-      // sent, retry and failed come back from WeChat's API; skipped never left this process.
-      if (outcome.outcome === 'skipped') writer.push(outcome);
-      else await writer.add(outcome);
+      // sent, retry and failed come back from WeChat's API; skipped never left this process. A
+      // failed write shows in throwIfFailed above and in the batch's flush.
+      if (outcome.outcome === 'skipped') {
+        unwritten.give();
+        writer.push(outcome);
+      } else {
+        writer.add(outcome).then(
+          () => unwritten.give(),
+          () => unwritten.give(),
+        );
+      }
     }
   }
 
@@ -235,6 +254,30 @@ function supersededPlaceUpdates(queue: ClaimedOutboxRow[]): Set<number> {
     else seen.add(session);
   }
   return superseded;
+}
+
+/** A counting semaphore: `take` waits while all `size` are taken. */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async take(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free += 1;
+  }
 }
 
 /** Lets HTTP requests queued behind a busy dispatcher run before its next batch. */

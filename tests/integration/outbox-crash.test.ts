@@ -41,7 +41,7 @@ describe.each(testDatabases)('outbox after a crash on $kind', (testDb) => {
     return rows.find((r) => (r.payload as { text: { content: string } }).text.content === content)?.status;
   };
 
-  it('a sent row is written down before the next send to the same follower starts', async () => {
+  it('one send at a time: a sent row is written down before the next send starts', async () => {
     const [openid] = await queueMessages(1, 5);
     const returned: string[] = [];
     const seenAtNextSend: (string | undefined)[] = [];
@@ -52,11 +52,31 @@ describe.each(testDatabases)('outbox after a crash on $kind', (testDb) => {
       },
     } as unknown as KfApi;
 
-    expect(await dispatcher(kf, 4).runOnce()).toBe(5);
+    expect(await dispatcher(kf, 1).runOnce()).toBe(5);
     expect(returned).toHaveLength(5);
     // Sends 2..5 each saw every earlier send recorded: 1 + 2 + 3 + 4 checks.
     expect(seenAtNextSend).toEqual(Array(10).fill('sent'));
     expect((await listOutboxFor(database.db, { openid: openid! })).map((r) => r.status)).toEqual(Array(5).fill('sent'));
+  });
+
+  it('at no moment are more rows sent or sending without being written down than concurrentSends', async () => {
+    const concurrency = 3;
+    const openids = await queueMessages(4, 6);
+    const started: { openid: string; content: string }[] = [];
+    const unwrittenAtSend: number[] = [];
+    const kf = {
+      async sendCustomMessage(msg: CustomMessage) {
+        started.push({ openid: msg.touser, content: contentOf(msg) });
+        const statuses = await Promise.all(started.map((s) => statusOf(s.openid, s.content)));
+        unwrittenAtSend.push(statuses.filter((status) => status !== 'sent').length);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      },
+    } as unknown as KfApi;
+
+    expect(await dispatcher(kf, concurrency).runOnce()).toBe(24);
+    expect(started).toHaveLength(24);
+    expect(Math.max(...unwrittenAtSend)).toBeLessThanOrEqual(concurrency);
+    for (const openid of openids) expect((await listOutboxFor(database.db, { openid })).every((r) => r.status === 'sent')).toBe(true);
   });
 
   it('a dispatcher abandoned mid-batch: after the lease only the rows on the wire are sent again', async () => {
