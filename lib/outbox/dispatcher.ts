@@ -31,13 +31,14 @@ export interface DispatcherOptions {
   /**
    * Followers sent to at once. Starting a whole batch's requests together holds the event loop for
    * milliseconds at a time, and the webhook shares it; a few at a time spreads the same work out.
+   * Also the most rows a crash can leave sent and unwritten, to be sent again after the lease.
    */
   concurrentSends?: number;
   leaseMs?: number;
   sendTimeoutMs?: number;
 }
 
-/** Followers sent to at once by default: also the most rows a crash can leave sent but unrecorded. */
+/** Sends at once by default: also the most rows a crash can leave sent but unrecorded. */
 export const DEFAULT_CONCURRENT_SENDS = 16;
 
 const outboxLog = log.child({ module: 'outbox' });
