@@ -8,7 +8,7 @@ import { outboxWorkerFile, serverBundleFile } from './bundle-server.mjs';
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const fingerprintFile = path.join(root, '.next', 'wekf-source-fingerprint');
-const sourceRoots = ['server.ts', 'app', 'components', 'lib', 'db', 'public', 'next.config.mjs', 'postcss.config.mjs', 'package-lock.json', 'tsconfig.json'];
+const sourceRoots = ['server.ts', 'proxy.ts', 'app', 'components', 'lib', 'db', 'public', 'next.config.mjs', 'postcss.config.mjs', 'package-lock.json', 'tsconfig.json'];
 
 function* walk(entry) {
   const full = path.join(root, entry);
