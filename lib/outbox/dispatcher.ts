@@ -15,6 +15,9 @@ import type { CustomMessage } from '@/lib/wechat/kf-types';
 import { backoffMs, classifySendFailure, MAX_ATTEMPTS } from './classify';
 import { LOW_VALUE_PRIORITY, RESERVED_SENDS, textToSend, type TextPayload } from './payloads';
 
+/** Sends in flight at once per dispatcher. */
+export const DEFAULT_CONCURRENT_SENDS = 16;
+
 export interface DispatcherOptions {
   database: () => DatabaseHandle;
   kf: KfApi;
@@ -53,7 +56,7 @@ export class OutboxDispatcher {
       pollMs: opts.pollMs ?? 500,
       wakeIntervalMs: opts.wakeIntervalMs ?? 100,
       batchSize: opts.batchSize ?? 200,
-      concurrentSends: opts.concurrentSends ?? 16,
+      concurrentSends: opts.concurrentSends ?? DEFAULT_CONCURRENT_SENDS,
       leaseMs: opts.leaseMs ?? 30_000,
       sendTimeoutMs: opts.sendTimeoutMs ?? 5000,
       now: opts.now ?? (() => new Date()),
