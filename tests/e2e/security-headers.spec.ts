@@ -79,9 +79,13 @@ test('login, a signed-in page and a 404 carry the security headers, each page a 
   }
 });
 
-test('a forged X-Forwarded-Proto does not turn on HSTS when no proxy is trusted', async ({ page }) => {
-  const response = await page.request.get('/login', { headers: { 'x-forwarded-proto': 'https' } });
-  expect(response.headers()['strict-transport-security']).toBeUndefined();
+// The e2e server trusts one proxy (TRUST_PROXY=true, playwright.config.ts): only the rightmost
+// X-Forwarded-Proto entry is that proxy's; anything left of it the client wrote.
+test("a client's forged X-Forwarded-Proto does not turn on HSTS; the trusted proxy's entry does", async ({ page }) => {
+  const forged = await page.request.get('/login', { headers: { 'x-forwarded-proto': 'https, http' } });
+  expect(forged.headers()['strict-transport-security']).toBeUndefined();
+  const proxied = await page.request.get('/login', { headers: { 'x-forwarded-proto': 'http, https' } });
+  expect(proxied.headers()['strict-transport-security']).toBe('max-age=31536000');
 });
 
 test('signing in, the staff page, adding a user, a dialog and the locale switch run with zero CSP violations', async ({
@@ -115,7 +119,7 @@ test('signing in, the staff page, adding a user, a dialog and the locale switch 
 
   await page.goto('/no-such-page');
   await expect(page.getByRole('heading', { name: '找不到该页面' })).toBeVisible();
-  await expect(page.getByRole('link', { name: '返回控制台' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '返回首页' })).toBeVisible();
 
   expect(violations).toEqual([]);
 });
