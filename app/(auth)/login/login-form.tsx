@@ -90,7 +90,7 @@ export function LoginForm({ labels }: { labels: Labels }) {
       <button
         type="submit"
         disabled={pending}
-        className="w-full rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+        className="w-full rounded-md bg-brand-700 px-4 py-2 font-medium text-white hover:brightness-90 disabled:opacity-60"
       >
         {pending ? labels.submitting : labels.submit}
       </button>

@@ -53,7 +53,7 @@ export function ChangePasswordForm({
         <button
           type="submit"
           disabled={pending}
-          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+          className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:brightness-90 disabled:opacity-60"
         >
           {labels.submit}
         </button>
