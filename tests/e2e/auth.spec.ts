@@ -7,7 +7,9 @@ test('admin signs in and sees the console with their name', async ({ page }) => 
   await expect(page.getByTestId('signed-in-user')).toHaveText('admin');
   await expect(page.getByRole('link', { name: '后台用户' })).toBeVisible();
   const health = await page.request.get('/api/health');
-  expect(await health.json()).toEqual({ status: 'ok', db: 'pglite', mode: 'sandbox' });
+  const body = (await health.json()) as { jobs: { name: string; failing: boolean }[] };
+  expect(body).toMatchObject({ status: 'ok', db: 'pglite', mode: 'sandbox' });
+  expect(Array.isArray(body.jobs)).toBe(true);
   await expect(page.getByRole('status').filter({ hasText: '沙盒模式' })).toBeVisible();
 });
 
