@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     account,
     database: currentDatabase,
     maxSkewSeconds: config.WECHAT_MAX_SKEW_SECONDS,
+    agentSyncMinutes: config.AGENT_SYNC_MINUTES,
     // Bundled by the production build (scripts/bundle-server.mjs); in development the
     // dispatcher runs on this thread.
     outboxThread: outboxThreadFor(config, database, dev ? undefined : path.join(dir, '.next', 'wekf', 'outbox-worker.mjs')),
@@ -75,6 +76,9 @@ async function main(): Promise<void> {
   const app = next({ dev, dir, hostname: config.HOST, port: config.PORT });
   await app.prepare();
   const handleNext = app.getRequestHandler();
+  // The first keyword after a start must find the account's agents: wait (a few seconds at most)
+  // for the first sync before answering anything.
+  await runtime.agentsReady;
 
   handle = (req, res) => {
     setSecurityHeaders(req, res, { trustedProxies: config.TRUST_PROXY, forceHttps: config.FORCE_HTTPS });

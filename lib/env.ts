@@ -118,6 +118,7 @@ const envSchema = z
       .transform((v) => v.split(/[,，]/).map((k) => k.trim()).filter(Boolean))
       .refine((list) => list.length > 0, { message: 'must be at least one keyword (comma-separated)' }),
     QUEUE_WAIT_MINUTES: intInRange(1, 24 * 60, 30),
+    AGENT_SYNC_MINUTES: intInRange(1, 24 * 60, 5),
     AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
       message: 'must be at least 32 characters',
     }),

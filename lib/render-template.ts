@@ -6,7 +6,7 @@
 // meant literally.
 
 /** Every variable a template may contain; each template may use only some of them. */
-export const KNOWN_VARIABLES = ['position', 'count', 'hours', 'keyword', 'agent', 'resume'] as const;
+export const KNOWN_VARIABLES = ['position', 'count', 'hours', 'keyword', 'agent', 'resume', 'kfAccount', 'minutes'] as const;
 
 /** A {name} in a template. */
 export const TEMPLATE_VARIABLE = /\{([A-Za-z_]\w*)\}/g;

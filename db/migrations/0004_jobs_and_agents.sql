@@ -1,3 +1,4 @@
+ALTER TYPE "public"."agent_status" ADD VALUE 'uninvited' BEFORE 'invited';--> statement-breakpoint
 CREATE TABLE "agent_bindings" (
 	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "agent_bindings_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
 	"agent_id" integer NOT NULL,

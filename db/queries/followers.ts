@@ -1,4 +1,5 @@
 import 'server-only';
+import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { followers } from '../schema';
 
@@ -48,4 +49,9 @@ export async function recordUnsubscribe(tx: DbOrTx, params: { openid: string; no
     .insert(followers)
     .values({ openid: params.openid, ...closed })
     .onConflictDoUpdate({ target: followers.openid, set: closed });
+}
+
+export async function findFollower(tx: DbOrTx, params: { openid: string }) {
+  const [row] = await tx.select().from(followers).where(eq(followers.openid, params.openid));
+  return row;
 }

@@ -1,7 +1,8 @@
 import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './users';
 
-export const agentStatus = pgEnum('agent_status', ['invited', 'active', 'rejected', 'expired', 'removed']);
+// uninvited: created in WeChat, its worker not (yet) invited — kept with the reason when the invite failed.
+export const agentStatus = pgEnum('agent_status', ['uninvited', 'invited', 'active', 'rejected', 'expired', 'removed']);
 
 /**
  * A WeChat customer-service account (kf_account) and the staff member bound to it. WeChat owns the

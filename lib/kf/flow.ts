@@ -12,6 +12,7 @@ import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { SESSION_END_REASON } from '@/db/queries/session-rules';
 import type { InboundKind, InboundMessage, InboundOf } from '@/lib/wechat/messages';
 import type { KfSettings } from './settings';
+import { bindByScene, bindingSceneOf } from './agent-binding';
 import { renderText } from './texts';
 
 export type FlowReply = { type: 'success' } | { type: 'text'; content: string } | { type: 'transfer'; kfAccount?: string };
@@ -33,7 +34,7 @@ type HandlerTable = { [K in InboundKind]?: Handler<K> };
 const eventHandlers: HandlerTable = {
   'event.subscribe': onSubscribe,
   'event.unsubscribe': onUnsubscribe,
-  'event.SCAN': grantOnly,
+  'event.SCAN': onScan,
   'event.CLICK': grantOnly,
   'event.kf_create_session': onSessionAccepted,
   'event.kf_switch_session': onSessionSwitched,
@@ -47,7 +48,22 @@ export async function routeEvent(msg: InboundMessage, ctx: FlowContext): Promise
 
 async function onSubscribe(msg: InboundOf<'event.subscribe'>, ctx: FlowContext): Promise<FlowReply> {
   await recordInteraction(ctx.tx, { openid: msg.FromUserName, trigger: 'event', now: ctx.now });
-  return { type: 'text', content: renderText(ctx.settings, 'welcome') };
+  // An agent following the account by scanning a binding code hears about the binding, not the welcome.
+  const binding = await bindingReply(msg, ctx);
+  return { type: 'text', content: binding ?? renderText(ctx.settings, 'welcome') };
+}
+
+async function onScan(msg: InboundOf<'event.SCAN'>, ctx: FlowContext): Promise<FlowReply> {
+  await recordInteraction(ctx.tx, { openid: msg.FromUserName, trigger: 'event', now: ctx.now });
+  const binding = await bindingReply(msg, ctx);
+  return binding === undefined ? success : { type: 'text', content: binding };
+}
+
+/** The reply to a scan of one of our binding QR codes; undefined for any other scene. */
+async function bindingReply(msg: InboundMessage, ctx: FlowContext): Promise<string | undefined> {
+  const scene = bindingSceneOf(msg);
+  if (scene === undefined) return undefined;
+  return bindByScene({ tx: ctx.tx, openid: msg.FromUserName, now: ctx.now, settings: ctx.settings, scene });
 }
 
 async function onUnsubscribe(msg: InboundOf<'event.unsubscribe'>, ctx: FlowContext): Promise<FlowReply> {
@@ -55,7 +71,7 @@ async function onUnsubscribe(msg: InboundOf<'event.unsubscribe'>, ctx: FlowConte
   return success;
 }
 
-async function grantOnly(msg: InboundOf<'event.SCAN'> | InboundOf<'event.CLICK'>, ctx: FlowContext): Promise<FlowReply> {
+async function grantOnly(msg: InboundOf<'event.CLICK'>, ctx: FlowContext): Promise<FlowReply> {
   await recordInteraction(ctx.tx, { openid: msg.FromUserName, trigger: 'event', now: ctx.now });
   return success;
 }

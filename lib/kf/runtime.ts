@@ -12,6 +12,8 @@ import type { WechatAccount } from '@/lib/wechat-account/account';
 import { kfApiFor } from '@/lib/wechat-account/api-client';
 import { WechatCrypto } from '@/lib/wechat/crypto';
 import type { KfApi } from '@/lib/wechat/kf-api';
+import { startPeriodicJob, type PeriodicJob } from '@/lib/jobs/runner';
+import { AGENT_SYNC_JOB, syncAgents } from './agents';
 import { startEmbeddedMaintenance, startExpirySweep } from './sweeps';
 import { createWebhook, type Webhook, type WebhookRequest, type WebhookResponse } from './webhook';
 
@@ -21,6 +23,11 @@ export interface WechatRuntime {
   /** For the HTTP listener, which checks the query before it reads a body (lib/server/webhook-http.ts). */
   webhook: Webhook;
   handleWebhook(request: WebhookRequest): Promise<WebhookResponse>;
+  /**
+   * Resolves once the first agent sync has ended or `agentSyncStartWaitMs` has passed: the listener
+   * waits for it before answering pushes, so a keyword right after start finds the account's agents.
+   */
+  agentsReady: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +63,10 @@ export function createWechatRuntime(opts: {
   maxSkewSeconds?: number;
   /** Run the background dispatcher on a thread of its own (outboxThreadFor). */
   outboxThread?: OutboxThread;
+  /** AGENT_SYNC_MINUTES: how often the customer-service accounts are read from WeChat. */
+  agentSyncMinutes?: number;
+  /** How long the start waits for the first agent sync before answering anyway. */
+  agentSyncStartWaitMs?: number;
 }): WechatRuntime {
   const { account } = opts;
   const kf = kfApiFor(account, opts.database);
@@ -73,6 +84,9 @@ export function createWechatRuntime(opts: {
       : undefined;
   if (background && !outboxThread) dispatcher.start();
   const stopSweeps = background ? [startExpirySweep(opts.database), startEmbeddedMaintenance(opts.database)] : [];
+  const { agentSync, agentsReady } = background
+    ? startAgentSync({ database: opts.database, kf, now: opts.now, minutes: opts.agentSyncMinutes ?? 5, startWaitMs: opts.agentSyncStartWaitMs ?? 5000 })
+    : { agentSync: undefined, agentsReady: Promise.resolve() };
   const sender = outboxThread ?? dispatcher;
 
   const webhook = createWebhook({
@@ -90,9 +104,50 @@ export function createWechatRuntime(opts: {
     dispatcher,
     webhook,
     handleWebhook: webhook.handle,
+    agentsReady,
     async stop() {
       for (const stop of stopSweeps) stop();
+      await agentSync?.stop();
       await Promise.all([dispatcher.stop(), outboxThread?.stop()]);
     },
   };
+}
+
+/**
+ * Agents come from WeChat: synced at start (the start waits a few seconds for it), then every few
+ * minutes, retrying sooner while WeChat does not answer.
+ */
+function startAgentSync(opts: {
+  database: () => DatabaseHandle;
+  kf: KfApi;
+  now?: () => Date;
+  minutes: number;
+  startWaitMs: number;
+}): { agentSync: PeriodicJob; agentsReady: Promise<void> } {
+  let firstRunEnded!: () => void;
+  const firstRun = new Promise<void>((resolve) => (firstRunEnded = resolve));
+  const agentSync = startPeriodicJob(opts.database, {
+    name: AGENT_SYNC_JOB,
+    everyMs: opts.minutes * 60_000,
+    firstMs: 0,
+    retryFromMs: 5_000,
+    summarize: (result) => result,
+    run: async () => {
+      try {
+        return await syncAgents({ database: opts.database(), kf: opts.kf, now: opts.now });
+      } finally {
+        firstRunEnded();
+      }
+    },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      runtimeLog.warn({ waitedMs: opts.startWaitMs }, 'WeChat did not answer the first agent sync in time; starting anyway, retrying in the background');
+      resolve();
+    }, opts.startWaitMs);
+    timer.unref();
+  });
+  const agentsReady = Promise.race([firstRun, waited]).finally(() => clearTimeout(timer));
+  return { agentSync, agentsReady };
 }

@@ -10,7 +10,18 @@ import { KNOWN_VARIABLES, renderTemplate, TEMPLATE_VARIABLE as VARIABLE } from '
 // The renderer is below both the domain and the outbox (lib/outbox/payloads.ts renders at send time).
 export { KNOWN_VARIABLES, renderTemplate };
 
-export type TemplateName = 'hint' | 'offHours' | 'queue' | 'agentAlert' | 'greeting' | 'closing' | 'welcome' | 'noAgents';
+export type TemplateName =
+  | 'hint'
+  | 'offHours'
+  | 'queue'
+  | 'agentAlert'
+  | 'greeting'
+  | 'closing'
+  | 'welcome'
+  | 'noAgents'
+  | 'bindOk'
+  | 'bindInvalid'
+  | 'bindLocked';
 
 export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   hint: '您好！如需人工客服，请回复「{keyword}」。',
@@ -21,6 +32,10 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   closing: '本次服务已结束，感谢您的耐心。如需再次联系人工客服，请回复「{keyword}」。',
   welcome: '感谢关注！如需人工客服，请回复「{keyword}」。',
   noAgents: '抱歉，人工客服暂未开通，请稍后再试。',
+  // Replies to an agent binding their openid (a QR scan or 「绑定 123456」).
+  bindOk: '已绑定客服账号 {agent}（{kfAccount}）。有客户排队时，会在这里提醒您。',
+  bindInvalid: '绑定码无效、已使用或已过期，请在控制台重新生成。',
+  bindLocked: '绑定码错误次数过多，请 {minutes} 分钟后再试。',
 };
 
 /**
@@ -36,6 +51,9 @@ export const TEMPLATE_VARIABLES: Record<TemplateName, string[]> = {
   closing: ['keyword', 'hours'],
   welcome: ['keyword', 'hours'],
   noAgents: ['keyword', 'hours'],
+  bindOk: ['agent', 'kfAccount'],
+  bindInvalid: [],
+  bindLocked: ['minutes'],
 };
 
 /** Characters (code points) an admin may type. Rendering adds the hours text, so leave room. */

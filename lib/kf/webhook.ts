@@ -14,7 +14,8 @@ import { dedupeKey, parseInbound, type InboundMessage } from '@/lib/wechat/messa
 import { SUCCESS, textReply, transferReply } from '@/lib/wechat/replies';
 import { verifyMsgSignature } from '@/lib/wechat/signature';
 import { parseXml, sanitizeXmlText } from '@/lib/wechat/xml';
-import { routeEvent, type FlowReply } from './flow';
+import { bindByCode, bindingCodeOf } from './agent-binding';
+import { routeEvent, type FlowContext, type FlowReply } from './flow';
 import { runKeywordBatch, type KeywordItem, type KeywordResult } from './keyword-batch';
 import { MicroBatcher } from './micro-batcher';
 import { pushKindOf, replyAroundAgent, routeOf, routeReply } from './routing';
@@ -136,6 +137,14 @@ type Handled = { reply: string; queuedOutbound: boolean };
  */
 async function handleOnce(message: InboundMessage, database: DatabaseHandle, now: Date, batchers: Batchers): Promise<Handled> {
   const settings = await loadKfSettings(database.db);
+  // An agent binding their openid with a code: taken before keyword routing, one transaction.
+  const code = bindingCodeOf(message);
+  if (code !== undefined) {
+    return handleEvent(message, settings, database, now, async (ctx) => ({
+      type: 'text',
+      content: await bindByCode({ tx: ctx.tx, openid: message.FromUserName, now: ctx.now, settings: ctx.settings, code }),
+    }));
+  }
   const kind = pushKindOf(message, settings.keywords);
   if (kind === undefined) return handleEvent(message, settings, database, now);
   const push = { dedupeKey: dedupeKey(message), openid: message.FromUserName, msgType: message.MsgType, summary: summarize(message) };
@@ -204,8 +213,17 @@ function latestNow(items: { now: Date }[]): Date {
   return new Date(Math.max(...items.map((item) => item.now.getTime())));
 }
 
-/** Events (follows, clicks, session changes): claim, act and store the reply in one transaction. */
-async function handleEvent(message: InboundMessage, settings: KfSettings, database: DatabaseHandle, now: Date): Promise<Handled> {
+/**
+ * Events (follows, clicks, session changes) and binding codes: claim, act and store the reply in one
+ * transaction, so a retry gets the stored reply and acts no more.
+ */
+async function handleEvent(
+  message: InboundMessage,
+  settings: KfSettings,
+  database: DatabaseHandle,
+  now: Date,
+  act: (ctx: FlowContext) => Promise<FlowReply> = (ctx) => routeEvent(message, ctx),
+): Promise<Handled> {
   return database.db.transaction(async (tx) => {
     const claim = await claimInbound(tx, {
       dedupeKey: dedupeKey(message),
@@ -217,7 +235,7 @@ async function handleEvent(message: InboundMessage, settings: KfSettings, databa
     });
     if (!claim.claimed) return { reply: claim.reply ?? SUCCESS, queuedOutbound: false };
     const ctx = { tx, now, settings, queuedOutbound: false };
-    const reply = toXml(await routeEvent(message, ctx), message, now);
+    const reply = toXml(await act(ctx), message, now);
     await completeInbound(tx, { id: claim.id, reply });
     return { reply, queuedOutbound: ctx.queuedOutbound };
   });

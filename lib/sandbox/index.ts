@@ -17,12 +17,27 @@ export interface SandboxWechat {
 }
 
 /**
+ * The sandbox's WeChat already has two customer-service accounts, one signed in, so a newcomer's
+ * first 「客服」 is queued and transferred as on an account that runs customer service.
+ */
+export const SANDBOX_AGENTS = [
+  { prefix: 'xiaomei', nickname: '小美', workerWx: 'demo_xiaomei', online: true },
+  { prefix: 'alex', nickname: 'Alex', workerWx: 'demo_alex', online: false },
+];
+
+/**
  * Starts the fake WeChat in safe mode, so the sandbox exercises signatures and encryption exactly as
  * production does, with the same credentials every start (kept in the data folder) so the stored
  * access_token and appid stay meaningful.
  */
 export async function startSandboxWechat(opts: { dataDir: string; webhookUrl: string; port?: number }): Promise<SandboxWechat> {
-  const sim = await startWechatSim({ ...readSandboxCredentials(opts.dataDir), webhookUrl: opts.webhookUrl, mode: 'safe', port: opts.port });
+  const sim = await startWechatSim({
+    ...readSandboxCredentials(opts.dataDir),
+    webhookUrl: opts.webhookUrl,
+    mode: 'safe',
+    port: opts.port,
+    existingAgents: SANDBOX_AGENTS,
+  });
   saveSandboxCredentials(opts.dataDir, sim.credentials);
   sandboxLog.info({ api: sim.url }, 'sandbox mode: using the built-in fake WeChat');
   return { account: accountOfSim(sim), close: () => sim.close() };

@@ -4,7 +4,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WechatCrypto } from '../wechat/crypto';
-import { answerInvite, setOnline } from './accounts';
+import { addAccount, answerInvite, setOnline } from './accounts';
 import { createClock } from './clock';
 import { createControlHandler } from './control';
 import { CustomerServiceMachine } from './cs-machine';
@@ -54,6 +54,11 @@ export interface SimOptions {
   ipAllowList?: string[];
   /** Time source; the fake clock adds its offset on top. */
   now?: () => number;
+  /**
+   * Customer-service accounts that exist from the start, already bound to a worker (as on an account
+   * that has run customer service for a while): `prefix@kfSuffix`.
+   */
+  existingAgents?: { prefix: string; nickname: string; workerWx: string; online: boolean }[];
   /**
    * For benchmarks, whose followers message the webhook directly and never through the fake: every
    * openid counts as a subscribed follower with an endless send window, so custom sends succeed as
@@ -176,6 +181,11 @@ export async function startWechatSim(opts: SimOptions = {}): Promise<WechatSim> 
   const config = configFrom(opts);
   const state = createState(config);
   const clock = createClock(opts.now);
+  for (const agent of opts.existingAgents ?? []) {
+    const kfAccount = `${agent.prefix}@${config.kfSuffix}`;
+    addAccount({ state, clock }, kfAccount, agent.nickname);
+    Object.assign(state.accounts.get(kfAccount)!, { boundWx: agent.workerWx, online: agent.online });
+  }
   const timers = new TimerSet();
   const faults = new FaultStore();
   const webhook = new WebhookClient(timers);

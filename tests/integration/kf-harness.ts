@@ -16,6 +16,8 @@ import type { TestDatabase } from './databases';
 
 export interface KfHarness {
   database: DatabaseHandle;
+  /** On Postgres, the database's URL, for a second instance's own connections. */
+  databaseUrl?: string;
   sim: WechatSim;
   runtime: WechatRuntime;
   webhookUrl: string;
@@ -36,7 +38,7 @@ export interface KfHarness {
 }
 
 export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMode; hours?: string; bodyTimeoutMs?: number } = {}): Promise<KfHarness> {
-  const { handle, drop } = await testDb.open();
+  const { handle, url: databaseUrl, drop } = await testDb.open();
   const sim = await startWechatSim({ mode: opts.mode ?? 'plain', pushTimeoutMs: 5000 });
   const c = sim.credentials;
   let reachable = true;
@@ -75,6 +77,7 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
 
   return {
     database: handle,
+    databaseUrl,
     sim,
     runtime,
     webhookUrl,

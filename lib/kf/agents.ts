@@ -1,0 +1,298 @@
+// Agents, the use cases: learn WeChat's customer-service accounts (sync), and create, invite,
+// rename, re-avatar and remove them from the console. WeChat is called outside any transaction and
+// never from the webhook's request; what WeChat accepted is written at once, so a failure halfway
+// (created, invite refused) leaves a true record with the reason instead of losing the account.
+import 'server-only';
+import type { Db, DatabaseHandle } from '@/db/client';
+import {
+  applyAccountList,
+  applyOnlineList,
+  findAgent,
+  findAgentByAccount,
+  findAgentByWorkerWx,
+  insertAgent,
+  updateAgent,
+  type Agent,
+  type SyncCounts,
+  type SyncedAccount,
+} from '@/db/queries/agents';
+import { recordAudit } from '@/db/queries/audit-log';
+import { CHANNEL, notify } from '@/db/listen';
+import { DomainError } from '@/lib/errors';
+import { runJob, type JobOutcome } from '@/lib/jobs/runner';
+import { WechatApiError } from '@/lib/wechat/errors';
+import type { KfApi } from '@/lib/wechat/kf-api';
+import type { KfAccountInfo } from '@/lib/wechat/kf-types';
+
+export const AGENT_SYNC_JOB = 'agent-sync';
+export const ONLINE_STATUS_JOB = 'online-status';
+
+/** WeChat's rules for kf_account and nickname (PROTOCOL.md §6.5) and for a WeChat ID. */
+export const KF_PREFIX = /^[A-Za-z0-9_]{1,10}$/;
+export const KF_ACCOUNT_MAX = 30;
+export const NICKNAME_MAX = 16;
+export const WECHAT_ID = /^[A-Za-z][A-Za-z0-9_-]{5,19}$/;
+
+export interface AgentDeps {
+  database: DatabaseHandle;
+  kf: KfApi;
+  now?: () => Date;
+}
+
+interface Actor {
+  id: number;
+}
+
+const clock = (deps: AgentDeps) => deps.now ?? (() => new Date());
+
+/** getkflist's account as wekf's agent: bound → active; an invitation's state; else not invited. */
+export function syncedAccountOf(info: KfAccountInfo): SyncedAccount {
+  const status: SyncedAccount['status'] = info.kf_wx
+    ? 'active'
+    : info.invite_status === 'waiting'
+      ? 'invited'
+      : info.invite_status === 'rejected'
+        ? 'rejected'
+        : info.invite_status === 'expired'
+          ? 'expired'
+          : 'uninvited';
+  return {
+    kfAccount: info.kf_account,
+    nickname: info.kf_nick,
+    kfId: String(info.kf_id),
+    avatarUrl: info.kf_headimgurl || null,
+    kfWx: info.kf_wx || null,
+    inviteWx: info.kf_wx ? null : info.invite_wx || null,
+    inviteExpiresAt: !info.kf_wx && info.invite_expire_time ? new Date(info.invite_expire_time * 1000) : null,
+    status,
+  };
+}
+
+export interface SyncResult extends SyncCounts {
+  accounts: number;
+  online: number;
+}
+
+/**
+ * One sync: WeChat's account list, then who is online. Unlocked: the periodic job holds the job's
+ * lock around it; everyone else goes through runAgentSync.
+ */
+export async function syncAgents(deps: AgentDeps): Promise<SyncResult> {
+  const now = clock(deps);
+  const listedAt = now();
+  const list = await deps.kf.getKfList();
+  const counts = await deps.database.db.transaction(async (tx) => {
+    const counts = await applyAccountList(tx, { accounts: list.map(syncedAccountOf), listedAt, now: now() });
+    if (counts.added + counts.updated + counts.removed > 0) await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'synced' }));
+    return counts;
+  });
+  const online = await refreshOnlineOnce(deps);
+  return { ...counts, accounts: list.length, online };
+}
+
+async function refreshOnlineOnce(deps: AgentDeps): Promise<number> {
+  const list = await deps.kf.getOnlineKfList();
+  // status 1 = signed in to WeChat's web tool; 0 (or anything else) = not taking cases.
+  const online = list.filter((o) => o.status === 1).map((o) => ({ kfAccount: o.kf_account, acceptedCases: o.accepted_case }));
+  await deps.database.db.transaction(async (tx) => {
+    await applyOnlineList(tx, { online, now: clock(deps)() });
+    await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'online' }));
+  });
+  return online.length;
+}
+
+/** A sync under the job lock: busy when another instance (or the timer) is syncing right now. */
+export function runAgentSync(deps: AgentDeps): Promise<JobOutcome<SyncResult>> {
+  return runJob(deps.database, { name: AGENT_SYNC_JOB, run: () => syncAgents(deps), summarize: (r) => r, now: deps.now });
+}
+
+export function runOnlineRefresh(deps: AgentDeps): Promise<JobOutcome<number>> {
+  return runJob(deps.database, { name: ONLINE_STATUS_JOB, run: () => refreshOnlineOnce(deps), summarize: (n) => ({ online: n }), now: deps.now });
+}
+
+/** The console's "Sync now": audited with what changed. */
+export async function syncAgentsNow(deps: AgentDeps, actor: Actor): Promise<SyncResult | 'busy'> {
+  const outcome = await runAgentSync(deps);
+  if (!outcome.ran) return 'busy';
+  const r = outcome.value;
+  await recordAudit(deps.database.db, {
+    userId: actor.id,
+    action: 'agent.sync',
+    detail: `accounts=${r.accounts} added=${r.added} updated=${r.updated} removed=${r.removed}`,
+  });
+  return r;
+}
+
+// --- Console mutations --------------------------------------------------------------------------
+
+export interface InviteInput {
+  prefix: string;
+  /** The Official Account's WeChat ID: the part after @ in every kf_account. */
+  accountWx: string;
+  nickname: string;
+  inviteWx: string;
+}
+
+export type InviteResult = { agent: Agent; invited: true } | { agent: Agent; invited: false; error: WechatApiError };
+
+/**
+ * Create the account in WeChat, then invite its worker. Refused before WeChat is called when the
+ * kf_account or the invitee is already taken here. When WeChat creates the account but refuses the
+ * invitation, the agent is kept as `uninvited` with the reason, for a retry.
+ */
+export async function inviteAgent(deps: AgentDeps, actor: Actor, input: InviteInput): Promise<InviteResult> {
+  const kfAccount = `${input.prefix}@${input.accountWx}`;
+  if (kfAccount.length > KF_ACCOUNT_MAX) throw new DomainError('agents.accountTooLong', { max: KF_ACCOUNT_MAX }, { field: 'prefix' });
+  const db = deps.database.db;
+  const existing = await findAgentByAccount(db, { kfAccount });
+  if (existing && existing.status !== 'removed') throw new DomainError('agents.accountTaken', { kfAccount }, { field: 'prefix' });
+  await refuseTakenWorker(db, input.inviteWx);
+
+  await deps.kf.addKfAccount({ kfAccount, nickname: input.nickname });
+  const now = clock(deps);
+  const agent = await db.transaction(async (tx) => {
+    const agent = await insertAgent(tx, { kfAccount, nickname: input.nickname, inviteWx: input.inviteWx, status: 'uninvited', now: now() });
+    await recordAudit(tx, { userId: actor.id, action: 'agent.create', target: kfAccount, detail: `nickname=${input.nickname}` });
+    await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'created', agentId: agent.id }));
+    return agent;
+  });
+  return sendInvite(deps, actor, agent, input.inviteWx);
+}
+
+/** Invite (again) the worker of an agent not yet bound: uninvited, rejected or expired. */
+export async function reinviteAgent(deps: AgentDeps, actor: Actor, params: { agentId: number; inviteWx: string }): Promise<InviteResult> {
+  const agent = await findAgent(deps.database.db, { id: params.agentId });
+  if (!agent || agent.status === 'removed') throw new DomainError('error.notFound');
+  if (agent.status === 'active') throw new DomainError('agents.alreadyBound');
+  if (agent.status === 'invited' && agent.inviteExpiresAt && agent.inviteExpiresAt > clock(deps)()) {
+    throw new DomainError('agents.invitePending');
+  }
+  await refuseTakenWorker(deps.database.db, params.inviteWx, agent.id);
+  return sendInvite(deps, actor, agent, params.inviteWx);
+}
+
+async function refuseTakenWorker(db: Db, inviteWx: string, exceptId?: number): Promise<void> {
+  const taken = await findAgentByWorkerWx(db, { wx: inviteWx, exceptId });
+  if (taken) throw new DomainError('agents.workerTaken', { kfAccount: taken.kfAccount }, { field: 'inviteWx' });
+}
+
+async function sendInvite(deps: AgentDeps, actor: Actor, agent: Agent, inviteWx: string): Promise<InviteResult> {
+  const now = clock(deps);
+  const db = deps.database.db;
+  try {
+    await deps.kf.inviteWorker({ kfAccount: agent.kfAccount, inviteWx });
+  } catch (error) {
+    if (!(error instanceof WechatApiError)) throw error;
+    const failed = await db.transaction(async (tx) => {
+      const row = await updateAgent(tx, {
+        id: agent.id,
+        now: now(),
+        set: { inviteWx, inviteErrcode: error.errcode, inviteError: error.meaning.en },
+      });
+      await recordAudit(tx, { userId: actor.id, action: 'agent.invite.failed', target: agent.kfAccount, detail: `inviteWx=${inviteWx} errcode=${error.errcode}` });
+      await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'updated', agentId: agent.id }));
+      return row;
+    });
+    return { agent: failed ?? agent, invited: false, error };
+  }
+  const invited = await db.transaction(async (tx) => {
+    const row = await updateAgent(tx, {
+      id: agent.id,
+      now: now(),
+      set: { status: 'invited', inviteWx, inviteErrcode: null, inviteError: null },
+    });
+    await recordAudit(tx, { userId: actor.id, action: 'agent.invite', target: agent.kfAccount, detail: `inviteWx=${inviteWx}` });
+    await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'updated', agentId: agent.id }));
+    return row;
+  });
+  // The invitation's expiry is WeChat's to say: the next list carries it.
+  await runAgentSync(deps).catch(() => undefined);
+  return { agent: (await findAgent(db, { id: agent.id })) ?? invited ?? agent, invited: true };
+}
+
+export async function renameAgent(deps: AgentDeps, actor: Actor, params: { agentId: number; nickname: string }): Promise<Agent> {
+  const agent = await liveAgent(deps, params.agentId);
+  if (agent.nickname === params.nickname) return agent;
+  await deps.kf.updateKfAccount({ kfAccount: agent.kfAccount, nickname: params.nickname });
+  return deps.database.db.transaction(async (tx) => {
+    const row = await updateAgent(tx, { id: agent.id, now: clock(deps)(), set: { nickname: params.nickname } });
+    await recordAudit(tx, { userId: actor.id, action: 'agent.rename', target: agent.kfAccount, detail: `nickname: ${agent.nickname} → ${params.nickname}` });
+    await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'updated', agentId: agent.id }));
+    return row ?? agent;
+  });
+}
+
+export interface AvatarFile {
+  data: Uint8Array;
+  type: string;
+  name: string;
+}
+
+/** What WeChat takes for an avatar: jpg or png, at most 5 MB, square-ish, at least 64 px. */
+export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
+
+export async function changeAgentAvatar(deps: AgentDeps, actor: Actor, params: { agentId: number; file: AvatarFile }): Promise<void> {
+  const agent = await liveAgent(deps, params.agentId);
+  const image = checkAvatar(params.file);
+  await deps.kf.uploadKfHeadImg(agent.kfAccount, { data: params.file.data, filename: `avatar.${image.format}`, contentType: `image/${image.format === 'jpg' ? 'jpeg' : 'png'}` });
+  await deps.database.db.transaction(async (tx) => {
+    await recordAudit(tx, { userId: actor.id, action: 'agent.avatar', target: agent.kfAccount, detail: `${image.width}×${image.height} ${image.format}` });
+  });
+  // WeChat gives the new avatar a new URL: the list has it.
+  await runAgentSync(deps).catch(() => undefined);
+}
+
+export async function removeAgent(deps: AgentDeps, actor: Actor, params: { agentId: number }): Promise<void> {
+  const agent = await liveAgent(deps, params.agentId);
+  try {
+    await deps.kf.deleteKfAccount(agent.kfAccount);
+  } catch (error) {
+    // Already gone in WeChat (deleted in its admin pages): removing it here is all that is left.
+    if (!(error instanceof WechatApiError && error.errcode === 65401)) throw error;
+  }
+  await deps.database.db.transaction(async (tx) => {
+    const now = clock(deps)();
+    await updateAgent(tx, { id: agent.id, now, set: { status: 'removed', removedAt: now, online: false, acceptedCases: 0 } });
+    await recordAudit(tx, { userId: actor.id, action: 'agent.remove', target: agent.kfAccount, detail: `status=${agent.status}` });
+    await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'removed', agentId: agent.id }));
+  });
+}
+
+async function liveAgent(deps: AgentDeps, agentId: number): Promise<Agent> {
+  const agent = await findAgent(deps.database.db, { id: agentId });
+  if (!agent || agent.status === 'removed') throw new DomainError('error.notFound');
+  return agent;
+}
+
+/** The format and size of a jpg or png from its header, refusing anything else before upload. */
+export function checkAvatar(file: AvatarFile): { format: 'jpg' | 'png'; width: number; height: number } {
+  if (file.data.byteLength === 0) throw new DomainError('agents.avatarEmpty', {}, { field: 'avatar' });
+  if (file.data.byteLength > AVATAR_MAX_BYTES) throw new DomainError('agents.avatarTooBig', { max: '5 MB' }, { field: 'avatar' });
+  const size = imageSize(file.data);
+  if (!size) throw new DomainError('agents.avatarType', {}, { field: 'avatar' });
+  if (size.width < 64 || size.height < 64 || size.width > 4096 || size.height > 4096) {
+    throw new DomainError('agents.avatarDimensions', { width: size.width, height: size.height }, { field: 'avatar' });
+  }
+  return size;
+}
+
+function imageSize(data: Uint8Array): { format: 'jpg' | 'png'; width: number; height: number } | undefined {
+  const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  // PNG: signature, then the IHDR chunk's width and height.
+  if (view.length >= 24 && view.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+    return { format: 'png', width: view.readUInt32BE(16), height: view.readUInt32BE(20) };
+  }
+  // JPEG: walk the markers to the first start-of-frame, which holds the dimensions.
+  if (view.length >= 4 && view[0] === 0xff && view[1] === 0xd8) {
+    let offset = 2;
+    while (offset + 9 < view.length) {
+      if (view[offset] !== 0xff) return undefined;
+      const marker = view[offset + 1]!;
+      const length = view.readUInt16BE(offset + 2);
+      const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+      if (isFrame) return { format: 'jpg', height: view.readUInt16BE(offset + 5), width: view.readUInt16BE(offset + 7) };
+      offset += 2 + length;
+    }
+  }
+  return undefined;
+}

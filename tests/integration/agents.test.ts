@@ -1,0 +1,269 @@
+// Agents from WeChat (sync), created and invited from the console, and bound to their openid by QR
+// code or by a one-time code, against the fake WeChat over HTTP on both engines.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findAgentByAccount, listAgents } from '@/db/queries/agents';
+import { listAudit } from '@/db/queries/audit-log';
+import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
+import { openPostgres } from '@/db/engines/postgres';
+import { createUser } from '@/db/queries/users';
+import { offerCodeBinding, offerQrBinding, readBindingState, setAgentOpenid } from '@/lib/kf/agent-binding';
+import { inviteAgent, reinviteAgent, removeAgent, renameAgent, runAgentSync, type AgentDeps } from '@/lib/kf/agents';
+import { createWechatRuntime } from '@/lib/kf/runtime';
+import { saveKfSettings, forgetCachedSettings } from '@/lib/kf/settings';
+import { accountOfSim } from '@/lib/sandbox';
+import { defaultServiceHours } from '@/lib/service-hours';
+import { DomainError } from '@/lib/errors';
+import { WechatApiError } from '@/lib/wechat/errors';
+import { startWechatSim } from '@/lib/wechat-sim';
+import { testDatabases } from './databases';
+import { isTransfer, replyText, startKfHarness, textFields, type KfHarness } from './kf-harness';
+
+const INVITE_EXPIRY_MS = 7 * 86_400_000;
+
+describe.each(testDatabases)('agents on $kind', (testDb) => {
+  let h: KfHarness;
+  let deps: AgentDeps;
+  let actor: { id: number };
+  let suffix: string;
+  beforeEach(async () => {
+    h = await startKfHarness(testDb);
+    deps = { database: h.database, kf: h.runtime.kf, now: () => new Date(h.sim.clock.now()) };
+    suffix = h.sim.credentials.kfSuffix;
+    const admin = await createUser(h.database.db, { email: 'boss@example.com', name: 'boss', role: 'admin', passwordHash: 'x' });
+    actor = { id: admin.id };
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  /** An account made straight in WeChat (its admin pages), in the given invitation state. */
+  async function accountInWechat(prefix: string, state: 'bound' | 'waiting' | 'rejected' | 'expired' | 'none', online = false) {
+    const kfAccount = `${prefix}@${suffix}`;
+    await h.runtime.kf.addKfAccount({ kfAccount, nickname: `N ${prefix}` });
+    if (state === 'none') return kfAccount;
+    await h.runtime.kf.inviteWorker({ kfAccount, inviteWx: `wx_${prefix}_w` });
+    if (state === 'bound') await h.sim.agents.acceptInvite(kfAccount);
+    if (state === 'rejected') await h.sim.agents.rejectInvite(kfAccount);
+    if (online) await h.sim.agents.setOnline(kfAccount, true);
+    return kfAccount;
+  }
+
+  it('imports every account in its state, keeps a typed kf_openid, and marks one deleted in WeChat removed', async () => {
+    await accountInWechat('old', 'expired');
+    h.sim.clock.advance(INVITE_EXPIRY_MS + 60_000);
+    const bound = await accountInWechat('ann', 'bound', true);
+    await accountInWechat('bea', 'waiting');
+    await accountInWechat('cat', 'rejected');
+    await accountInWechat('dan', 'none');
+
+    const first = await runAgentSync(deps);
+    expect(first).toMatchObject({ ran: true, value: { accounts: 5, added: 5, updated: 0, removed: 0, online: 1 } });
+    const byAccount = Object.fromEntries((await listAgents(h.database.db)).map((a) => [a.kfAccount.split('@')[0], a]));
+    expect(byAccount.ann).toMatchObject({ status: 'active', kfWx: 'wx_ann_w', nickname: 'N ann', online: true, inviteWx: null });
+    expect(byAccount.ann?.kfId).toMatch(/^\d+$/);
+    expect(byAccount.ann?.avatarUrl).toMatch(/^http/);
+    expect(byAccount.bea).toMatchObject({ status: 'invited', inviteWx: 'wx_bea_w', kfWx: null });
+    expect(byAccount.bea?.inviteExpiresAt?.getTime()).toBeGreaterThan(h.sim.clock.now());
+    expect(byAccount.cat).toMatchObject({ status: 'rejected', inviteWx: 'wx_cat_w' });
+    expect(byAccount.old).toMatchObject({ status: 'expired' });
+    expect(byAccount.dan).toMatchObject({ status: 'uninvited', inviteWx: null });
+
+    // The console binds ann's openid; WeChat knows nothing of it, and a sync must not undo it.
+    await h.sim.follower('o_ann_self_0000000000000000').sendText('hi');
+    await setAgentOpenid(deps, actor, { agentId: byAccount.ann!.id, openid: 'o_ann_self_0000000000000000', confirmUnseen: false });
+    await h.runtime.kf.deleteKfAccount(`dan@${suffix}`);
+    h.sim.clock.advance(1000);
+    const second = await runAgentSync(deps);
+    expect(second).toMatchObject({ ran: true, value: { accounts: 4, added: 0, updated: 0, removed: 1 } });
+    expect(await findAgentByAccount(h.database.db, { kfAccount: bound })).toMatchObject({ kfOpenid: 'o_ann_self_0000000000000000', kfOpenidSource: 'typed' });
+    expect(await findAgentByAccount(h.database.db, { kfAccount: `dan@${suffix}` })).toMatchObject({ status: 'removed' });
+    expect((await findAgentByAccount(h.database.db, { kfAccount: `dan@${suffix}` }))?.removedAt).toBeInstanceOf(Date);
+  });
+
+  it('syncs in one instance at a time: a second sync meanwhile is told it is busy', async () => {
+    await accountInWechat('eve', 'bound');
+    const other = h.databaseUrl ? await openPostgres(h.databaseUrl, { max: 2 }) : h.database;
+    try {
+      const [a, b] = await Promise.all([runAgentSync(deps), runAgentSync({ ...deps, database: other })]);
+      expect([a.ran, b.ran].sort()).toEqual([false, true]);
+      expect(await listAgents(h.database.db)).toHaveLength(1);
+    } finally {
+      if (other !== h.database) await other.close();
+    }
+  });
+
+  it('creates and invites an agent; the invitation shows as invited with WeChat\'s expiry, and accepted as active after a sync', async () => {
+    const result = await inviteAgent(deps, actor, { prefix: 'fay', accountWx: suffix, nickname: '小菲', inviteWx: 'fay_worker' });
+    expect(result.invited).toBe(true);
+    expect(result.agent).toMatchObject({ kfAccount: `fay@${suffix}`, status: 'invited', inviteWx: 'fay_worker' });
+    // WeChat says when the invitation expires (the fake: in seven days), to the second.
+    expect(Math.abs(result.agent.inviteExpiresAt!.getTime() - (h.sim.clock.now() + INVITE_EXPIRY_MS))).toBeLessThan(3000);
+    await h.sim.agents.acceptInvite(`fay@${suffix}`);
+    await runAgentSync(deps);
+    expect(await findAgentByAccount(h.database.db, { kfAccount: `fay@${suffix}` })).toMatchObject({ status: 'active', kfWx: 'fay_worker', inviteWx: null });
+    expect((await listAudit(h.database.db, { limit: 10 })).map((a) => a.action)).toEqual(expect.arrayContaining(['agent.create', 'agent.invite']));
+  });
+
+  it('keeps an agent WeChat created when the invitation is refused, with the reason, and invites on retry', async () => {
+    const result = await inviteAgent(deps, actor, { prefix: 'gus', accountWx: suffix, nickname: 'Gus', inviteWx: '9bad' });
+    expect(result.invited).toBe(false);
+    if (result.invited) return;
+    expect(result.error).toBeInstanceOf(WechatApiError);
+    expect(result.error.errcode).toBe(65409);
+    expect(result.agent).toMatchObject({ status: 'uninvited', inviteErrcode: 65409, inviteWx: '9bad' });
+    // A sync meanwhile keeps the reason: WeChat shows no invitation either.
+    await runAgentSync(deps);
+    expect(await findAgentByAccount(h.database.db, { kfAccount: `gus@${suffix}` })).toMatchObject({ status: 'uninvited', inviteErrcode: 65409 });
+
+    const retried = await reinviteAgent(deps, actor, { agentId: result.agent.id, inviteWx: 'gus_worker' });
+    expect(retried.invited).toBe(true);
+    expect(await findAgentByAccount(h.database.db, { kfAccount: `gus@${suffix}` })).toMatchObject({ status: 'invited', inviteErrcode: null, inviteError: null, inviteWx: 'gus_worker' });
+  });
+
+  it('refuses a taken kf_account or invitee before calling WeChat', async () => {
+    await inviteAgent(deps, actor, { prefix: 'hal', accountWx: suffix, nickname: 'Hal', inviteWx: 'hal_worker' });
+    const calls = h.sim.calls().length;
+    await expect(inviteAgent(deps, actor, { prefix: 'hal', accountWx: suffix, nickname: 'Hal 2', inviteWx: 'other_worker' })).rejects.toMatchObject({
+      code: 'agents.accountTaken',
+      field: 'prefix',
+    });
+    await expect(inviteAgent(deps, actor, { prefix: 'ian', accountWx: suffix, nickname: 'Ian', inviteWx: 'hal_worker' })).rejects.toMatchObject({
+      code: 'agents.workerTaken',
+      field: 'inviteWx',
+    });
+    await expect(inviteAgent(deps, actor, { prefix: 'a_very_long', accountWx: 'x'.repeat(25), nickname: 'L', inviteWx: 'long_worker' })).rejects.toBeInstanceOf(DomainError);
+    expect(h.sim.calls().length).toBe(calls);
+  });
+
+  it('renames in WeChat and here, and removes an agent without forgetting its sessions', async () => {
+    const kfAccount = await h.addAgent('jon', { nickname: 'Jo' });
+    const agent = (await findAgentByAccount(h.database.db, { kfAccount }))!;
+    await renameAgent(deps, actor, { agentId: agent.id, nickname: '乔' });
+    expect((await h.runtime.kf.getKfList()).find((a) => a.kf_account === kfAccount)?.kf_nick).toBe('乔');
+    await h.sim.follower('o_jo_customer').sendText('客服');
+    await h.sim.agents.accept(kfAccount, 'o_jo_customer');
+    await removeAgent(deps, actor, { agentId: agent.id });
+    expect(await findAgentByAccount(h.database.db, { kfAccount })).toMatchObject({ status: 'removed', nickname: '乔' });
+    expect((await h.runtime.kf.getKfList()).map((a) => a.kf_account)).not.toContain(kfAccount);
+    expect(await listSessionsByOpenid(h.database.db, { openid: 'o_jo_customer' })).toHaveLength(1);
+  });
+
+  it('binds the openid of whoever scans the QR code, once, and refuses an expired code', async () => {
+    const kfAccount = await h.addAgent('kim', { nickname: 'Kim' });
+    const agent = (await findAgentByAccount(h.database.db, { kfAccount }))!;
+    const offer = await offerQrBinding(deps, actor, { agentId: agent.id });
+    expect(offer.qrImage).toMatch(/^data:image\/svg\+xml;base64,/);
+    expect(await readBindingState(deps, { bindingId: offer.bindingId })).toBe('waiting');
+    const scene = (await lastQrScene(h))!;
+
+    const scan = await h.sim.follower('o_kim_phone_000000000000000').scan(scene);
+    expect(replyText(scan)).toBe(`已绑定客服账号 Kim（${kfAccount}）。有客户排队时，会在这里提醒您。`);
+    expect(await findAgentByAccount(h.database.db, { kfAccount })).toMatchObject({ kfOpenid: 'o_kim_phone_000000000000000', kfOpenidSource: 'qr' });
+    expect(await readBindingState(deps, { bindingId: offer.bindingId })).toBe('bound');
+    // Someone else scanning the spent code binds nothing.
+    const again = await h.sim.follower('o_not_kim_00000000000000000').scan(scene);
+    expect(replyText(again)).toBe('绑定码无效、已使用或已过期，请在控制台重新生成。');
+    expect(await findAgentByAccount(h.database.db, { kfAccount })).toMatchObject({ kfOpenid: 'o_kim_phone_000000000000000' });
+
+    // A follow by scanning (subscribe + qrscene_) binds too; after ten minutes the code is dead.
+    const late = await offerQrBinding(deps, actor, { agentId: agent.id });
+    h.sim.clock.advance(10 * 60_000 + 1000);
+    expect(await readBindingState(deps, { bindingId: late.bindingId })).toBe('expired');
+    const fresh = await offerQrBinding(deps, actor, { agentId: agent.id });
+    const follow = await h.sim.follower('o_kim_new_phone_00000000000').subscribe((await lastQrScene(h))!);
+    expect(replyText(follow)).toContain('已绑定客服账号 Kim');
+    expect(await readBindingState(deps, { bindingId: fresh.bindingId })).toBe('bound');
+  });
+
+  it('binds by code once under WeChat\'s retries, refuses used and expired codes, and locks out guessing', async () => {
+    const kfAccount = await h.addAgent('lea', { nickname: 'Lea' });
+    const agent = (await findAgentByAccount(h.database.db, { kfAccount }))!;
+    const offer = await offerCodeBinding(deps, actor, { agentId: agent.id });
+    expect(offer.code).toMatch(/^\d{6}$/);
+
+    const fields = textFields('o_lea_phone_000000000000000', `绑定 ${offer.code}`);
+    const [first, retry] = await Promise.all([h.push(fields), h.push(fields)]);
+    const firstBody = await first.text();
+    expect(firstBody).toContain('已绑定客服账号 Lea');
+    expect(await retry.text()).toBe(firstBody);
+    expect(await findAgentByAccount(h.database.db, { kfAccount })).toMatchObject({ kfOpenid: 'o_lea_phone_000000000000000', kfOpenidSource: 'code' });
+    // Not a keyword, not queued.
+    expect(await listSessionsByOpenid(h.database.db, { openid: 'o_lea_phone_000000000000000' })).toEqual([]);
+
+    const reused = await h.sim.follower('o_lea_phone_000000000000000').sendText(`bind ${offer.code}`);
+    expect(replyText(reused)).toBe('绑定码无效、已使用或已过期，请在控制台重新生成。');
+    const expiring = await offerCodeBinding(deps, actor, { agentId: agent.id });
+    h.sim.clock.advance(10 * 60_000 + 1000);
+    expect(replyText(await h.sim.follower('o_lea_other_000000000000000').sendText(`绑定${expiring.code}`))).toContain('无效');
+
+    // Guessing: four wrong codes are answered as wrong, the fifth locks the sender out, and then
+    // even the right code binds nothing until the lock ends.
+    const right = await offerCodeBinding(deps, actor, { agentId: agent.id });
+    const wrong = right.code === '000000' ? '111111' : '000000';
+    const guesser = h.sim.follower('o_guesser_00000000000000000');
+    for (let i = 0; i < 4; i++) expect(replyText(await guesser.sendText(`绑定 ${wrong}`))).toContain('无效');
+    expect(replyText(await guesser.sendText(`绑定 ${wrong}`))).toBe('绑定码错误次数过多，请 10 分钟后再试。');
+    expect(replyText(await guesser.sendText(`绑定 ${right.code}`))).toContain('错误次数过多');
+    expect(await readBindingState(deps, { bindingId: right.bindingId })).toBe('waiting');
+    h.sim.clock.advance(9 * 60_000);
+    expect(replyText(await guesser.sendText(`绑定 ${right.code}`))).toBe('绑定码错误次数过多，请 1 分钟后再试。');
+    h.sim.clock.advance(61_000);
+    // The lock has ended (and the code with it, both ten minutes): a new code binds.
+    const after = await offerCodeBinding(deps, actor, { agentId: agent.id });
+    expect(replyText(await guesser.sendText(`绑定 ${after.code}`))).toContain('已绑定客服账号 Lea');
+  });
+
+  it('refuses a typed openid of the wrong shape, one bound to another agent, or an unseen one unless confirmed', async () => {
+    const a = (await findAgentByAccount(h.database.db, { kfAccount: await h.addAgent('moe') }))!;
+    const b = (await findAgentByAccount(h.database.db, { kfAccount: await h.addAgent('ned') }))!;
+    await expect(setAgentOpenid(deps, actor, { agentId: a.id, openid: 'not an openid', confirmUnseen: true })).rejects.toMatchObject({ code: 'agents.openidShape', field: 'openid' });
+    await expect(setAgentOpenid(deps, actor, { agentId: a.id, openid: 'o_never_seen_000000000000000', confirmUnseen: false })).rejects.toMatchObject({ code: 'agents.openidUnseen' });
+    await setAgentOpenid(deps, actor, { agentId: a.id, openid: 'o_never_seen_000000000000000', confirmUnseen: true });
+    await expect(setAgentOpenid(deps, actor, { agentId: b.id, openid: 'o_never_seen_000000000000000', confirmUnseen: true })).rejects.toMatchObject({ code: 'agents.openidTaken' });
+  });
+});
+
+describe.each(testDatabases)('a fresh start against a WeChat that already has agents, on $kind', (testDb) => {
+  it('imports them before answering, so the first keyword is transferred', async () => {
+    const { handle, drop } = await testDb.open();
+    const sim = await startWechatSim({ existingAgents: [{ prefix: 'ops', nickname: 'Ops', workerWx: 'ops_worker', online: true }] });
+    const runtime = createWechatRuntime({ account: { ...accountOfSim(sim), encodingAESKey: undefined }, database: () => handle, agentSyncStartWaitMs: 5000 });
+    try {
+      forgetCachedSettings();
+      await saveKfSettings(handle.db, { settings: { hours: defaultServiceHours('00:00-24:00', 'Asia/Shanghai') }, userId: null });
+      await runtime.agentsReady;
+      const server = await serveRuntime(runtime);
+      sim.setWebhook(server.url, 'plain');
+      try {
+        expect(isTransfer(await sim.follower('o_first_customer').sendText('客服'))).toBe(true);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await runtime.stop();
+      await sim.close();
+      await drop();
+    }
+  });
+});
+
+async function lastQrScene(h: KfHarness): Promise<string | undefined> {
+  const call = h.sim.calls({ path: '/cgi-bin/qrcode/create' }).at(-1);
+  const body = call?.body as { action_info?: { scene?: { scene_str?: string } } } | undefined;
+  return body?.action_info?.scene?.scene_str;
+}
+
+async function serveRuntime(runtime: ReturnType<typeof createWechatRuntime>): Promise<{ url: string; close(): Promise<void> }> {
+  const http = await import('node:http');
+  const { serveWebhook } = await import('@/lib/server/webhook-http');
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    void serveWebhook(runtime.webhook, req, res, url.searchParams);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/api/wechat`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
