@@ -67,8 +67,9 @@ export default defineConfig({
       ADMIN_PASSWORD: e2eAdmin.password,
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
-      // Any free port: runs in other worktrees start fake WeChats of their own.
-      SANDBOX_WECHAT_PORT: '0',
+      // The port after the console's, so tests can play WeChat's side through the fake's control
+      // API (tests/e2e/helpers.ts simUrl); each worktree's E2E_PORT gives it a fake of its own.
+      SANDBOX_WECHAT_PORT: String(port + 1),
       // As behind one proxy: requests without X-Forwarded-For keep the socket's address, and
       // sign-in-throttle.spec.ts plays what the proxy forwards.
       TRUST_PROXY: 'true',

@@ -12,6 +12,7 @@ import { domainErrorState, invalidFormState, type FormState } from '@/lib/forms/
 import type { Translate } from '@/lib/i18n/format';
 import { getT } from '@/lib/i18n/server';
 import { errorText, log } from '@/lib/log';
+import { wechatErrorMessage } from '@/lib/forms/wechat-error';
 
 export { idleFormState, type FormState } from '@/lib/forms/form-state';
 
@@ -24,7 +25,7 @@ type ActionBody<S extends z.ZodType> = (
 
 function wrap<S extends z.ZodType>(role: 'admin' | 'any', schema: S, body: ActionBody<S>) {
   return async (_previous: FormState, formData: FormData): Promise<FormState> => {
-    const { t } = await getT();
+    const { t, locale } = await getT();
     try {
       const user = await assertRole(role);
       const parsed = schema.safeParse(formDataToObject(formData));
@@ -36,6 +37,8 @@ function wrap<S extends z.ZodType>(role: 'admin' | 'any', schema: S, body: Actio
         return { status: 'error', message: t(error.code === 'forbidden' ? 'error.forbidden' : 'error.unauthenticated') };
       }
       if (error instanceof DomainError) return domainErrorState(error, t);
+      const wechat = wechatErrorMessage(error, t, locale);
+      if (wechat) return { status: 'error', message: wechat };
       // Only a hand-made request sends names our pages never render.
       if (error instanceof FormShapeError) return { status: 'error', message: t('form.invalid') };
       actionLog.error({ err: errorText(error) }, 'action failed');
@@ -46,3 +49,25 @@ function wrap<S extends z.ZodType>(role: 'admin' | 'any', schema: S, body: Actio
 
 export const adminAction = <S extends z.ZodType>(schema: S, body: ActionBody<S>) => wrap('admin', schema, body);
 export const staffAction = <S extends z.ZodType>(schema: S, body: ActionBody<S>) => wrap('any', schema, body);
+
+/**
+ * A console call that returns data rather than a form's state (a QR code to show, a binding's
+ * state): the same session, role and error handling as the form actions.
+ */
+export async function consoleCall<T>(
+  role: 'admin' | 'any',
+  body: (ctx: { user: SignedInUser; t: Translate }) => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+  const { t, locale } = await getT();
+  try {
+    const user = await assertRole(role);
+    return { ok: true, value: await body({ user, t }) };
+  } catch (error) {
+    if (error instanceof AuthError) return { ok: false, message: t(error.code === 'forbidden' ? 'error.forbidden' : 'error.unauthenticated') };
+    if (error instanceof DomainError) return { ok: false, message: t(error.code, error.params) };
+    const wechat = wechatErrorMessage(error, t, locale);
+    if (wechat) return { ok: false, message: wechat };
+    actionLog.error({ err: errorText(error) }, 'console call failed');
+    return { ok: false, message: t('error.generic') };
+  }
+}

@@ -4,7 +4,7 @@
 import 'server-only';
 import { and, asc, eq, inArray, lt, ne, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
-import { agents } from '../schema';
+import { agents, followers } from '../schema';
 
 export type Agent = typeof agents.$inferSelect;
 export type AgentStatus = Agent['status'];
@@ -30,6 +30,29 @@ export async function listAgents(tx: DbOrTx): Promise<Agent[]> {
     .select()
     .from(agents)
     .orderBy(sql`${agents.status} = 'removed'`, asc(agents.createdAt), asc(agents.id));
+}
+
+export type AlertReadiness = 'ready' | 'no_openid' | 'window_closed' | 'used_up';
+
+export interface AgentRow extends Agent {
+  /** Whether WeChat lets wekf message this agent now (their 48-hour window, PROTOCOL.md §6.7). */
+  alerts: AlertReadiness;
+}
+
+/** The Agents page: every agent with whether a queue alert could reach them right now. */
+export async function listAgentsForConsole(tx: DbOrTx, params: { now: Date }): Promise<AgentRow[]> {
+  const rows = await tx
+    .select({ agent: agents, sendsLeft: followers.messageSendsLeft, windowEndsAt: followers.messageGrantExpiresAt, subscribed: followers.subscribed })
+    .from(agents)
+    .leftJoin(followers, eq(followers.openid, agents.kfOpenid))
+    .orderBy(sql`${agents.status} = 'removed'`, asc(agents.createdAt), asc(agents.id));
+  return rows.map(({ agent, sendsLeft, windowEndsAt, subscribed }) => {
+    let alerts: AlertReadiness = 'ready';
+    if (!agent.kfOpenid) alerts = 'no_openid';
+    else if (!windowEndsAt || windowEndsAt <= params.now || subscribed === false) alerts = 'window_closed';
+    else if ((sendsLeft ?? 0) <= 0) alerts = 'used_up';
+    return { ...agent, alerts };
+  });
 }
 
 /** For tests and seeding: one agent as given, replacing what is stored under its kf_account. */

@@ -19,7 +19,8 @@ export const FALLBACK_POLICY = "default-src 'none'; base-uri 'none'; form-action
 
 /**
  * The console's policy. Scripts only with this request's nonce (and what they load, strict-dynamic);
- * styles, images, fonts and fetches from this origin; no plugins, no <base>, forms post here only,
+ * styles, images, fonts and fetches from this origin, plus agents' avatars from WeChat's image hosts
+ * (getkflist's kf_headimgurl); no plugins, no <base>, forms post here only,
  * and no one frames the console (clickjacking). Next's development server needs eval and inline
  * styles for hot reload, never a production build.
  */
@@ -29,7 +30,7 @@ export function pagePolicy(nonce: string, { dev = false }: { dev?: boolean } = {
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
     // A nonce in style-src would make browsers ignore 'unsafe-inline', so development uses only that.
     `style-src 'self' ${dev ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
-    "img-src 'self' data: blob:",
+    "img-src 'self' data: blob: https://mmbiz.qpic.cn https://wx.qlogo.cn https://thirdwx.qlogo.cn",
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",

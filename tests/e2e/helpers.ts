@@ -2,6 +2,23 @@ import { expect, type Page } from '@playwright/test';
 
 export const admin = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
 
+/** The sandbox's fake WeChat (playwright.config.ts puts it on the port after the console's). */
+export const simUrl = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3210) + 1}`;
+
+/** Plays WeChat's side through the fake's control API: a follower's text, an agent's action… */
+export async function sim(path: string, body: unknown = {}): Promise<unknown> {
+  const response = await fetch(`${simUrl}/__sim/${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  if (!response.ok) throw new Error(`fake WeChat ${path}: ${response.status} ${await response.text()}`);
+  const text = await response.text();
+  return text ? JSON.parse(text) : undefined;
+}
+
+export async function simGet(path: string): Promise<unknown> {
+  const response = await fetch(`${simUrl}/__sim/${path}`);
+  if (!response.ok) throw new Error(`fake WeChat ${path}: ${response.status}`);
+  return response.json();
+}
+
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto('/login');
   await page.getByLabel('邮箱').fill(email);

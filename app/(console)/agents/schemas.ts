@@ -1,0 +1,25 @@
+// The Agents page's forms, checked on the server (and shared with the forms for their names).
+import { z } from 'zod';
+import { KF_PREFIX, NICKNAME_MAX, WECHAT_ID } from '@/lib/kf/agents';
+import { plainName } from '@/lib/forms/text';
+
+export const agentId = z.coerce.number().int().positive();
+const wechatId = (error: 'agents.accountWxInvalid' | 'agents.inviteWxInvalid') =>
+  z.string({ error: 'form.required' }).trim().regex(WECHAT_ID, { error });
+
+export const inviteSchema = z.object({
+  prefix: z.string({ error: 'form.required' }).trim().regex(KF_PREFIX, { error: 'agents.prefixInvalid' }),
+  accountWx: wechatId('agents.accountWxInvalid'),
+  nickname: plainName({ max: NICKNAME_MAX }),
+  inviteWx: wechatId('agents.inviteWxInvalid'),
+});
+
+export const reinviteSchema = z.object({ agentId, inviteWx: wechatId('agents.inviteWxInvalid') });
+export const renameSchema = z.object({ agentId, nickname: plainName({ max: NICKNAME_MAX }) });
+export const avatarSchema = z.object({ agentId, avatar: z.instanceof(File, { error: 'agents.avatarEmpty' }) });
+export const agentOnlySchema = z.object({ agentId });
+export const openidSchema = z.object({
+  agentId,
+  openid: z.string({ error: 'form.required' }).trim().min(1, { error: 'form.required' }),
+  confirmUnseen: z.stringbool().optional().default(false),
+});

@@ -1,0 +1,116 @@
+// The Agents page against the sandbox's fake WeChat, which starts with two agents (小美 online,
+// Alex offline): sync, invite, binding by QR scan, and what an operator may do.
+import { expect, test, type Page } from '@playwright/test';
+import { addStaff, admin, sim, signInAs, simGet } from './helpers';
+
+const suffix = 'wekf_sim';
+
+async function openAgents(page: Page) {
+  await signInAs(page, admin.email, admin.password);
+  await page.getByRole('link', { name: '客服人员' }).click();
+  await expect(page.getByRole('heading', { name: '客服人员' })).toBeVisible();
+}
+
+test('the account\'s existing agents are there after start, with who is online, and "Sync now" reports them', async ({ page }) => {
+  await openAgents(page);
+  const xiaomei = page.getByTestId(`agent-xiaomei@${suffix}`);
+  await expect(xiaomei).toContainText('小美');
+  await expect(xiaomei).toContainText('已绑定');
+  await expect(xiaomei).toContainText('在线 · 接待中 0');
+  await expect(xiaomei).toContainText('未绑定 openid');
+  await expect(page.getByTestId(`agent-alex@${suffix}`)).toContainText('离线');
+
+  await page.getByRole('button', { name: '立即同步' }).click();
+  await expect(page.getByText(/已同步：\d+ 个帐号/)).toBeVisible();
+  const health = (await (await page.request.get('/api/health')).json()) as { jobs: { name: string; failing: boolean }[] };
+  expect(health.jobs).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'agent-sync', failing: false })]));
+});
+
+test('an invited colleague who accepts in WeChat shows as bound after a sync', async ({ page }) => {
+  await openAgents(page);
+  const form = page.getByRole('region', { name: '邀请客服' });
+  await expect(form.getByLabel('公众号微信号')).toHaveValue(suffix);
+  await form.getByLabel('帐号前缀').fill('neo');
+  await form.getByLabel('昵称').fill('Neo');
+  await form.getByLabel('同事的微信号').fill('bad id');
+  await form.getByRole('button', { name: '创建并邀请' }).click();
+  await expect(form.getByText('微信号格式不对')).toBeVisible();
+
+  await form.getByLabel('同事的微信号').fill('neo_worker');
+  await form.getByRole('button', { name: '创建并邀请' }).click();
+  await expect(form.getByText(`已创建 neo@${suffix}，并向 neo_worker 发送了邀请。`)).toBeVisible();
+  const row = page.getByTestId(`agent-neo@${suffix}`);
+  await expect(row).toContainText('邀请中');
+  await expect(row).toContainText('过期');
+
+  // The colleague accepts the invitation in their WeChat.
+  await sim(`agents/${encodeURIComponent(`neo@${suffix}`)}/accept-invite`);
+  await page.getByRole('button', { name: '立即同步' }).click();
+  await expect(row).toContainText('已绑定');
+  await expect(row).toContainText('neo_worker');
+});
+
+test('an agent scans the binding QR code with WeChat and the page says bound by itself', async ({ page }) => {
+  await openAgents(page);
+  const row = page.getByTestId(`agent-xiaomei@${suffix}`);
+  await row.getByRole('button', { name: '绑定' }).click();
+  const dialog = page.getByRole('dialog', { name: '绑定 小美 的 openid' });
+  await dialog.getByRole('button', { name: '扫码绑定' }).click();
+  await expect(dialog.getByRole('img', { name: '绑定二维码' })).toBeVisible();
+  await expect(dialog.getByText('等待客服操作')).toBeVisible();
+
+  const calls = (await simGet(`calls?path=${encodeURIComponent('/cgi-bin/qrcode/create')}`)) as { body: { action_info: { scene: { scene_str: string } } } }[];
+  const scene = calls.at(-1)!.body.action_info.scene.scene_str;
+  const openid = 'o_xiaomei_phone_0000000000000';
+  const scanned = (await sim(`followers/${openid}/scan`, { scene })) as { reply?: { text?: string } };
+  expect(JSON.stringify(scanned)).toContain('已绑定客服账号 小美');
+  await expect(dialog.getByText('已绑定。')).toBeVisible({ timeout: 5000 });
+  await dialog.getByRole('button', { name: '关闭' }).click();
+  // Bound, but WeChat lets the account message her only after she messages it.
+  await expect(row).toContainText(openid);
+  await expect(row).toContainText('48 小时内未给公众号发过消息');
+  await sim(`followers/${openid}/text`, { text: '你好' });
+  await page.reload();
+  await expect(row).toContainText('可以提醒（openid 已绑定，扫码）');
+});
+
+test('an operator sees the agents without controls, and a replayed admin action is refused', async ({ browser }) => {
+  const adminContext = await browser.newContext();
+  const adminPage = await adminContext.newPage();
+  await signInAs(adminPage, admin.email, admin.password);
+  const operator = { email: 'agents-operator@e2e.test', name: '小赵', role: '操作员' as const, password: 'operator-password-2' };
+  await addStaff(adminPage, operator);
+  await adminPage.goto('/agents');
+
+  const alex = adminPage.getByTestId(`agent-alex@${suffix}`);
+  await alex.getByRole('button', { name: '编辑' }).click();
+  const dialog = adminPage.getByRole('dialog', { name: '编辑 Alex' });
+  await dialog.getByLabel('昵称').fill('Alex Li');
+  const [request] = await Promise.all([
+    adminPage.waitForRequest((r) => r.method() === 'POST' && r.headers()['next-action'] !== undefined),
+    dialog.getByRole('button', { name: '保存' }).click(),
+  ]);
+  await expect(adminPage.getByTestId(`agent-alex@${suffix}`)).toContainText('Alex Li');
+
+  const operatorContext = await browser.newContext();
+  const operatorPage = await operatorContext.newPage();
+  await signInAs(operatorPage, operator.email, operator.password);
+  await operatorPage.goto('/agents');
+  await expect(operatorPage.getByText('你是操作员：可以查看客服，管理员才能修改。')).toBeVisible();
+  await expect(operatorPage.getByTestId(`agent-xiaomei@${suffix}`)).toBeVisible();
+  await expect(operatorPage.getByRole('button', { name: '编辑' })).toHaveCount(0);
+  await expect(operatorPage.getByRole('button', { name: '立即同步' })).toHaveCount(0);
+  await expect(operatorPage.getByRole('region', { name: '邀请客服' })).toHaveCount(0);
+
+  const body = request.postDataBuffer()!.toString('utf8').replace('Alex Li', 'Hijacked');
+  const response = await operatorPage.request.post('/agents', {
+    headers: { 'next-action': request.headers()['next-action']!, 'content-type': request.headers()['content-type']!, accept: 'text/x-component' },
+    data: Buffer.from(body, 'utf8'),
+  });
+  expect(await response.text()).toContain('只有管理员可以执行此操作。');
+  await adminPage.reload();
+  await expect(adminPage.getByTestId(`agent-alex@${suffix}`)).toContainText('Alex Li');
+  await expect(operatorPage.getByText('Hijacked')).toHaveCount(0);
+  await adminContext.close();
+  await operatorContext.close();
+});
