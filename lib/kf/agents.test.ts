@@ -42,11 +42,10 @@ describe('an avatar before upload', () => {
     Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x00, 0x00, 0xff, 0xc0, 0x00, 0x11, 0x08, h >> 8, h & 0xff, w >> 8, w & 0xff, 0x03, 0, 0, 0, 0]);
   const file = (data: Buffer) => ({ data: new Uint8Array(data), type: 'image/png', name: 'a' });
 
-  it('reads PNG and JPEG dimensions from their headers', () => {
-    expect(checkAvatar(file(png(640, 640)))).toEqual({ format: 'png', width: 640, height: 640 });
+  it('reads a JPEG\'s dimensions from its header', () => {
     expect(checkAvatar(file(jpeg(300, 200)))).toEqual({ format: 'jpg', width: 300, height: 200 });
   });
-  it('refuses other formats, tiny or huge images, empty and oversized files, at the avatar field', () => {
+  it('refuses PNG (WeChat takes JPEG only) and other formats, tiny or huge images, empty and oversized files, at the avatar field', () => {
     const refusal = (data: Buffer) => {
       try {
         checkAvatar(file(data));
@@ -58,10 +57,11 @@ describe('an avatar before upload', () => {
       return undefined;
     };
     expect(refusal(Buffer.from('GIF89a........'))).toBe('agents.avatarType');
-    expect(refusal(png(32, 32))).toBe('agents.avatarDimensions');
-    expect(refusal(png(640, 5000))).toBe('agents.avatarDimensions');
+    expect(refusal(png(640, 640))).toBe('agents.avatarType');
+    expect(refusal(jpeg(32, 32))).toBe('agents.avatarDimensions');
+    expect(refusal(jpeg(640, 5000))).toBe('agents.avatarDimensions');
     expect(refusal(Buffer.alloc(0))).toBe('agents.avatarEmpty');
-    expect(refusal(Buffer.concat([png(640, 640), Buffer.alloc(5 * 1024 * 1024)]))).toBe('agents.avatarTooBig');
+    expect(refusal(Buffer.concat([jpeg(640, 640), Buffer.alloc(5 * 1024 * 1024)]))).toBe('agents.avatarTooBig');
   });
 });
 

@@ -228,13 +228,16 @@ export interface AvatarFile {
   name: string;
 }
 
-/** What WeChat takes for an avatar: jpg or png, at most 5 MB, square-ish, at least 64 px. */
+/**
+ * What WeChat takes for an avatar: a JPEG (uploadheadimg's doc names jpg only, and WeChat answers a
+ * PNG with 40005), at most 5 MB, 64 to 4096 px a side. Checked here so the refusal is ours and clear.
+ */
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 
 export async function changeAgentAvatar(deps: AgentDeps, actor: Actor, params: { agentId: number; file: AvatarFile }): Promise<void> {
   const agent = await liveAgent(deps, params.agentId);
   const image = checkAvatar(params.file);
-  await deps.kf.uploadKfHeadImg(agent.kfAccount, { data: params.file.data, filename: `avatar.${image.format}`, contentType: `image/${image.format === 'jpg' ? 'jpeg' : 'png'}` });
+  await deps.kf.uploadKfHeadImg(agent.kfAccount, { data: params.file.data, filename: 'avatar.jpg', contentType: 'image/jpeg' });
   await deps.database.db.transaction(async (tx) => {
     await recordAudit(tx, { userId: actor.id, action: 'agent.avatar', target: agent.kfAccount, detail: `${image.width}×${image.height} ${image.format}` });
   });
@@ -265,15 +268,15 @@ async function liveAgent(deps: AgentDeps, agentId: number): Promise<Agent> {
 }
 
 /** The format and size of a jpg or png from its header, refusing anything else before upload. */
-export function checkAvatar(file: AvatarFile): { format: 'jpg' | 'png'; width: number; height: number } {
+export function checkAvatar(file: AvatarFile): { format: 'jpg'; width: number; height: number } {
   if (file.data.byteLength === 0) throw new DomainError('agents.avatarEmpty', {}, { field: 'avatar' });
   if (file.data.byteLength > AVATAR_MAX_BYTES) throw new DomainError('agents.avatarTooBig', { max: '5 MB' }, { field: 'avatar' });
   const size = imageSize(file.data);
-  if (!size) throw new DomainError('agents.avatarType', {}, { field: 'avatar' });
+  if (!size || size.format !== 'jpg') throw new DomainError('agents.avatarType', {}, { field: 'avatar' });
   if (size.width < 64 || size.height < 64 || size.width > 4096 || size.height > 4096) {
     throw new DomainError('agents.avatarDimensions', { width: size.width, height: size.height }, { field: 'avatar' });
   }
-  return size;
+  return { format: 'jpg', width: size.width, height: size.height };
 }
 
 function imageSize(data: Uint8Array): { format: 'jpg' | 'png'; width: number; height: number } | undefined {

@@ -7,7 +7,7 @@ import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { openPostgres } from '@/db/engines/postgres';
 import { createUser } from '@/db/queries/users';
 import { offerCodeBinding, offerQrBinding, readBindingState, setAgentOpenid } from '@/lib/kf/agent-binding';
-import { inviteAgent, reinviteAgent, removeAgent, renameAgent, runAgentSync, type AgentDeps } from '@/lib/kf/agents';
+import { changeAgentAvatar, inviteAgent, reinviteAgent, removeAgent, renameAgent, runAgentSync, type AgentDeps } from '@/lib/kf/agents';
 import { createWechatRuntime } from '@/lib/kf/runtime';
 import { saveKfSettings, forgetCachedSettings } from '@/lib/kf/settings';
 import { accountOfSim } from '@/lib/sandbox';
@@ -133,6 +133,35 @@ describe.each(testDatabases)('agents on $kind', (testDb) => {
     });
     await expect(inviteAgent(deps, actor, { prefix: 'a_very_long', accountWx: 'x'.repeat(25), nickname: 'L', inviteWx: 'long_worker' })).rejects.toBeInstanceOf(DomainError);
     expect(h.sim.calls().length).toBe(calls);
+  });
+
+  it('uploads a JPEG avatar to WeChat and takes its new URL from the next list; a PNG never reaches WeChat', async () => {
+    const kfAccount = await h.addAgent('ava', { nickname: 'Ava' });
+    await runAgentSync(deps);
+    const agent = (await findAgentByAccount(h.database.db, { kfAccount }))!;
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x00, 0x00, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x02, 0x80, 0x02, 0x80, 0x03, 0, 0, 0, 0]);
+    await changeAgentAvatar(deps, actor, { agentId: agent.id, file: { data: jpeg, type: 'image/jpeg', name: 'me.jpg' } });
+    const after = (await findAgentByAccount(h.database.db, { kfAccount }))!;
+    expect(after.avatarUrl).not.toBe(agent.avatarUrl);
+    expect(after.avatarUrl).toBe((await h.runtime.kf.getKfList()).find((a) => a.kf_account === kfAccount)?.kf_headimgurl);
+    const uploads = h.sim.calls({ path: '/customservice/kfaccount/uploadheadimg' }).length;
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 2, 128, 0, 0, 2, 128]);
+    await expect(changeAgentAvatar(deps, actor, { agentId: agent.id, file: { data: png, type: 'image/png', name: 'me.png' } })).rejects.toMatchObject({ code: 'agents.avatarType' });
+    expect(h.sim.calls({ path: '/customservice/kfaccount/uploadheadimg' }).length).toBe(uploads);
+  });
+
+  it('saves nothing when WeChat refuses to create the account, and keeps it when WeChat refuses the invitation for any reason', async () => {
+    // Made in WeChat's own admin pages, not yet synced: WeChat knows the name, wekf does not.
+    await h.runtime.kf.addKfAccount({ kfAccount: `pat@${suffix}`, nickname: 'Pat' });
+    await expect(inviteAgent(deps, actor, { prefix: 'pat', accountWx: suffix, nickname: 'Pat', inviteWx: 'pat_worker' })).rejects.toMatchObject({ errcode: 65406 });
+    expect(await findAgentByAccount(h.database.db, { kfAccount: `pat@${suffix}` })).toBeUndefined();
+
+    for (const [prefix, errcode] of [['quin', 65410], ['ray', 65408], ['sam', 65407]] as const) {
+      h.sim.faults.inject({ path: '/customservice/kfaccount/inviteworker', errcode });
+      const result = await inviteAgent(deps, actor, { prefix, accountWx: suffix, nickname: prefix, inviteWx: `${prefix}_worker` });
+      expect(result.invited).toBe(false);
+      expect(await findAgentByAccount(h.database.db, { kfAccount: `${prefix}@${suffix}` })).toMatchObject({ status: 'uninvited', inviteErrcode: errcode });
+    }
   });
 
   it('renames in WeChat and here, and removes an agent without forgetting its sessions', async () => {

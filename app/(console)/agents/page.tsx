@@ -261,7 +261,7 @@ function AgentActions({ agent, t }: { agent: AgentRow; t: Translate }) {
       <ActionDialog action={avatarAction} triggerLabel={t('agents.avatar')} title={t('agents.avatar')} submitLabel={t('agents.avatarSubmit')} {...dialog}>
         {id}
         <Field label={t('agents.avatar')} name="avatar" help={t('agents.avatarHelp')}>
-          <Input name="avatar" type="file" accept="image/jpeg,image/png" />
+          <Input name="avatar" type="file" accept="image/jpeg" />
         </Field>
       </ActionDialog>
       <ConfirmDialog

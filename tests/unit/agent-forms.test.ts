@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { inviteSchema } from '@/app/(console)/agents/schemas';
+
+const good = { prefix: 'amy_1', accountWx: 'brand_oa', nickname: '小艾', inviteWx: 'amy_worker' };
+const errorsOf = (input: Record<string, string>) => {
+  const parsed = inviteSchema.safeParse(input);
+  return parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.'), i.message]));
+};
+
+describe('the invite form', () => {
+  it('takes WeChat\'s shapes, trimmed', () => {
+    expect(inviteSchema.parse({ ...good, prefix: ' amy_1 ', inviteWx: ' amy_worker ' })).toEqual(good);
+  });
+  it('refuses each field at the field, with its own message', () => {
+    expect(errorsOf({ ...good, prefix: 'way_too_long_1' })).toEqual({ prefix: 'agents.prefixInvalid' });
+    expect(errorsOf({ ...good, prefix: 'amy-1' })).toEqual({ prefix: 'agents.prefixInvalid' });
+    expect(errorsOf({ ...good, accountWx: '1brand' })).toEqual({ accountWx: 'agents.accountWxInvalid' });
+    expect(errorsOf({ ...good, inviteWx: 'amy' })).toEqual({ inviteWx: 'agents.inviteWxInvalid' });
+    expect(errorsOf({ ...good, inviteWx: 'amy worker' })).toEqual({ inviteWx: 'agents.inviteWxInvalid' });
+    expect(Object.keys(errorsOf({ ...good, nickname: '一二三四五六七八九十一二三四五六七' }))).toEqual(['nickname']);
+    expect(Object.keys(errorsOf({ ...good, nickname: 'evil\u202Eman' }))).toEqual(['nickname']);
+  });
+});
