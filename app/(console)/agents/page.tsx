@@ -17,7 +17,9 @@ import type { Locale, Translate } from '@/lib/i18n/format';
 import { getT } from '@/lib/i18n/server';
 import { AGENT_SYNC_JOB } from '@/lib/kf/agents';
 import { loadKfSettings } from '@/lib/kf/settings';
+import { wechatErrorMessage } from '@/lib/forms/wechat-error';
 import { describeErrcode } from '@/lib/wechat/errcodes';
+import { WechatApiError } from '@/lib/wechat/errors';
 import { avatarAction, clearOpenidAction, inviteAction, reinviteAction, removeAction, renameAction, setOpenidAction, syncNowAction } from './actions';
 import { AgentAvatar } from './_components/agent-avatar';
 import { BindDialog, type BindLabels } from './_components/bind-dialog';
@@ -56,7 +58,7 @@ export default async function AgentsPage() {
       <PageHeader title={t('agents.title')} intro={t('agents.intro')}>
         <div className="flex flex-col items-start gap-1 sm:items-end">
           {admin && <ActionForm action={syncNowAction} submitLabel={t('agents.syncNow')} submitVariant="primary" />}
-          <SyncStatus sync={sync} t={t} format={(d) => time.format(d)} />
+          <SyncStatus sync={sync} t={t} locale={locale} format={(d) => time.format(d)} />
         </div>
       </PageHeader>
       {!admin && (
@@ -153,12 +155,20 @@ function meaningOf(errcode: number, fallback: string | null, locale: Locale): st
   return describeErrcode(errcode)?.[locale] ?? fallback ?? String(errcode);
 }
 
-function SyncStatus({ sync, t, format }: { sync: Awaited<ReturnType<typeof findJobRun>>; t: Translate; format: (d: Date) => string }) {
+/** A recorded job error, as WeChat's meaning in the reader's language when it was WeChat's refusal. */
+function jobErrorText(error: string, t: Translate, locale: Locale): string {
+  const errcode = /WeChat API error (-?\d+)/.exec(error)?.[1];
+  if (errcode !== undefined) return wechatErrorMessage(new WechatApiError(Number(errcode), ''), t, locale) ?? error;
+  if (error.startsWith('WechatNetworkError')) return t('wechat.unreachable');
+  return error;
+}
+
+function SyncStatus({ sync, t, locale, format }: { sync: Awaited<ReturnType<typeof findJobRun>>; t: Translate; locale: Locale; format: (d: Date) => string }) {
   if (!sync?.lastFinishedAt) return <p className="text-xs text-slate-500">{t('agents.neverSynced')}</p>;
   if (sync.lastError) {
     return (
-      <p className="text-xs text-red-700" role="status">
-        {t('agents.syncFailed', { time: format(sync.lastFinishedAt), error: sync.lastError })}
+      <p className="max-w-md text-xs text-red-700 sm:text-right" role="status">
+        {t('agents.syncFailed', { time: format(sync.lastFinishedAt), error: jobErrorText(sync.lastError, t, locale) })}
       </p>
     );
   }
