@@ -13,6 +13,7 @@ import { kfApiFor } from '@/lib/wechat-account/api-client';
 import { WechatCrypto } from '@/lib/wechat/crypto';
 import type { KfApi } from '@/lib/wechat/kf-api';
 import { startEmbeddedMaintenance, startExpirySweep } from './sweeps';
+import { startTranscriptSync } from './transcripts';
 import { createWebhook, type Webhook, type WebhookRequest, type WebhookResponse } from './webhook';
 
 export interface WechatRuntime {
@@ -74,6 +75,8 @@ export function createWechatRuntime(opts: {
   if (background && !outboxThread) dispatcher.start();
   const stopSweeps = background ? [startExpirySweep(opts.database), startEmbeddedMaintenance(opts.database)] : [];
   const sender = outboxThread ?? dispatcher;
+  // Chat records from WeChat into session transcripts (issue 17), one instance at a time.
+  const transcriptPull = background ? startTranscriptSync(opts.database, kf) : undefined;
 
   const webhook = createWebhook({
     token: account.token,
@@ -92,7 +95,7 @@ export function createWechatRuntime(opts: {
     handleWebhook: webhook.handle,
     async stop() {
       for (const stop of stopSweeps) stop();
-      await Promise.all([dispatcher.stop(), outboxThread?.stop()]);
+      await Promise.all([dispatcher.stop(), outboxThread?.stop(), transcriptPull?.stop()]);
     },
   };
 }
