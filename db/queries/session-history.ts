@@ -35,8 +35,12 @@ export interface SessionFilter {
   waitedOverMinutes?: number;
 }
 
+/**
+ * Where a page ends: queued_at to the microsecond (as text, since a JS Date keeps milliseconds and
+ * a cursor rounded down would skip rows queued in the same millisecond) and id.
+ */
 export interface SessionCursor {
-  queuedAt: Date;
+  queuedAt: string;
   id: number;
 }
 
@@ -76,6 +80,7 @@ const historyColumns = {
   endedAt: s.endedAt,
   endReason: s.endReason,
   // The agents before a switch, oldest first (a switch is rare, so this is a lookup per row of a page).
+  cursorAt: sql<string>`to_char(${s.queuedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
   switchedFrom: sql<string | null>`(select string_agg(e.from_kf_account, ',' order by e.at, e.id) from session_events e where e.session_id = ${s.id} and e.kind = 'switched')`,
 };
 
@@ -110,14 +115,14 @@ export async function listSessionHistory(
   const limit = params.limit ?? SESSION_PAGE_SIZE;
   const where = filterConditions(params);
   if (params.before) {
-    where.push(sql`(${s.queuedAt}, ${s.id}) > (${params.before.queuedAt.toISOString()}::timestamptz, ${params.before.id}::int)`);
+    where.push(sql`(${s.queuedAt}, ${s.id}) > (${params.before.queuedAt}::timestamptz, ${params.before.id}::int)`);
     const rows = (await selectPage(db, and(...where), false, limit + 1)).map(withHistoryStatus);
     const more = rows.length > limit;
     const page = rows.slice(0, limit).reverse();
     return { rows: page, newer: more ? cursorOf(page[0]) : undefined, older: cursorOf(page.at(-1)) };
   }
   if (params.after) {
-    where.push(sql`(${s.queuedAt}, ${s.id}) < (${params.after.queuedAt.toISOString()}::timestamptz, ${params.after.id}::int)`);
+    where.push(sql`(${s.queuedAt}, ${s.id}) < (${params.after.queuedAt}::timestamptz, ${params.after.id}::int)`);
   }
   const rows = (await selectPage(db, and(...where), true, limit + 1)).map(withHistoryStatus);
   const page = rows.slice(0, limit);
@@ -132,8 +137,20 @@ function withHistoryStatus<T extends { status: StoredStatus }>(row: T): Omit<T, 
   return { ...row, status: historyStatus(row.status) };
 }
 
-function cursorOf(row: { queuedAt: Date; id: number } | undefined): SessionCursor | undefined {
-  return row ? { queuedAt: row.queuedAt, id: row.id } : undefined;
+function cursorOf(row: { cursorAt: string; id: number } | undefined): SessionCursor | undefined {
+  return row ? { queuedAt: row.cursorAt, id: row.id } : undefined;
+}
+
+/** A cursor as one URL value, `2026-03-01T08:00:00.123456Z~42`; undefined when malformed. */
+export function encodeCursor(cursor: SessionCursor): string {
+  return `${cursor.queuedAt}~${cursor.id}`;
+}
+
+export function decodeCursor(value: string | undefined): SessionCursor | undefined {
+  const match = value ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z)~(\d{1,10})$/.exec(value) : null;
+  if (!match || Number.isNaN(Date.parse(match[1]!))) return undefined;
+  const id = Number(match[2]);
+  return id <= 2 ** 31 - 1 ? { queuedAt: match[1]!, id } : undefined;
 }
 
 /** How many sessions match, counted no further than `cap` (then "more than cap"). */

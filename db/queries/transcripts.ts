@@ -94,8 +94,11 @@ export interface TranscriptExportLine {
   sentAt: Date;
 }
 
-/** Lines in [from, to), oldest first, a keyset batch at a time (session_messages_sent_idx). */
-export async function* transcriptBatches(db: DbOrTx, params: { from: Date; to: Date; batchSize?: number }): AsyncGenerator<TranscriptExportLine[]> {
+/**
+ * Lines sent from the start of `from` to the end of `to` (dates in the service time zone), oldest
+ * first, a keyset batch at a time (session_messages_sent_idx).
+ */
+export async function* transcriptBatches(db: DbOrTx, params: { from: string; to: string; timezone: string; batchSize?: number }): AsyncGenerator<TranscriptExportLine[]> {
   const m = sessionMessages;
   let after: { sentAt: Date; id: number } | undefined;
   for (;;) {
@@ -104,8 +107,8 @@ export async function* transcriptBatches(db: DbOrTx, params: { from: Date; to: D
       .from(m)
       .where(
         and(
-          gte(m.sentAt, params.from),
-          lt(m.sentAt, params.to),
+          gte(m.sentAt, sql`(${params.from}::date)::timestamp at time zone ${params.timezone}`),
+          lt(m.sentAt, sql`(${params.to}::date + 1)::timestamp at time zone ${params.timezone}`),
           after ? sql`(${m.sentAt}, ${m.id}) > (${after.sentAt.toISOString()}::timestamptz, ${after.id}::int)` : undefined,
         ),
       )
