@@ -256,4 +256,8 @@ export const en: Record<MessageKey, string> = {
   'duration.h': 'h',
   'duration.min': 'min',
   'duration.s': 's',
+  'session.pull': 'Pull transcripts now',
+  'session.pulled': 'Pulled: {added} new transcript lines.',
+  'session.pullBusy': 'Another instance is pulling transcripts; refresh shortly.',
+  'session.pullFailed': 'WeChat refused the chat records request: {meaning} (errcode {code})',
 };

@@ -254,6 +254,10 @@ export const zh = {
   'duration.h': '小时',
   'duration.min': '分',
   'duration.s': '秒',
+  'session.pull': '立即拉取聊天记录',
+  'session.pulled': '已拉取，新增 {added} 条聊天记录。',
+  'session.pullBusy': '另一个实例正在拉取聊天记录，稍后刷新查看。',
+  'session.pullFailed': '微信拒绝了聊天记录请求：{meaning}（错误码 {code}）',
 } as const;
 
 export type MessageKey = keyof typeof zh;

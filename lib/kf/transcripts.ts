@@ -4,7 +4,10 @@
 import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { findSyncWindow, insertTranscriptRecords, latestSyncWindow, listOpenSyncWindows, saveSyncWindow, type TranscriptRecord } from '@/db/queries/transcripts';
+import { recordAudit } from '@/db/queries/audit-log';
+import { DomainError } from '@/lib/errors';
 import { runJob, startPeriodicJob, type PeriodicJob } from '@/lib/jobs/runner';
+import { WechatApiError } from '@/lib/wechat/errors';
 import type { KfApi } from '@/lib/wechat/kf-api';
 import type { MsgRecord } from '@/lib/wechat/kf-types';
 
@@ -121,4 +124,19 @@ export function transcriptArriving(session: { endedAt: Date | null; status: stri
   if (session.status === 'waiting') return false;
   if (!session.endedAt) return true;
   return now.getTime() - session.endedAt.getTime() < everyMs + SETTLE_SECONDS * 1000;
+}
+
+/**
+ * "Pull transcripts now" from the console: the same job under the same lock, audited. A WeChat
+ * refusal becomes a DomainError naming the errcode's meaning.
+ */
+export async function pullTranscriptsNow(database: DatabaseHandle, kf: RecordPager, userId: number): Promise<{ busy: boolean; added: number }> {
+  try {
+    const outcome = await runTranscriptSync(database, kf);
+    await recordAudit(database.db, { userId, action: 'transcripts.pull', detail: JSON.stringify(outcome.ran ? outcome.value : { busy: true }) });
+    return outcome.ran ? { busy: false, added: outcome.value.added } : { busy: true, added: 0 };
+  } catch (error) {
+    if (error instanceof WechatApiError) throw new DomainError('session.pullFailed', { meaning: error.meaning.en, code: error.errcode }, { cause: error });
+    throw error;
+  }
 }

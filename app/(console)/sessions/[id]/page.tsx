@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { ActionForm } from '@/components/action-form';
 import { PageHeader } from '@/components/page-header';
 import { currentDatabase } from '@/db/client';
 import { requireUser } from '@/lib/auth/session';
@@ -12,6 +13,7 @@ import { StatusBadge } from '../_components/status-badge';
 import { SentMessages } from './_components/sent-messages';
 import { Timeline } from './_components/timeline';
 import { Transcript } from './_components/transcript';
+import { pullTranscriptsAction } from '../actions';
 
 export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
   await requireUser();
@@ -65,9 +67,12 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
           <Timeline t={t} entries={detail.timeline} when={when} />
         </section>
         <section aria-labelledby="transcript">
-          <h2 id="transcript" className="mb-3 text-lg font-semibold">
-            {t('session.transcript')}
-          </h2>
+          <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+            <h2 id="transcript" className="text-lg font-semibold">
+              {t('session.transcript')}
+            </h2>
+            <ActionForm action={pullTranscriptsAction} submitLabel={t('session.pull')} submitSize="sm" />
+          </div>
           <Transcript
             t={t}
             lines={detail.transcript}
