@@ -60,7 +60,13 @@ interface Row {
 export async function sessionMetrics(db: DbOrTx, params: MetricsParams): Promise<MetricsResult> {
   const { timezone: tz } = params;
   const result = await db.execute(sql`
-    with base as (
+    with first_switch as (
+      -- Switches are rare: one small hash table instead of a lookup per session.
+      select distinct on (session_id) session_id, from_kf_account
+      from session_events where kind = 'switched'
+      order by session_id, at, id
+    ),
+    base as (
       select s.status,
         to_char(s.queued_at at time zone ${tz}, 'YYYY-MM-DD') as day,
         extract(isodow from s.queued_at at time zone ${tz})::int as dow,
@@ -68,10 +74,8 @@ export async function sessionMetrics(db: DbOrTx, params: MetricsParams): Promise
         extract(epoch from s.started_at - s.queued_at)::float8 as wait_s,
         case when s.status = 'closed' and s.started_at is not null then extract(epoch from s.ended_at - s.started_at)::float8 end as handle_s,
         -- The agent who accepted: the first one switched away from, else the one holding it.
-        case when s.started_at is not null then coalesce(
-          (select e.from_kf_account from session_events e where e.session_id = s.id and e.kind = 'switched' order by e.at, e.id limit 1),
-          s.kf_account) end as agent
-      from customer_sessions s
+        case when s.started_at is not null then coalesce(f.from_kf_account, s.kf_account) end as agent
+      from customer_sessions s left join first_switch f on f.session_id = s.id
       where s.queued_at >= (${params.from}::date)::timestamp at time zone ${tz}
         and s.queued_at < (${params.to}::date + 1)::timestamp at time zone ${tz}
     )

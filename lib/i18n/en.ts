@@ -197,6 +197,7 @@ export const en: Record<MessageKey, string> = {
   'session.agentLine': 'Agent {agent}',
   'session.followerLine': 'Follower',
   'session.ev.queued': 'Queued, told they are number {position} in line',
+  'session.ev.opened': '{by} started the session (the follower did not queue)',
   'session.ev.alert': 'Alerted {to}',
   'session.ev.accepted': 'Accepted by {by}',
   'session.ev.switched': 'Switched from {from} to {to}',

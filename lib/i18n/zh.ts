@@ -195,6 +195,7 @@ export const zh = {
   'session.agentLine': '客服 {agent}',
   'session.followerLine': '粉丝',
   'session.ev.queued': '开始排队，告知排在第 {position} 位',
+  'session.ev.opened': '{by} 主动发起会话（粉丝未排队）',
   'session.ev.alert': '提醒客服 {to}',
   'session.ev.accepted': '{by} 接入',
   'session.ev.switched': '由 {from} 转给 {to}',

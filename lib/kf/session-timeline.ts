@@ -21,6 +21,7 @@ import { KEYWORD_OUTBOX_KINDS } from '@/db/queries/outbox';
 
 export type TimelineEntry =
   | { kind: 'queued'; at: Date; position: number }
+  | { kind: 'opened'; at: Date; by: string | null }
   | { kind: 'alert'; at: Date; to: string; status: string; errcode: number | null }
   | { kind: 'accepted'; at: Date; by: string | null }
   | { kind: 'switched'; at: Date; from: string | null; to: string | null }
@@ -36,12 +37,18 @@ export function acceptedBy(session: Pick<SessionRow, 'kfAccount'>, events: Pick<
 
 export function buildTimeline(input: { session: SessionRow; position: number; events: SessionEventRow[]; outbox: SessionOutboxRow[] }): TimelineEntry[] {
   const { session, events } = input;
-  const entries: TimelineEntry[] = [{ kind: 'queued', at: session.queuedAt, position: input.position }];
+  // An agent may start a session with a follower who never queued (kf_create_session without a
+  // wait): it starts active, accepted at the moment it was "queued", with no place-in-line message.
+  const agentStarted =
+    session.startedAt?.getTime() === session.queuedAt.getTime() && !input.outbox.some((o) => o.kind === KEYWORD_OUTBOX_KINDS.placeInLine);
+  const entries: TimelineEntry[] = agentStarted
+    ? [{ kind: 'opened', at: session.queuedAt, by: acceptedBy(session, events) }]
+    : [{ kind: 'queued', at: session.queuedAt, position: input.position }];
   for (const row of input.outbox) {
     if (row.kind !== KEYWORD_OUTBOX_KINDS.agentAlert) continue;
     entries.push({ kind: 'alert', at: row.createdAt, to: row.agentNickname ?? row.agentKfAccount ?? row.openid, status: row.status, errcode: row.lastErrcode });
   }
-  if (session.startedAt) entries.push({ kind: 'accepted', at: session.startedAt, by: acceptedBy(session, events) });
+  if (session.startedAt && !agentStarted) entries.push({ kind: 'accepted', at: session.startedAt, by: acceptedBy(session, events) });
   for (const e of events) {
     if (e.kind === 'switched') entries.push({ kind: 'switched', at: e.at, from: e.fromKfAccount, to: e.kfAccount });
     else entries.push({ kind: 'corrected', at: e.at, detail: (e.detail as Record<string, unknown> | null) ?? null });

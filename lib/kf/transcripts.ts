@@ -126,13 +126,22 @@ export function transcriptArriving(session: { endedAt: Date | null; status: stri
   return now.getTime() - session.endedAt.getTime() < everyMs + SETTLE_SECONDS * 1000;
 }
 
+const BUSY_RETRIES = 20;
+const BUSY_RETRY_MS = 500;
+
 /**
  * "Pull transcripts now" from the console: the same job under the same lock, audited. A WeChat
  * refusal becomes a DomainError naming the errcode's meaning.
  */
 export async function pullTranscriptsNow(database: DatabaseHandle, kf: RecordPager, userId: number): Promise<{ busy: boolean; added: number }> {
   try {
-    const outcome = await runTranscriptSync(database, kf);
+    // A run already under way (the timer, another instance) usually ends within seconds: wait for it
+    // and run once more, so the lines of a session that just closed are in when the page reloads.
+    let outcome = await runTranscriptSync(database, kf);
+    for (let tries = 0; !outcome.ran && tries < BUSY_RETRIES; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+      outcome = await runTranscriptSync(database, kf);
+    }
     await recordAudit(database.db, { userId, action: 'transcripts.pull', detail: JSON.stringify(outcome.ran ? outcome.value : { busy: true }) });
     return outcome.ran ? { busy: false, added: outcome.value.added } : { busy: true, added: 0 };
   } catch (error) {

@@ -5,6 +5,8 @@ function describe(t: Translate, e: TimelineEntry): string {
   switch (e.kind) {
     case 'queued':
       return t('session.ev.queued', { position: e.position });
+    case 'opened':
+      return t('session.ev.opened', { by: e.by ?? '—' });
     case 'alert':
       return t('session.ev.alert', { to: e.to });
     case 'accepted':
