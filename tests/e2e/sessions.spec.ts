@@ -171,7 +171,7 @@ test.describe.serial('session history', () => {
     await page.goto('/sessions?openid=o_nobody_here');
     await expect(page.getByText('没有符合条件的会话')).toBeVisible();
     await page.goto('/sessions?waited=soon&from=2026-13-45');
-    await expect(page.getByRole('alert')).toContainText('以下筛选条件无效，已忽略：排队日期起、等待超过');
+    await expect(page.getByRole('alert').filter({ hasText: '以下筛选条件无效' })).toHaveText('以下筛选条件无效，已忽略：排队日期起、等待超过（分钟）');
     await page.goto('/sessions/99999999');
     await expect(page.getByRole('heading', { name: '找不到该页面' })).toBeVisible();
   });
