@@ -15,6 +15,8 @@ import { DayChart } from './_components/day-chart';
 import { HeatMap } from './_components/heat-map';
 import { parseMetricsQuery } from './schemas';
 
+const INVALID_LABELS = { from: 'sessions.from', to: 'sessions.to', target: 'metrics.target' } as const;
+
 const EMPTY: MetricsGroup = { sessions: 0, served: 0, expired: 0, dropped: 0, waitP50: null, waitP90: null, handleP50: null, withinTarget: 0, leftQueue: 0 };
 
 export default async function MetricsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -57,7 +59,7 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
       </form>
       {query.invalid.length > 0 && (
         <InlineNotice tone="error" className="mb-4">
-          {t('sessions.invalid', { fields: query.invalid.join(', ') })}
+          {t('sessions.invalid', { fields: query.invalid.map((f) => t(INVALID_LABELS[f])).join(locale === 'zh' ? '、' : ', ') })}
         </InlineNotice>
       )}
       <section aria-labelledby="totals" className="mb-6">
