@@ -4,6 +4,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerSessions, sessionMessages, transcriptSyncWindows } from '@/db/schema';
+import { loadSessionDetail } from '@/lib/kf/session-timeline';
 import { RECORD_RETENTION_SECONDS, runTranscriptSync, syncTranscripts } from '@/lib/kf/transcripts';
 import { testDatabases } from './databases';
 import { startKfHarness, type KfHarness } from './kf-harness';
@@ -118,5 +119,23 @@ describe.each(testDatabases)('transcript pull on $kind', (testDb) => {
     expect([a.ran, b.ran].sort()).toEqual([false, true]);
     await runTranscriptSync(h.database, h.runtime.kf, now);
     expect((await lines()).filter((l) => l.text === 'ok').map((l) => l.occurrence)).toEqual([0, 1]);
+  });
+
+  it('records a switch pushed by WeChat, so the timeline shows who accepted, who took over and who closed', async () => {
+    const ben = await h.addAgent('ben');
+    await h.sim.follower('o_switch').sendText('客服');
+    await h.drainOutbox();
+    await h.sim.agents.accept(agent, 'o_switch');
+    await h.sim.agents.switchTo(agent, 'o_switch', ben);
+    await h.sim.settled();
+    await h.sim.agents.close(ben, 'o_switch');
+    await h.sim.settled();
+    const [session] = await h.database.db.select().from(customerSessions).where(eq(customerSessions.openid, 'o_switch'));
+    const detail = await loadSessionDetail(h.database.db, { id: session!.id, now: now() });
+    const kinds = detail!.timeline.map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['queued', 'accepted', 'switched', 'closed']));
+    expect(detail!.timeline.find((e) => e.kind === 'accepted')).toMatchObject({ by: agent });
+    expect(detail!.timeline.find((e) => e.kind === 'switched')).toMatchObject({ from: agent, to: ben });
+    expect(detail!.timeline.find((e) => e.kind === 'closed')).toMatchObject({ by: ben });
   });
 });
