@@ -15,7 +15,7 @@ export function HeatMap({ t, cells }: { t: Translate; cells: { dow: number; hour
         <caption className="sr-only">{t('metrics.heat')}</caption>
         <thead>
           <tr>
-            <th scope="col" className="px-1 text-slate-500">
+            <th scope="col" className="px-1 whitespace-nowrap text-slate-500">
               {t('metrics.weekday')}
             </th>
             {hours.map((h) => (
