@@ -6,3 +6,4 @@ export * from './outbox';
 export * from './settings';
 export * from './followers';
 export * from './jobs';
+export * from './history';

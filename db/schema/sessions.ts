@@ -33,9 +33,13 @@ export const customerSessions = pgTable(
     uniqueIndex('customer_sessions_one_open_per_openid')
       .on(t.openid)
       .where(sql`${t.status} in ('waiting', 'active')`),
-    // Queue positions: waiting sessions in arrival order.
-    index('customer_sessions_status_queued_idx').on(t.status, t.queuedAt),
     index('customer_sessions_openid_idx').on(t.openid, t.queuedAt),
+    // Session history (db/queries/session-history.ts): newest first by (queued_at, id), alone or
+    // after an agent (and status), and the metrics' date range.
+    index('customer_sessions_queued_id_idx').on(t.queuedAt, t.id),
+    index('customer_sessions_agent_status_queued_idx').on(t.kfAccount, t.status, t.queuedAt, t.id),
+    // Also queue positions: waiting sessions in arrival order.
+    index('customer_sessions_status_queued_id_idx').on(t.status, t.queuedAt, t.id),
   ],
 );
 
@@ -51,10 +55,16 @@ export const sessionMessages = pgTable(
     opercode: integer().notNull(),
     text: text().notNull(),
     sentAt: timestamp({ withTimezone: true }).notNull(),
+    // WeChat's records carry no id of their own: the same line twice in one second is told apart by
+    // its rank among identical records in the answer (lib/kf/transcripts.ts).
+    occurrence: integer().notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('session_messages_session_idx').on(t.sessionId, t.sentAt),
-    uniqueIndex('session_messages_record_key').on(t.openid, t.sentAt, t.opercode, t.text),
+    // md5 of the text: a long line would pass btree's entry size limit.
+    uniqueIndex('session_messages_record_key').on(t.openid, t.sentAt, t.opercode, sql`md5(${t.text})`, t.occurrence),
+    // The transcript export's date range.
+    index('session_messages_sent_idx').on(t.sentAt),
   ],
 );

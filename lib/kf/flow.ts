@@ -10,6 +10,7 @@ import { recordInteraction, recordUnsubscribe } from '@/db/queries/followers';
 import { enqueueOutbox, type NewOutboxRow } from '@/db/queries/outbox';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { SESSION_END_REASON } from '@/db/queries/session-rules';
+import { recordSessionSwitch } from '@/db/queries/session-timeline';
 import type { InboundKind, InboundMessage, InboundOf } from '@/lib/wechat/messages';
 import type { KfSettings } from './settings';
 import { bindByScene, bindingSceneOf } from './agent-binding';
@@ -97,7 +98,10 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
 
 async function onSessionSwitched(msg: InboundOf<'event.kf_switch_session'>, ctx: FlowContext): Promise<FlowReply> {
   const session = await findOpenSession(ctx.tx, { openid: msg.FromUserName, now: ctx.now });
-  if (session) await switchSessionAgent(ctx.tx, { id: session.id, kfAccount: msg.ToKfAccount, now: ctx.now });
+  if (!session) return success;
+  await switchSessionAgent(ctx.tx, { id: session.id, kfAccount: msg.ToKfAccount, now: ctx.now });
+  // kf_account now names the new agent only; the timeline and metrics need who had it before.
+  await recordSessionSwitch(ctx.tx, { sessionId: session.id, from: session.kfAccount, to: msg.ToKfAccount, at: ctx.now });
   return success;
 }
 

@@ -15,6 +15,7 @@ import type { KfApi } from '@/lib/wechat/kf-api';
 import { startPeriodicJob, type PeriodicJob } from '@/lib/jobs/runner';
 import { AGENT_SYNC_JOB, syncAgents } from './agents';
 import { startEmbeddedMaintenance, startExpirySweep } from './sweeps';
+import { startTranscriptSync } from './transcripts';
 import { createWebhook, type Webhook, type WebhookRequest, type WebhookResponse } from './webhook';
 
 export interface WechatRuntime {
@@ -88,6 +89,8 @@ export function createWechatRuntime(opts: {
     ? startAgentSync({ database: opts.database, kf, now: opts.now, minutes: opts.agentSyncMinutes ?? 5, startWaitMs: opts.agentSyncStartWaitMs ?? 5000 })
     : { agentSync: undefined, agentsReady: Promise.resolve() };
   const sender = outboxThread ?? dispatcher;
+  // Chat records from WeChat into session transcripts (issue 17), one instance at a time.
+  const transcriptPull = background ? startTranscriptSync(opts.database, kf) : undefined;
 
   const webhook = createWebhook({
     token: account.token,
@@ -107,8 +110,7 @@ export function createWechatRuntime(opts: {
     agentsReady,
     async stop() {
       for (const stop of stopSweeps) stop();
-      await agentSync?.stop();
-      await Promise.all([dispatcher.stop(), outboxThread?.stop()]);
+      await Promise.all([dispatcher.stop(), outboxThread?.stop(), transcriptPull?.stop(), agentSync?.stop()]);
     },
   };
 }

@@ -17,7 +17,7 @@ import {
   type MsgRecord,
   type QrcodeTicket,
 } from './kf-types';
-import { getMsgList, type MsgListRange } from './msg-records';
+import { getMsgList, getMsgRecordPage, type MsgListRange, type MsgRecordPage } from './msg-records';
 import { parseResponse } from './response';
 
 // Customer-service APIs (PROTOCOL.md §6). Note the path split: list endpoints live under
@@ -135,6 +135,11 @@ export class KfApi {
   /** Every record in the range, however long: split into 24-hour windows and walked page by page. */
   getMsgList(range: MsgListRange, opts?: { pageSize?: number }): Promise<MsgRecord[]> {
     return getMsgList(this.client, range, opts);
+  }
+
+  /** One page of one ≤24-hour window from `msgid`, for a pull that keeps its own cursor. */
+  getMsgRecordPage(params: MsgListRange & { msgid: number; number?: number }): Promise<MsgRecordPage> {
+    return getMsgRecordPage(this.client, params);
   }
 
   async sendCustomMessage(msg: CustomMessage, opts?: CallOptions): Promise<void> {

@@ -38,6 +38,31 @@ export async function getMsgList(
   }
 }
 
+export interface MsgRecordPage {
+  records: MsgRecord[];
+  /** Where the next page starts (WeChat's returned msgid), or the asked msgid when none came back. */
+  nextMsgid: number;
+  /** A full page: more may follow at nextMsgid. */
+  full: boolean;
+}
+
+/** One page of one window (at most 24 h), for a caller that keeps its own msgid cursor. */
+export async function getMsgRecordPage(
+  client: WechatClient,
+  params: MsgListRange & { msgid: number; number?: number },
+): Promise<MsgRecordPage> {
+  const number = params.number ?? MSG_RECORD_PAGE_SIZE;
+  if (params.endtime - params.starttime > MSG_RECORD_WINDOW_SECONDS || params.endtime < params.starttime) {
+    throw new RangeError('getMsgRecordPage needs starttime <= endtime within 24 hours');
+  }
+  const body = { starttime: params.starttime, endtime: params.endtime, msgid: params.msgid, number };
+  const page = parseResponse(msgRecordPageSchema, await client.post(PATH, body), PATH);
+  const full = page.recordlist.length > 0 && (page.number ?? page.recordlist.length) >= number;
+  const nextMsgid = page.msgid !== undefined && page.msgid > params.msgid ? page.msgid : params.msgid;
+  if (full && nextMsgid <= params.msgid) throw new WechatProtocolError('bad_response', `${PATH} returned a full page without a later msgid`);
+  return { records: page.recordlist, nextMsgid, full };
+}
+
 async function getWindow(client: WechatClient, starttime: number, endtime: number, number: number): Promise<MsgRecord[]> {
   const records: MsgRecord[] = [];
   let msgid = 1;

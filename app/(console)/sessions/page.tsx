@@ -1,5 +1,89 @@
-import { ComingSoonPage } from '@/components/coming-soon-page';
+import Link from 'next/link';
+import { PageHeader } from '@/components/page-header';
+import { EmptyState } from '@/components/ui/empty-state';
+import { InlineNotice } from '@/components/ui/notice';
+import { currentDatabase } from '@/db/client';
+import { COUNT_CAP, countSessionHistory, encodeCursor, listAgentChoices, listSessionHistory } from '@/db/queries/session-history';
+import { requireUser } from '@/lib/auth/session';
+import { getT } from '@/lib/i18n/server';
+import { loadKfSettings } from '@/lib/kf/settings';
+import { FilterForm } from './_components/filter-form';
+import { linkButtonClass } from './_components/format';
+import { SessionTable } from './_components/session-table';
+import type { MessageKey } from '@/lib/i18n/format';
+import { parseSessionFilters, sessionsHref, type FilterField, type SearchParams } from './schemas';
 
-export default function Page() {
-  return <ComingSoonPage titleKey="sessions.title" />;
+const FIELD_LABELS: Record<FilterField, MessageKey> = {
+  from: 'sessions.from',
+  to: 'sessions.to',
+  agent: 'sessions.agent',
+  status: 'sessions.status',
+  openid: 'sessions.follower',
+  waited: 'sessions.waited',
+};
+
+export default async function SessionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requireUser();
+  const { t, locale } = await getT();
+  const db = currentDatabase().db;
+  const parsed = parseSessionFilters(await searchParams);
+  const timezone = (await loadKfSettings(db)).hours.timezone;
+  const now = new Date();
+  const context = { filter: parsed.filter, timezone, now };
+  const [page, total, agents] = await Promise.all([
+    listSessionHistory(db, { ...context, after: parsed.after, before: parsed.before }),
+    countSessionHistory(db, context),
+    listAgentChoices(db),
+  ]);
+  const filtered = Object.keys(parsed.query).length > 0;
+  const number = new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-GB');
+  return (
+    <>
+      <PageHeader title={t('sessions.title')} intro={t('sessions.intro')}>
+        <div className="flex flex-wrap gap-2">
+          <a href={sessionsHref('/sessions/export', parsed.query)} download className={linkButtonClass} title={t('sessions.exportHint')}>
+            {t('sessions.export')}
+          </a>
+          {parsed.filter.from && parsed.filter.to && (
+            <a href={sessionsHref('/sessions/export', { from: parsed.query.from, to: parsed.query.to }) + '&kind=transcripts'} download className={linkButtonClass}>
+              {t('sessions.exportTranscripts')}
+            </a>
+          )}
+        </div>
+      </PageHeader>
+      <FilterForm t={t} query={parsed.query} agents={agents} />
+      {parsed.invalid.length > 0 && (
+        <InlineNotice tone="error" className="mb-4">
+          {t('sessions.invalid', { fields: parsed.invalid.map((f) => t(FIELD_LABELS[f])).join(locale === 'zh' ? '、' : ', ') })}
+        </InlineNotice>
+      )}
+      <p className="mb-2 text-sm text-slate-600" data-testid="session-count">
+        {total.capped ? t('sessions.countMore', { count: number.format(COUNT_CAP) }) : t('sessions.count', { count: number.format(total.count) })}
+      </p>
+      {page.rows.length === 0 ? (
+        <EmptyState title={filtered ? t('sessions.empty') : t('sessions.emptyNone')}>{filtered ? t('sessions.emptyHint') : t('sessions.emptyNoneHint')}</EmptyState>
+      ) : (
+        <SessionTable t={t} locale={locale} timezone={timezone} rows={page.rows} now={now} />
+      )}
+      {(page.newer || page.older) && (
+        <nav aria-label={t('sessions.pages')} className="mt-4 flex flex-wrap justify-end gap-2">
+          {page.newer && (
+            <>
+              <Link href={sessionsHref('/sessions', parsed.query)} className={linkButtonClass}>
+                {t('sessions.newest')}
+              </Link>
+              <Link href={sessionsHref('/sessions', parsed.query, { before: encodeCursor(page.newer) })} className={linkButtonClass} rel="prev">
+                ← {t('sessions.newer')}
+              </Link>
+            </>
+          )}
+          {page.older && (
+            <Link href={sessionsHref('/sessions', parsed.query, { after: encodeCursor(page.older) })} className={linkButtonClass} rel="next">
+              {t('sessions.older')} →
+            </Link>
+          )}
+        </nav>
+      )}
+    </>
+  );
 }

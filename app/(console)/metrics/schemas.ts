@@ -1,0 +1,52 @@
+// The metrics page's range and service-level target as they live in the URL. Out-of-range or
+// malformed values fall back to the defaults and are named on the page.
+import { z } from 'zod';
+
+export const DEFAULT_TARGET_SECONDS = 60;
+const DEFAULT_DAYS = 30;
+export const MAX_DAYS = 366;
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)));
+const target = z.coerce.number().int().min(1).max(3600);
+
+export interface MetricsQuery {
+  from: string;
+  to: string;
+  targetSeconds: number;
+  invalid: ('from' | 'to' | 'target')[];
+}
+
+/** Today's date in the time zone, as YYYY-MM-DD. */
+export function todayIn(timezone: string, now: Date): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, dateStyle: 'short' }).format(now);
+}
+
+function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function parseMetricsQuery(params: Record<string, string | string[] | undefined>, timezone: string, now: Date): MetricsQuery {
+  const one = (k: string) => {
+    const v = params[k];
+    const s = Array.isArray(v) ? v[0] : v;
+    return s && s.trim() !== '' ? s.trim() : undefined;
+  };
+  const invalid: MetricsQuery['invalid'] = [];
+  const pick = <T,>(name: 'from' | 'to' | 'target', schema: z.ZodType<T>): T | undefined => {
+    const raw = one(name);
+    if (raw === undefined) return undefined;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) invalid.push(name);
+    return parsed.success ? parsed.data : undefined;
+  };
+  const today = todayIn(timezone, now);
+  let to = pick('to', date) ?? today;
+  let from = pick('from', date) ?? addDays(to, -(DEFAULT_DAYS - 1));
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  if (days < 1 || days > MAX_DAYS) {
+    invalid.push('to');
+    to = today;
+    from = addDays(today, -(DEFAULT_DAYS - 1));
+  }
+  return { from, to, targetSeconds: pick('target', target) ?? DEFAULT_TARGET_SECONDS, invalid };
+}

@@ -1,0 +1,44 @@
+import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
+import type { SessionOutboxRow } from '@/db/queries/session-timeline';
+import type { Locale, MessageKey, Translate } from '@/lib/i18n/format';
+import { describeErrcode } from '@/lib/wechat/errcodes';
+import { shortOpenid } from '../../_components/format';
+
+export function SentMessages({ t, locale, rows, when }: { t: Translate; locale: Locale; rows: SessionOutboxRow[]; when: Intl.DateTimeFormat }) {
+  if (rows.length === 0) return <p className="text-sm text-slate-500">{t('session.messagesEmpty')}</p>;
+  return (
+    <Table label={t('session.messages')}>
+      <THead>
+        <Tr>
+          <Th>{t('session.msgKind')}</Th>
+          <Th>{t('session.msgTo')}</Th>
+          <Th>{t('session.msgTime')}</Th>
+          <Th>{t('session.msgOutcome')}</Th>
+        </Tr>
+      </THead>
+      <TBody>
+        {rows.map((row) => {
+          const kindKey = `session.kind.${row.kind}` as MessageKey;
+          const meaning = row.lastErrcode !== null ? describeErrcode(row.lastErrcode) : undefined;
+          return (
+            <Tr key={row.id} data-testid={`message-${row.id}`}>
+              <Td label={t('session.msgKind')}>{t(kindKey) === kindKey ? row.kind : t(kindKey)}</Td>
+              <Td label={t('session.msgTo')}>{row.agentNickname ?? row.agentKfAccount ?? <span className="font-mono text-xs">{shortOpenid(row.openid)}</span>}</Td>
+              <Td label={t('session.msgTime')} className="whitespace-nowrap">
+                {when.format(row.sentAt ?? row.createdAt)}
+              </Td>
+              <Td label={t('session.msgOutcome')}>
+                <span className={row.status === 'sent' ? 'text-brand-700' : row.status === 'failed' ? 'text-red-700' : 'text-slate-700'}>
+                  {t(`session.out.${row.status}`)}
+                </span>
+                {meaning && <span className="block text-sm text-slate-700">{meaning[locale]}</span>}
+                {row.lastErrcode !== null && <span className="block text-xs text-slate-500">{t('session.errcode', { code: row.lastErrcode })}</span>}
+                {!meaning && row.status === 'skipped' && row.lastError && <span className="block text-xs text-slate-500">{row.lastError}</span>}
+              </Td>
+            </Tr>
+          );
+        })}
+      </TBody>
+    </Table>
+  );
+}

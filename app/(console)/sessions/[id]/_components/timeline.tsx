@@ -1,0 +1,49 @@
+import type { Translate } from '@/lib/i18n/format';
+import type { TimelineEntry } from '@/lib/kf/session-timeline';
+
+function describe(t: Translate, e: TimelineEntry): string {
+  switch (e.kind) {
+    case 'queued':
+      return t('session.ev.queued', { position: e.position });
+    case 'opened':
+      return t('session.ev.opened', { by: e.by ?? '—' });
+    case 'alert':
+      return t('session.ev.alert', { to: e.to });
+    case 'accepted':
+      return t('session.ev.accepted', { by: e.by ?? '—' });
+    case 'switched':
+      return t('session.ev.switched', { from: e.from ?? '—', to: e.to ?? '—' });
+    case 'closed':
+      return t('session.ev.closed', { by: e.by ?? '—' });
+    case 'expired':
+      return t('session.ev.expired');
+    case 'dropped':
+      return t('session.ev.dropped');
+    case 'corrected':
+      return t('session.ev.corrected', { detail: e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}: ${String(v)}`).join(', ') : '—' });
+  }
+}
+
+export function Timeline({ t, entries, when }: { t: Translate; entries: TimelineEntry[]; when: Intl.DateTimeFormat }) {
+  return (
+    <ol className="relative space-y-3 border-l border-slate-200 pl-5" data-testid="timeline">
+      {entries.map((e, i) => (
+        <li key={i} className="relative">
+          <span aria-hidden className="absolute top-1.5 -left-[25px] h-2.5 w-2.5 rounded-full bg-brand-700 ring-4 ring-white" />
+          <p className="text-sm text-slate-900">
+            {describe(t, e)}
+            {e.kind === 'alert' && e.status !== 'sent' && (
+              <span className="ml-2 text-xs text-red-700">
+                {t(`session.out.${e.status as 'failed'}`)}
+                {e.errcode !== null && ` · ${t('session.errcode', { code: e.errcode })}`}
+              </span>
+            )}
+          </p>
+          <p className="text-xs text-slate-500">
+            <time dateTime={e.at.toISOString()}>{when.format(e.at)}</time>
+          </p>
+        </li>
+      ))}
+    </ol>
+  );
+}

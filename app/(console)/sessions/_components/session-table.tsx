@@ -1,0 +1,53 @@
+import Link from 'next/link';
+import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
+import type { SessionHistoryRow } from '@/db/queries/session-history';
+import type { Locale, Translate } from '@/lib/i18n/format';
+import { dateTimeFormat, durationText, shortOpenid } from './format';
+import { StatusBadge } from './status-badge';
+
+export function SessionTable({ t, locale, timezone, rows, now }: { t: Translate; locale: Locale; timezone: string; rows: SessionHistoryRow[]; now: Date }) {
+  const when = dateTimeFormat(locale, timezone);
+  return (
+    <Table label={t('sessions.title')}>
+      <THead>
+        <Tr>
+          <Th>{t('sessions.colFollower')}</Th>
+          <Th>{t('sessions.colQueued')}</Th>
+          <Th>{t('sessions.colWaited')}</Th>
+          <Th>{t('sessions.colAgents')}</Th>
+          <Th>{t('sessions.colHandled')}</Th>
+          <Th>{t('sessions.colStatus')}</Th>
+        </Tr>
+      </THead>
+      <TBody>
+        {rows.map((row) => {
+          const waitedUntil = row.startedAt ?? row.endedAt ?? now;
+          const agentsText = [...(row.switchedFrom ? row.switchedFrom.split(',') : []), row.agentNickname ?? row.kfAccount].filter(Boolean).join(' → ');
+          return (
+            <Tr key={row.id} data-testid={`session-${row.id}`}>
+              <Td label={t('sessions.colFollower')}>
+                <Link href={`/sessions/${row.id}`} className="font-mono text-xs text-brand-700 hover:underline" title={row.openid}>
+                  {shortOpenid(row.openid)}
+                </Link>
+              </Td>
+              <Td label={t('sessions.colQueued')} className="whitespace-nowrap">
+                {when.format(row.queuedAt)}
+              </Td>
+              <Td label={t('sessions.colWaited')} className="whitespace-nowrap">
+                {durationText(t, row.queuedAt, waitedUntil)}
+                {!row.startedAt && !row.endedAt && <span className="ml-1 text-xs text-slate-500">({t('sessions.stillWaiting')})</span>}
+              </Td>
+              <Td label={t('sessions.colAgents')}>{agentsText || '—'}</Td>
+              <Td label={t('sessions.colHandled')} className="whitespace-nowrap">
+                {row.startedAt ? durationText(t, row.startedAt, row.endedAt ?? now) : '—'}
+              </Td>
+              <Td label={t('sessions.colStatus')}>
+                <StatusBadge t={t} status={row.status} endReason={row.endReason} />
+              </Td>
+            </Tr>
+          );
+        })}
+      </TBody>
+    </Table>
+  );
+}

@@ -1,0 +1,74 @@
+// The session list's filters as they live in the URL (/sessions?status=closed&agent=…): parsed
+// here for the page and the export alike, so both show exactly the same sessions. A bad value is
+// dropped and named, never guessed at.
+import { z } from 'zod';
+import { decodeCursor, HISTORY_STATUSES, type SessionCursor, type SessionFilter } from '@/db/queries/session-history';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)));
+const fields = {
+  from: date,
+  to: date,
+  agent: z.string().min(1).max(128),
+  status: z.enum(HISTORY_STATUSES),
+  openid: z.string().min(1).max(128).regex(/^[\w-]+$/),
+  waited: z.coerce.number().int().min(0).max(7 * 24 * 60),
+};
+export type FilterField = keyof typeof fields;
+
+export type SearchParams = Record<string, string | string[] | undefined>;
+
+export interface ParsedFilters {
+  filter: SessionFilter;
+  after?: SessionCursor;
+  before?: SessionCursor;
+  /** Filters given but not understood (shown on the page, then ignored). */
+  invalid: FilterField[];
+  /** The filters as URL values, to rebuild links (pages, export) with the same list. */
+  query: Partial<Record<FilterField, string>>;
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+export function parseSessionFilters(params: SearchParams): ParsedFilters {
+  const invalid: FilterField[] = [];
+  const query: ParsedFilters['query'] = {};
+  const values: Partial<{ [K in FilterField]: z.infer<(typeof fields)[K]> }> = {};
+  for (const name of Object.keys(fields) as FilterField[]) {
+    const raw = first(params[name]);
+    if (raw === undefined) continue;
+    const parsed = fields[name].safeParse(raw);
+    if (!parsed.success) {
+      invalid.push(name);
+      continue;
+    }
+    (values as Record<string, unknown>)[name] = parsed.data;
+    query[name] = raw;
+  }
+  if (values.from && values.to && values.from > values.to) {
+    invalid.push('to');
+    delete values.to;
+    delete query.to;
+  }
+  const filter: SessionFilter = {
+    from: values.from,
+    to: values.to,
+    agent: values.agent,
+    status: values.status,
+    openid: values.openid,
+    waitedOverMinutes: values.waited,
+  };
+  return { filter, after: decodeCursor(first(params.after)), before: decodeCursor(first(params.before)), invalid, query };
+}
+
+/** `/sessions?…` for these filters and an optional page cursor. */
+export function sessionsHref(base: string, query: ParsedFilters['query'], page?: { after?: string; before?: string }): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) search.set(k, v);
+  if (page?.after) search.set('after', page.after);
+  if (page?.before) search.set('before', page.before);
+  const text = search.toString();
+  return text ? `${base}?${text}` : base;
+}

@@ -1,0 +1,108 @@
+// One session as /sessions/[id] shows it: the session row, the events written for it
+// (session_events: switches, reconciliation corrections), the messages we sent for it (outbox) and
+// its transcript (session_messages). The timeline itself is assembled in lib/kf/transcripts.ts.
+import 'server-only';
+import { and, asc, eq, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../client';
+import { agents, customerSessions, outbox, sessionEvents, sessionMessages } from '../schema';
+import { KEYWORD_OUTBOX_KINDS } from './outbox';
+
+export type SessionRow = typeof customerSessions.$inferSelect;
+
+export async function findSessionById(db: DbOrTx, params: { id: number }): Promise<SessionRow | undefined> {
+  const [row] = await db.select().from(customerSessions).where(eq(customerSessions.id, params.id));
+  return row;
+}
+
+/**
+ * The place in line the follower was told on arrival: sessions queued before this one (within a
+ * day) that had not yet been accepted or ended by then, plus this one.
+ */
+export async function positionOnArrival(db: DbOrTx, params: { session: SessionRow }): Promise<number> {
+  const { queuedAt, id } = params.session;
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(customerSessions)
+    .where(
+      and(
+        gte(customerSessions.queuedAt, new Date(queuedAt.getTime() - 86_400_000)),
+        sql`(${customerSessions.queuedAt}, ${customerSessions.id}) < (${queuedAt.toISOString()}::timestamptz, ${id}::int)`,
+        sql`coalesce(${customerSessions.startedAt}, ${customerSessions.endedAt}, 'infinity'::timestamptz) > ${queuedAt.toISOString()}::timestamptz`,
+      ),
+    );
+  return Number(row?.n ?? 0) + 1;
+}
+
+export async function listSessionEvents(db: DbOrTx, params: { sessionId: number }) {
+  return db
+    .select({ id: sessionEvents.id, kind: sessionEvents.kind, at: sessionEvents.at, kfAccount: sessionEvents.kfAccount, fromKfAccount: sessionEvents.fromKfAccount, detail: sessionEvents.detail })
+    .from(sessionEvents)
+    .where(eq(sessionEvents.sessionId, params.sessionId))
+    .orderBy(asc(sessionEvents.at), asc(sessionEvents.id));
+}
+
+export type SessionEventRow = Awaited<ReturnType<typeof listSessionEvents>>[number];
+
+/** A switch, written by the flow when WeChat says kf_switch_session (not on the per-message path). */
+export async function recordSessionSwitch(db: DbOrTx, params: { sessionId: number; from: string | null; to: string; at: Date }): Promise<void> {
+  await db.insert(sessionEvents).values({ sessionId: params.sessionId, kind: 'switched', fromKfAccount: params.from, kfAccount: params.to, at: params.at });
+}
+
+// Greeting and closing texts carry no session id: they are the follower's outbox rows from the
+// session's queueing to shortly after its end. Place-in-line messages and agent alerts carry it
+// (payload.whileWaiting); alerts go to the agents' own openids.
+const FOLLOWER_KINDS = [KEYWORD_OUTBOX_KINDS.placeInLine, 'greeting', 'closing'];
+const AFTER_END_MS = 5 * 60_000;
+
+export async function listSessionOutbox(db: DbOrTx, params: { session: SessionRow; now: Date }) {
+  const { session } = params;
+  const from = new Date(session.queuedAt.getTime() - 5_000);
+  const until = new Date((session.endedAt ?? params.now).getTime() + AFTER_END_MS);
+  const agentOpenids = db.select({ openid: agents.kfOpenid }).from(agents).where(isNotNull(agents.kfOpenid));
+  const ownSession = sql`(${outbox.payload}->>'whileWaiting') = ${String(session.id)}`;
+  return db
+    .select({
+      id: outbox.id,
+      kind: outbox.kind,
+      openid: outbox.openid,
+      status: outbox.status,
+      attempts: outbox.attempts,
+      lastErrcode: outbox.lastErrcode,
+      lastError: outbox.lastError,
+      createdAt: outbox.createdAt,
+      sentAt: outbox.sentAt,
+      payload: outbox.payload,
+      agentNickname: agents.nickname,
+      agentKfAccount: agents.kfAccount,
+    })
+    .from(outbox)
+    .leftJoin(agents, and(eq(agents.kfOpenid, outbox.openid), eq(outbox.kind, KEYWORD_OUTBOX_KINDS.agentAlert)))
+    .where(
+      and(
+        gte(outbox.createdAt, from),
+        lte(outbox.createdAt, until),
+        or(
+          and(
+            eq(outbox.openid, session.openid),
+            inArray(outbox.kind, FOLLOWER_KINDS),
+            // A place-in-line message must be this session's, not a neighbour's in the same minutes.
+            sql`(${outbox.payload}->>'whileWaiting' is null or ${ownSession})`,
+          ),
+          and(inArray(outbox.openid, agentOpenids), eq(outbox.kind, KEYWORD_OUTBOX_KINDS.agentAlert), ownSession),
+        ),
+      ),
+    )
+    .orderBy(asc(outbox.createdAt), asc(outbox.id));
+}
+
+export type SessionOutboxRow = Awaited<ReturnType<typeof listSessionOutbox>>[number];
+
+export async function listSessionTranscript(db: DbOrTx, params: { sessionId: number }) {
+  return db
+    .select({ id: sessionMessages.id, opercode: sessionMessages.opercode, kfAccount: sessionMessages.kfAccount, text: sessionMessages.text, sentAt: sessionMessages.sentAt })
+    .from(sessionMessages)
+    .where(eq(sessionMessages.sessionId, params.sessionId))
+    .orderBy(asc(sessionMessages.sentAt), asc(sessionMessages.id));
+}
+
+export type TranscriptLine = Awaited<ReturnType<typeof listSessionTranscript>>[number];
