@@ -135,7 +135,7 @@ type Handled = { reply: string; queuedOutbound: boolean };
  * A follower's message is routed by routing.ts's table, decided in the statement that stores it.
  */
 async function handleOnce(message: InboundMessage, database: DatabaseHandle, now: Date, batchers: Batchers): Promise<Handled> {
-  const settings = await loadKfSettings(database.db);
+  const settings = await loadKfSettings(database);
   const kind = pushKindOf(message, settings.keywords);
   if (kind === undefined) return handleEvent(message, settings, database, now);
   const push = { dedupeKey: dedupeKey(message), openid: message.FromUserName, msgType: message.MsgType, summary: summarize(message) };
