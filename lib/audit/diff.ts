@@ -24,7 +24,6 @@ function flatten(value: unknown, path: string[], out: Map<string, { path: string
   };
   const last = path.at(-1);
   if (Array.isArray(value)) {
-    if (value.every(isRange)) return put(path, value.length === 0 ? '∅' : rangesText(value));
     if (last === 'holidays' && value.every((v) => typeof v === 'string')) {
       return put(path, compressDates(value as string[]).map((s) => (s.from === s.to ? s.from : `${s.from}~${s.to}`)).join(', ') || '∅');
     }
@@ -34,6 +33,8 @@ function flatten(value: unknown, path: string[], out: Map<string, { path: string
       }
       return;
     }
+    // A day's ranges (an empty one is a closed day).
+    if (value.every(isRange)) return put(path, value.length === 0 ? '∅' : rangesText(value));
     if (value.every((v) => typeof v === 'string' || typeof v === 'number')) return put(path, value.join(', '));
     return put(path, JSON.stringify(value));
   }

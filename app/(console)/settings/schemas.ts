@@ -7,6 +7,7 @@ import { expandDateSpans, findOverlaps } from '@/lib/kf/hours-form';
 import { KeywordListError, matchesKeyword, parseKeywordList } from '@/lib/kf/keywords';
 import { DEFAULT_TEMPLATES, MAX_TEMPLATE_LENGTH, validateTemplate, type TemplateName } from '@/lib/kf/templates';
 import { serviceHoursSchema, WEEKDAYS, type ServiceHours } from '@/lib/service-hours';
+import { isCalendarDate } from '@/lib/service-hours/clock';
 
 const version = z.coerce.number().int().min(0);
 const text = z.string().default('');
@@ -25,7 +26,7 @@ export const hoursFormSchema = z
     const holidayDates = form.holidays.map((h, i) => ({ ...h, i }));
     // Date format first, so a range is only expanded from real dates.
     const spans = holidayDates.filter(({ from, to, i }) => {
-      const bad = [['from', from] as const, ['to', to] as const].find(([, d]) => d !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(d));
+      const bad = [['from', from] as const, ['to', to] as const].find(([, d]) => d !== '' && !isCalendarDate(d));
       if (from === '' || bad) ctx.addIssue({ code: 'custom', path: ['holidays', i, bad?.[0] ?? 'from'], message: 'error.hours.dateFormat' });
       return from !== '' && !bad;
     });
@@ -55,13 +56,12 @@ export const keywordsFormSchema = z
   .object({
     version,
     keywords: listOf(z.string().default('')),
-    waitMinutes: z.coerce
-      .number({ error: 'settings.keywords.waitMinutesRange' })
-      .int({ error: 'settings.keywords.waitMinutesRange' })
-      .min(1, { error: 'settings.keywords.waitMinutesRange' })
-      .max(24 * 60, { error: 'settings.keywords.waitMinutesRange' }),
+    // Checked in the transform, so a bad wait and a bad keyword are both reported at once.
+    waitMinutes: z.string().trim().default(''),
   })
   .transform((form, ctx) => {
+    const waitMinutes = /^\d{1,4}$/.test(form.waitMinutes) ? Number(form.waitMinutes) : NaN;
+    if (!(waitMinutes >= 1 && waitMinutes <= 24 * 60)) ctx.addIssue({ code: 'custom', path: ['waitMinutes'], message: 'settings.keywords.waitMinutesRange' });
     const keywords: string[] = [];
     form.keywords.forEach((raw, i) => {
       const keyword = raw.trim();
@@ -83,7 +83,7 @@ export const keywordsFormSchema = z
     if (keywords.length === 0 && ctx.issues.length === 0) ctx.addIssue({ code: 'custom', path: ['keywords', 0], message: 'error.keywords.empty' });
     if (keywords.length > 20) ctx.addIssue({ code: 'custom', path: ['keywords', 20], message: 'error.keywords.tooMany', params: { max: 20, count: keywords.length } });
     if (ctx.issues.length > 0) return z.NEVER;
-    return { version: form.version, keywords, waitMinutes: form.waitMinutes };
+    return { version: form.version, keywords, waitMinutes };
   });
 
 export const TEMPLATE_NAMES = Object.keys(DEFAULT_TEMPLATES) as TemplateName[];
