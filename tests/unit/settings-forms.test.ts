@@ -1,6 +1,7 @@
 // The settings forms as the server reads them: FormData → object → schema, each problem at the
 // exact field name the page renders.
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { hoursFormSchema, keywordsFormSchema, templatesFormSchema } from '@/app/(console)/settings/schemas';
 import { formDataToObject } from '@/lib/forms/form-data';
 import { invalidFormState } from '@/lib/forms/form-state';
@@ -9,7 +10,7 @@ import { isOpen } from '@/lib/service-hours';
 
 const t = translator('en');
 
-function parse<S extends typeof hoursFormSchema | typeof keywordsFormSchema | typeof templatesFormSchema>(schema: S, fields: Record<string, string>) {
+function parse<S extends z.ZodType>(schema: S, fields: Record<string, string>): z.ZodSafeParseResult<z.output<S>> {
   return schema.safeParse(formDataToObject(Object.entries(fields)));
 }
 
