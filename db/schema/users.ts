@@ -53,8 +53,10 @@ export const auditLog = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('audit_log_created_at_id_idx').on(t.createdAt.desc(), t.id.desc()),
-    index('audit_log_user_created_at_idx').on(t.userId, t.createdAt.desc(), t.id.desc()),
-    index('audit_log_kind_created_at_idx').on(t.kind, t.createdAt.desc(), t.id.desc()),
+    // Ascending: read backwards they give ORDER BY created_at DESC, id DESC exactly (DESC means NULLS
+    // FIRST; an index built DESC NULLS LAST would not serve it, and the page would sort the table).
+    index('audit_log_created_at_id_idx').on(t.createdAt, t.id),
+    index('audit_log_user_created_at_idx').on(t.userId, t.createdAt, t.id),
+    index('audit_log_kind_created_at_idx').on(t.kind, t.createdAt, t.id),
   ],
 );
