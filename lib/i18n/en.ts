@@ -191,6 +191,12 @@ export const en: Record<MessageKey, string> = {
   'settings.template.welcome.when': 'Sent to a new follower.',
   'settings.template.noAgents.label': 'No agents',
   'settings.template.noAgents.when': 'Sent for the keyword when no agent is set up.',
+  'settings.template.bindOk.label': 'Binding done',
+  'settings.template.bindOk.when': 'Sent to a staff member whose WeChat was just bound to an agent.',
+  'settings.template.bindInvalid.label': 'Binding code invalid',
+  'settings.template.bindInvalid.when': 'Sent for a binding code that is wrong, used or expired.',
+  'settings.template.bindLocked.label': 'Binding locked',
+  'settings.template.bindLocked.when': 'Sent after too many wrong binding codes.',
   // end of issue 18 block
   'form.required': 'Required.',
   'form.invalidEmail': 'Enter a valid email address.',

@@ -189,6 +189,12 @@ export const zh = {
   'settings.template.welcome.when': '新粉丝关注时回复。',
   'settings.template.noAgents.label': '无客服',
   'settings.template.noAgents.when': '尚未设置任何客服时，发送关键词的回复。',
+  'settings.template.bindOk.label': '绑定成功',
+  'settings.template.bindOk.when': '员工的微信刚绑定到客服账号时回复。',
+  'settings.template.bindInvalid.label': '绑定码无效',
+  'settings.template.bindInvalid.when': '绑定码错误、已使用或已过期时回复。',
+  'settings.template.bindLocked.label': '绑定已锁定',
+  'settings.template.bindLocked.when': '绑定码错误次数过多后回复。',
   // end of issue 18 block
   'form.required': '必填。',
   'form.invalidEmail': '请输入有效的邮箱地址。',

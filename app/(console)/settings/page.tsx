@@ -41,6 +41,9 @@ export default async function SettingsPage() {
     position: '3',
     count: '5',
     agent: '小王',
+    // Binding replies (issue 15's texts, when present).
+    kfAccount: 'kf2001@gh_example',
+    minutes: '10',
   };
   return (
     <>
