@@ -146,7 +146,7 @@ test('an operator reads the settings but cannot save, even by replaying an admin
   await expect(reader.getByRole('region', { name: '关键词与排队' }).getByLabel('排队有效期（分钟）')).toBeDisabled();
 
   // The same request with the operator's cookie, asking for a 5-minute wait.
-  const body = save.body.replace(/(name="(?:\d+_)?waitMinutes"\r\n\r\n)40/, (_, head: string) => `${head}5`);
+  const body = save.body.replace(/(name="(?:_?\d+_)?waitMinutes"\r\n\r\n)40/, (_, head: string) => `${head}5`);
   expect(body).not.toBe(save.body);
   const replay = await reader.request.post('/settings', {
     headers: { 'next-action': save.headers['next-action']!, 'content-type': save.headers['content-type']!, accept: 'text/x-component' },
