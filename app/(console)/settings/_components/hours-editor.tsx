@@ -105,10 +105,10 @@ export function HoursEditor({
             <fieldset className="min-w-0">
               <legend className="mb-2 text-sm font-medium text-slate-700">{t('settings.hours.weekly')}</legend>
               <p className="mb-3 text-xs text-slate-500">{t('settings.hours.weeklyHelp')}</p>
-              <ul className="space-y-3">
+              <ul className="space-y-2">
                 {WEEKDAYS.map((day) => (
-                  <li key={day} className="flex flex-col gap-2 border-b border-slate-100 pb-3 sm:flex-row sm:items-start" data-testid={`day-${day}`}>
-                    <span className="w-16 shrink-0 pt-1.5 text-sm font-medium">{t(`settings.day.${day}`)}</span>
+                  <li key={day} className="flex flex-col gap-1 border-b border-slate-100 pb-2 sm:flex-row sm:items-start sm:gap-3" data-testid={`day-${day}`}>
+                    <span className="w-14 shrink-0 pt-1 text-sm font-medium">{t(`settings.day.${day}`)}</span>
                     <RangeRows
                       prefix={`weekly.${day}`}
                       ranges={weekly[day]}
@@ -132,13 +132,13 @@ export function HoursEditor({
               <ul className="space-y-2">
                 {holidays.map((span, i) => (
                   <li key={i} className="flex flex-wrap items-start gap-2">
-                    <Field label={t('settings.hours.from')} name={`holidays.${i}.from`} labelHidden>
-                      <Input name={`holidays.${i}.from`} value={span.from} placeholder="2026-10-01" className="w-32" controlSize="sm"
+                    <Field label={t('settings.hours.from')} name={`holidays.${i}.from`} labelHidden className="w-32">
+                      <Input name={`holidays.${i}.from`} value={span.from} placeholder="2026-10-01" controlSize="sm"
                         onChange={(e) => setHolidays((hs) => hs.map((h, j) => (j === i ? { ...h, from: e.target.value } : h)))} />
                     </Field>
                     <span className="pt-1 text-slate-400">–</span>
-                    <Field label={t('settings.hours.to')} name={`holidays.${i}.to`} labelHidden>
-                      <Input name={`holidays.${i}.to`} value={span.to} placeholder="2026-10-07" className="w-32" controlSize="sm"
+                    <Field label={t('settings.hours.to')} name={`holidays.${i}.to`} labelHidden className="w-32">
+                      <Input name={`holidays.${i}.to`} value={span.to} placeholder="2026-10-07" controlSize="sm"
                         onChange={(e) => setHolidays((hs) => hs.map((h, j) => (j === i ? { ...h, to: e.target.value } : h)))} />
                     </Field>
                     <Button size="sm" variant="ghost" aria-label={t('settings.hours.removeHoliday', { date: span.from })} onClick={() => setHolidays((hs) => hs.filter((_, j) => j !== i))}>
@@ -174,8 +174,8 @@ export function HoursEditor({
               <ul className="space-y-3">
                 {extras.map((extra, i) => (
                   <li key={i} className="flex flex-col gap-2 sm:flex-row sm:items-start">
-                    <Field label={t('settings.hours.date')} name={`extraWorkdays.${i}.date`} labelHidden>
-                      <Input name={`extraWorkdays.${i}.date`} value={extra.date} placeholder="2026-10-10" className="w-32" controlSize="sm"
+                    <Field label={t('settings.hours.date')} name={`extraWorkdays.${i}.date`} labelHidden className="w-32">
+                      <Input name={`extraWorkdays.${i}.date`} value={extra.date} placeholder="2026-10-10" controlSize="sm"
                         onChange={(e) => setExtras((xs) => xs.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)))} />
                     </Field>
                     <RangeRows
@@ -229,23 +229,23 @@ function RangeRows({
   const t = translator(locale);
   const set = (i: number, part: keyof TimeRange, value: string) => onChange(ranges.map((r, j) => (j === i ? { ...r, [part]: value } : r)));
   return (
-    <div className="min-w-0 flex-1 space-y-2">
-      {ranges.length === 0 && closedLabel && <p className="pt-1.5 text-sm text-slate-500">{closedLabel}</p>}
+    <div className="flex min-w-0 flex-1 flex-wrap items-start gap-x-3 gap-y-2">
+      {ranges.length === 0 && closedLabel && <p className="py-1 text-sm text-slate-500">{closedLabel}</p>}
       {ranges.map((range, i) => (
-        <div key={i} className="flex flex-wrap items-start gap-2">
-          <Field label={t('settings.hours.start', { day: dayLabel, n: i + 1 })} name={`${prefix}.${i}.start`} labelHidden>
-            <Input name={`${prefix}.${i}.start`} value={range.start} onChange={(e) => set(i, 'start', e.target.value)} placeholder="09:00" inputMode="numeric" className="w-20" controlSize="sm" />
+        <div key={i} className="flex items-start gap-1">
+          <Field label={t('settings.hours.start', { day: dayLabel, n: i + 1 })} name={`${prefix}.${i}.start`} labelHidden className="w-20">
+            <Input name={`${prefix}.${i}.start`} value={range.start} onChange={(e) => set(i, 'start', e.target.value)} placeholder="09:00" inputMode="numeric" controlSize="sm" />
           </Field>
           <span className="pt-1 text-slate-400">–</span>
-          <Field label={t('settings.hours.end', { day: dayLabel, n: i + 1 })} name={`${prefix}.${i}.end`} labelHidden>
-            <Input name={`${prefix}.${i}.end`} value={range.end} onChange={(e) => set(i, 'end', e.target.value)} placeholder="18:00" inputMode="numeric" className="w-20" controlSize="sm" />
+          <Field label={t('settings.hours.end', { day: dayLabel, n: i + 1 })} name={`${prefix}.${i}.end`} labelHidden className="w-20">
+            <Input name={`${prefix}.${i}.end`} value={range.end} onChange={(e) => set(i, 'end', e.target.value)} placeholder="18:00" inputMode="numeric" controlSize="sm" />
           </Field>
           <Button size="sm" variant="ghost" aria-label={t('settings.hours.removeRange', { day: dayLabel, n: i + 1 })} onClick={() => onChange(ranges.filter((_, j) => j !== i))}>
             ×
           </Button>
         </div>
       ))}
-      <div className="flex flex-wrap gap-2">
+      <div className="flex flex-wrap gap-1">
         <Button size="sm" variant="ghost" className="text-brand-700" onClick={() => onChange([...ranges, { start: '', end: '' }])}>
           {t('settings.hours.addRange')}
         </Button>

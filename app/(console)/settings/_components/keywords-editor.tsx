@@ -36,8 +36,8 @@ export function KeywordsEditor({
             <ul className="flex flex-wrap gap-3">
               {keywords.map((keyword, i) => (
                 <li key={i} className="flex items-start gap-1">
-                  <Field label={t('settings.keywords.one', { n: i + 1 })} name={`keywords.${i}`} labelHidden>
-                    <Input name={`keywords.${i}`} value={keyword} className="w-36" controlSize="sm" onChange={(e) => setKeywords((ks) => ks.map((k, j) => (j === i ? e.target.value : k)))} />
+                  <Field label={t('settings.keywords.one', { n: i + 1 })} name={`keywords.${i}`} labelHidden className="w-36">
+                    <Input name={`keywords.${i}`} value={keyword} controlSize="sm" onChange={(e) => setKeywords((ks) => ks.map((k, j) => (j === i ? e.target.value : k)))} />
                   </Field>
                   <Button size="sm" variant="ghost" aria-label={t('settings.keywords.remove', { keyword })} onClick={() => setKeywords((ks) => ks.filter((_, j) => j !== i))} disabled={keywords.length === 1}>
                     ×
@@ -50,7 +50,7 @@ export function KeywordsEditor({
             </Button>
           </fieldset>
           <Field label={t('settings.keywords.waitMinutes')} name="waitMinutes" help={t('settings.keywords.waitHelp')} className="max-w-xs">
-            <Input name="waitMinutes" value={waitMinutes} onChange={(e) => setWaitMinutes(e.target.value)} inputMode="numeric" className="w-28" />
+            <Input name="waitMinutes" value={waitMinutes} onChange={(e) => setWaitMinutes(e.target.value)} inputMode="numeric" className="max-w-28" />
           </Field>
         </>
       )}
