@@ -237,7 +237,8 @@ export async function saveSettingsSection<S extends SettingsSection>(
     const revision: SectionRevision = { version: version + 1, userId: actor.id, userName: actor.name, at: new Date().toISOString() };
     const next: Stored = { ...stored, ...storedPart(section, values), revisions: { ...stored.revisions, [section]: revision } };
     await putSetting(tx, { key: SETTINGS_KEY, value: next, userId: actor.id });
-    await recordAudit(tx, { userId: actor.id, action: `settings.${section}`, target: section, changes: { before, after: values } });
+    // The action names the section; the page renders the change as a diff.
+    await recordAudit(tx, { userId: actor.id, action: `settings.${section}`, changes: { before, after: values } });
     await notify(tx, CHANNEL.settings, `${section}:${revision.version}`);
     return { saved: true, version: revision.version };
   });
