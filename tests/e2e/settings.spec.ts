@@ -171,4 +171,14 @@ test('the audit page lists each save with a readable before → after, and filte
   await expect(rows.filter({ hasText: '登录成功' })).toHaveCount(0);
   await page.getByRole('link', { name: '清除筛选' }).click();
   await expect(page.getByTestId('audit-row').filter({ hasText: '登录成功' }).first()).toBeVisible();
+
+  // The CSV of the filtered log, itself recorded.
+  const csv = await page.request.get('/audit/export?kind=settings');
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  const text = await csv.text();
+  expect(text.split('\r\n')[0]).toBe('\uFEFF时间,time_utc,操作人,email,操作,action,对象,detail,changes,IP 地址');
+  expect(text).toContain('修改服务时间,settings.hours');
+  expect(text).not.toContain('auth.sign_in');
+  await page.reload();
+  await expect(page.getByTestId('audit-row').filter({ hasText: '导出操作日志' }).first()).toContainText('?kind=settings');
 });
