@@ -197,6 +197,8 @@ export const en: Record<MessageKey, string> = {
   'settings.template.bindInvalid.when': 'Sent for a binding code that is wrong, used or expired.',
   'settings.template.bindLocked.label': 'Binding locked',
   'settings.template.bindLocked.when': 'Sent after too many wrong binding codes.',
+  'settings.keywords.repeatPosition': 'Repeat the place in line when a waiting follower sends the keyword again',
+  'settings.keywords.repeatHelp': 'Off: they are still handed to customer service, without another place-in-line message.',
   // end of issue 18 block
   'form.required': 'Required.',
   'form.invalidEmail': 'Enter a valid email address.',

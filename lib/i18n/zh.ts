@@ -195,6 +195,8 @@ export const zh = {
   'settings.template.bindInvalid.when': '绑定码错误、已使用或已过期时回复。',
   'settings.template.bindLocked.label': '绑定已锁定',
   'settings.template.bindLocked.when': '绑定码错误次数过多后回复。',
+  'settings.keywords.repeatPosition': '排队中的粉丝再次发送关键词时，重发排队位置',
+  'settings.keywords.repeatHelp': '关闭后仍转给客服系统，只是不再发送排队位置消息。',
   // end of issue 18 block
   'form.required': '必填。',
   'form.invalidEmail': '请输入有效的邮箱地址。',

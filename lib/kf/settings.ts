@@ -22,6 +22,8 @@ export interface KfSettings {
   keywords: string[];
   hours: ServiceHours;
   waitMinutes: number;
+  /** Whether a waiting follower's keyword re-sends their place in line. */
+  repeatPosition: boolean;
   templates: Record<TemplateName, string>;
 }
 
@@ -31,7 +33,7 @@ export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 export interface SectionValues {
   hours: { hours: ServiceHours };
-  keywords: { keywords: string[]; waitMinutes: number };
+  keywords: { keywords: string[]; waitMinutes: number; repeatPosition: boolean };
   templates: { templates: Record<TemplateName, string> };
 }
 
@@ -62,6 +64,7 @@ const storedSchema = z
     keywords: z.array(z.string().min(1)).min(1),
     hours: serviceHoursSchema,
     waitMinutes: z.number().int().min(1).max(24 * 60),
+    repeatPosition: z.boolean(),
     // Only texts that differ from the default are stored, so an untouched text follows the default.
     templates: z.record(z.string(), z.string()),
     revisions: z.object({ hours: revisionSchema, keywords: revisionSchema, templates: revisionSchema }).partial(),
@@ -77,6 +80,7 @@ export function seedSettings(): KfSettings {
     keywords: e.KF_KEYWORDS,
     hours: defaultServiceHours(e.SERVICE_HOURS, e.SERVICE_TIMEZONE),
     waitMinutes: e.QUEUE_WAIT_MINUTES,
+    repeatPosition: true,
     templates: { ...DEFAULT_TEMPLATES },
   };
 }
@@ -99,6 +103,7 @@ function merge(seed: KfSettings, s: Stored): KfSettings {
     keywords: s.keywords ?? seed.keywords,
     hours: s.hours ?? seed.hours,
     waitMinutes: s.waitMinutes ?? seed.waitMinutes,
+    repeatPosition: s.repeatPosition ?? seed.repeatPosition,
     templates,
   };
 }
@@ -177,7 +182,7 @@ export interface SettingsView {
 
 function sectionSaved(s: Stored, section: SettingsSection): boolean {
   if (section === 'hours') return s.hours !== undefined;
-  if (section === 'keywords') return s.keywords !== undefined || s.waitMinutes !== undefined;
+  if (section === 'keywords') return s.keywords !== undefined || s.waitMinutes !== undefined || s.repeatPosition !== undefined;
   return Object.keys(s.templates ?? {}).length > 0;
 }
 
@@ -198,7 +203,7 @@ export async function readSettingsView(db: DbOrTx): Promise<SettingsView> {
 function sectionOf<S extends SettingsSection>(settings: KfSettings, section: S): SectionValues[S] {
   const values: SectionValues = {
     hours: { hours: settings.hours },
-    keywords: { keywords: settings.keywords, waitMinutes: settings.waitMinutes },
+    keywords: { keywords: settings.keywords, waitMinutes: settings.waitMinutes, repeatPosition: settings.repeatPosition },
     templates: { templates: settings.templates },
   };
   return values[section];

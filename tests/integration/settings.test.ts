@@ -53,7 +53,7 @@ describe.each(testDatabases)('settings on $kind', (testDb) => {
       expect(view.sections.templates.saved).toBe(false);
 
       const ann = await addAdmin(handle.db, 'ann');
-      await saveSettingsSection(handle.db, { section: 'keywords', values: { keywords: ['人工'], waitMinutes: 15 }, expectedVersion: 0, actor: ann });
+      await saveSettingsSection(handle.db, { section: 'keywords', values: { keywords: ['人工'], waitMinutes: 15, repeatPosition: true }, expectedVersion: 0, actor: ann });
       const after = await readSettingsView(handle.db);
       expect(after.sections.keywords).toMatchObject({ version: 1, saved: true, revision: { version: 1, userId: ann.id, userName: 'ann' } });
       // The other sections still come from env: a save of one never freezes the others.
@@ -159,6 +159,25 @@ describe.each(testDatabases)('settings on $kind', (testDb) => {
       await h.database.db.transaction((tx) => notify(tx, CHANNEL.settings, 'hours:test'));
       await heard;
       expect(isTransfer(await h.sim.follower('o_s4').sendText('客服'))).toBe(true);
+    });
+
+    it("honours 'repeat the place in line': off, a waiting follower's keyword is transferred without another one", async () => {
+      const placesFor = async (openid: string) =>
+        (await rawExecutor(h.database).query<{ n: number }>(`select count(*)::int as n from outbox where openid = $1 and kind = 'queue_position'`, [openid]))[0]!.n;
+      const admin = await addAdmin(h.database.db, 'fay');
+      const save = async (repeatPosition: boolean) => {
+        const version = (await readSettingsView(h.database.db)).sections.keywords.version;
+        await saveSettingsSection(h.database.db, { section: 'keywords', values: { keywords: ['客服', 'help'], waitMinutes: 30, repeatPosition }, expectedVersion: version, actor: admin });
+      };
+      expect(isTransfer(await h.sim.follower('o_r1').sendText('客服'))).toBe(true);
+      const first = await placesFor('o_r1');
+      expect(first).toBe(1);
+      await save(false);
+      expect(isTransfer(await h.sim.follower('o_r1').sendText('客服'))).toBe(true);
+      expect(await placesFor('o_r1')).toBe(first);
+      await save(true);
+      expect(isTransfer(await h.sim.follower('o_r1').sendText('客服'))).toBe(true);
+      expect(await placesFor('o_r1')).toBe(first + 1);
     });
   });
 

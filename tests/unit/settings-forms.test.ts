@@ -113,7 +113,8 @@ describe('the service hours form', () => {
 describe('the keywords form', () => {
   it('trims keywords and drops empty fields', () => {
     const result = parse(keywordsFormSchema, { version: '0', 'keywords.0': ' 客服 ', 'keywords.1': '', 'keywords.2': 'Help', waitMinutes: '45' });
-    expect(result.data).toEqual({ version: 0, keywords: ['客服', 'Help'], waitMinutes: 45 });
+    expect(result.data).toEqual({ version: 0, keywords: ['客服', 'Help'], waitMinutes: 45, repeatPosition: false });
+    expect(parse(keywordsFormSchema, { version: '0', 'keywords.0': '客服', waitMinutes: '30', repeatPosition: 'on' }).data?.repeatPosition).toBe(true);
   });
 
   it('refuses a duplicate the way the flow matches (case, width, trailing punctuation), at its field', () => {

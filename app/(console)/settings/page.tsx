@@ -59,7 +59,7 @@ export default async function SettingsPage() {
         readOnly={readOnly}
         source={sourceText(view, 'hours', t)}
         initial={settings.hours}
-        saved={{ keywords: settings.keywords, templates: settings.templates, waitMinutes: settings.waitMinutes }}
+        saved={{ keywords: settings.keywords, templates: settings.templates, waitMinutes: settings.waitMinutes, repeatPosition: settings.repeatPosition }}
         statutory={statutoryYears([thisYear, thisYear + 1])}
         timezones={Intl.supportedValuesOf('timeZone')}
         locale={locale}
@@ -69,7 +69,7 @@ export default async function SettingsPage() {
         version={view.sections.keywords.version}
         readOnly={readOnly}
         source={sourceText(view, 'keywords', t)}
-        initial={{ keywords: settings.keywords, waitMinutes: settings.waitMinutes }}
+        initial={{ keywords: settings.keywords, waitMinutes: settings.waitMinutes, repeatPosition: settings.repeatPosition }}
         locale={locale}
       />
       <TemplatesEditor

@@ -2,7 +2,7 @@
 // (lib/service-hours' serviceHoursSchema, lib/kf/templates' validateTemplate, lib/kf/keywords), with
 // each problem at the exact field name the form renders (weekly.mon.1.end, templates.offHours…).
 import { z } from 'zod';
-import { listOf } from '@/lib/forms/fields';
+import { checkbox, listOf } from '@/lib/forms/fields';
 import { expandDateSpans, findOverlaps } from '@/lib/kf/hours-form';
 import { KeywordListError, matchesKeyword, parseKeywordList } from '@/lib/kf/keywords';
 import { DEFAULT_TEMPLATES, MAX_TEMPLATE_LENGTH, validateTemplate, type TemplateName } from '@/lib/kf/templates';
@@ -58,6 +58,7 @@ export const keywordsFormSchema = z
     keywords: listOf(z.string().default('')),
     // Checked in the transform, so a bad wait and a bad keyword are both reported at once.
     waitMinutes: z.string().trim().default(''),
+    repeatPosition: checkbox(),
   })
   .transform((form, ctx) => {
     const waitMinutes = /^\d{1,4}$/.test(form.waitMinutes) ? Number(form.waitMinutes) : NaN;
@@ -83,7 +84,7 @@ export const keywordsFormSchema = z
     if (keywords.length === 0 && ctx.issues.length === 0) ctx.addIssue({ code: 'custom', path: ['keywords', 0], message: 'error.keywords.empty' });
     if (keywords.length > 20) ctx.addIssue({ code: 'custom', path: ['keywords', 20], message: 'error.keywords.tooMany', params: { max: 20, count: keywords.length } });
     if (ctx.issues.length > 0) return z.NEVER;
-    return { version: form.version, keywords, waitMinutes };
+    return { version: form.version, keywords, waitMinutes, repeatPosition: form.repeatPosition };
   });
 
 export const TEMPLATE_NAMES = Object.keys(DEFAULT_TEMPLATES) as TemplateName[];

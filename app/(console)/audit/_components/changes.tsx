@@ -9,6 +9,7 @@ const PART_KEYS: Record<string, MessageKey> = {
   extraWorkdays: 'settings.hours.extraWorkdays',
   keywords: 'settings.keywords.list',
   waitMinutes: 'settings.keywords.waitMinutes',
+  repeatPosition: 'settings.keywords.repeatPosition',
 };
 
 /** "Monday", "Extra working dates 2026-10-10", "Reply text: Off-hours". */

@@ -39,7 +39,7 @@ export function HoursEditor({
   readOnly: boolean;
   source: string;
   initial: ServiceHours;
-  saved: Pick<KfSettings, 'keywords' | 'templates' | 'waitMinutes'>;
+  saved: Pick<KfSettings, 'keywords' | 'templates' | 'waitMinutes' | 'repeatPosition'>;
   statutory: StatutoryYearData[];
   timezones: string[];
   locale: Locale;

@@ -24,7 +24,7 @@ export function HoursPreview({
 }: {
   /** The schedule as edited, or null while it has a mistake. */
   hours: ServiceHours | null;
-  saved: Pick<KfSettings, 'keywords' | 'templates' | 'waitMinutes'>;
+  saved: Pick<KfSettings, 'keywords' | 'templates' | 'waitMinutes' | 'repeatPosition'>;
   locale: Locale;
 }) {
   const t = translator(locale);

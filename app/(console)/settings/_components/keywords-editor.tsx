@@ -2,6 +2,7 @@
 // Keywords that ask for an agent (one per field, add/remove), and how long a follower waits in line.
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { Checkbox } from '@/components/ui/checkbox';
 import { Field } from '@/components/ui/field';
 import type { FormAction } from '@/components/ui/form';
 import { Input } from '@/components/ui/input';
@@ -20,12 +21,13 @@ export function KeywordsEditor({
   version: number;
   readOnly: boolean;
   source: string;
-  initial: { keywords: string[]; waitMinutes: number };
+  initial: { keywords: string[]; waitMinutes: number; repeatPosition: boolean };
   locale: Locale;
 }) {
   const t = translator(locale);
   const [keywords, setKeywords] = useState(initial.keywords);
   const [waitMinutes, setWaitMinutes] = useState(String(initial.waitMinutes));
+  const [repeatPosition, setRepeatPosition] = useState(initial.repeatPosition);
   return (
     <SectionForm id="keywords" title={t('settings.keywords.title')} source={source} action={action} version={version} readOnly={readOnly} submitLabel={t('settings.keywords.save')}>
       {() => (
@@ -52,6 +54,13 @@ export function KeywordsEditor({
           <Field label={t('settings.keywords.waitMinutes')} name="waitMinutes" help={t('settings.keywords.waitHelp')} className="max-w-xs">
             <Input name="waitMinutes" value={waitMinutes} onChange={(e) => setWaitMinutes(e.target.value)} inputMode="numeric" className="max-w-28" />
           </Field>
+          <Checkbox
+            name="repeatPosition"
+            label={t('settings.keywords.repeatPosition')}
+            help={t('settings.keywords.repeatHelp')}
+            checked={repeatPosition}
+            onChange={(e) => setRepeatPosition(e.target.checked)}
+          />
         </>
       )}
     </SectionForm>
