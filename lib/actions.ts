@@ -4,7 +4,10 @@
 // shape. Field errors are keyed by the full field name (lib/forms/names.ts). A DomainError from the
 // use case is shown translated, beside its field when it names one; nothing else internal reaches
 // the browser.
+import { headers } from 'next/headers';
 import { z } from 'zod';
+import { withAuditContext } from '@/db/queries/audit-log';
+import { CLIENT_IP_HEADER } from '@/lib/auth/options';
 import { AuthError, assertRole, type SignedInUser } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
 import { formDataToObject, FormShapeError } from '@/lib/forms/form-data';
@@ -30,7 +33,9 @@ function wrap<S extends z.ZodType>(role: 'admin' | 'any', schema: S, body: Actio
       const user = await assertRole(role);
       const parsed = schema.safeParse(formDataToObject(formData));
       if (!parsed.success) return invalidFormState(parsed.error.issues, t);
-      const message = await body(parsed.data, { user, t });
+      // Every audit line the action writes carries the client's address (server.ts stamps it).
+      const ip = (await headers()).get(CLIENT_IP_HEADER);
+      const message = await withAuditContext({ ip }, () => body(parsed.data, { user, t }));
       return { status: 'success', message: message ?? undefined };
     } catch (error) {
       if (error instanceof AuthError) {

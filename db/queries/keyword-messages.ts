@@ -46,6 +46,8 @@ export interface KeywordOutbox {
   queuePriority: number;
   alertPayload: unknown;
   alertPriority: number;
+  /** Whether a waiting follower's keyword re-sends their place in line (a console setting; default yes). */
+  repeatPosition?: boolean;
 }
 
 // Pushes are claimed in dedupe-key order and followers locked in openid order, as the plain path
@@ -117,7 +119,7 @@ const DECIDE_KEYWORDS = `
       select d.ord, 0 as k, '${KEYWORD_OUTBOX_KINDS.placeInLine}' as kind, d.openid, $11::int as priority,
         $10::jsonb || jsonb_build_object('whileWaiting', coalesce(d.session_id, o.id)) as payload
       from decided as d left join opened as o on o.openid = d.openid
-      where d.route in ('requeue', 'open')
+      where d.route = 'open' or (d.route = 'requeue' and $14::boolean)
       union all
       select d.ord, a.k, '${KEYWORD_OUTBOX_KINDS.agentAlert}', a.kf_openid, $13::int, $12::jsonb || jsonb_build_object('whileWaiting', o.id)
       from decided as d join opened as o on o.openid = d.openid cross join alerted as a
@@ -189,6 +191,7 @@ export function keywordStatements(
       opts.outbox.queuePriority,
       JSON.stringify(opts.outbox.alertPayload),
       opts.outbox.alertPriority,
+      opts.outbox.repeatPosition ?? true,
     ],
   };
   return [claim, decide];

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const userRole = pgEnum('user_role', ['admin', 'operator']);
 
@@ -32,15 +32,31 @@ export const loginAttempts = pgTable(
   (t) => [index('login_attempts_locked_until_idx').on(t.lockedUntil)],
 );
 
+/**
+ * Every console mutation and sign-in, append-only: no code path updates or deletes a row, and a
+ * trigger (migration 0009) refuses both, so a compromised page cannot cover its tracks.
+ */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: integer().primaryKey().generatedAlwaysAsIdentity(),
     userId: integer().references(() => users.id, { onDelete: 'set null' }),
     action: text().notNull(),
+    // The action's family (`settings` of `settings.hours`), for the audit page's kind filter.
+    kind: text().generatedAlwaysAs(sql`split_part(action, '.', 1)`),
     target: text(),
     detail: text(),
+    /** Before → after of a settings save (`{ before, after }`), shown as a readable diff. */
+    changes: jsonb(),
+    /** The client address server.ts stamped on the request. */
+    ip: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('audit_log_created_at_idx').on(t.createdAt)],
+  (t) => [
+    // Ascending: read backwards they give ORDER BY created_at DESC, id DESC exactly (DESC means NULLS
+    // FIRST; an index built DESC NULLS LAST would not serve it, and the page would sort the table).
+    index('audit_log_created_at_id_idx').on(t.createdAt, t.id),
+    index('audit_log_user_created_at_idx').on(t.userId, t.createdAt, t.id),
+    index('audit_log_kind_created_at_idx').on(t.kind, t.createdAt, t.id),
+  ],
 );

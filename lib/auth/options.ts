@@ -6,6 +6,7 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { currentDatabase, type Db } from '@/db/client';
+import { recordAudit } from '@/db/queries/audit-log';
 import { getUserCredentialsByEmail } from '@/db/queries/users';
 import { log } from '@/lib/log';
 import { failureSummary } from './failure';
@@ -59,16 +60,22 @@ async function checkCredentials(db: Db, raw: unknown, clientIp: string | null) {
   const { email, password } = parsed.data;
 
   const attempt = await beginSignInAttempt(db, { email, ip: clientIp });
-  if (attempt.lockedMinutes > 0) throw new SignInError(`throttled:${attempt.lockedMinutes}`);
+  if (attempt.lockedMinutes > 0) {
+    await recordAudit(db, { userId: null, action: 'auth.sign_in_throttled', target: email.slice(0, 320), ip: clientIp });
+    throw new SignInError(`throttled:${attempt.lockedMinutes}`);
+  }
   if (attempt.delayMs > 0) await sleep(attempt.delayMs);
 
   const user = await getUserCredentialsByEmail(db, { email });
   const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDecoy(password);
   if (!user || !ok || user.disabledAt) {
     authLog.info({ ip: clientIp }, 'sign-in failed');
+    // The typed email is kept (it names whom someone tried), never the password.
+    await recordAudit(db, { userId: user?.id ?? null, action: 'auth.sign_in_failed', target: email, ip: clientIp });
     throw new SignInError(attempt.lastBeforeLock ? `throttled:${lockMinutes()}` : 'invalid');
   }
   await endSignInAttempt(db, { email, ip: clientIp });
+  await recordAudit(db, { userId: user.id, action: 'auth.sign_in', target: user.email, ip: clientIp });
   authLog.info({ userId: user.id }, 'signed in');
   return { id: String(user.id), email: user.email, name: user.name, sessionVersion: user.sessionVersion };
 }

@@ -104,5 +104,6 @@ function queuedMessages(settings: KfSettings) {
     queuePriority: OUTBOX_PRIORITY.queuePosition,
     alertPayload: textPayload(settings.templates.agentAlert, { placeVars }),
     alertPriority: OUTBOX_PRIORITY.agentAlert,
+    repeatPosition: settings.repeatPosition,
   };
 }

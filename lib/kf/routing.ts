@@ -43,7 +43,7 @@ export type Route =
 export const ROUTE_EFFECTS: Record<Route, { reply: string; queues: string }> = {
   transfer_to_agent: { reply: 'transfer naming the agent holding the session (TransInfo/KfAccount)', queues: 'nothing' },
   transfer: { reply: 'transfer to customer service', queues: 'nothing' },
-  requeue: { reply: 'transfer to customer service', queues: 'their place in line, again' },
+  requeue: { reply: 'transfer to customer service', queues: 'their place in line, again (unless the settings turn repeatPosition off)' },
   open: { reply: 'transfer to customer service', queues: 'a new waiting session, their place in line, an alert to every active agent with an openid' },
   off_hours: { reply: 'the off-hours text', queues: 'nothing' },
   no_agents: { reply: 'the "no agents" text', queues: 'nothing' },

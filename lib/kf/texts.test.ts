@@ -4,7 +4,7 @@ import type { KfSettings } from './settings';
 import { DEFAULT_TEMPLATES } from './templates';
 import { offHoursText } from './texts';
 
-const settings = (hours: KfSettings['hours']): KfSettings => ({ keywords: ['客服'], hours, waitMinutes: 30, templates: { ...DEFAULT_TEMPLATES } });
+const settings = (hours: KfSettings['hours']): KfSettings => ({ keywords: ['客服'], hours, waitMinutes: 30, repeatPosition: true, templates: { ...DEFAULT_TEMPLATES } });
 
 describe('the off-hours text', () => {
   it('says when service resumes, by name when it is tomorrow', () => {

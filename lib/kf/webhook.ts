@@ -136,7 +136,7 @@ type Handled = { reply: string; queuedOutbound: boolean };
  * A follower's message is routed by routing.ts's table, decided in the statement that stores it.
  */
 async function handleOnce(message: InboundMessage, database: DatabaseHandle, now: Date, batchers: Batchers): Promise<Handled> {
-  const settings = await loadKfSettings(database.db);
+  const settings = await loadKfSettings(database);
   // An agent binding their openid with a code: taken before keyword routing, one transaction.
   const code = bindingCodeOf(message);
   if (code !== undefined) {

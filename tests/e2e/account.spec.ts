@@ -51,7 +51,7 @@ test('changing my password signs out my other sessions; the old password stops w
 
   // Audited, without the password.
   await adminPage.goto('/audit');
-  const row = adminPage.getByRole('row').filter({ hasText: 'account.password_change' });
+  const row = adminPage.getByRole('row').filter({ hasText: '修改了自己的密码' });
   await expect(row).toContainText(me.email);
   await expect(adminPage.getByText('changer-password-2')).toHaveCount(0);
 

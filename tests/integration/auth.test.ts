@@ -93,6 +93,7 @@ describe.each(testDatabases)('staff accounts on $kind', (testDb) => {
     await setStaffDisabled(database.db, { id: adminId }, { userId: dave.id, disabled: true });
     await expect(authorizeCredentials(database.db, { email: 'dave@x.test', password: 'dave-new-password' }, null)).rejects.toThrow('invalid');
     const actions = (await listAudit(database.db, { limit: 50 })).filter((a) => a.target === 'dave@x.test').map((a) => a.action);
-    expect(actions).toEqual(['user.disable', 'user.password_reset', 'user.add']);
+    // Staff changes and Dave's own sign-ins (refused with the old password and once disabled), newest first.
+    expect(actions).toEqual(['auth.sign_in_failed', 'user.disable', 'auth.sign_in', 'auth.sign_in_failed', 'user.password_reset', 'user.add']);
   });
 });

@@ -16,6 +16,7 @@ const settings = (schedule = 'mon-sun 00:00-24:00'): KfSettings => ({
   keywords: ['客服'],
   hours: defaultServiceHours(schedule, 'Asia/Shanghai'),
   waitMinutes: 30,
+  repeatPosition: true,
   templates: { ...DEFAULT_TEMPLATES, queue: 'Q {position}/{count}', agentAlert: 'A {position}/{count}', noAgents: 'none' },
 });
 const now = new Date('2026-11-30T03:00:00Z'); // a Monday, 11:00 in Shanghai

@@ -46,7 +46,7 @@ export default async function AgentsPage() {
   const [agents, sync, settings] = await Promise.all([
     listAgentsForConsole(database.db, { now }),
     findJobRun(database.db, { name: AGENT_SYNC_JOB }),
-    loadKfSettings(database.db),
+    loadKfSettings(database),
   ]);
   const time = new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: settings.hours.timezone });
   // The part after @ is the same for every account of one Official Account: offer it to the invite.

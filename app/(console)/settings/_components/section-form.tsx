@@ -1,0 +1,55 @@
+'use client';
+// One settings section's form: the version it was loaded at (the server refuses the save when
+// someone saved since), where the values came from, and read-only for operators.
+import { useId, type ReactNode } from 'react';
+import { SubmitButton } from '@/components/ui/button';
+import { FormResultProvider, useFormAction, type FormAction, type FormResult } from '@/components/ui/form';
+import { FormNotice } from '@/components/ui/notice';
+
+export function SectionForm({
+  id,
+  title,
+  source,
+  action,
+  version,
+  readOnly,
+  submitLabel,
+  children,
+}: {
+  id: string;
+  title: string;
+  /** Where the values in force came from: saved by whom and when, or the env seed. */
+  source: string;
+  action: FormAction;
+  version: number;
+  readOnly: boolean;
+  submitLabel: string;
+  children: (result: FormResult) => ReactNode;
+}) {
+  const [result, formAction] = useFormAction(action);
+  const noticeId = useId();
+  return (
+    <section aria-labelledby={`${id}-heading`} className="mb-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+      <div className="mb-4">
+        <h2 id={`${id}-heading`} className="text-base font-semibold">
+          {title}
+        </h2>
+        <p className="mt-0.5 text-xs text-slate-500" data-testid={`${id}-source`}>
+          {source}
+        </p>
+      </div>
+      <form action={formAction} noValidate aria-describedby={noticeId} className="space-y-4" data-testid={`${id}-form`}>
+        <input type="hidden" name="version" value={version} />
+        <fieldset disabled={readOnly} className="min-w-0 space-y-4">
+          <FormResultProvider value={result}>{children(result)}</FormResultProvider>
+        </fieldset>
+        {!readOnly && (
+          <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
+            <SubmitButton variant="primary">{submitLabel}</SubmitButton>
+            <FormNotice id={noticeId} state={result} className="min-w-0" />
+          </div>
+        )}
+      </form>
+    </section>
+  );
+}

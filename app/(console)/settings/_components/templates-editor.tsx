@@ -1,0 +1,150 @@
+'use client';
+// Every reply text: its variables (click to insert), a live preview with sample values, the unknown
+// variables refused as you type (the server refuses them again), a length counter against WeChat's
+// limits, and reset to the default.
+import { useRef, useState } from 'react';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Field } from '@/components/ui/field';
+import type { FormAction } from '@/components/ui/form';
+import { Textarea } from '@/components/ui/textarea';
+import { cx } from '@/components/ui/styles';
+import { isMessageKey, translator, type Locale, type MessageKey } from '@/lib/i18n/format';
+import { textLimitOf, utf8Bytes } from '@/lib/kf/text-limits';
+import { DEFAULT_TEMPLATES, renderTemplate, TEMPLATE_VARIABLES, validateTemplate, type TemplateName } from '@/lib/kf/templates';
+import { SectionForm } from './section-form';
+
+export function TemplatesEditor({
+  action,
+  version,
+  readOnly,
+  source,
+  initial,
+  custom,
+  samples,
+  locale,
+}: {
+  action: FormAction;
+  version: number;
+  readOnly: boolean;
+  source: string;
+  initial: Record<TemplateName, string>;
+  /** The texts saved here; the rest are the defaults. */
+  custom: TemplateName[];
+  samples: Record<string, string>;
+  locale: Locale;
+}) {
+  const t = translator(locale);
+  const [texts, setTexts] = useState(initial);
+  const names = Object.keys(DEFAULT_TEMPLATES) as TemplateName[];
+  return (
+    <SectionForm id="templates" title={t('settings.templates.title')} source={source} action={action} version={version} readOnly={readOnly} submitLabel={t('settings.templates.save')}>
+      {() => (
+        <ul className="space-y-6">
+          {names.map((name) => (
+            <TemplateField
+              key={name}
+              name={name}
+              value={texts[name] ?? ''}
+              customized={custom.includes(name)}
+              samples={samples}
+              locale={locale}
+              readOnly={readOnly}
+              onChange={(value) => setTexts((all) => ({ ...all, [name]: value }))}
+            />
+          ))}
+        </ul>
+      )}
+    </SectionForm>
+  );
+}
+
+/** A template's label from the catalog, or its own name for a template this page does not know yet. */
+function templateLabel(name: string, locale: Locale, part: 'label' | 'when'): string {
+  const key = `settings.template.${name}.${part}`;
+  return isMessageKey(key) ? translator(locale)(key as MessageKey) : part === 'label' ? name : '';
+}
+
+function TemplateField({
+  name,
+  value,
+  customized,
+  samples,
+  locale,
+  readOnly,
+  onChange,
+}: {
+  name: TemplateName;
+  value: string;
+  customized: boolean;
+  samples: Record<string, string>;
+  locale: Locale;
+  readOnly: boolean;
+  onChange: (value: string) => void;
+}) {
+  const t = translator(locale);
+  // Textarea does not forward a ref; its wrapper finds it.
+  const wrapper = useRef<HTMLDivElement>(null);
+  const variables = TEMPLATE_VARIABLES[name] ?? [];
+  const check = validateTemplate(name, value);
+  const liveError = !check.ok && check.reason === 'unknown_variables' ? t('error.template.unknownVariables', { names: check.unknown.map((v) => `{${v}}`).join(' ') }) : undefined;
+  const rendered = renderTemplate(value, samples);
+  const limit = textLimitOf(name);
+  const used = limit.unit === 'bytes' ? utf8Bytes(rendered) : [...rendered].length;
+  const near = used >= limit.max * 0.9;
+
+  const insert = (variable: string) => {
+    const area = wrapper.current?.querySelector('textarea');
+    const token = `{${variable}}`;
+    const at = area?.selectionStart ?? value.length;
+    const end = area?.selectionEnd ?? at;
+    onChange(value.slice(0, at) + token + value.slice(end));
+    requestAnimationFrame(() => {
+      area?.focus();
+      area?.setSelectionRange(at + token.length, at + token.length);
+    });
+  };
+
+  return (
+    <li className="grid gap-3 border-b border-slate-100 pb-6 lg:grid-cols-2" data-testid={`template-${name}`}>
+      <div className="min-w-0" ref={wrapper}>
+        <Field
+          label={
+            <span className="flex flex-wrap items-center gap-2">
+              {templateLabel(name, locale, 'label')}
+              <Badge tone={customized ? 'brand' : 'neutral'}>{t(customized ? 'settings.templates.custom' : 'settings.templates.default')}</Badge>
+            </span>
+          }
+          name={`templates.${name}`}
+          help={templateLabel(name, locale, 'when')}
+          error={liveError}
+        >
+          <Textarea name={`templates.${name}`} value={value} onChange={(e) => onChange(e.target.value)} rows={3} />
+        </Field>
+        <div className="mt-2 flex flex-wrap items-center gap-1.5 text-xs">
+          <span className="text-slate-600">{t('settings.templates.variables')}</span>
+          {variables.map((v) => (
+            <Button key={v} size="sm" variant="ghost" className="font-mono text-xs text-brand-700" onClick={() => insert(v)} disabled={readOnly} aria-label={t('settings.templates.insert', { variable: `{${v}}` })}>
+              {`{${v}}`}
+            </Button>
+          ))}
+          {!readOnly && value !== DEFAULT_TEMPLATES[name] && (
+            <Button size="sm" variant="ghost" onClick={() => onChange(DEFAULT_TEMPLATES[name])}>
+              {t('settings.templates.reset')}
+            </Button>
+          )}
+        </div>
+      </div>
+      <div className="min-w-0">
+        <p className="mb-1 text-sm font-medium text-slate-700">{t('settings.templates.preview')}</p>
+        <p className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm whitespace-pre-wrap break-words" data-testid={`template-${name}-preview`}>
+          {rendered}
+        </p>
+        <p className={cx('mt-1 text-xs', near ? 'font-medium text-amber-800' : 'text-slate-500')} data-testid={`template-${name}-count`}>
+          {t(limit.unit === 'bytes' ? 'settings.templates.bytes' : 'settings.templates.chars', { used, max: limit.max })}
+          {near && ` · ${t('settings.templates.nearLimit')}`}
+        </p>
+      </div>
+    </li>
+  );
+}

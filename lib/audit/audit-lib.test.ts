@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { csvCell, csvRow } from './csv';
+import { settingsDiff } from './diff';
+import { auditQuery, parseAuditFilters } from './filters';
+import { actionLabel } from './labels';
+import { endOfLocalDate, startOfLocalDate } from './time';
+
+describe('settingsDiff', () => {
+  it('lists only what changed, as readable values: a weekday, holidays as spans, an extra working date', () => {
+    const before = {
+      hours: {
+        timezone: 'Asia/Shanghai',
+        weekly: { mon: [{ start: '09:00', end: '18:00' }], tue: [{ start: '09:00', end: '18:00' }] },
+        holidays: [],
+        extraWorkdays: [],
+      },
+    };
+    const after = {
+      hours: {
+        timezone: 'Asia/Shanghai',
+        weekly: { mon: [{ start: '10:00', end: '12:00' }, { start: '13:00', end: '18:00' }], tue: [{ start: '09:00', end: '18:00' }] },
+        holidays: ['2026-10-01', '2026-10-02', '2026-10-03'],
+        extraWorkdays: [{ date: '2026-10-11', ranges: [{ start: '09:00', end: '18:00' }] }],
+      },
+    };
+    expect(settingsDiff(before, after)).toEqual([
+      { path: ['hours', 'weekly', 'mon'], before: '09:00-18:00', after: '10:00-12:00, 13:00-18:00' },
+      { path: ['hours', 'holidays'], before: '∅', after: '2026-10-01~2026-10-03' },
+      { path: ['hours', 'extraWorkdays', '2026-10-11'], before: null, after: '09:00-18:00' },
+    ]);
+  });
+
+  it('diffs keywords, numbers and one line per reply text', () => {
+    expect(
+      settingsDiff({ keywords: ['客服'], waitMinutes: 30, templates: { hint: 'a', welcome: 'b' } }, { keywords: ['客服', 'help'], waitMinutes: 30, templates: { hint: 'a', welcome: 'c' } }),
+    ).toEqual([
+      { path: ['keywords'], before: '客服', after: '客服, help' },
+      { path: ['templates', 'welcome'], before: 'b', after: 'c' },
+    ]);
+  });
+});
+
+describe('audit CSV', () => {
+  it('quotes commas, quotes and new lines, and defuses spreadsheet formulas', () => {
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell('@evil')).toBe("'@evil");
+    expect(csvRow(['x', null, 3])).toBe('x,,3\r\n');
+  });
+});
+
+describe('audit filters', () => {
+  it('reads good values and names the ones it drops', () => {
+    const { filters, invalid } = parseAuditFilters({ user: '3', kind: 'settings', from: '2026-10-01', to: '2026-02-30', before: 'x' });
+    expect(filters).toEqual({ user: 3, kind: 'settings', from: '2026-10-01' });
+    expect(invalid.sort()).toEqual(['before', 'to']);
+  });
+
+  it('round-trips a keyset cursor with microseconds', () => {
+    const { filters } = parseAuditFilters({ before: '2026-12-06T09:00:00.123456Z_42' });
+    expect(filters.before).toEqual({ at: '2026-12-06T09:00:00.123456Z', id: 42 });
+    expect(auditQuery({ kind: 'user' }, { before: '2026-12-06T09:00:00.123456Z_42' })).toBe('?kind=user&before=2026-12-06T09%3A00%3A00.123456Z_42');
+  });
+
+  it('turns local dates in the service zone into instants', () => {
+    expect(startOfLocalDate('2026-10-01', 'Asia/Shanghai').toISOString()).toBe('2026-09-30T16:00:00.000Z');
+    expect(endOfLocalDate('2026-10-01', 'Asia/Shanghai').toISOString()).toBe('2026-10-01T16:00:00.000Z');
+    // The day the clocks go forward in Berlin is 23 hours long.
+    const day = endOfLocalDate('2026-03-29', 'Europe/Berlin').getTime() - startOfLocalDate('2026-03-29', 'Europe/Berlin').getTime();
+    expect(day).toBe(23 * 3_600_000);
+  });
+});
+
+describe('audit labels', () => {
+  it('names known actions and shows an unknown one as written', () => {
+    expect(actionLabel('settings.hours', 'zh')).toBe('修改服务时间');
+    expect(actionLabel('settings.hours', 'en')).toBe('Changed service hours');
+    expect(actionLabel('agent.teleport', 'en')).toBe('agent.teleport');
+    expect(actionLabel('constructor', 'en')).toBe('constructor');
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { closedWeek } from '@/lib/service-hours/model';
+import { compressDates, expandDateSpans, findOverlaps, parseDateList } from './hours-form';
+
+const week = (partial: Partial<ReturnType<typeof closedWeek>>) => ({ ...closedWeek(), ...partial });
+
+describe('findOverlaps', () => {
+  it('reports two ranges of one day that overlap, at the later one', () => {
+    const issues = findOverlaps({ weekly: week({ mon: [{ start: '09:00', end: '12:00' }, { start: '11:30', end: '18:00' }] }), extraWorkdays: [] });
+    expect(issues).toEqual([{ path: ['weekly', 'mon', 1, 'start'], code: 'settings.hours.overlap', params: { other: '09:00-12:00' } }]);
+  });
+
+  it('accepts ranges that touch (12:00 end, 12:00 start) and a day ending at 24:00', () => {
+    const weekly = week({ mon: [{ start: '09:00', end: '12:00' }, { start: '12:00', end: '24:00' }], tue: [{ start: '00:00', end: '08:00' }] });
+    expect(findOverlaps({ weekly, extraWorkdays: [] })).toEqual([]);
+  });
+
+  it('sees an overnight range run into the next morning', () => {
+    const weekly = week({ fri: [{ start: '22:00', end: '02:00' }], sat: [{ start: '01:00', end: '05:00' }] });
+    expect(findOverlaps({ weekly, extraWorkdays: [] })).toEqual([
+      { path: ['weekly', 'sat', 0, 'start'], code: 'settings.hours.overlap', params: { other: '22:00-02:00' } },
+    ]);
+  });
+
+  it('wraps Sunday night into Monday morning', () => {
+    const weekly = week({ mon: [{ start: '01:00', end: '09:00' }], sun: [{ start: '23:00', end: '03:00' }] });
+    expect(findOverlaps({ weekly, extraWorkdays: [] }).map((i) => i.path)).toEqual([['weekly', 'sun', 0, 'start']]);
+  });
+
+  it('checks the ranges of an extra working date among themselves', () => {
+    const extraWorkdays = [{ date: '2026-10-11', ranges: [{ start: '09:00', end: '18:00' }, { start: '17:00', end: '19:00' }] }];
+    expect(findOverlaps({ weekly: closedWeek(), extraWorkdays }).map((i) => i.path)).toEqual([['extraWorkdays', 0, 'ranges', 1, 'start']]);
+  });
+});
+
+describe('holiday spans', () => {
+  it('expands ranges to dates across a month end, without repeats', () => {
+    const { dates, issues } = expandDateSpans([{ from: '2026-09-30', to: '2026-10-02' }, { from: '2026-10-01' }]);
+    expect(issues).toEqual([]);
+    expect(dates).toEqual(['2026-09-30', '2026-10-01', '2026-10-02']);
+  });
+
+  it('refuses a range that ends before it starts, or runs for months', () => {
+    expect(expandDateSpans([{ from: '2026-10-07', to: '2026-10-01' }]).issues[0]).toMatchObject({ path: ['holidays', 0, 'to'], code: 'settings.hours.rangeBackwards' });
+    expect(expandDateSpans([{ from: '2026-01-01', to: '2026-12-31' }]).issues[0]).toMatchObject({ code: 'settings.hours.rangeTooLong' });
+  });
+
+  it('shows consecutive dates as one span again', () => {
+    expect(compressDates(['2026-10-02', '2026-10-01', '2026-10-03', '2026-12-25'])).toEqual([
+      { from: '2026-10-01', to: '2026-10-03' },
+      { from: '2026-12-25', to: '2026-12-25' },
+    ]);
+  });
+
+  it('reads a pasted list in the ways people write it, and returns what it cannot read', () => {
+    const { spans, unreadable } = parseDateList('2027-10-01～2027-10-07\n2027-01-01\n2027-02-10 至 2027-02-12, 2027-05-01..2027-05-03\n国庆');
+    expect(spans).toEqual([
+      { from: '2027-10-01', to: '2027-10-07' },
+      { from: '2027-01-01', to: '2027-01-01' },
+      { from: '2027-02-10', to: '2027-02-12' },
+      { from: '2027-05-01', to: '2027-05-03' },
+    ]);
+    expect(unreadable).toEqual(['国庆']);
+  });
+});

@@ -1,0 +1,31 @@
+// Mainland China's statutory holidays and their make-up working days (调休), from the chinese-days
+// package, which follows the State Council's yearly notice. Nothing here names a year: the page
+// offers whichever years the installed package knows; a year it does not know yet is pasted instead.
+import 'server-only';
+import data from 'chinese-days/dist/chinese-days.json';
+
+export interface StatutoryYear {
+  year: number;
+  /** Days off, with the festival's Chinese name. */
+  holidays: { date: string; name: string }[];
+  /** Weekend days that are working days in exchange (调休). */
+  workdays: { date: string; name: string }[];
+}
+
+// Values look like "National Day,国庆节,3": English name, Chinese name, length.
+const nameOf = (value: string) => value.split(',')[1] ?? value;
+
+function entriesOf(table: Record<string, string> | undefined, year: number) {
+  return Object.entries(table ?? {})
+    .filter(([date]) => date.startsWith(`${year}-`))
+    .map(([date, value]) => ({ date, name: nameOf(value) }))
+    .sort((a, b) => a.date.localeCompare(b.date));
+}
+
+/** The years among `years` that the package has a schedule for. */
+export function statutoryYears(years: number[]): StatutoryYear[] {
+  const tables = data as { holidays?: Record<string, string>; workdays?: Record<string, string> };
+  return years
+    .map((year) => ({ year, holidays: entriesOf(tables.holidays, year), workdays: entriesOf(tables.workdays, year) }))
+    .filter((y) => y.holidays.length > 0);
+}
