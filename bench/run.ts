@@ -237,6 +237,16 @@ async function main(): Promise<number> {
     let explained: string | undefined;
     try {
       integrity = await checkIntegrity(raw, plan, sent, agents, delivered);
+      // A push answered 503 (the webhook's deadline) should still be stored: it was queued, and WeChat
+      // retries it. Every push answered 200 is stored, so those missing are among the refused ones.
+      if (result.non2xx > 0) {
+        const [row] = await raw.query<{ n: number }>(
+          `select count(distinct split_part(dedupe_key, ':', 2))::int as n from inbound_messages where split_part(dedupe_key, ':', 2) ~ $1`,
+          [`^8${plan.runTag}[0-9]{13}$`],
+        );
+        const missing = sent.messages - row!.n;
+        notes.push(`${result.non2xx} requests answered ≥ 400 (503: the webhook's deadline); ${missing} of the messages sent are not stored, so at least ${Math.max(0, result.non2xx - missing)} of those answered ≥ 400 were stored anyway`);
+      }
       if (args.explain) explained = await explainHotQueries(raw);
     } finally {
       await raw.close();
