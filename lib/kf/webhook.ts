@@ -96,7 +96,8 @@ export function createWebhook(options: WebhookOptions): Webhook {
     }
 
     let replyXml: string;
-    const work = handleOnce(message, options.database(), now(), batchers);
+    // A database that cannot even be asked for (options.database() throws) fails the work, not the request.
+    const work = (async () => handleOnce(message, options.database(), now(), batchers))();
     try {
       const handled = await withDeadline(work, deadlineMs);
       replyXml = handled.reply;
