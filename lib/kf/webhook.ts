@@ -104,7 +104,7 @@ export function createWebhook(options: WebhookOptions): Webhook {
       if (handled.queuedOutbound) options.onOutboundQueued?.();
     } catch (error) {
       // The dedupe key names the follower: the log gets the message id and a masked openid only.
-      const about = { openid: maskOpenid(message.FromUserName), msgType: message.MsgType };
+      const about = { openid: maskOpenid(message.FromUserName), msgType: message.MsgType, msgId: 'MsgId' in message ? message.MsgId : undefined };
       if (!(error instanceof DeadlineError)) {
         webhookLog.warn({ ...about, err: errorText(error) }, 'push not handled; WeChat will retry');
         return text(503, 'temporarily unavailable');
