@@ -1,4 +1,4 @@
-// npx tsx --import ./scripts/server-only-register.mjs bench/chaos-outbox.ts [--db pglite|postgres]
+// npx tsx --import ./scripts/server-only-register.mjs bench/chaos-outbox.ts [--db pglite|postgres] [--kill-after N] [--delay-ms N] [--write-every-ms N]
 // What a crash of the outbox costs in duplicates: 1,000 queued messages, the dispatcher in a child
 // process sending them to the fake WeChat over HTTP (each custom/send held --delay-ms by the fake),
 // `kill -9` of the child once --kill-after messages have arrived, a restarted child that drains the
@@ -28,6 +28,8 @@ interface ChildConfig {
   dataDir: string;
   account: { appId: string; appSecret: string; apiBase: string };
   leaseMs: number;
+  /** The dispatcher's writeEveryMs; undefined: its default. */
+  writeEveryMs?: number;
   /** The restarted child runs this far ahead, as if it had waited out the crashed one's lease. */
   clockAheadMs: number;
   drain: boolean;
@@ -46,6 +48,7 @@ async function child(config: ChildConfig): Promise<void> {
     database: () => database,
     kf: kfApiFor(config.account, () => database),
     leaseMs: config.leaseMs,
+    writeEveryMs: config.writeEveryMs,
     now: () => new Date(Date.now() + config.clockAheadMs),
   });
   if (!config.drain) {
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
       'delay-ms': { type: 'string', default: '20' },
       'kill-after': { type: 'string', default: '300' },
       'lease-ms': { type: 'string', default: '30000' },
+      'write-every-ms': { type: 'string' },
     },
   });
   const kind = args.db === 'postgres' ? 'postgres' : 'pglite';
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
       dataDir,
       account: { appId: sim.credentials.appId, appSecret: sim.credentials.appSecret, apiBase: sim.url },
       leaseMs,
+      writeEveryMs: args['write-every-ms'] === undefined ? undefined : Number(args['write-every-ms']),
       clockAheadMs: 0,
       drain: false,
     };
@@ -138,11 +143,14 @@ async function main(): Promise<void> {
       afterKill = total;
     }
 
+    const commitsBefore = await commitCount(kind, database.url);
     const second = runChild({ ...config, clockAheadMs: killAfter > 0 ? leaseMs : 0, drain: true });
     children.push(second.process);
     const code = await second.exited;
     if (code !== 0) throw new Error(`the restarted dispatcher exited with ${code}`);
     const drainMs = Number(/drained in (\d+) ms/.exec(second.output())?.[1]);
+    // Each claim and each write-back is a transaction: what the dispatcher costs the database.
+    const commits = commitsBefore === undefined ? undefined : (await commitCount(kind, database.url))! - commitsBefore - 1;
     const drained = messages - afterKill;
 
     let once = 0;
@@ -169,6 +177,7 @@ async function main(): Promise<void> {
     } else {
       console.log(`  no kill: one dispatcher drained ${drained} rows in ${drainMs} ms, ${Math.round((drained / drainMs) * 1000)} rows/s`);
     }
+    if (commits !== undefined) console.log(`  transactions the draining dispatcher committed: ${commits} (${((commits / drained) * 100).toFixed(1)} per 100 rows)`);
     console.log(`  sent once:  ${once}`);
     console.log(`  sent twice: ${twice}${more > 0 ? `   (more than twice: ${more})` : ''}`);
     console.log(`  lost:       ${lost}`);
@@ -181,6 +190,15 @@ async function main(): Promise<void> {
     await database.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Transactions committed in the bench database so far (Postgres); its connections have closed, so their counts are in. */
+async function commitCount(kind: string, url: string | undefined): Promise<number | undefined> {
+  if (kind !== 'postgres') return undefined;
+  const handle = await openPostgres(url!, { max: 1 });
+  const [row] = await handle.postgres!.unsafe<{ n: string }[]>(`select xact_commit::text as n from pg_stat_database where datname = current_database()`);
+  await handle.close();
+  return Number(row!.n);
 }
 
 function runChild(config: ChildConfig): { process: ChildProcess; exited: Promise<number | null>; output: () => string } {

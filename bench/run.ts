@@ -237,6 +237,16 @@ async function main(): Promise<number> {
     let explained: string | undefined;
     try {
       integrity = await checkIntegrity(raw, plan, sent, agents, delivered);
+      // Pushes answered 503 at the webhook's deadline (their warn lines name the MsgId): how many
+      // were stored and handled all the same, as queued work that finished after the answer.
+      const refused = refusedMsgIds(serverLog);
+      if (refused.length > 0) {
+        const [row] = await raw.query<{ n: number; done: number }>(
+          `select count(*)::int as n, count(*) filter (where state = 'done')::int as done from inbound_messages where split_part(dedupe_key, ':', 2) = any($1::text[])`,
+          [refused],
+        );
+        notes.push(`${refused.length} pushes answered 503 by the webhook; ${row!.n} of them stored (${row!.done} handled), ${refused.length - row!.n} not`);
+      }
       if (args.explain) explained = await explainHotQueries(raw);
     } finally {
       await raw.close();
@@ -401,4 +411,19 @@ main().then(
 
 function tail(file: string): string {
   return fs.readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
+}
+
+/** MsgIds of the pushes the server's log says it answered 503 (lib/kf/webhook.ts's warn lines). */
+function refusedMsgIds(logFile: string): string[] {
+  const ids = new Set<string>();
+  for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('push not handled')) continue;
+    try {
+      const msgId = (JSON.parse(line) as { msgId?: unknown }).msgId;
+      if (typeof msgId === 'string') ids.add(msgId);
+    } catch {
+      // not a log record
+    }
+  }
+  return [...ids];
 }

@@ -45,12 +45,19 @@ export interface WebhookOptions {
   wallClock?: () => number;
   database: () => DatabaseHandle;
   now?: () => Date;
-  /** Past this, answer 503 and let WeChat retry: its deadline is 5 s, ours must be far shorter. */
+  /**
+   * How long a push may wait for its statement before it is answered 503 (WeChat then retries).
+   * Inside WeChat's own 5 s: a slow database is waited out and the push answered with its reply;
+   * a statement that fails is answered 503 at once.
+   */
   databaseDeadlineMs?: number;
   /** Called after a push that queued outbound messages has committed. */
   onOutboundQueued?: () => void;
 }
 
+// Under WeChat's 5 s, with room for the answer to travel. Answering 503 sooner (it was 1 s) turned a
+// busy minute into lost pushes: each 503 brings a retry, adding load, and after three WeChat gives up.
+export const DATABASE_DEADLINE_MS = 4000;
 // A real push is a few KB; refusing more before buffering it keeps one request's memory small.
 export const WEBHOOK_MAX_BODY = 64 * 1024;
 const webhookLog = log.child({ module: 'webhook' });
@@ -65,7 +72,7 @@ export interface Webhook {
 
 export function createWebhook(options: WebhookOptions): Webhook {
   const now = options.now ?? (() => new Date());
-  const deadlineMs = options.databaseDeadlineMs ?? 1000;
+  const deadlineMs = options.databaseDeadlineMs ?? DATABASE_DEADLINE_MS;
   const batchers = createBatchers(options);
   const checkQuery = queryChecker({ ...options, log: webhookLog });
 
@@ -90,13 +97,26 @@ export function createWebhook(options: WebhookOptions): Webhook {
     }
 
     let replyXml: string;
+    // A database that cannot even be asked for (options.database() throws) fails the work, not the request.
+    const work = (async () => handleOnce(message, options.database(), now(), batchers))();
     try {
-      const handled = await withDeadline(handleOnce(message, options.database(), now(), batchers), deadlineMs);
+      const handled = await withDeadline(work, deadlineMs);
       replyXml = handled.reply;
       if (handled.queuedOutbound) options.onOutboundQueued?.();
     } catch (error) {
       // The dedupe key names the follower: the log gets the message id and a masked openid only.
-      webhookLog.warn({ err: errorText(error), openid: maskOpenid(message.FromUserName), msgType: message.MsgType }, 'push not handled; WeChat will retry');
+      const about = { openid: maskOpenid(message.FromUserName), msgType: message.MsgType, msgId: 'MsgId' in message ? message.MsgId : undefined };
+      if (!(error instanceof DeadlineError)) {
+        webhookLog.warn({ ...about, err: errorText(error) }, 'push not handled; WeChat will retry');
+        return text(503, 'temporarily unavailable');
+      }
+      // Still queued or running: it is stored and handled when the database answers, and WeChat's
+      // retry then gets the stored reply (or joins the push in flight), so it acts once.
+      webhookLog.warn({ ...about, ms: deadlineMs }, 'push not handled in time; answered 503, it is handled when the database answers');
+      work.then(
+        (handled) => handled.queuedOutbound && options.onOutboundQueued?.(),
+        (late: unknown) => webhookLog.warn({ ...about, err: errorText(late) }, 'a push answered 503 could not be handled; WeChat will retry'),
+      );
       return text(503, 'temporarily unavailable');
     }
     if (replyXml === SUCCESS) return text(200, SUCCESS);
@@ -263,9 +283,11 @@ function summarize(message: InboundMessage): string | null {
   return parts.length ? sanitizeXmlText(parts.join(' ')).slice(0, 200) : null;
 }
 
+class DeadlineError extends Error {}
+
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer from the database within ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new DeadlineError(`no answer from the database within ${ms} ms`)), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);

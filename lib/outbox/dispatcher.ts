@@ -13,10 +13,8 @@ import { errorText, log } from '@/lib/log';
 import type { KfApi } from '@/lib/wechat/kf-api';
 import type { CustomMessage } from '@/lib/wechat/kf-types';
 import { backoffMs, classifySendFailure, MAX_ATTEMPTS } from './classify';
+import { OutcomeWriter } from './outcome-writer';
 import { LOW_VALUE_PRIORITY, RESERVED_SENDS, textToSend, type TextPayload } from './payloads';
-
-/** Sends in flight at once per dispatcher. */
-export const DEFAULT_CONCURRENT_SENDS = 16;
 
 export interface DispatcherOptions {
   database: () => DatabaseHandle;
@@ -33,11 +31,21 @@ export interface DispatcherOptions {
   /**
    * Followers sent to at once. Starting a whole batch's requests together holds the event loop for
    * milliseconds at a time, and the webhook shares it; a few at a time spreads the same work out.
+   * Also the most rows a crash can leave sent and unwritten, to be sent again after the lease.
    */
   concurrentSends?: number;
   leaseMs?: number;
   sendTimeoutMs?: number;
+  /**
+   * Outcomes are written back at most once per this many ms, all that came back meanwhile in one
+   * statement (outcome-writer.ts). A send's slot waits for its write, so a longer slice means fewer
+   * statements and slower draining.
+   */
+  writeEveryMs?: number;
 }
+
+/** Sends at once by default: also the most rows a crash can leave sent but unrecorded. */
+export const DEFAULT_CONCURRENT_SENDS = 16;
 
 const outboxLog = log.child({ module: 'outbox' });
 
@@ -59,6 +67,7 @@ export class OutboxDispatcher {
       concurrentSends: opts.concurrentSends ?? DEFAULT_CONCURRENT_SENDS,
       leaseMs: opts.leaseMs ?? 30_000,
       sendTimeoutMs: opts.sendTimeoutMs ?? 5000,
+      writeEveryMs: opts.writeEveryMs ?? 10,
       now: opts.now ?? (() => new Date()),
     };
   }
@@ -101,11 +110,13 @@ export class OutboxDispatcher {
       if (queue) queue.push(row);
       else byFollower.set(row.openid, [row]);
     }
-    // Outcomes are written only after the batch, so the batch must end well inside its lease, or a
-    // second instance would claim (and send again) rows already sent here.
+    // A row must be sent inside its lease, or a second instance would claim (and send again) a row
+    // this one is about to send: rows not started by half the lease go back (#deliverQueue).
     const deadline = claimedAt.getTime() + this.#opts.leaseMs / 2;
-    const queues = await inParallel([...byFollower.values()], this.#opts.concurrentSends, (queue) => this.#deliverQueue(queue, deadline));
-    await this.#record(queues.flat(), claimedAt);
+    const writer = new OutcomeWriter((outcomes) => this.#record(outcomes, claimedAt), { everyMs: this.#opts.writeEveryMs });
+    const unwritten = new Slots(this.#opts.concurrentSends);
+    await inParallel([...byFollower.values()], this.#opts.concurrentSends, (queue) => this.#deliverQueue(queue, deadline, writer, unwritten));
+    await writer.flush();
     return rows.length;
   }
 
@@ -138,28 +149,53 @@ export class OutboxDispatcher {
     }
   }
 
-  async #deliverQueue(queue: ClaimedOutboxRow[], deadline: number): Promise<OutboxOutcome[]> {
+  /**
+   * Sends one follower's rows in order. Each send holds one of `unwritten`'s `concurrentSends` slots
+   * from its start until its outcome is written, so at any moment at most that many rows are on the
+   * wire or sent and not yet written: all that a crash can make a restarted dispatcher repeat. The
+   * queue goes on while its last outcome is being written, if a slot is free: one follower with
+   * many rows (an agent's alerts) is not slowed to one send per write.
+   */
+  async #deliverQueue(queue: ClaimedOutboxRow[], deadline: number, writer: OutcomeWriter, unwritten: Slots): Promise<void> {
     // The budget as claimed, spent here as sends go out: what re-reading the followers row before
     // each send would show, since a send spends one whenever any is left.
     let budget = queue[0]!.sendsLeft;
     const superseded = supersededPlaceUpdates(queue);
-    const outcomes: OutboxOutcome[] = [];
     for (const row of queue) {
       if (superseded.has(row.id)) {
-        outcomes.push({ id: row.id, outcome: 'skipped', errcode: null, error: 'a newer place-in-line update for this session went instead' });
+        writer.push({ id: row.id, outcome: 'skipped', errcode: null, error: 'a newer place-in-line update for this session went instead' });
         continue;
       }
-      const now = this.#opts.now();
-      // A row not started within half the lease goes back: the lease may run out before it is sent.
-      if (now.getTime() >= deadline) {
-        outcomes.push({ id: row.id, outcome: 'released', at: now, attempts: row.attempts });
-        continue;
+      await unwritten.take();
+      let outcome: OutboxOutcome;
+      try {
+        // Once outcomes cannot be written, every further send would be sent again after the lease.
+        writer.throwIfFailed();
+        const now = this.#opts.now();
+        // A row not started within half the lease goes back: the lease may run out before it is sent.
+        if (now.getTime() >= deadline) {
+          unwritten.give();
+          writer.push({ id: row.id, outcome: 'released', at: now, attempts: row.attempts });
+          continue;
+        }
+        outcome = await this.#deliver(row, budget, now);
+      } catch (error) {
+        unwritten.give();
+        throw error;
       }
-      const outcome = await this.#deliver(row, budget, now);
       if (outcome.outcome === 'sent' && budget !== null && budget > 0) budget -= 1;
-      outcomes.push(outcome);
+      // sent, retry and failed come back from WeChat's API; skipped never left this process. A
+      // failed write shows in throwIfFailed above and in the batch's flush.
+      if (outcome.outcome === 'skipped') {
+        unwritten.give();
+        writer.push(outcome);
+      } else {
+        writer.add(outcome).then(
+          () => unwritten.give(),
+          () => unwritten.give(),
+        );
+      }
     }
-    return outcomes;
   }
 
   async #deliver(row: ClaimedOutboxRow, budget: number | null, now: Date): Promise<OutboxOutcome> {
@@ -228,21 +264,49 @@ function supersededPlaceUpdates(queue: ClaimedOutboxRow[]): Set<number> {
   return superseded;
 }
 
+/** A counting semaphore: `take` waits while all `size` are taken. */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async take(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free += 1;
+  }
+}
+
 /** Lets HTTP requests queued behind a busy dispatcher run before its next batch. */
 function yieldToRequests(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** fn over items, at most `limit` at a time; results in the items' order. */
-async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+/** fn over items, at most `limit` at a time; after a failure no new item starts, and the first failure is thrown once all have stopped. */
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const i = next++;
-      results[i] = await fn(items[i]!);
+      try {
+        await fn(items[i]!);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  if (failure) throw failure.error;
 }
