@@ -5,3 +5,4 @@ export * from './messages';
 export * from './outbox';
 export * from './settings';
 export * from './followers';
+export * from './replay';

@@ -12,8 +12,9 @@ import type { WechatAccount } from '@/lib/wechat-account/account';
 import { kfApiFor } from '@/lib/wechat-account/api-client';
 import { WechatCrypto } from '@/lib/wechat/crypto';
 import type { KfApi } from '@/lib/wechat/kf-api';
-import { startEmbeddedMaintenance, startExpirySweep } from './sweeps';
+import { startEmbeddedMaintenance, startExpirySweep, startReplaySweep } from './sweeps';
 import { createWebhook, type Webhook, type WebhookRequest, type WebhookResponse } from './webhook';
+import { DEFAULT_MAX_SKEW_SECONDS } from './webhook-query';
 
 export interface WechatRuntime {
   kf: KfApi;
@@ -72,7 +73,13 @@ export function createWechatRuntime(opts: {
         })
       : undefined;
   if (background && !outboxThread) dispatcher.start();
-  const stopSweeps = background ? [startExpirySweep(opts.database), startEmbeddedMaintenance(opts.database)] : [];
+  const stopSweeps = background
+    ? [
+        startExpirySweep(opts.database),
+        startReplaySweep(opts.database, opts.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS),
+        startEmbeddedMaintenance(opts.database),
+      ]
+    : [];
   const sender = outboxThread ?? dispatcher;
 
   const webhook = createWebhook({

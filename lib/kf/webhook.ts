@@ -1,12 +1,13 @@
 // POST/GET /api/wechat — receive a follower's message (and WeChat's URL check).
 // A plain function of (method, query, body) → (status, headers, body): server.ts serves it outside
 // Next's pipeline and tests call it directly. Guard order: query (signature, freshness, mode) →
-// size → parse → dedupe → act. The query checks (webhook-query.ts) need no body, so the listener
+// size → parse → replay → dedupe → act (replay and dedupe in the statement that stores the push). The query checks (webhook-query.ts) need no body, so the listener
 // runs them before reading one (lib/server/webhook-http.ts) and an unsigned or stale push costs no upload.
 import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
-import { recordPlainMessages, type PlainMessage } from '@/db/queries/plain-message';
+import { recordPlainMessages, REPLAYED, type PlainMessage } from '@/db/queries/plain-message';
+import { recordPushQuery, type PushQuery } from '@/db/queries/replay-store';
 import { errorText, log, maskOpenid } from '@/lib/log';
 import type { WechatCrypto } from '@/lib/wechat/crypto';
 import { WechatProtocolError } from '@/lib/wechat/errors';
@@ -19,7 +20,7 @@ import { runKeywordBatch, type KeywordItem, type KeywordResult } from './keyword
 import { MicroBatcher } from './micro-batcher';
 import { pushKindOf, replyAroundAgent, routeOf, routeReply } from './routing';
 import { loadKfSettings, type KfSettings } from './settings';
-import { plainText, queryChecker } from './webhook-query';
+import { plainText, pushQueryOf, queryChecker } from './webhook-query';
 import { renderText } from './texts';
 
 export interface WebhookRequest {
@@ -90,7 +91,11 @@ export function createWebhook(options: WebhookOptions): Webhook {
 
     let replyXml: string;
     try {
-      const handled = await withDeadline(handleOnce(message, options.database(), now(), batchers), deadlineMs);
+      const handled = await withDeadline(handleOnce(message, pushQueryOf(q, request.body), options.database(), now(), batchers), deadlineMs);
+      if (handled.replayed) {
+        webhookLog.warn({ openid: maskOpenid(message.FromUserName), msgType: message.MsgType }, 'replayed push refused: its signed query came before with another body');
+        return text(403, 'replayed push');
+      }
       replyXml = handled.reply;
       if (handled.queuedOutbound) options.onOutboundQueued?.();
     } catch (error) {
@@ -128,19 +133,21 @@ function openEncrypted(
   return parseInbound(parseXml(options.crypto.decrypt(encrypt)));
 }
 
-type Handled = { reply: string; queuedOutbound: boolean };
+type Handled = { reply: string; queuedOutbound: boolean; replayed?: boolean };
+const REFUSED: Handled = { reply: SUCCESS, queuedOutbound: false, replayed: true };
 
 /**
  * Each push acts once: a retry, or a duplicate arriving meanwhile, gets the first delivery's reply.
  * A follower's message is routed by routing.ts's table, decided in the statement that stores it.
  */
-async function handleOnce(message: InboundMessage, database: DatabaseHandle, now: Date, batchers: Batchers): Promise<Handled> {
+async function handleOnce(message: InboundMessage, query: PushQuery, database: DatabaseHandle, now: Date, batchers: Batchers): Promise<Handled> {
   const settings = await loadKfSettings(database.db);
   const kind = pushKindOf(message, settings.keywords);
-  if (kind === undefined) return handleEvent(message, settings, database, now);
-  const push = { dedupeKey: dedupeKey(message), openid: message.FromUserName, msgType: message.MsgType, summary: summarize(message) };
+  if (kind === undefined) return handleEvent(message, query, settings, database, now);
+  const push = { dedupeKey: dedupeKey(message), openid: message.FromUserName, msgType: message.MsgType, summary: summarize(message), query };
   if (kind === 'keyword') {
     const handled = await batchers.keywords().submit({ push, target: message, settings, now });
+    if (handled.replayed) return REFUSED;
     return { reply: handled.reply ?? SUCCESS, queuedOutbound: handled.queuedOutbound };
   }
   // Hours and agents matter only to the keyword: without a session this is the hint or nothing.
@@ -154,12 +161,13 @@ async function handleOnce(message: InboundMessage, database: DatabaseHandle, now
       replyToAgent: replyAroundAgent(message, now),
     },
   });
+  if (reply === REPLAYED) return REFUSED;
   return { reply: reply ?? SUCCESS, queuedOutbound: false };
 }
 
 type PlainItem = { message: PlainMessage; now: Date };
 interface Batchers {
-  plain(): MicroBatcher<PlainItem, string | null>;
+  plain(): MicroBatcher<PlainItem, string | null | typeof REPLAYED>;
   keywords(): MicroBatcher<KeywordItem, KeywordResult>;
 }
 
@@ -169,7 +177,7 @@ interface Batchers {
  * kind is known.
  */
 function createBatchers(options: WebhookOptions): Batchers {
-  let plain: MicroBatcher<PlainItem, string | null> | undefined;
+  let plain: MicroBatcher<PlainItem, string | null | typeof REPLAYED> | undefined;
   let keywords: MicroBatcher<KeywordItem, KeywordResult> | undefined;
   const maxBatch = 64;
   // Batches in flight. PGlite has one connection: one batch at a time. On Postgres a transaction's
@@ -183,7 +191,7 @@ function createBatchers(options: WebhookOptions): Batchers {
   const postgres = () => options.database().kind === 'postgres';
   return {
     plain: () =>
-      (plain ??= new MicroBatcher<PlainItem, string | null>({
+      (plain ??= new MicroBatcher<PlainItem, string | null | typeof REPLAYED>({
         maxBatch,
         maxInFlight: postgres() ? 2 : 1,
         keyOf: (item) => item.message.dedupeKey,
@@ -205,8 +213,9 @@ function latestNow(items: { now: Date }[]): Date {
 }
 
 /** Events (follows, clicks, session changes): claim, act and store the reply in one transaction. */
-async function handleEvent(message: InboundMessage, settings: KfSettings, database: DatabaseHandle, now: Date): Promise<Handled> {
+async function handleEvent(message: InboundMessage, query: PushQuery, settings: KfSettings, database: DatabaseHandle, now: Date): Promise<Handled> {
   return database.db.transaction(async (tx) => {
+    if (!(await recordPushQuery(tx, query))) return REFUSED;
     const claim = await claimInbound(tx, {
       dedupeKey: dedupeKey(message),
       openid: message.FromUserName,
