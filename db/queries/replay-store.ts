@@ -1,5 +1,6 @@
-// The webhook's replay store: each push's signed query (timestamp, nonce, signature) with a hash of
-// its body, kept while the timestamp is inside the freshness window. WeChat's plain signature does
+// The webhook's replay store: each push's signed query (timestamp, nonce, signature; keyed by the
+// signature, see db/schema/replay.ts) with a hash of its body, kept while the timestamp is inside the
+// freshness window. WeChat's plain signature does
 // not cover the body, so the same query with another body is a replay and is refused; with the same
 // body it is WeChat retrying, and dedupe answers it with the stored reply.
 //
@@ -32,7 +33,8 @@ export function pushQueryParams(items: readonly { query?: PushQuery }[]): [strin
 }
 
 /**
- * Two CTEs over `input` (columns q_timestamp, q_nonce, q_signature, body_hash, dedupe_key):
+ * Two CTEs over `input` (columns q_timestamp, q_nonce, q_signature, body_hash, dedupe_key; the
+ * signature is the query's, lowercase hex, as the query check has verified it):
  * `nonce_seen` records each query, and `admitted` is the input less the replays. On a conflict the
  * row is locked and returned as stored (DO UPDATE, not DO NOTHING: a query stored by a transaction
  * that committed after this statement began would be invisible to a plain read), so its hash decides.
@@ -41,19 +43,17 @@ export function pushQueryParams(items: readonly { query?: PushQuery }[]): [strin
  */
 export function replayGuardCtes(): string {
   return `nonce_seen as (
-    insert into webhook_nonces (timestamp, nonce, signature, body_hash)
-    select distinct on (q_timestamp, q_nonce, q_signature) q_timestamp::bigint, q_nonce, q_signature, body_hash
+    insert into webhook_nonces (signature, timestamp, nonce, body_hash)
+    select distinct on (q_signature) decode(q_signature, 'hex'), q_timestamp::bigint, q_nonce, body_hash
     from input where q_signature is not null
-    order by q_timestamp, q_nonce, q_signature, dedupe_key
-    on conflict (timestamp, nonce, signature) do update set body_hash = webhook_nonces.body_hash
-    returning timestamp, nonce, signature, body_hash
+    order by q_signature, dedupe_key
+    on conflict (signature) do update set body_hash = webhook_nonces.body_hash
+    returning encode(signature, 'hex') as signature, body_hash
   ),
   admitted as (
     select * from input as i
-    where i.q_signature is null or exists (
-      select 1 from nonce_seen as n
-      where n.timestamp = i.q_timestamp::bigint and n.nonce = i.q_nonce and n.signature = i.q_signature and n.body_hash = i.body_hash
-    )
+    where i.q_signature is null
+      or exists (select 1 from nonce_seen as n where n.signature = i.q_signature and n.body_hash = i.body_hash)
   )`;
 }
 
@@ -67,9 +67,9 @@ export const REFUSED_REPLAYS = `select i.dedupe_key from input as i where not ex
 export async function recordPushQuery(tx: DbOrTx, query: PushQuery): Promise<boolean> {
   const [row] = await tx
     .insert(webhookNonces)
-    .values({ timestamp: Number(query.timestamp), nonce: query.nonce, signature: query.signature, bodyHash: query.bodyHash })
+    .values({ signature: Buffer.from(query.signature, 'hex'), timestamp: Number(query.timestamp), nonce: query.nonce, bodyHash: query.bodyHash })
     .onConflictDoUpdate({
-      target: [webhookNonces.timestamp, webhookNonces.nonce, webhookNonces.signature],
+      target: webhookNonces.signature,
       set: { bodyHash: sql.raw(`"webhook_nonces"."body_hash"`) },
     })
     .returning({ bodyHash: webhookNonces.bodyHash });

@@ -179,11 +179,10 @@ describe.each(testDatabases)('replay store on $kind', (testDb) => {
   });
   const storedQueries = async (query: URLSearchParams) =>
     (
-      await rawExecutor(h.database).query<{ body_hash: string }>('select body_hash from webhook_nonces where timestamp = $1 and nonce = $2 and signature = $3', [
-        query.get('timestamp'),
-        query.get('nonce'),
-        query.get('signature'),
-      ])
+      await rawExecutor(h.database).query<{ body_hash: string }>(
+        `select body_hash from webhook_nonces where timestamp = $1 and nonce = $2 and signature = decode($3, 'hex')`,
+        [query.get('timestamp'), query.get('nonce'), query.get('signature')],
+      )
     ).length;
 
   const kinds: [string, (openid: string) => string][] = [
