@@ -17,7 +17,7 @@ import { postgresCpuMs } from './sample';
 import { createBenchDatabase, migrateAndSeed } from './seed';
 
 const kind = process.argv[2] === 'pglite' ? 'pglite' : 'postgres';
-const ROUNDS = 40;
+const ROUNDS = Number(process.env.REPLAY_COST_ROUNDS ?? 40);
 const BATCHES_PER_ROUND = 100;
 
 const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -33,7 +33,8 @@ if (kind === 'postgres') {
   drop = () => database.drop();
 } else {
   // PGlite runs in this thread: its CPU is this process's.
-  handle = await openPglite(undefined);
+  // On disk, as the server runs it: file-backed PGlite pays for what it writes, in memory it does not.
+  handle = await openPglite(process.env.REPLAY_COST_DIR);
   await migrateDatabase(handle);
   databaseCpuMs = () => {
     const c = process.cpuUsage();

@@ -33,9 +33,10 @@ export function pushQueryParams(items: readonly { query?: PushQuery }[]): [strin
 }
 
 /**
- * Two CTEs over `input` (columns q_timestamp, q_nonce, q_signature, body_hash, dedupe_key; the
+ * CTEs over `input` (columns q_timestamp, q_nonce, q_signature, body_hash, dedupe_key; the
  * signature is the query's, lowercase hex, as the query check has verified it):
- * `nonce_seen` records each query, and `admitted` is the input less the replays. On a conflict the
+ * `nonce_seen` records each query, `checked` marks each push fresh or not, and `admitted` is the
+ * input less the replays. On a conflict the
  * row is locked and returned as stored (DO UPDATE, not DO NOTHING: a query stored by a transaction
  * that committed after this statement began would be invisible to a plain read), so its hash decides.
  * Two pushes of one batch with the same query and different bodies: the first in the batch is
@@ -50,15 +51,18 @@ export function replayGuardCtes(): string {
     on conflict (signature) do update set body_hash = webhook_nonces.body_hash
     returning encode(signature, 'hex') as signature, body_hash
   ),
+  checked as (
+    -- A join, not a subquery per push, so a batch costs in proportion to its size.
+    select i.*, (i.q_signature is null or n.body_hash is not distinct from i.body_hash) as fresh
+    from input as i left join nonce_seen as n on n.signature = i.q_signature
+  ),
   admitted as (
-    select * from input as i
-    where i.q_signature is null
-      or exists (select 1 from nonce_seen as n where n.signature = i.q_signature and n.body_hash = i.body_hash)
+    select * from checked where fresh
   )`;
 }
 
 /** The dedupe keys of `input` that `admitted` refused, as rows (dedupe_key). */
-export const REFUSED_REPLAYS = `select i.dedupe_key from input as i where not exists (select 1 from admitted as a where a.dedupe_key = i.dedupe_key)`;
+export const REFUSED_REPLAYS = `select dedupe_key from checked where not fresh`;
 
 /**
  * Records one push's query inside the caller's transaction (the event path); false when the same
