@@ -14,6 +14,7 @@ import { errorText, log } from './lib/log';
 import { startSandboxWechat } from './lib/sandbox';
 import { withPrivateDataDir } from './lib/server/data-dir';
 import { closeGracefully } from './lib/server/graceful';
+import { createHttpServer } from './lib/server/http-server';
 import { listenOn, PortError, probePort } from './lib/server/listen';
 import { projectRoot } from './lib/server/project-root';
 import { setSecurityHeaders } from './lib/server/security-headers';
@@ -32,8 +33,10 @@ async function main(): Promise<void> {
   // Listen before anything else: a port in use must stop the start before it opens a database,
   // creates the first admin or prints a password. Until start-up is done every request gets a 503.
   let handle: http.RequestListener = answerStarting;
-  const server = http.createServer((req, res) => handle(req, res));
-  server.keepAliveTimeout = 65_000;
+  const server = createHttpServer((req, res) => handle(req, res), {
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+    maxConnections: config.HTTP_MAX_CONNECTIONS,
+  });
   await listenOn(server, { port: config.PORT, host: config.HOST, variable: 'PORT' });
   if (config.sandbox && config.SANDBOX_WECHAT_PORT !== 0) {
     // The fake WeChat listens later, in the runtime.

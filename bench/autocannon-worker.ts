@@ -34,7 +34,7 @@ const plan: Plan = {
   keyword: need('BENCH_KEYWORD'),
   other: need('BENCH_OTHER'),
   toUser: need('BENCH_TO_USER'),
-  signedQuery: need('BENCH_SIGNED_QUERY'),
+  token: need('BENCH_TOKEN'),
 };
 const stream = Number(process.env.BENCH_STREAM_BASE ?? '0');
 const [url, connections, duration] = [need('BENCH_URL'), Number(need('BENCH_CONNECTIONS')), Number(need('BENCH_DURATION'))];
@@ -57,8 +57,11 @@ const result = await autocannon({
         sent++;
         if (last?.index !== index) {
           const m = plannedMessage(plan, stream, index);
-          const body = messageXml(plan, m, Math.floor(Date.now() / 1000));
-          last = { index, request: { method: 'POST', path: messagePath(plan, m), headers: { 'content-type': 'text/xml' }, body } };
+          const now = Math.floor(Date.now() / 1000);
+          const body = messageXml(plan, m, now);
+          // A query of its own per message; a retry storm's copies reuse it, as WeChat's retries do.
+          const path = messagePath(plan, stream, index, m, now);
+          last = { index, request: { method: 'POST', path, headers: { 'content-type': 'text/xml' }, body } };
         }
         return { ...request, ...last.request };
       },

@@ -4,6 +4,7 @@
 import { keywordStatements } from '@/db/queries/keyword-messages';
 import { CLAIM_DUE_OUTBOX } from '@/db/queries/outbox';
 import { RECORD_PLAIN_MESSAGES } from '@/db/queries/plain-message';
+import { pushQueryParams } from '@/db/queries/replay-store';
 import type { RawDb } from './seed';
 
 interface Statement {
@@ -20,16 +21,18 @@ function statements(sample: { openid: string }): Statement[] {
   const keys = Array.from({ length: 16 }, (_, i) => `10000000000000000${String(i).padStart(2, '0')}`);
   const openids = keys.map((_, i) => (i === 0 ? sample.openid : `o_bench_${i}`));
   const texts = (t: string) => keys.map(() => t);
+  // Each push with a signed query of its own, as the webhook passes them to the replay store.
+  const queryOf = (key: string) => ({ timestamp: String(Math.floor(Date.now() / 1000)), nonce: `n${key}`, signature: `s${key}`, bodyHash: `h${key}` });
   const replies = { transfer: '<xml>transfer</xml>', toAgent: { before: '<xml>', after: '</xml>' }, offHours: null, noAgents: '<xml>none</xml>' };
   const [claim, decide] = keywordStatements(
-    keys.map((dedupeKey, i) => ({ dedupeKey, openid: i === 1 ? 'o_explain_new' : openids[i]!, msgType: 'text', summary: '客服', replies })),
+    keys.map((dedupeKey, i) => ({ dedupeKey, openid: i === 1 ? 'o_explain_new' : openids[i]!, msgType: 'text', summary: '客服', replies, query: queryOf(dedupeKey) })),
     { now: new Date(now), waitExpiresAt: new Date(Date.now() + 30 * 60_000), outbox: { queuePayload: {}, queuePriority: 5, alertPayload: {}, alertPriority: 1 } },
   );
   return [
     {
       name: 'recordPlainMessages (a batch of 16 ordinary messages)',
       sql: RECORD_PLAIN_MESSAGES,
-      params: [keys, openids, texts('text'), texts('你好'), texts('<xml>hint</xml>'), texts('<xml>transfer</xml>'), texts('<xml>'), texts('</xml>'), now, 5, later],
+      params: [keys, openids, texts('text'), texts('你好'), texts('<xml>hint</xml>'), texts('<xml>transfer</xml>'), texts('<xml>'), texts('</xml>'), now, 5, later, ...pushQueryParams(keys.map((key) => ({ query: queryOf(key) })))],
     },
     {
       name: 'keyword claim (a batch of 16 keywords: claim, renew grants, expire stale sessions)',

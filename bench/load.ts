@@ -49,7 +49,7 @@ export function startLoad(opts: LoadOptions): { pid: number; result: Promise<Loa
   const { plan } = opts;
   const env = {
     ...process.env,
-    BENCH_SIGNED_QUERY: plan.signedQuery,
+    BENCH_TOKEN: plan.token,
     BENCH_FOLLOWERS: String(plan.followers),
     BENCH_RUN_TAG: plan.runTag,
     BENCH_SEED: String(plan.seed),

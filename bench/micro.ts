@@ -11,7 +11,7 @@ import { recordPlainMessages } from '../db/queries/plain-message';
 import { pipelinedTransaction } from '../db/queries/raw';
 import { agents } from '../db/schema';
 import { createWebhookHandler } from '../lib/kf/webhook';
-import { messageXml, plannedMessage, signedQuery, type Plan } from './plan';
+import { messageNonce, messageXml, plannedMessage, signedQuery, type Plan } from './plan';
 import { postgresCpuMs } from './sample';
 import { createBenchDatabase, migrateAndSeed } from './seed';
 import { BENCH_KF_ENV } from './server';
@@ -83,11 +83,12 @@ try {
       keyword: '客服',
       other: '你好',
       toUser: 'gh_bench',
-      signedQuery: signedQuery(token, '1700000000', '12345'),
+      token,
     };
-    const query = new URLSearchParams(plan.signedQuery);
     let i = 0;
     await measure(`webhook handler (no HTTP), ${keywordPct}% keyword, 32 concurrent`, { n: 5000, concurrency: 32 }, async () => {
+      // Each push has a query of its own, as WeChat signs them: the replay store refuses a query reused with another body.
+      const query = new URLSearchParams(signedQuery(token, '1700000000', messageNonce(plan, stream, i)));
       const body = Buffer.from(messageXml(plan, plannedMessage(plan, stream, i++), 1700000000));
       const res = await webhook({ method: 'POST', query, body });
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);

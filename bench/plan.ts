@@ -18,8 +18,11 @@ export interface Plan {
   other: string;
   /** ToUserName: the account's original id. */
   toUser: string;
-  /** signature=…&timestamp=…&nonce=… — the signature does not cover the body, so one fits all. */
-  signedQuery: string;
+  /**
+   * The account's token: each message is signed with a query of its own (messageQuery), as WeChat
+   * signs each push; wekf's replay store refuses a query seen before with another body.
+   */
+  token: string;
 }
 
 export interface PlannedMessage {
@@ -56,8 +59,14 @@ export function messageXml(plan: Plan, m: PlannedMessage, createTime: number): s
   );
 }
 
-export function messagePath(plan: Plan, m: PlannedMessage): string {
-  return `/api/wechat?${plan.signedQuery}&openid=${followerOpenid(m.follower)}`;
+/** The nonce of request i of a stream: unique in the run. The copies of a retry storm share it. */
+export function messageNonce(plan: Plan, stream: number, i: number): string {
+  return `${plan.runTag}${String(stream).padStart(3, '0')}${String(i).padStart(10, '0')}`;
+}
+
+/** The path of message i of a stream, signed at `timestamp` (seconds) with its own nonce. */
+export function messagePath(plan: Plan, stream: number, i: number, m: PlannedMessage, timestamp: number): string {
+  return `/api/wechat?${signedQuery(plan.token, String(timestamp), messageNonce(plan, stream, i))}&openid=${followerOpenid(m.follower)}`;
 }
 
 /** signature = sha1(sort([token, timestamp, nonce]).join('')) — PROTOCOL.md §1. */

@@ -14,7 +14,7 @@ import { explainHotQueries } from './explain';
 import { majorGcs, retainedHeap } from './gc';
 import { checkIntegrity, type Check } from './integrity';
 import { startLoad, wrkAvailable, type Loader, type LoadResult } from './load';
-import { planTotals, signedQuery, type Plan } from './plan';
+import { planTotals, type Plan } from './plan';
 import { renderReport, type RunReport } from './report';
 import { referenceLoopMs } from './speed';
 import { cpuSnapshot, cpuSplit, machineBusyPct, PgActivitySampler, RssSampler, type CpuSnapshot } from './sample';
@@ -168,7 +168,6 @@ async function main(): Promise<number> {
       nodeFlags: [...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), ...(args.soak ? ['--trace-gc'] : [])],
     });
 
-    const timestamp = String(Math.floor(Date.now() / 1000));
     const plan: Plan = {
       runTag: String(randomInt(10_000, 100_000)),
       seed: randomInt(0, 1_000_000),
@@ -178,7 +177,7 @@ async function main(): Promise<number> {
       keyword: '客服',
       other: '你好',
       toUser: c.originalId,
-      signedQuery: signedQuery(c.token, timestamp, String(randomInt(1e8, 1e9))),
+      token: c.token,
     };
     const load = (durationS: number, streamBase: number, onStart?: (pid: number) => void) => {
       const run = startLoad({ loader, url: server!.url, connections, durationS, threads, streamBase, plan });

@@ -102,6 +102,9 @@ const envSchema = z
       message: 'must be exactly 43 letters or digits',
     }),
     WECHAT_MAX_SKEW_SECONDS: intInRange(30, 86_400, 300),
+    // Connection limits of the HTTP listener (lib/server/http-server.ts).
+    HTTP_REQUEST_TIMEOUT_SECONDS: intInRange(1, 300, 10),
+    HTTP_MAX_CONNECTIONS: intInRange(100, 1_000_000, 10_000),
     WECHAT_API_BASE: optionalString
       .default('https://api.weixin.qq.com')
       .refine((v) => /^https?:\/\/[^\s/]+(\/.*)?$/.test(v), { message: 'must be an http(s) URL' })

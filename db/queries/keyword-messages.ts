@@ -17,6 +17,7 @@ import 'server-only';
 import { GRANTS, renewMessageGrantsCte } from './followers';
 import { KEYWORD_OUTBOX_KINDS } from './outbox';
 import type { Statement } from './raw';
+import { pushQueryParams, REFUSED_REPLAYS, replayGuardCtes, type PushQuery } from './replay-store';
 import { replyAroundAgentSql } from './reply-around-agent';
 import { expireWaitingSetSql, openSessionSql, waitExpiredSql } from './session-rules';
 
@@ -27,6 +28,8 @@ export interface KeywordPush {
   summary: string | null;
   /** The passive replies this push may get; the statement picks one. */
   replies: KeywordReplies;
+  /** The push's signed query, checked against the replay store (replay-store.ts); absent: not checked. */
+  query?: PushQuery;
 }
 
 export interface KeywordReplies {
@@ -52,14 +55,17 @@ export interface KeywordOutbox {
 
 // Pushes are claimed in dedupe-key order and followers locked in openid order, as the plain path
 // does, so concurrent batches take locks in the same order. A waiting session past its expiry is
-// expired here, so the next statement (and every read) agrees with the sweep.
+// expired here, so the next statement (and every read) agrees with the sweep. Its rows are the
+// pushes refused as replays (replay-store.ts), which it does not claim.
 const CLAIM_KEYWORDS = `
   with input as (
-    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as t(dedupe_key, openid, msg_type, summary)
+    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+      as t(dedupe_key, openid, msg_type, summary, q_timestamp, q_nonce, q_signature, body_hash)
   ),
+  ${replayGuardCtes()},
   claim as (
     insert into inbound_messages (dedupe_key, openid, msg_type, summary, state, received_at)
-    select dedupe_key, openid, msg_type, summary, 'processing', $5::timestamptz from input
+    select dedupe_key, openid, msg_type, summary, 'processing', $5::timestamptz from admitted
     order by dedupe_key
     on conflict (dedupe_key) do nothing
     returning id, dedupe_key, openid
@@ -69,7 +75,7 @@ const CLAIM_KEYWORDS = `
     update customer_sessions set ${expireWaitingSetSql('$5')}
     where openid = any($2::text[]) and ${waitExpiredSql('$5')}
   )
-  select count(*)::int as claimed from claim`;
+  ${REFUSED_REPLAYS}`;
 
 // The pushes this transaction claimed are the ones still 'processing': another transaction's claims
 // are invisible until they commit, and they commit 'done'. New sessions are inserted in openid
@@ -157,7 +163,7 @@ export interface DecidedKeyword {
   queued: boolean;
 }
 
-/** The batch's two statements; the second's rows are DecidedKeyword, one per push claimed. */
+/** The batch's two statements: the first's rows are the replays refused (dedupe_key), the second's are DecidedKeyword, one per push claimed. */
 export function keywordStatements(
   pushes: KeywordPush[],
   opts: { now: Date; waitExpiresAt: Date; outbox: KeywordOutbox },
@@ -173,6 +179,7 @@ export function keywordStatements(
       now,
       GRANTS.message.sends,
       new Date(opts.now.getTime() + GRANTS.message.validMs).toISOString(),
+      ...pushQueryParams(pushes),
     ],
   };
   const decide = {

@@ -14,6 +14,7 @@ import type { DatabaseHandle } from '../client';
 import { GRANTS, renewMessageGrantsCte } from './followers';
 import { storedReplies } from './inbound-messages';
 import { rawExecutor } from './raw';
+import { pushQueryParams, REFUSED_REPLAYS, replayGuardCtes, type PushQuery } from './replay-store';
 import { replyAroundAgentSql } from './reply-around-agent';
 import { openSessionSql, waitExpiredSql } from './session-rules';
 
@@ -28,15 +29,23 @@ export interface PlainMessage {
   replyWhileWaiting: string;
   /** Reply while an agent holds the session (route transfer_to_agent), around the agent's kf_account. */
   replyToAgent: { before: string; after: string };
+  /** The push's signed query, checked against the replay store (replay-store.ts); absent: not checked. */
+  query?: PushQuery;
 }
+
+/** A message refused as a replay: its query was stored with another body. Nothing of it was stored. */
+export const REPLAYED = 'replayed' as const;
 
 // Rows are inserted in dedupe-key order and followers updated in openid order, so two batches that
 // share keys or followers take their locks in the same order and never deadlock.
 export const RECORD_PLAIN_MESSAGES = `
   with input as (
-    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-      as t(dedupe_key, openid, msg_type, summary, reply_none, reply_waiting, reply_before, reply_after)
+    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+        $12::text[], $13::text[], $14::text[], $15::text[])
+      as t(dedupe_key, openid, msg_type, summary, reply_none, reply_waiting, reply_before, reply_after,
+        q_timestamp, q_nonce, q_signature, body_hash)
   ),
+  ${replayGuardCtes()},
   open_session as (
     select openid, status, kf_account from customer_sessions
     where openid = any($2::text[]) and ${openSessionSql()}
@@ -51,22 +60,29 @@ export const RECORD_PLAIN_MESSAGES = `
         else i.reply_none
       end,
       $9::timestamptz
-    from input as i left join open_session as s on s.openid = i.openid
+    from admitted as i left join open_session as s on s.openid = i.openid
     order by i.dedupe_key
     on conflict (dedupe_key) do nothing
     returning dedupe_key, openid, reply
   ),
   ${renewMessageGrantsCte({ now: '$9', sends: '$10', expiresAt: '$11' })}
-  select dedupe_key, reply from claim`;
+  select dedupe_key, reply, false as replayed from claim
+  union all
+  select dedupe_key, null, true from (${REFUSED_REPLAYS}) as refused`;
 
 /**
  * Records a batch of ordinary messages; each one's reply, in order. A message already stored (a
- * retry) gets the reply stored the first time (null if none was). Keys must be distinct within a batch.
+ * retry) gets the reply stored the first time (null if none was); a replay gets REPLAYED. Keys must
+ * be distinct within a batch.
  */
-export async function recordPlainMessages(database: DatabaseHandle, messages: PlainMessage[], now: Date): Promise<(string | null)[]> {
+export async function recordPlainMessages(
+  database: DatabaseHandle,
+  messages: PlainMessage[],
+  now: Date,
+): Promise<(string | null | typeof REPLAYED)[]> {
   const raw = rawExecutor(database);
   const keys = messages.map((m) => m.dedupeKey);
-  const claimed = await raw.query<{ dedupe_key: string; reply: string }>(RECORD_PLAIN_MESSAGES, [
+  const rows = await raw.query<{ dedupe_key: string; reply: string; replayed: boolean }>(RECORD_PLAIN_MESSAGES, [
     keys,
     messages.map((m) => m.openid),
     messages.map((m) => m.msgType),
@@ -78,8 +94,9 @@ export async function recordPlainMessages(database: DatabaseHandle, messages: Pl
     now.toISOString(),
     GRANTS.message.sends,
     new Date(now.getTime() + GRANTS.message.validMs).toISOString(),
+    ...pushQueryParams(messages),
   ]);
-  const replies = new Map<string, string | null>(claimed.map((row) => [row.dedupe_key, row.reply]));
+  const replies = new Map<string, string | null | typeof REPLAYED>(rows.map((row) => [row.dedupe_key, row.replayed ? REPLAYED : row.reply]));
   const stored = await storedReplies(raw, messages.filter((m) => !replies.has(m.dedupeKey)));
   for (const [key, reply] of stored) replies.set(key, reply);
   return keys.map((key) => replies.get(key) ?? null);

@@ -7,3 +7,4 @@ export * from './settings';
 export * from './followers';
 export * from './jobs';
 export * from './history';
+export * from './replay';

@@ -29,6 +29,8 @@ export interface KeywordResult {
   /** The route this batch took for the push; undefined for a push stored earlier (a retry). */
   route?: Route;
   queuedOutbound: boolean;
+  /** Refused: its signed query was stored with another body (db/queries/replay-store.ts). Nothing was stored. */
+  replayed?: boolean;
 }
 
 const RACE_ATTEMPTS = 3;
@@ -70,9 +72,10 @@ export async function runKeywordBatch(database: DatabaseHandle, items: KeywordIt
   });
 
   let decided: DecidedKeyword[];
+  let refused: { dedupe_key: string }[];
   for (let attempt = 1; ; attempt++) {
     try {
-      [, decided] = (await pipelinedTransaction(database, statements)) as [unknown[], DecidedKeyword[]];
+      [refused, decided] = (await pipelinedTransaction(database, statements)) as [{ dedupe_key: string }[], DecidedKeyword[]];
       break;
     } catch (error) {
       // Another transaction (a session event, another instance) opened a session for one of these
@@ -83,10 +86,12 @@ export async function runKeywordBatch(database: DatabaseHandle, items: KeywordIt
   }
   const byKey = new Map(decided.map((row) => [row.dedupe_key, row]));
   const queuedOutbound = decided.some((row) => row.queued);
+  const replays = new Set(refused.map((row) => row.dedupe_key));
   // Pushes this batch did not claim were stored earlier (a retry): answer with what was stored.
-  const unclaimed = pushes.filter((p) => !byKey.has(p.dedupeKey));
+  const unclaimed = pushes.filter((p) => !byKey.has(p.dedupeKey) && !replays.has(p.dedupeKey));
   const retries = unclaimed.length > 0 ? await storedReplies(rawExecutor(database), unclaimed) : new Map<string, string | null>();
   return items.map((item) => {
+    if (replays.has(item.push.dedupeKey)) return { reply: null, queuedOutbound: false, replayed: true };
     const row = byKey.get(item.push.dedupeKey);
     return { reply: row?.reply ?? retries.get(item.push.dedupeKey) ?? null, route: row?.route, queuedOutbound };
   });

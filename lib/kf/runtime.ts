@@ -14,9 +14,10 @@ import { WechatCrypto } from '@/lib/wechat/crypto';
 import type { KfApi } from '@/lib/wechat/kf-api';
 import { startPeriodicJob, type PeriodicJob } from '@/lib/jobs/runner';
 import { AGENT_SYNC_JOB, syncAgents } from './agents';
-import { startEmbeddedMaintenance, startExpirySweep } from './sweeps';
+import { startEmbeddedMaintenance, startExpirySweep, startReplaySweep } from './sweeps';
 import { startTranscriptSync } from './transcripts';
 import { createWebhook, type Webhook, type WebhookRequest, type WebhookResponse } from './webhook';
+import { DEFAULT_MAX_SKEW_SECONDS } from './webhook-query';
 
 export interface WechatRuntime {
   kf: KfApi;
@@ -84,7 +85,13 @@ export function createWechatRuntime(opts: {
         })
       : undefined;
   if (background && !outboxThread) dispatcher.start();
-  const stopSweeps = background ? [startExpirySweep(opts.database), startEmbeddedMaintenance(opts.database)] : [];
+  const stopSweeps = background
+    ? [
+        startExpirySweep(opts.database),
+        startReplaySweep(opts.database, opts.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS),
+        startEmbeddedMaintenance(opts.database),
+      ]
+    : [];
   const { agentSync, agentsReady } = background
     ? startAgentSync({ database: opts.database, kf, now: opts.now, minutes: opts.agentSyncMinutes ?? 5, startWaitMs: opts.agentSyncStartWaitMs ?? 5000 })
     : { agentSync: undefined, agentsReady: Promise.resolve() };

@@ -1,9 +1,11 @@
 // Periodic upkeep: waiting sessions past their expiry become `expired` (reads already treat them so),
-// and on PGlite, which has no autovacuum, the hot tables are vacuumed and analyzed.
+// the replay store forgets queries older than the freshness window, and on PGlite, which has no
+// autovacuum, the hot tables are vacuumed and analyzed.
 import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { expireWaitingSessions } from '@/db/queries/customer-sessions';
 import { vacuumEmbedded } from '@/db/queries/maintenance';
+import { deleteStaleNonces } from '@/db/queries/replay-store';
 import { errorText, log } from '@/lib/log';
 
 const sweepLog = log.child({ module: 'sweeps' });
@@ -13,6 +15,26 @@ export function startExpirySweep(database: () => DatabaseHandle, everyMs = 15_00
     expireWaitingSessions(database().db, { now: new Date() })
       .then((n) => n > 0 && sweepLog.info({ expired: n }, 'expired waiting sessions'))
       .catch((error: unknown) => sweepLog.warn({ err: errorText(error) }, 'expiry sweep failed'));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Deletes the replay store's queries whose timestamp the query check now refuses as stale (older
+ * than maxSkewSeconds by the wall clock, as webhook-query.ts measures it); the number deleted.
+ */
+export function sweepReplayStore(database: DatabaseHandle, opts: { maxSkewSeconds: number; nowMs?: number }): Promise<number> {
+  const nowSeconds = Math.floor((opts.nowMs ?? Date.now()) / 1000);
+  return deleteStaleNonces(database, nowSeconds - opts.maxSkewSeconds);
+}
+
+/** Every `everyMs`, sweepReplayStore: the table holds about one freshness window of pushes. */
+export function startReplaySweep(database: () => DatabaseHandle, maxSkewSeconds: number, everyMs = 30_000): () => void {
+  const timer = setInterval(() => {
+    sweepReplayStore(database(), { maxSkewSeconds })
+      .then((n) => n > 0 && sweepLog.debug({ deleted: n }, 'forgot stale push queries'))
+      .catch((error: unknown) => sweepLog.warn({ err: errorText(error) }, 'replay store sweep failed'));
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);

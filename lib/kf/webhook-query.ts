@@ -2,7 +2,9 @@
 // the push must be encrypted. lib/server/webhook-http.ts runs them before it reads a body, and the
 // webhook runs them again for callers that hand it a whole request.
 import 'server-only';
+import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { PushQuery } from '@/db/queries/replay-store';
 import type { WechatCrypto } from '@/lib/wechat/crypto';
 import { verifyPlainSignature } from '@/lib/wechat/signature';
 
@@ -65,3 +67,16 @@ export function queryChecker(options: QueryCheckOptions): (method: string, q: UR
   };
 }
 
+
+/**
+ * The push's signed query and a hash of its exact body, for the replay store
+ * (db/queries/replay-store.ts). Call after checkQuery has passed: the three parameters are present.
+ */
+export function pushQueryOf(q: URLSearchParams, body: Buffer): PushQuery {
+  return {
+    timestamp: q.get('timestamp')!,
+    nonce: q.get('nonce')!,
+    signature: q.get('signature')!,
+    bodyHash: hash('sha256', body, 'base64url'),
+  };
+}

@@ -1,12 +1,13 @@
 // POST/GET /api/wechat — receive a follower's message (and WeChat's URL check).
 // A plain function of (method, query, body) → (status, headers, body): server.ts serves it outside
 // Next's pipeline and tests call it directly. Guard order: query (signature, freshness, mode) →
-// size → parse → dedupe → act. The query checks (webhook-query.ts) need no body, so the listener
+// size → parse → replay → dedupe → act (replay and dedupe in the statement that stores the push). The query checks (webhook-query.ts) need no body, so the listener
 // runs them before reading one (lib/server/webhook-http.ts) and an unsigned or stale push costs no upload.
 import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
-import { recordPlainMessages, type PlainMessage } from '@/db/queries/plain-message';
+import { recordPlainMessages, REPLAYED, type PlainMessage } from '@/db/queries/plain-message';
+import { recordPushQuery, type PushQuery } from '@/db/queries/replay-store';
 import { errorText, log, maskOpenid } from '@/lib/log';
 import type { WechatCrypto } from '@/lib/wechat/crypto';
 import { WechatProtocolError } from '@/lib/wechat/errors';
@@ -20,7 +21,7 @@ import { runKeywordBatch, type KeywordItem, type KeywordResult } from './keyword
 import { MicroBatcher } from './micro-batcher';
 import { pushKindOf, replyAroundAgent, routeOf, routeReply } from './routing';
 import { loadKfSettings, type KfSettings } from './settings';
-import { plainText, queryChecker } from './webhook-query';
+import { plainText, pushQueryOf, queryChecker } from './webhook-query';
 import { renderText } from './texts';
 
 export interface WebhookRequest {
@@ -98,9 +99,13 @@ export function createWebhook(options: WebhookOptions): Webhook {
 
     let replyXml: string;
     // A database that cannot even be asked for (options.database() throws) fails the work, not the request.
-    const work = (async () => handleOnce(message, options.database(), now(), batchers))();
+    const work = (async () => handleOnce(message, pushQueryOf(q, request.body), options.database(), now(), batchers))();
     try {
       const handled = await withDeadline(work, deadlineMs);
+      if (handled.replayed) {
+        webhookLog.warn({ openid: maskOpenid(message.FromUserName), msgType: message.MsgType }, 'replayed push refused: its signed query came before with another body');
+        return text(403, 'replayed push');
+      }
       replyXml = handled.reply;
       if (handled.queuedOutbound) options.onOutboundQueued?.();
     } catch (error) {
@@ -149,27 +154,29 @@ function openEncrypted(
   return parseInbound(parseXml(options.crypto.decrypt(encrypt)));
 }
 
-type Handled = { reply: string; queuedOutbound: boolean };
+type Handled = { reply: string; queuedOutbound: boolean; replayed?: boolean };
+const REFUSED: Handled = { reply: SUCCESS, queuedOutbound: false, replayed: true };
 
 /**
  * Each push acts once: a retry, or a duplicate arriving meanwhile, gets the first delivery's reply.
  * A follower's message is routed by routing.ts's table, decided in the statement that stores it.
  */
-async function handleOnce(message: InboundMessage, database: DatabaseHandle, now: Date, batchers: Batchers): Promise<Handled> {
+async function handleOnce(message: InboundMessage, query: PushQuery, database: DatabaseHandle, now: Date, batchers: Batchers): Promise<Handled> {
   const settings = await loadKfSettings(database);
   // An agent binding their openid with a code: taken before keyword routing, one transaction.
   const code = bindingCodeOf(message);
   if (code !== undefined) {
-    return handleEvent(message, settings, database, now, async (ctx) => ({
+    return handleEvent(message, query, settings, database, now, async (ctx) => ({
       type: 'text',
       content: await bindByCode({ tx: ctx.tx, openid: message.FromUserName, now: ctx.now, settings: ctx.settings, code }),
     }));
   }
   const kind = pushKindOf(message, settings.keywords);
-  if (kind === undefined) return handleEvent(message, settings, database, now);
-  const push = { dedupeKey: dedupeKey(message), openid: message.FromUserName, msgType: message.MsgType, summary: summarize(message) };
+  if (kind === undefined) return handleEvent(message, query, settings, database, now);
+  const push = { dedupeKey: dedupeKey(message), openid: message.FromUserName, msgType: message.MsgType, summary: summarize(message), query };
   if (kind === 'keyword') {
     const handled = await batchers.keywords().submit({ push, target: message, settings, now });
+    if (handled.replayed) return REFUSED;
     return { reply: handled.reply ?? SUCCESS, queuedOutbound: handled.queuedOutbound };
   }
   // Hours and agents matter only to the keyword: without a session this is the hint or nothing.
@@ -183,12 +190,13 @@ async function handleOnce(message: InboundMessage, database: DatabaseHandle, now
       replyToAgent: replyAroundAgent(message, now),
     },
   });
+  if (reply === REPLAYED) return REFUSED;
   return { reply: reply ?? SUCCESS, queuedOutbound: false };
 }
 
 type PlainItem = { message: PlainMessage; now: Date };
 interface Batchers {
-  plain(): MicroBatcher<PlainItem, string | null>;
+  plain(): MicroBatcher<PlainItem, string | null | typeof REPLAYED>;
   keywords(): MicroBatcher<KeywordItem, KeywordResult>;
 }
 
@@ -198,7 +206,7 @@ interface Batchers {
  * kind is known.
  */
 function createBatchers(options: WebhookOptions): Batchers {
-  let plain: MicroBatcher<PlainItem, string | null> | undefined;
+  let plain: MicroBatcher<PlainItem, string | null | typeof REPLAYED> | undefined;
   let keywords: MicroBatcher<KeywordItem, KeywordResult> | undefined;
   const maxBatch = 64;
   // Batches in flight. PGlite has one connection: one batch at a time. On Postgres a transaction's
@@ -212,7 +220,7 @@ function createBatchers(options: WebhookOptions): Batchers {
   const postgres = () => options.database().kind === 'postgres';
   return {
     plain: () =>
-      (plain ??= new MicroBatcher<PlainItem, string | null>({
+      (plain ??= new MicroBatcher<PlainItem, string | null | typeof REPLAYED>({
         maxBatch,
         maxInFlight: postgres() ? 2 : 1,
         keyOf: (item) => item.message.dedupeKey,
@@ -239,12 +247,14 @@ function latestNow(items: { now: Date }[]): Date {
  */
 async function handleEvent(
   message: InboundMessage,
+  query: PushQuery,
   settings: KfSettings,
   database: DatabaseHandle,
   now: Date,
   act: (ctx: FlowContext) => Promise<FlowReply> = (ctx) => routeEvent(message, ctx),
 ): Promise<Handled> {
   return database.db.transaction(async (tx) => {
+    if (!(await recordPushQuery(tx, query))) return REFUSED;
     const claim = await claimInbound(tx, {
       dedupeKey: dedupeKey(message),
       openid: message.FromUserName,

@@ -1,6 +1,10 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { listInboundFor } from '@/db/queries/inbound-messages';
+import { listOutboxFor } from '@/db/queries/outbox';
+import { rawExecutor } from '@/db/queries/raw';
+import { sweepReplayStore } from '@/lib/kf/sweeps';
 import { WechatCrypto } from '@/lib/wechat/crypto';
 import { msgSignature } from '@/lib/wechat/signature';
 import { buildXml } from '@/lib/wechat/xml';
@@ -150,5 +154,103 @@ describe('webhook guards with an EncodingAESKey', () => {
     expect(response.status).toBe(200);
     expect(await listInboundFor(h.database.db, { openid: 'o_real' })).toHaveLength(1);
     expect(await listInboundFor(h.database.db, { openid: 'o_forged' })).toEqual([]);
+  });
+});
+
+// The replay store, over real HTTP on both engines: WeChat's plain signature does not cover the
+// body, so a signed query seen before is accepted again only with the same body (WeChat retrying).
+describe.each(testDatabases)('replay store on $kind', (testDb) => {
+  let h: KfHarness;
+  beforeAll(async () => {
+    h = await startKfHarness(testDb);
+    await h.addAgent('replay', { openid: 'o_replay_agent' });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const post = (query: URLSearchParams, body: string) => fetch(`${h.webhookUrl}?${query}`, { method: 'POST', body });
+  const text = (openid: string, content: string, msgId = nextMsgId()) => buildXml({ ToUserName: 'gh', ...textFields(openid, content), MsgId: msgId });
+  const subscribe = (openid: string) => buildXml({ ToUserName: 'gh', FromUserName: openid, CreateTime: Math.floor(Date.now() / 1000), MsgType: 'event', Event: 'subscribe' });
+  const effects = async (openid: string) => ({
+    inbound: (await listInboundFor(h.database.db, { openid })).length,
+    sessions: (await listSessionsByOpenid(h.database.db, { openid })).length,
+    outbox: (await listOutboxFor(h.database.db, { openid })).length,
+  });
+  const storedQueries = async (query: URLSearchParams) =>
+    (
+      await rawExecutor(h.database).query<{ body_hash: string }>(
+        `select body_hash from webhook_nonces where timestamp = $1 and nonce = $2 and signature = decode($3, 'hex')`,
+        [query.get('timestamp'), query.get('nonce'), query.get('signature')],
+      )
+    ).length;
+
+  const kinds: [string, (openid: string) => string][] = [
+    ['an ordinary message', (openid) => text(openid, '你好')],
+    ['the keyword', (openid) => text(openid, '客服')],
+    ['an event', subscribe],
+  ];
+
+  it.each(kinds)('answers a retry of %s (same query, same body) as the first delivery, with one effect', async (kind, build) => {
+    const openid = `o_retry_${kind.replaceAll(' ', '_')}`;
+    const query = h.signedQuery();
+    const body = build(openid);
+    const first = await post(query, body);
+    expect(first.status).toBe(200);
+    const firstReply = await first.text();
+    const after = await effects(openid);
+    expect(after.inbound).toBe(1);
+    for (let i = 0; i < 3; i++) {
+      const retry = await post(query, body);
+      expect(retry.status).toBe(200);
+      expect(await retry.text()).toBe(firstReply);
+    }
+    expect(await effects(openid)).toEqual(after);
+    expect(await storedQueries(query)).toBe(1);
+  });
+
+  it.each(kinds)('refuses %s replayed under a query seen with another body, with no effect', async (kind, build) => {
+    const tag = kind.replaceAll(' ', '_');
+    const query = h.signedQuery();
+    expect((await post(query, build(`o_orig_${tag}`))).status).toBe(200);
+    const original = await effects(`o_orig_${tag}`);
+
+    const forged = await post(query, build(`o_forged_${tag}`));
+    expect(forged.status).toBe(403);
+    expect(await effects(`o_forged_${tag}`)).toEqual({ inbound: 0, sessions: 0, outbox: 0 });
+    expect(await effects(`o_orig_${tag}`)).toEqual(original);
+  });
+
+  it('refuses a replay that keeps the message id and follower but changes the text', async () => {
+    const msgId = nextMsgId();
+    const query = h.signedQuery();
+    expect((await post(query, text('o_same_id', '你好', msgId))).status).toBe(200);
+    const forged = await post(query, text('o_same_id', '客服', msgId));
+    expect(forged.status).toBe(403);
+    expect(await effects('o_same_id')).toEqual({ inbound: 1, sessions: 0, outbox: 0 });
+  });
+
+  it('admits one of several different bodies sent at once under one query, and refuses the rest', async () => {
+    const query = h.signedQuery();
+    const openids = Array.from({ length: 6 }, (_, i) => `o_race_${i}`);
+    const answers = await Promise.all(openids.map((openid, i) => post(query, text(openid, i % 2 ? '客服' : '你好'))));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 403, 403, 403, 403, 403]);
+    const stored = await Promise.all(openids.map(async (openid) => (await effects(openid)).inbound));
+    expect(stored.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it('forgets a query once its timestamp is outside the window, and keeps the ones inside it', async () => {
+    const old = Math.floor(Date.now() / 1000) - 200;
+    const oldQuery = h.signedQuery({ timestamp: old });
+    const freshQuery = h.signedQuery();
+    expect((await post(oldQuery, text('o_sweep_old', '你好'))).status).toBe(200);
+    expect((await post(freshQuery, text('o_sweep_new', '你好'))).status).toBe(200);
+    expect(await sweepReplayStore(h.database, { maxSkewSeconds: 300 })).toBe(0);
+    expect(await storedQueries(oldQuery)).toBe(1);
+    // 101 s later the old timestamp is 301 s old: the query check refuses it, so the store may forget it.
+    const deleted = await sweepReplayStore(h.database, { maxSkewSeconds: 300, nowMs: (old + 301) * 1000 });
+    expect(deleted).toBeGreaterThanOrEqual(1);
+    expect(await storedQueries(oldQuery)).toBe(0);
+    expect(await storedQueries(freshQuery)).toBe(1);
   });
 });

@@ -27,6 +27,8 @@ describe('parseEnv', () => {
       SESSION_MAX_DAYS: 7,
       SANDBOX_WECHAT_PORT: DEFAULT_SANDBOX_WECHAT_PORT,
       WECHAT_MAX_SKEW_SECONDS: 300,
+      HTTP_REQUEST_TIMEOUT_SECONDS: 10,
+      HTTP_MAX_CONNECTIONS: 10_000,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.dataDir).toMatch(/\.data$/);
@@ -93,6 +95,8 @@ describe('parseEnv', () => {
     LOG_LEVEL: { LOG_LEVEL: 'loud' },
     SANDBOX_WECHAT_PORT: { SANDBOX_WECHAT_PORT: 'any' },
     WECHAT_MAX_SKEW_SECONDS: { WECHAT_MAX_SKEW_SECONDS: '5' },
+    HTTP_REQUEST_TIMEOUT_SECONDS: { HTTP_REQUEST_TIMEOUT_SECONDS: '0' },
+    HTTP_MAX_CONNECTIONS: { HTTP_MAX_CONNECTIONS: 'lots' },
     FORCE_HTTPS: { FORCE_HTTPS: 'always' },
   };
 
