@@ -144,6 +144,9 @@ describe('the reply texts form', () => {
     'templates.closing': '再见',
     'templates.welcome': '欢迎',
     'templates.noAgents': '稍后再试',
+    'templates.bindOk': '已绑定 {agent}（{kfAccount}）',
+    'templates.bindInvalid': '无效',
+    'templates.bindLocked': '{minutes} 分钟后再试',
     ...overrides,
   });
 
