@@ -12,6 +12,7 @@ import type { WechatAccount } from '@/lib/wechat-account/account';
 import { kfApiFor } from '@/lib/wechat-account/api-client';
 import { WechatCrypto } from '@/lib/wechat/crypto';
 import type { KfApi } from '@/lib/wechat/kf-api';
+import { startReconciliation } from './reconcile';
 import { startEmbeddedMaintenance, startExpirySweep } from './sweeps';
 import { createWebhook, type Webhook, type WebhookRequest, type WebhookResponse } from './webhook';
 
@@ -73,6 +74,8 @@ export function createWechatRuntime(opts: {
       : undefined;
   if (background && !outboxThread) dispatcher.start();
   const stopSweeps = background ? [startExpirySweep(opts.database), startEmbeddedMaintenance(opts.database)] : [];
+  // The live page's safety net (issue 16): drift from a missed kf_* event, every two minutes.
+  const reconciliation = background ? startReconciliation(opts.database, kf, { now: opts.now }) : undefined;
   const sender = outboxThread ?? dispatcher;
 
   const webhook = createWebhook({
@@ -92,7 +95,7 @@ export function createWechatRuntime(opts: {
     handleWebhook: webhook.handle,
     async stop() {
       for (const stop of stopSweeps) stop();
-      await Promise.all([dispatcher.stop(), outboxThread?.stop()]);
+      await Promise.all([dispatcher.stop(), outboxThread?.stop(), reconciliation?.stop()]);
     },
   };
 }
