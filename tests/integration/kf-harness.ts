@@ -16,6 +16,8 @@ import type { TestDatabase } from './databases';
 
 export interface KfHarness {
   database: DatabaseHandle;
+  /** The database's URL on Postgres, for a second handle (another instance); undefined on PGlite. */
+  databaseUrl: string | undefined;
   sim: WechatSim;
   runtime: WechatRuntime;
   webhookUrl: string;
@@ -36,7 +38,7 @@ export interface KfHarness {
 }
 
 export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMode; hours?: string; bodyTimeoutMs?: number } = {}): Promise<KfHarness> {
-  const { handle, drop } = await testDb.open();
+  const { handle, drop, url } = await testDb.open();
   const sim = await startWechatSim({ mode: opts.mode ?? 'plain', pushTimeoutMs: 5000 });
   const c = sim.credentials;
   let reachable = true;
@@ -75,6 +77,7 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
 
   return {
     database: handle,
+    databaseUrl: url,
     sim,
     runtime,
     webhookUrl,
