@@ -150,3 +150,14 @@ export async function findOpenSessionById(db: DbOrTx, params: { sessionId: numbe
     .where(and(eq(customerSessions.id, params.sessionId), inArray(customerSessions.status, ['waiting', 'active'])));
   return row;
 }
+
+/**
+ * An agent's presence as WeChat reports it (getonlinekflist). The sandbox sets it the moment its fake
+ * agent goes on or offline; otherwise the online-status job of issue 15 keeps it.
+ */
+export async function setAgentPresence(db: DbOrTx, params: { kfAccount: string; online: boolean; now: Date }): Promise<void> {
+  await db
+    .update(agents)
+    .set({ online: params.online, onlineCheckedAt: params.now, updatedAt: params.now })
+    .where(eq(agents.kfAccount, params.kfAccount));
+}

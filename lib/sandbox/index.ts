@@ -38,7 +38,8 @@ function sandboxFile(dataDir: string): string {
   return path.join(dataDir, 'sandbox-wechat.json');
 }
 
-function readSandboxCredentials(dataDir: string): Partial<SimCredentials> {
+/** The fake's credentials as last started (the console reads kfSuffix, the part after @ in kf_account names). */
+export function readSandboxCredentials(dataDir: string): Partial<SimCredentials> {
   try {
     return JSON.parse(fs.readFileSync(sandboxFile(dataDir), 'utf8')) as Partial<SimCredentials>;
   } catch {

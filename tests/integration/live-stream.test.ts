@@ -104,6 +104,7 @@ describe.each(testDatabases)('live events on $kind', (testDb) => {
     if (h.database.kind === 'postgres') {
       const listening = await rawExecutor(h.database).query<{ n: number }>(
         `select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen%'`,
+        [],
       );
       expect(listening[0]!.n).toBe(1);
     }
@@ -127,7 +128,7 @@ describe.each(testDatabases)('live events on $kind', (testDb) => {
     await waitFor(() => page.of('sessions').length === 3, 'closed');
     expect(page.of('sessions').every((e) => idsOf(e).includes(id))).toBe(true);
 
-    await rawExecutor(h.database).query(`update customer_sessions set updated_at = now() where id = -1`);
+    await rawExecutor(h.database).query(`update customer_sessions set updated_at = now() where id = -1`, []);
     await h.sim.follower('o_live_2').sendText('just chatting');
     await new Promise((r) => setTimeout(r, 200));
     expect(page.of('sessions')).toHaveLength(3);
