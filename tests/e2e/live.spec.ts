@@ -32,7 +32,8 @@ async function ensureDemoAgents(page: Page) {
   await page.goto('/sandbox');
   const add = page.getByRole('button', { name: '添加演示客服' });
   if (await add.isVisible()) await add.click();
-  await expect(page.getByTestId('sandbox-agent-小王')).toBeVisible();
+  // Creating them goes through the fake's API (token, kfaccount/add, inviteworker) on a cold server.
+  await expect(page.getByTestId('sandbox-agent-小王')).toBeVisible({ timeout: 20_000 });
 }
 
 test('the sandbox drives keyword → queue message → accept → greeting → close, and the Live page follows without a reload', async ({ browser }) => {
