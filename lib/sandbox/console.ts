@@ -4,10 +4,13 @@
 import 'server-only';
 import { env } from '@/lib/env';
 import { currentWechatAccount } from '@/lib/wechat-account/account';
-import type { Delivered, PushRecord, SimSnapshot } from '@/lib/wechat-sim';
+import type { Delivered, PushRecord, RecordedCall, SimSnapshot } from '@/lib/wechat-sim';
 import { readSandboxCredentials } from './index';
 
-export type { Delivered, PushRecord, SimSnapshot };
+export type { Delivered, PushRecord, RecordedCall, SimSnapshot };
+
+/** The API path of a customer-service message (queue position, greeting, closing text). */
+export const CUSTOM_SEND_PATH = '/cgi-bin/message/custom/send';
 
 /** The fake refused (an agent offline, nobody waiting …): `reason` is its short English message. */
 export class SandboxRefusal extends Error {
@@ -44,6 +47,7 @@ export const sandboxWechat = {
   snapshot: () => control<SimSnapshot>('GET', 'state'),
   deliveries: () => control<Delivered[]>('GET', 'deliveries'),
   pushes: () => control<PushRecord[]>('GET', 'pushes'),
+  calls: (path: string) => control<RecordedCall[]>('GET', `calls?path=${encodeURIComponent(path)}`),
   subscribe: (openid: string) => control('POST', `${follower(openid)}/subscribe`, {}),
   sendText: (openid: string, text: string) => control('POST', `${follower(openid)}/text`, { text }),
   acceptInvite: (kfAccount: string) => control('POST', `${agent(kfAccount)}/accept-invite`, {}),

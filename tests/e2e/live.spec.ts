@@ -4,6 +4,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { addStaff, admin, signInAs, signOut } from './helpers';
 
+// Each test walks a whole flow through the fake WeChat and the webhook on a shared, busy machine.
+test.describe.configure({ timeout: 120_000 });
+
 const operator = { email: 'live-operator@e2e.test', name: '值班操作员', role: '操作员' as const, password: 'operator-password-1' };
 
 /** The fake WeChat's origin, as the console's sandbox banner shows it. */

@@ -9,7 +9,7 @@ import { currentDatabase } from '@/db/client';
 import { requireUser } from '@/lib/auth/session';
 import { getT } from '@/lib/i18n/server';
 import { loadKfSettings } from '@/lib/kf/settings';
-import { sandboxAvailable, sandboxWechat } from '@/lib/sandbox/console';
+import { CUSTOM_SEND_PATH, sandboxAvailable, sandboxWechat } from '@/lib/sandbox/console';
 import { followerName } from '@/lib/sandbox/demo';
 import { addDemoAgentsAction, addFollowerAction } from './actions';
 import { AgentCard, type AgentView } from './_components/agent-card';
@@ -23,10 +23,11 @@ export default async function SandboxPage() {
   // Outside sandbox mode there is no fake WeChat to play with: the page does not exist.
   if (!sandboxAvailable()) notFound();
   const { t } = await getT();
-  const [snapshot, pushes, deliveries, settings] = await Promise.all([
+  const [snapshot, pushes, deliveries, sends, settings] = await Promise.all([
     sandboxWechat.snapshot(),
     sandboxWechat.pushes(),
     sandboxWechat.deliveries(),
+    sandboxWechat.calls(CUSTOM_SEND_PATH),
     loadKfSettings(currentDatabase().db),
   ]);
   const keyword = settings.keywords[0] ?? '客服';
@@ -49,7 +50,7 @@ export default async function SandboxPage() {
         name: nameOf(f.openid),
         state: session ? 'served' : waiting ? 'waiting' : 'none',
         agentName: session ? agentName(session.kfAccount) : undefined,
-        thread: threadOf(f.openid, { pushes, deliveries, records: snapshot.records }),
+        thread: threadOf(f.openid, { pushes, deliveries, records: snapshot.records, sends }),
       };
     });
   const sessionEvents = new Set(pushes.map((p) => String((p.fields as Record<string, unknown>).Event ?? '')));

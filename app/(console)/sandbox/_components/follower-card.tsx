@@ -3,6 +3,7 @@ import { Badge } from '@/components/ui/badge';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import type { Translate } from '@/lib/i18n/format';
+import { describeErrcode } from '@/lib/wechat/errcodes';
 import { followerSendAction } from '../actions';
 import type { ThreadItem } from './thread';
 
@@ -14,7 +15,17 @@ export interface FollowerView {
   thread: ThreadItem[];
 }
 
-export function FollowerCard({ follower, keyword, agentName, t }: { follower: FollowerView; keyword: string; agentName: (kf?: string) => string; t: Translate }) {
+export function FollowerCard({
+  follower,
+  keyword,
+  agentName,
+  t,
+}: {
+  follower: FollowerView;
+  keyword: string;
+  agentName: (kf?: string) => string;
+  t: Translate;
+}) {
   const openid = <input type="hidden" name="openid" value={follower.openid} />;
   return (
     <article aria-label={follower.name} data-testid={`follower-${follower.name}`} className="rounded-2xl border border-slate-200 bg-white shadow-sm">
@@ -29,8 +40,12 @@ export function FollowerCard({ follower, keyword, agentName, t }: { follower: Fo
       <ol className="max-h-80 space-y-2 overflow-y-auto bg-slate-50 px-3 py-3 text-sm" aria-label={t('sandbox.message')}>
         {follower.thread.length === 0 && <li className="text-center text-xs text-slate-500">{t('sandbox.threadEmpty')}</li>}
         {follower.thread.map((item, i) => (
-          <li key={i} className={item.kind === 'typed' ? 'flex justify-end' : item.kind === 'event' ? 'text-center' : 'flex justify-start'}>
-            {item.kind === 'event' ? (
+          <li key={i} className={item.kind === 'typed' ? 'flex justify-end' : item.kind === 'event' || item.kind === 'failed' ? 'text-center' : 'flex justify-start'}>
+            {item.kind === 'failed' ? (
+              <span role="note" className="rounded-md bg-red-50 px-2 py-1 text-xs text-red-700">
+                {t('sandbox.sendFailed', { zh: describeErrcode(item.errcode)?.zh ?? '', en: describeErrcode(item.errcode)?.en ?? '', code: item.errcode })}
+              </span>
+            ) : item.kind === 'event' ? (
               <span className="text-xs text-slate-500">
                 {t('sandbox.event', { event: item.event })}
                 {item.kfAccount ? ` · ${agentName(item.kfAccount)}` : ''}

@@ -1,16 +1,21 @@
 // One follower's phone, rebuilt from the fake WeChat's records: what they typed (pushes to the webhook,
 // or chat records when an agent held the session), what reached them (passive replies, API messages,
 // agent replies) and the session events in between, in time order.
-import type { Delivered, PushRecord, SimSnapshot } from '@/lib/sandbox/console';
+import type { Delivered, PushRecord, RecordedCall, SimSnapshot } from '@/lib/sandbox/console';
 
 export type ThreadItem =
   | { kind: 'typed'; at: number; text: string }
   | { kind: 'received'; at: number; text: string; source: Delivered['source']; kfAccount?: string }
-  | { kind: 'event'; at: number; event: string; kfAccount?: string };
+  | { kind: 'event'; at: number; event: string; kfAccount?: string }
+  /** A customer-service message WeChat refused (48-hour window, quota …). */
+  | { kind: 'failed'; at: number; errcode: number };
 
 const SESSION_EVENTS = new Set(['kf_create_session', 'kf_switch_session', 'kf_close_session']);
 
-export function threadOf(openid: string, data: { pushes: PushRecord[]; deliveries: Delivered[]; records: SimSnapshot['records'] }): ThreadItem[] {
+export function threadOf(
+  openid: string,
+  data: { pushes: PushRecord[]; deliveries: Delivered[]; records: SimSnapshot['records']; sends: RecordedCall[] },
+): ThreadItem[] {
   const items: ThreadItem[] = [];
   const typed = new Set<string>();
   for (const push of data.pushes) {
@@ -32,6 +37,10 @@ export function threadOf(openid: string, data: { pushes: PushRecord[]; deliverie
   for (const delivery of data.deliveries) {
     if (delivery.openid !== openid) continue;
     items.push({ kind: 'received', at: delivery.at, text: delivery.text, source: delivery.source, kfAccount: delivery.kfAccount });
+  }
+  for (const call of data.sends) {
+    const errcode = Number((call.response as { errcode?: unknown } | undefined)?.errcode ?? 0);
+    if (errcode !== 0 && (call.body as { touser?: unknown } | undefined)?.touser === openid) items.push({ kind: 'failed', at: call.at, errcode });
   }
   return items.sort((a, b) => a.at - b.at);
 }

@@ -1,0 +1,46 @@
+// temporary screenshot driver (not committed)
+import { chromium } from '@playwright/test';
+const base = process.env.BASE;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+const page = await ctx.newPage();
+await page.goto(base + '/login');
+await page.getByLabel('邮箱').fill('admin@shots.test');
+await page.getByLabel('密码').fill('shots-admin-password');
+await page.getByRole('button', { name: '登录' }).click();
+await page.waitForURL(base + '/');
+await page.screenshot({ path: '/tmp/i16-shots/live-empty-zh-1366.png', fullPage: true });
+await page.goto(base + '/sandbox');
+await page.screenshot({ path: '/tmp/i16-shots/sandbox-empty-zh-1366.png', fullPage: true });
+await page.getByRole('button', { name: '添加演示客服' }).click();
+await page.getByTestId('sandbox-agent-小王').waitFor({ timeout: 30000 });
+for (const name of ['阿明', '小红', '老张']) {
+  await page.getByLabel('粉丝名字').fill(name);
+  await page.getByRole('button', { name: '添加粉丝' }).click();
+  await page.getByTestId(`follower-${name}`).waitFor();
+  await page.getByTestId(`follower-${name}`).getByRole('button', { name: '「客服」' }).click();
+  await page.waitForTimeout(800);
+}
+await page.getByRole('button', { name: '小王 · 接入下一位' }).click();
+await page.waitForTimeout(2500);
+await page.screenshot({ path: '/tmp/i16-shots/sandbox-zh-1366.png', fullPage: true });
+await page.goto(base + '/');
+await page.waitForTimeout(1500);
+await page.screenshot({ path: '/tmp/i16-shots/live-zh-1366.png', fullPage: true });
+await page.setViewportSize({ width: 390, height: 844 });
+await page.screenshot({ path: '/tmp/i16-shots/live-zh-390.png', fullPage: true });
+await page.goto(base + '/sandbox');
+await page.waitForTimeout(1000);
+await page.screenshot({ path: '/tmp/i16-shots/sandbox-zh-390.png', fullPage: true });
+await page.getByRole('button', { name: 'English' }).click();
+await page.waitForTimeout(1500);
+await page.screenshot({ path: '/tmp/i16-shots/sandbox-en-390.png', fullPage: true });
+await page.goto(base + '/');
+await page.waitForTimeout(1000);
+await page.screenshot({ path: '/tmp/i16-shots/live-en-390.png', fullPage: true });
+await page.setViewportSize({ width: 1366, height: 900 });
+await page.screenshot({ path: '/tmp/i16-shots/live-en-1366.png', fullPage: true });
+await page.getByTestId(/^waiting-/).first().getByRole('button', { name: 'Assign' }).click();
+await page.waitForTimeout(500);
+await page.screenshot({ path: '/tmp/i16-shots/live-assign-en-1366.png' });
+await browser.close();
