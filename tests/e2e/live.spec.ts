@@ -82,7 +82,7 @@ test('the sandbox drives keyword → queue message → accept → greeting → c
     fields: { Event?: string };
     outcome?: { kind: string };
   }[];
-  expect(pushes.find((p) => p.fields.Event === 'kf_close_session')?.outcome?.kind).toBe('success');
+  expect(pushes.find((p) => p.fields.Event === 'kf_close_session')?.outcome?.kind).toBe('ack');
   // And wekf's database: nobody waiting or served, one served today.
   await live.reload();
   await expect(live.getByTestId('count-active')).toHaveText('0');
