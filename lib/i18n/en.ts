@@ -159,6 +159,7 @@ export const en: Record<MessageKey, string> = {
   'live.reason': 'Why waiting',
   'live.reasonNoAgent': 'No agent online',
   'live.reasonAllBusy': 'All agents busy',
+  'live.reasonNotAccepted': 'Not accepted yet',
   'live.reasonPinned': 'Pinned to {agent}',
   'live.actions': 'Actions',
   'live.assign': 'Assign',

@@ -157,6 +157,7 @@ export const zh = {
   'live.reason': '等待原因',
   'live.reasonNoAgent': '没有在线客服',
   'live.reasonAllBusy': '客服都在忙',
+  'live.reasonNotAccepted': '等待客服接入',
   'live.reasonPinned': '指定给 {agent}',
   'live.actions': '操作',
   'live.assign': '分配',

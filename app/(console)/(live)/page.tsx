@@ -34,7 +34,13 @@ export default async function LivePage({ searchParams }: { searchParams: Promise
         <LiveUpdates labels={{ connecting: t('live.connecting'), open: t('live.connected'), lost: t('live.reconnecting') }} />
       </PageHeader>
       <Counters counters={live.counters} {...view} />
-      <WaitingTable waiting={live.waiting} total={live.counters.waiting} agents={live.agents} {...view} />
+      <WaitingTable
+        waiting={live.waiting}
+        total={live.counters.waiting}
+        agents={live.agents}
+        busyAgents={new Set(live.active.map((s) => s.kfAccount ?? ''))}
+        {...view}
+      />
       <div className="mt-8 grid gap-8 lg:grid-cols-3">
         <div className="lg:col-span-2">
           <ActiveSessions active={live.active} agents={live.agents} {...view} />

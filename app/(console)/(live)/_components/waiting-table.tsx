@@ -6,13 +6,22 @@ import { Countdown, Elapsed } from './clock';
 import { WaitingActions } from './waiting-actions';
 import { timeOfDay, type LiveView } from './view';
 
-export function WaitingTable({ waiting, total, agents, ...view }: { waiting: WaitingEntry[]; total: number; agents: LiveAgent[] } & LiveView) {
+export function WaitingTable({
+  waiting,
+  total,
+  agents,
+  busyAgents,
+  ...view
+}: { waiting: WaitingEntry[]; total: number; agents: LiveAgent[]; busyAgents: Set<string> } & LiveView) {
   const { t, locale, serverNow } = view;
-  const anyOnline = agents.some((a) => a.online);
+  const online = agents.filter((a) => a.online);
+  // An online agent with nobody in hand could take this follower now: they wait for an accept.
+  const someoneFree = online.some((a) => !busyAgents.has(a.kfAccount));
   const nickname = (kfAccount: string) => agents.find((a) => a.kfAccount === kfAccount)?.nickname ?? kfAccount;
   const reason = (entry: WaitingEntry) => {
     if (entry.kfAccount) return <Badge tone="info">{t('live.reasonPinned', { agent: nickname(entry.kfAccount) })}</Badge>;
-    return anyOnline ? <Badge tone="warning">{t('live.reasonAllBusy')}</Badge> : <Badge tone="danger">{t('live.reasonNoAgent')}</Badge>;
+    if (online.length === 0) return <Badge tone="danger">{t('live.reasonNoAgent')}</Badge>;
+    return someoneFree ? <Badge tone="neutral">{t('live.reasonNotAccepted')}</Badge> : <Badge tone="warning">{t('live.reasonAllBusy')}</Badge>;
   };
   return (
     <section aria-labelledby="waiting-heading">
