@@ -28,6 +28,8 @@ export type LiveListener = (event: LiveEvent) => void;
 /** Events kept for reconnecting pages: a few seconds of a busy queue. */
 const REPLAY_EVENTS = 500;
 const MAX_IDS = 50;
+/** How long payloads gather before they go out as one event: well inside the page's one second. */
+const COALESCE_MS = 100;
 
 export class LiveHub {
   private readonly listeners = new Set<LiveListener>();
@@ -37,6 +39,8 @@ export class LiveHub {
   private readonly instance = randomBytes(4).toString('hex');
   private sequence = 0;
   private subscription: Promise<Array<() => Promise<void>>> | undefined;
+  private pending: Partial<Record<'sessions' | 'agents', { ids: Set<number>; more: boolean }>> = {};
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly database: DatabaseHandle) {}
 
@@ -85,17 +89,36 @@ export class LiveHub {
     return this.recent.filter((e) => Number(e.id.split('-')[1]) > after);
   }
 
-  /** Deliver a payload as if NOTIFYed (the subscription's handler; tests). */
+  /**
+   * A payload as NOTIFYed (the subscription's handler; tests). Payloads of one kind arriving within
+   * COALESCE_MS become one event: under a burst of keywords every page gets a few events a second,
+   * not one per webhook batch, and each is written once per page.
+   */
   publish(kind: Exclude<LiveEventKind, 'refresh'>, payload: string): void {
     const parsed = parsePayload(payload);
-    const event: LiveEvent = { id: `${this.instance}-${++this.sequence}`, kind, ids: parsed.ids, more: parsed.more };
-    this.recent.push(event);
-    if (this.recent.length > REPLAY_EVENTS) this.recent.shift();
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        hubLog.warn({ err: errorText(error) }, 'a live listener failed');
+    const pending = (this.pending[kind] ??= { ids: new Set<number>(), more: false });
+    for (const id of parsed.ids) pending.ids.add(id);
+    pending.more ||= parsed.more;
+    this.flushTimer ??= setTimeout(() => this.flush(), COALESCE_MS);
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    const pending = this.pending;
+    this.pending = {};
+    for (const kind of ['sessions', 'agents'] as const) {
+      const batch = pending[kind];
+      if (!batch) continue;
+      const ids = [...batch.ids];
+      const event: LiveEvent = { id: `${this.instance}-${++this.sequence}`, kind, ids: ids.slice(0, MAX_IDS), more: batch.more || ids.length > MAX_IDS };
+      this.recent.push(event);
+      if (this.recent.length > REPLAY_EVENTS) this.recent.shift();
+      for (const listener of this.listeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          hubLog.warn({ err: errorText(error) }, 'a live listener failed');
+        }
       }
     }
   }

@@ -27,6 +27,14 @@ export function formatEvent(event: LiveEvent): string {
   return `id: ${event.id}\nevent: ${event.kind}\ndata: ${JSON.stringify({ ids: event.ids, more: event.more })}\n\n`;
 }
 
+// One event goes to every open page: encode it once, not once per page.
+const encoded = new WeakMap<LiveEvent, Uint8Array>();
+function bytesOf(event: LiveEvent): Uint8Array {
+  let bytes = encoded.get(event);
+  if (!bytes) encoded.set(event, (bytes = encoder.encode(formatEvent(event))));
+  return bytes;
+}
+
 export function liveEventStream(opts: LiveStreamOptions): ReadableStream<Uint8Array> {
   const keepAliveMs = opts.keepAliveMs ?? 15_000;
   const maxLifetimeMs = opts.maxLifetimeMs ?? 5 * 60_000;
@@ -37,10 +45,10 @@ export function liveEventStream(opts: LiveStreamOptions): ReadableStream<Uint8Ar
       let closed = false;
       let remove: (() => Promise<void>) | undefined;
       const timers: NodeJS.Timeout[] = [];
-      const send = (text: string) => {
+      const send = (text: string | Uint8Array) => {
         if (closed) return;
         try {
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(typeof text === 'string' ? encoder.encode(text) : text);
         } catch {
           finish?.();
         }
@@ -63,7 +71,7 @@ export function liveEventStream(opts: LiveStreamOptions): ReadableStream<Uint8Ar
 
       send(`retry: ${RECONNECT_MS}\n\n`);
       try {
-        remove = await opts.hub.add((event) => send(formatEvent(event)));
+        remove = await opts.hub.add((event) => send(bytesOf(event)));
       } catch {
         // The database cannot LISTEN now: end, and the browser retries.
         return finish();
@@ -74,7 +82,7 @@ export function liveEventStream(opts: LiveStreamOptions): ReadableStream<Uint8Ar
       // hub's memory, or unknown, and then the page refetches everything.
       const missed = opts.lastEventId ? opts.hub.since(opts.lastEventId) : [];
       if (missed === undefined) send(formatEvent({ id: opts.hub.lastEventId, kind: 'refresh', ids: [], more: true }));
-      else for (const event of missed) send(formatEvent(event));
+      else for (const event of missed) send(bytesOf(event));
       // A first connection learns where it stands, so its reconnect can say what it has seen.
       if (!opts.lastEventId) send(`id: ${opts.hub.lastEventId}\nevent: ready\ndata: {}\n\n`);
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { listAudit } from '@/db/queries/audit-log';
 import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
+import { readLiveQueue } from '@/db/queries/live-queue';
 import { createUser } from '@/db/queries/users';
 import { DomainError } from '@/lib/errors';
 import { assignWaitingFollower, closeLiveSession, dropWaitingFollower } from '@/lib/kf/live-actions';
@@ -101,6 +102,26 @@ describe.each(testDatabases)('live actions and reconciliation on $kind', (testDb
     const audit = await listAudit(h.database.db, { limit: 5 });
     expect(audit.some((a) => a.action === 'live.drop' && a.target === `session:${session.id}`)).toBe(true);
     expect((await refusal(dropWaitingFollower(h.database.db, staff, { sessionId: session.id }))).code).toBe('live.notWaiting');
+  });
+
+  it('the live read model lists the queue in order, sessions in progress with their agent, and today\'s counters', async () => {
+    const a = await queue('o_read_1');
+    const b = await queue('o_read_2');
+    await assignWaitingFollower(h.database.db, h.runtime.kf, staff, { sessionId: a.id, kfAccount: wang });
+    await h.sim.settled();
+    const now = new Date();
+    const live = await readLiveQueue(h.database.db, { now, startOfToday: new Date(now.getTime() - 3600_000) });
+    const waitingIds = live.waiting.map((w) => w.sessionId);
+    expect(waitingIds).toContain(b.id);
+    expect(waitingIds).not.toContain(a.id);
+    expect([...waitingIds].sort((x, y) => x - y)).toEqual(waitingIds); // queue order = arrival order here
+    expect(live.active.find((s) => s.sessionId === a.id)).toMatchObject({ kfAccount: wang, openid: 'o_read_1' });
+    expect(live.counters.waiting).toBe(live.waiting.length);
+    expect(live.counters.active).toBe(live.active.length);
+    expect(live.counters.servedToday).toBeGreaterThanOrEqual(2); // o_act_1 and o_read_1 at least
+    expect(live.counters.oldestQueuedAt?.getTime()).toBe(live.waiting[0]!.queuedAt.getTime());
+    expect(live.agents.map((x) => x.kfAccount).sort()).toEqual([li, wang].sort());
+    await dropWaitingFollower(h.database.db, staff, { sessionId: b.id });
   });
 
   describe('reconciliation', () => {

@@ -157,6 +157,20 @@ describe.each(testDatabases)('live events on $kind', (testDb) => {
     await Promise.all([keeper.close(), again.close(), afterRestart.close()]);
   });
 
+  it('a burst of notifications becomes one event per kind, with every id', async () => {
+    const hub = new LiveHub(h.database);
+    const page = openStream(hub);
+    await waitFor(() => page.of('ready').length === 1, 'ready');
+    hub.publish('sessions', JSON.stringify({ kind: 'sessions', ids: [101, 102] }));
+    hub.publish('sessions', JSON.stringify({ kind: 'sessions', ids: [102, 103] }));
+    hub.publish('agents', JSON.stringify({ kind: 'presence' }));
+    await waitFor(() => page.of('sessions').length === 1 && page.of('agents').length === 1, 'the burst');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(page.of('sessions')).toHaveLength(1);
+    expect(idsOf(page.of('sessions')[0]!)).toEqual([101, 102, 103]);
+    await page.close();
+  });
+
   it('sends keep-alive comments on an idle stream', async () => {
     const page = openStream(new LiveHub(h.database), { keepAliveMs: 30 });
     await waitFor(() => page.events.filter((e) => e.comment === 'keep-alive').length >= 2, 'two keep-alives');
