@@ -48,6 +48,11 @@ export class LiveHub {
     return this.listeners.size;
   }
 
+  /** How many events this hub has sent: a read made at sequence n is current until it moves. */
+  get currentSequence(): number {
+    return this.sequence;
+  }
+
   /** The id of the latest event, or of "nothing yet": where a new page starts from. */
   get lastEventId(): string {
     return `${this.instance}-${this.sequence}`;

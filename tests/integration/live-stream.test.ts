@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { openPostgres } from '@/db/engines/postgres';
 import { rawExecutor } from '@/db/queries/raw';
-import { LiveHub } from '@/lib/live/hub';
+import { LiveHub, liveHub } from '@/lib/live/hub';
+import { readLiveQueueShared } from '@/lib/live/shared-read';
 import { liveEventStream } from '@/lib/live/sse';
 import { testDatabases } from './databases';
 import { startKfHarness, type KfHarness } from './kf-harness';
@@ -168,6 +169,22 @@ describe.each(testDatabases)('live events on $kind', (testDb) => {
     await new Promise((r) => setTimeout(r, 200));
     expect(page.of('sessions')).toHaveLength(1);
     expect(idsOf(page.of('sessions')[0]!)).toEqual([101, 102, 103]);
+    await page.close();
+  });
+
+  it('pages refetching after one event share one read of the queue; the next event makes a new one', async () => {
+    const page = openStream(liveHub(h.database));
+    await waitFor(() => page.of('ready').length === 1, 'ready');
+    const params = () => ({ now: new Date(), startOfToday: new Date(Date.UTC(2000, 0, 1)) });
+    const first = readLiveQueueShared(h.database, params());
+    expect(readLiveQueueShared(h.database, params())).toBe(first);
+    const before = page.of('sessions').length;
+    await h.sim.follower('o_live_shared').sendText('客服');
+    await waitFor(() => page.of('sessions').length > before, 'the event');
+    const after = readLiveQueueShared(h.database, params());
+    expect(after).not.toBe(first);
+    expect((await after).waiting.map((w) => w.openid)).toContain('o_live_shared');
+    expect((await first).waiting.map((w) => w.openid)).not.toContain('o_live_shared');
     await page.close();
   });
 

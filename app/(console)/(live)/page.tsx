@@ -1,9 +1,9 @@
 import { PageHeader } from '@/components/page-header';
 import { currentDatabase } from '@/db/client';
-import { readLiveQueue } from '@/db/queries/live-queue';
 import { requireUser } from '@/lib/auth/session';
 import { loadKfSettings } from '@/lib/kf/settings';
 import { getT } from '@/lib/i18n/server';
+import { readLiveQueueShared } from '@/lib/live/shared-read';
 import { DAY, wallClock } from '@/lib/service-hours/clock';
 import { ActiveSessions } from './_components/active-sessions';
 import { AgentList } from './_components/agent-list';
@@ -16,12 +16,12 @@ export default async function LivePage({ searchParams }: { searchParams: Promise
   await requireUser();
   const { t, locale } = await getT();
   const { denied } = await searchParams;
-  const db = currentDatabase().db;
+  const database = currentDatabase();
   const now = new Date();
-  const settings = await loadKfSettings(db, now.getTime());
+  const settings = await loadKfSettings(database.db, now.getTime());
   // "Today" is the service's day, in its time zone, not the server's.
   const startOfToday = new Date(now.getTime() - (wallClock(now.getTime(), settings.hours.timezone) % DAY));
-  const live = await readLiveQueue(db, { now, startOfToday });
+  const live = await readLiveQueueShared(database, { now, startOfToday });
   const view = { t, locale, serverNow: now.getTime() };
   return (
     <>
