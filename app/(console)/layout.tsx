@@ -19,7 +19,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: '/sessions', label: t('nav.sessions') },
     { href: '/metrics', label: t('nav.metrics') },
     { href: '/settings', label: t('nav.settings') },
-    { href: '/sandbox', label: t('nav.sandbox') },
+    // The sandbox page plays against the built-in fake WeChat, which exists only in sandbox mode.
+    ...(env().sandbox ? [{ href: '/sandbox', label: t('nav.sandbox') }] : []),
     ...(user.role === 'admin'
       ? [
           { href: '/users', label: t('nav.users') },
