@@ -71,11 +71,14 @@ export async function markClosingByStaff(tx: DbOrTx, params: { id: number; userI
     .where(and(eq(customerSessions.id, params.id), eq(customerSessions.status, 'active')));
 }
 
-/** Staff dropped a waiting follower from the queue; false when the session no longer waits. */
+/**
+ * Staff dropped a waiting follower from the queue (status `abandoned`, which history and metrics call
+ * dropped); false when the session no longer waits.
+ */
 export async function dropWaitingSession(tx: DbOrTx, params: { id: number; userId: number; now: Date }): Promise<boolean> {
   const rows = await tx
     .update(customerSessions)
-    .set({ status: 'closed', endedAt: params.now, endReason: SESSION_END_REASON.droppedByStaff, endedByUserId: params.userId, updatedAt: params.now })
+    .set({ status: 'abandoned', endedAt: params.now, endReason: SESSION_END_REASON.droppedByStaff, endedByUserId: params.userId, updatedAt: params.now })
     .where(and(eq(customerSessions.id, params.id), isStillWaiting(params.now)))
     .returning({ id: customerSessions.id });
   return rows.length > 0;

@@ -98,7 +98,7 @@ describe.each(testDatabases)('live actions and reconciliation on $kind', (testDb
   it('drops a waiting follower: the session ends dropped_by_staff with who did it, audited; twice is refused', async () => {
     const session = await queue('o_act_4');
     await dropWaitingFollower(h.database.db, staff, { sessionId: session.id });
-    expect(await openSession(h.database, 'o_act_4')).toMatchObject({ status: 'closed', endReason: 'dropped_by_staff', endedByUserId: staff.id });
+    expect(await openSession(h.database, 'o_act_4')).toMatchObject({ status: 'abandoned', endReason: 'dropped_by_staff', endedByUserId: staff.id });
     const audit = await listAudit(h.database.db, { limit: 5 });
     expect(audit.some((a) => a.action === 'live.drop' && a.target === `session:${session.id}`)).toBe(true);
     expect((await refusal(dropWaitingFollower(h.database.db, staff, { sessionId: session.id }))).code).toBe('live.notWaiting');
