@@ -73,6 +73,8 @@ export default defineConfig({
       // As behind one proxy: requests without X-Forwarded-For keep the socket's address, and
       // sign-in-throttle.spec.ts plays what the proxy forwards.
       TRUST_PROXY: 'true',
+      // Followers are queued whatever the hour the suite runs (live.spec.ts).
+      SERVICE_HOURS: '00:00-24:00',
     },
   },
 });

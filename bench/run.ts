@@ -19,7 +19,8 @@ import { renderReport, type RunReport } from './report';
 import { referenceLoopMs } from './speed';
 import { cpuSnapshot, cpuSplit, machineBusyPct, PgActivitySampler, RssSampler, type CpuSnapshot } from './sample';
 import { BenchSetupError, createBenchDatabase, migrateAndSeed, openRaw, type DbKind } from './seed';
-import { freePort, startServer } from './server';
+import { benchSessionCookie, liveDelays, openLiveClients, type LiveClients } from './live-clients';
+import { BENCH_AUTH_SECRET, freePort, startServer } from './server';
 
 const USAGE = `usage: npm run bench -- [options]
   --db <postgres|pglite>     database (default postgres)
@@ -38,6 +39,9 @@ const USAGE = `usage: npm run bench -- [options]
   --explain                  EXPLAIN ANALYZE the webhook's statements after the run
   --cpu-prof                 profile the server (node --cpu-prof) and print where its CPU went
   --wait-idle <s>            first wait up to this long for the machine to be idle (default 300; 0: don't)
+  --live-clients <n>         open n live pages (SSE on /api/live) during the load and report the delay
+                             from a session's write to its event at every page (default 0)
+  --live-trigger <on|off>    off disables the live NOTIFY trigger (migration 0006), to measure its cost
   --keep                     keep the bench database / data folder
   --enforce-targets          exit non-zero when a performance target is missed`;
 
@@ -62,6 +66,8 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'wait-idle': { type: 'string', default: '300' },
     keep: { type: 'boolean', default: false },
+    'live-clients': { type: 'string', default: '0' },
+    'live-trigger': { type: 'string', default: 'on' },
     'enforce-targets': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -92,6 +98,8 @@ const followers = int('followers', args.followers, 1);
 const keywordPct = int('keyword-pct', args['keyword-pct'], 0);
 const agentCount = int('agents', args.agents, 1);
 const waitIdleS = int('wait-idle', args['wait-idle'], 0);
+const liveClientCount = int('live-clients', args['live-clients'], 0);
+if (args['live-trigger'] !== 'on' && args['live-trigger'] !== 'off') usage('--live-trigger must be on or off');
 const baseUrl = args['database-url'] ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let loader: Loader;
@@ -153,6 +161,13 @@ async function main(): Promise<number> {
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     const agents = await migrateAndSeed(database, agentCount);
+    if (args['live-trigger'] === 'off') {
+      const raw = await openRaw(database);
+      await raw.query('alter table customer_sessions disable trigger customer_sessions_live_insert');
+      await raw.query('alter table customer_sessions disable trigger customer_sessions_live_update');
+      await raw.close();
+      notes.push('the live NOTIFY trigger was off (--live-trigger off)');
+    }
     const c = sim.credentials;
     const cpuProfDir = args['cpu-prof'] ? fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-bench-prof-')) : undefined;
     console.log(`bench: ${label}: starting wekf on ${dbKind} (server log: ${path.relative(root, serverLog)})`);
@@ -184,6 +199,15 @@ async function main(): Promise<number> {
       onStart?.(run.pid);
       return run.result;
     };
+    let liveClients: LiveClients | undefined;
+    if (liveClientCount > 0) {
+      const raw = dbKind === 'postgres' ? await openRaw(database) : undefined;
+      if (!raw) throw new BenchSetupError('--live-clients needs --db postgres (the bench mints the cookie from the users table)');
+      const cookie = await benchSessionCookie(raw, BENCH_AUTH_SECRET);
+      await raw.close();
+      liveClients = await openLiveClients({ url: server.url, cookie, count: liveClientCount });
+      console.log(`bench: ${liveClients.open()} live pages open`);
+    }
     const requestsPerStream = new Map<number, number>();
     const record = (r: LoadResult) => r.streams.forEach((s) => requestsPerStream.set(s.stream, s.requests));
 
@@ -227,6 +251,8 @@ async function main(): Promise<number> {
     await sleep(3000);
     const drainMs = await waitForQuietApi(sim, 1000, 60_000);
     notes.push(`the outbox was done ${(drainMs / 1000).toFixed(1)} s after the load ended (+3 s for requests in flight)`);
+    const liveOpenAtEnd = liveClients?.open();
+    liveClients?.close();
     const serverCrashed = server.exited();
     const exitCode = await server.stop();
 
@@ -247,6 +273,12 @@ async function main(): Promise<number> {
         notes.push(`${refused.length} pushes answered 503 by the webhook; ${row!.n} of them stored (${row!.done} handled), ${refused.length - row!.n} not`);
       }
       if (args.explain) explained = await explainHotQueries(raw);
+      if (liveClients) {
+        const d = await liveDelays(raw, liveClients);
+        notes.push(
+          `live: ${liveClientCount} pages open (${liveOpenAtEnd} still at the end); a session's write → its event at every page: p50 ${d.p50Ms.toFixed(0)} ms, p99 ${d.p99Ms.toFixed(0)} ms, max ${d.maxMs.toFixed(0)} ms (${d.matched} of ${d.sessions} sessions named at every page)`,
+        );
+      }
     } finally {
       await raw.close();
     }

@@ -22,6 +22,9 @@ export const BENCH_KF_ENV = { SERVICE_HOURS: '00:00-24:00', SERVICE_TIMEZONE: 'A
 /** One signed query serves a whole run (the signature does not cover the body), and a soak lasts 10 minutes: the freshness window is a day. */
 export const BENCH_WEBHOOK_ENV = { WECHAT_MAX_SKEW_SECONDS: '86400' } as const;
 
+/** Known, so the live-path case can mint a session cookie for the bench's admin (bench/live-clients.ts). */
+export const BENCH_AUTH_SECRET = 'bench-auth-secret-0123456789abcdef0123456789';
+
 export interface ServerOptions {
   root: string;
   port: number;
@@ -54,7 +57,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     DATABASE_URL: opts.databaseUrl ?? '',
     ADMIN_EMAIL: 'bench@example.com',
     ADMIN_PASSWORD: 'bench-password-not-secret',
-    AUTH_SECRET: 'bench-auth-secret-0123456789abcdef0123456789',
+    AUTH_SECRET: BENCH_AUTH_SECRET,
     LOG_LEVEL: 'warn',
     WECHAT_APP_ID: opts.wechat.appId,
     WECHAT_APP_SECRET: opts.wechat.appSecret,

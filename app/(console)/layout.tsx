@@ -6,6 +6,7 @@ import { env } from '@/lib/env';
 import { getT } from '@/lib/i18n/server';
 import { currentWechatAccount } from '@/lib/wechat-account/account';
 import { ConsoleNav, type NavItem } from './console-nav';
+import { OnlineHeartbeat } from './online-heartbeat';
 import { SignOutButton } from './sign-out-button';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
@@ -19,7 +20,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: '/sessions', label: t('nav.sessions') },
     { href: '/metrics', label: t('nav.metrics') },
     { href: '/settings', label: t('nav.settings') },
-    { href: '/sandbox', label: t('nav.sandbox') },
+    // The sandbox page plays against the built-in fake WeChat, which exists only in sandbox mode.
+    ...(env().sandbox ? [{ href: '/sandbox', label: t('nav.sandbox') }] : []),
     ...(user.role === 'admin'
       ? [
           { href: '/users', label: t('nav.users') },
@@ -29,6 +31,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   ];
   return (
     <div className="min-h-screen md:flex">
+      <OnlineHeartbeat />
       <ConsoleNav items={items} appName={t('app.name')} menuLabel={t('nav.menu')}>
         <div className="border-t border-slate-200 px-4 py-4 text-sm">
           <p className="font-medium text-slate-900" data-testid="signed-in-user">

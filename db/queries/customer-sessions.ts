@@ -53,10 +53,60 @@ export async function closeSession(
   tx: DbOrTx,
   params: { id: number; closedBy: string; now: Date; reason: SessionEndReason },
 ): Promise<void> {
+  // A close staff asked for from the live page (markClosingByStaff) is recorded as theirs.
+  const reason = sql<SessionEndReason>`case when ${customerSessions.endedByUserId} is not null then ${SESSION_END_REASON.closedByStaff} else ${params.reason} end`;
   await tx
     .update(customerSessions)
-    .set({ status: 'closed', closedByKfAccount: params.closedBy, endedAt: params.now, endReason: params.reason, updatedAt: params.now })
+    .set({ status: 'closed', closedByKfAccount: params.closedBy, endedAt: params.now, endReason: reason, updatedAt: params.now })
     .where(eq(customerSessions.id, params.id));
+}
+
+// ---- The live page's actions and reconciliation (issue 16) ----------------------------------------
+
+/** Staff asked WeChat to close this active session: its kf_close_session will be recorded as theirs (null undoes). */
+export async function markClosingByStaff(tx: DbOrTx, params: { id: number; userId: number | null }): Promise<void> {
+  await tx
+    .update(customerSessions)
+    .set({ endedByUserId: params.userId })
+    .where(and(eq(customerSessions.id, params.id), eq(customerSessions.status, 'active')));
+}
+
+/**
+ * Staff dropped a waiting follower from the queue (status `abandoned`, which history and metrics call
+ * dropped); false when the session no longer waits.
+ */
+export async function dropWaitingSession(tx: DbOrTx, params: { id: number; userId: number; now: Date }): Promise<boolean> {
+  const rows = await tx
+    .update(customerSessions)
+    .set({ status: 'abandoned', endedAt: params.now, endReason: SESSION_END_REASON.droppedByStaff, endedByUserId: params.userId, updatedAt: params.now })
+    .where(and(eq(customerSessions.id, params.id), isStillWaiting(params.now)))
+    .returning({ id: customerSessions.id });
+  return rows.length > 0;
+}
+
+/** Reconciliation: WeChat no longer holds this open session. False when it ended meanwhile. */
+export async function closeSessionGoneFromWechat(tx: DbOrTx, params: { id: number; now: Date }): Promise<boolean> {
+  const rows = await tx
+    .update(customerSessions)
+    .set({ status: 'closed', endedAt: params.now, endReason: SESSION_END_REASON.closedInWechat, updatedAt: params.now })
+    .where(and(eq(customerSessions.id, params.id), isOpenSession()))
+    .returning({ id: customerSessions.id });
+  return rows.length > 0;
+}
+
+/** Reconciliation: WeChat says this agent holds the session (a missed create or switch). False when it ended meanwhile. */
+export async function setSessionHeldBy(tx: DbOrTx, params: { id: number; kfAccount: string; now: Date }): Promise<boolean> {
+  const rows = await tx
+    .update(customerSessions)
+    .set({ status: 'active', kfAccount: params.kfAccount, startedAt: sql`coalesce(${customerSessions.startedAt}, ${params.now.toISOString()}::timestamptz)`, updatedAt: params.now })
+    .where(and(eq(customerSessions.id, params.id), isOpenSession()))
+    .returning({ id: customerSessions.id });
+  return rows.length > 0;
+}
+
+/** Every open session, for reconciliation to compare with WeChat's (bounded by the caller's quota). */
+export async function listOpenSessions(tx: DbOrTx, params: { limit: number }): Promise<CustomerSession[]> {
+  return tx.select().from(customerSessions).where(isOpenSession()).orderBy(asc(customerSessions.id)).limit(params.limit);
 }
 
 async function expireSession(tx: DbOrTx, params: { id: number; now: Date }): Promise<void> {

@@ -106,3 +106,17 @@ export async function listSessionTranscript(db: DbOrTx, params: { sessionId: num
 }
 
 export type TranscriptLine = Awaited<ReturnType<typeof listSessionTranscript>>[number];
+
+/** A reconciliation's correction (lib/kf/reconcile.ts), shown in the session's timeline: what drifted and to whom. */
+export async function recordSessionCorrection(
+  db: DbOrTx,
+  params: { sessionId: number; drift: string; kfAccount: string | null; at: Date },
+): Promise<void> {
+  await db.insert(sessionEvents).values({
+    sessionId: params.sessionId,
+    kind: 'corrected',
+    kfAccount: params.kfAccount,
+    at: params.at,
+    detail: { drift: params.drift, ...(params.kfAccount ? { kfAccount: params.kfAccount } : {}) },
+  });
+}

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { users } from './users';
 
 export const sessionStatus = pgEnum('session_status', ['waiting', 'active', 'closed', 'expired', 'abandoned']);
 
@@ -9,6 +10,12 @@ export const SESSION_END_REASON = {
   agentClosed: 'agent_closed',
   /** The follower waited past the wait limit without an agent accepting. */
   waitExpired: 'wait_expired',
+  /** Staff dropped the follower from the queue in the console (ended_by_user_id says who). */
+  droppedByStaff: 'dropped_by_staff',
+  /** Staff closed the session from the console through kfsession/close (ended_by_user_id says who). */
+  closedByStaff: 'closed_by_staff',
+  /** Reconciliation found WeChat no longer holds this session (a kf_close_session we never got). */
+  closedInWechat: 'closed_in_wechat',
 } as const;
 export type SessionEndReason = (typeof SESSION_END_REASON)[keyof typeof SESSION_END_REASON];
 
@@ -25,6 +32,8 @@ export const customerSessions = pgTable(
     startedAt: timestamp({ withTimezone: true }),
     endedAt: timestamp({ withTimezone: true }),
     endReason: text().$type<SessionEndReason>(),
+    /** The staff member who ended it from the console (drop, close); null for WeChat's own events. */
+    endedByUserId: integer().references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -40,6 +49,9 @@ export const customerSessions = pgTable(
     index('customer_sessions_agent_status_queued_idx').on(t.kfAccount, t.status, t.queuedAt, t.id),
     // Also queue positions: waiting sessions in arrival order.
     index('customer_sessions_status_queued_id_idx').on(t.status, t.queuedAt, t.id),
+    // The live page's "served today" and "expired today" counters.
+    index('customer_sessions_started_at_idx').on(t.startedAt),
+    index('customer_sessions_ended_at_idx').on(t.endedAt),
   ],
 );
 

@@ -16,6 +16,7 @@ import { startPeriodicJob, type PeriodicJob } from '@/lib/jobs/runner';
 import { AGENT_SYNC_JOB, syncAgents } from './agents';
 import { startEmbeddedMaintenance, startExpirySweep, startReplaySweep } from './sweeps';
 import { startTranscriptSync } from './transcripts';
+import { startReconciliation } from './reconcile';
 import { createWebhook, type Webhook, type WebhookRequest, type WebhookResponse } from './webhook';
 import { DEFAULT_MAX_SKEW_SECONDS } from './webhook-query';
 
@@ -95,6 +96,8 @@ export function createWechatRuntime(opts: {
   const { agentSync, agentsReady } = background
     ? startAgentSync({ database: opts.database, kf, now: opts.now, minutes: opts.agentSyncMinutes ?? 5, startWaitMs: opts.agentSyncStartWaitMs ?? 5000 })
     : { agentSync: undefined, agentsReady: Promise.resolve() };
+  // The live page's safety net (issue 16): drift from a missed kf_* event, every two minutes.
+  const reconciliation = background ? startReconciliation(opts.database, kf, { now: opts.now }) : undefined;
   const sender = outboxThread ?? dispatcher;
   // Chat records from WeChat into session transcripts (issue 17), one instance at a time.
   const transcriptPull = background ? startTranscriptSync(opts.database, kf) : undefined;
@@ -117,7 +120,7 @@ export function createWechatRuntime(opts: {
     agentsReady,
     async stop() {
       for (const stop of stopSweeps) stop();
-      await Promise.all([dispatcher.stop(), outboxThread?.stop(), transcriptPull?.stop(), agentSync?.stop()]);
+      await Promise.all([dispatcher.stop(), outboxThread?.stop(), transcriptPull?.stop(), agentSync?.stop(), reconciliation?.stop()]);
     },
   };
 }

@@ -21,8 +21,8 @@ export interface SandboxWechat {
  * first 「客服」 is queued and transferred as on an account that runs customer service.
  */
 export const SANDBOX_AGENTS = [
-  { prefix: 'xiaomei', nickname: '小美', workerWx: 'demo_xiaomei', online: true },
-  { prefix: 'alex', nickname: 'Alex', workerWx: 'demo_alex', online: false },
+  { prefix: 'xiaowang', nickname: '小王', workerWx: 'wx_xiaowang', online: true },
+  { prefix: 'xiaoli', nickname: '小李', workerWx: 'wx_xiaoli', online: false },
 ];
 
 /**
@@ -53,7 +53,8 @@ function sandboxFile(dataDir: string): string {
   return path.join(dataDir, 'sandbox-wechat.json');
 }
 
-function readSandboxCredentials(dataDir: string): Partial<SimCredentials> {
+/** The fake's credentials as last started (the console reads kfSuffix, the part after @ in kf_account names). */
+export function readSandboxCredentials(dataDir: string): Partial<SimCredentials> {
   try {
     return JSON.parse(fs.readFileSync(sandboxFile(dataDir), 'utf8')) as Partial<SimCredentials>;
   } catch {

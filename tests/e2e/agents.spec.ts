@@ -1,5 +1,5 @@
-// The Agents page against the sandbox's fake WeChat, which starts with two agents (小美 online,
-// Alex offline): sync, invite, binding by QR scan, and what an operator may do.
+// The Agents page against the sandbox's fake WeChat, which starts with two agents (小王 online,
+// 小李 offline): sync, invite, binding by QR scan, and what an operator may do.
 import { expect, test, type Page } from '@playwright/test';
 import { addStaff, admin, sim, signInAs, simGet } from './helpers';
 
@@ -13,12 +13,12 @@ async function openAgents(page: Page) {
 
 test('the account\'s existing agents are there after start, with who is online, and "Sync now" reports them', async ({ page }) => {
   await openAgents(page);
-  const xiaomei = page.getByTestId(`agent-xiaomei@${suffix}`);
-  await expect(xiaomei).toContainText('小美');
-  await expect(xiaomei).toContainText('已绑定');
-  await expect(xiaomei).toContainText('在线 · 接待中 0');
-  await expect(xiaomei).toContainText('未绑定 openid');
-  await expect(page.getByTestId(`agent-alex@${suffix}`)).toContainText('离线');
+  const xiaowang = page.getByTestId(`agent-xiaowang@${suffix}`);
+  await expect(xiaowang).toContainText('小王');
+  await expect(xiaowang).toContainText('已绑定');
+  await expect(xiaowang).toContainText('在线 · 接待中 0');
+  await expect(xiaowang).toContainText('未绑定 openid');
+  await expect(page.getByTestId(`agent-xiaoli@${suffix}`)).toContainText('离线');
 
   await page.getByRole('button', { name: '立即同步' }).click();
   await expect(page.getByText(/已同步：\d+ 个帐号/)).toBeVisible();
@@ -52,18 +52,18 @@ test('an invited colleague who accepts in WeChat shows as bound after a sync', a
 
 test('an agent scans the binding QR code with WeChat and the page says bound by itself', async ({ page }) => {
   await openAgents(page);
-  const row = page.getByTestId(`agent-xiaomei@${suffix}`);
+  const row = page.getByTestId(`agent-xiaowang@${suffix}`);
   await row.getByRole('button', { name: '绑定' }).click();
-  const dialog = page.getByRole('dialog', { name: '绑定 小美 的 openid' });
+  const dialog = page.getByRole('dialog', { name: '绑定 小王 的 openid' });
   await dialog.getByRole('button', { name: '扫码绑定' }).click();
   await expect(dialog.getByRole('img', { name: '绑定二维码' })).toBeVisible();
   await expect(dialog.getByText('等待客服操作')).toBeVisible();
 
   const calls = (await simGet(`calls?path=${encodeURIComponent('/cgi-bin/qrcode/create')}`)) as { body: { action_info: { scene: { scene_str: string } } } }[];
   const scene = calls.at(-1)!.body.action_info.scene.scene_str;
-  const openid = 'o_xiaomei_phone_0000000000000';
+  const openid = 'o_xiaowang_phone_0000000000000';
   const scanned = (await sim(`followers/${openid}/scan`, { scene })) as { reply?: { text?: string } };
-  expect(JSON.stringify(scanned)).toContain('已绑定客服账号 小美');
+  expect(JSON.stringify(scanned)).toContain('已绑定客服账号 小王');
   await expect(dialog.getByText('已绑定。')).toBeVisible({ timeout: 5000 });
   await dialog.getByRole('button', { name: '关闭' }).click();
   // Bound, but WeChat lets the account message her only after she messages it.
@@ -82,34 +82,35 @@ test('an operator sees the agents without controls, and a replayed admin action 
   await addStaff(adminPage, operator);
   await adminPage.goto('/agents');
 
-  const alex = adminPage.getByTestId(`agent-alex@${suffix}`);
-  await alex.getByRole('button', { name: '编辑' }).click();
-  const dialog = adminPage.getByRole('dialog', { name: '编辑 Alex' });
-  await dialog.getByLabel('昵称').fill('Alex Li');
+  // Neo, invited in the test above (the demo agents keep their names for the sandbox's own tests).
+  const neo = adminPage.getByTestId(`agent-neo@${suffix}`);
+  await neo.getByRole('button', { name: '编辑' }).click();
+  const dialog = adminPage.getByRole('dialog', { name: '编辑 Neo' });
+  await dialog.getByLabel('昵称').fill('Neo Li');
   const [request] = await Promise.all([
     adminPage.waitForRequest((r) => r.method() === 'POST' && r.headers()['next-action'] !== undefined),
     dialog.getByRole('button', { name: '保存' }).click(),
   ]);
-  await expect(adminPage.getByTestId(`agent-alex@${suffix}`)).toContainText('Alex Li');
+  await expect(adminPage.getByTestId(`agent-neo@${suffix}`)).toContainText('Neo Li');
 
   const operatorContext = await browser.newContext();
   const operatorPage = await operatorContext.newPage();
   await signInAs(operatorPage, operator.email, operator.password);
   await operatorPage.goto('/agents');
   await expect(operatorPage.getByText('你是操作员：可以查看客服，管理员才能修改。')).toBeVisible();
-  await expect(operatorPage.getByTestId(`agent-xiaomei@${suffix}`)).toBeVisible();
+  await expect(operatorPage.getByTestId(`agent-xiaowang@${suffix}`)).toBeVisible();
   await expect(operatorPage.getByRole('button', { name: '编辑' })).toHaveCount(0);
   await expect(operatorPage.getByRole('button', { name: '立即同步' })).toHaveCount(0);
   await expect(operatorPage.getByRole('region', { name: '邀请客服' })).toHaveCount(0);
 
-  const body = request.postDataBuffer()!.toString('utf8').replace('Alex Li', 'Hijacked');
+  const body = request.postDataBuffer()!.toString('utf8').replace('Neo Li', 'Hijacked');
   const response = await operatorPage.request.post('/agents', {
     headers: { 'next-action': request.headers()['next-action']!, 'content-type': request.headers()['content-type']!, accept: 'text/x-component' },
     data: Buffer.from(body, 'utf8'),
   });
   expect(await response.text()).toContain('只有管理员可以执行此操作。');
   await adminPage.reload();
-  await expect(adminPage.getByTestId(`agent-alex@${suffix}`)).toContainText('Alex Li');
+  await expect(adminPage.getByTestId(`agent-neo@${suffix}`)).toContainText('Neo Li');
   await expect(operatorPage.getByText('Hijacked')).toHaveCount(0);
   await adminContext.close();
   await operatorContext.close();

@@ -24,7 +24,6 @@ import { avatarAction, clearOpenidAction, inviteAction, reinviteAction, removeAc
 import { AgentAvatar } from './_components/agent-avatar';
 import { BindDialog, type BindLabels } from './_components/bind-dialog';
 import { InviteForm } from './_components/invite-form';
-import { OnlineHeartbeat } from './_components/online-heartbeat';
 
 export const dynamic = 'force-dynamic';
 
@@ -54,7 +53,6 @@ export default async function AgentsPage() {
 
   return (
     <>
-      <OnlineHeartbeat />
       <PageHeader title={t('agents.title')} intro={t('agents.intro')}>
         <div className="flex flex-col items-start gap-1 sm:items-end">
           {admin && <ActionForm action={syncNowAction} submitLabel={t('agents.syncNow')} submitVariant="primary" />}

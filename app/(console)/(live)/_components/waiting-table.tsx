@@ -1,0 +1,78 @@
+import { EmptyState } from '@/components/ui/empty-state';
+import { Badge } from '@/components/ui/badge';
+import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
+import type { LiveAgent, WaitingEntry } from '@/db/queries/live-queue';
+import { Countdown, Elapsed } from './clock';
+import { WaitingActions } from './waiting-actions';
+import { timeOfDay, type LiveView } from './view';
+
+export function WaitingTable({
+  waiting,
+  total,
+  agents,
+  busyAgents,
+  ...view
+}: { waiting: WaitingEntry[]; total: number; agents: LiveAgent[]; busyAgents: Set<string> } & LiveView) {
+  const { t, locale, serverNow } = view;
+  const online = agents.filter((a) => a.online);
+  // An online agent with nobody in hand could take this follower now: they wait for an accept.
+  const someoneFree = online.some((a) => !busyAgents.has(a.kfAccount));
+  const nickname = (kfAccount: string) => agents.find((a) => a.kfAccount === kfAccount)?.nickname ?? kfAccount;
+  const reason = (entry: WaitingEntry) => {
+    if (entry.kfAccount) return <Badge tone="info">{t('live.reasonPinned', { agent: nickname(entry.kfAccount) })}</Badge>;
+    if (online.length === 0) return <Badge tone="danger">{t('live.reasonNoAgent')}</Badge>;
+    return someoneFree ? <Badge tone="neutral">{t('live.reasonNotAccepted')}</Badge> : <Badge tone="warning">{t('live.reasonAllBusy')}</Badge>;
+  };
+  return (
+    <section aria-labelledby="waiting-heading">
+      <h2 id="waiting-heading" className="mb-3 text-base font-semibold">
+        {t('live.waitingTitle')}
+      </h2>
+      {waiting.length === 0 ? (
+        <EmptyState title={t('live.waitingEmpty')}>{t('live.waitingEmptyBody')}</EmptyState>
+      ) : (
+        <Table label={t('live.waitingTitle')}>
+          <THead>
+            <Tr>
+              <Th>{t('live.position')}</Th>
+              <Th>{t('live.follower')}</Th>
+              <Th>{t('live.waited')}</Th>
+              <Th>{t('live.lastMessage')}</Th>
+              <Th>{t('live.expiresIn')}</Th>
+              <Th>{t('live.reason')}</Th>
+              <Th>{t('live.actions')}</Th>
+            </Tr>
+          </THead>
+          <TBody>
+            {waiting.map((entry, index) => (
+              <Tr key={entry.sessionId} data-testid={`waiting-${entry.openid}`}>
+                <Td label={t('live.position')} className="tabular-nums font-medium">
+                  {index + 1}
+                </Td>
+                <Td label={t('live.follower')}>
+                  <span className="font-mono text-xs break-all">{entry.openid}</span>
+                </Td>
+                <Td label={t('live.waited')} className="tabular-nums whitespace-nowrap">
+                  <Elapsed from={entry.queuedAt.toISOString()} serverNow={serverNow} locale={locale} />
+                </Td>
+                <Td label={t('live.lastMessage')} className="tabular-nums whitespace-nowrap text-slate-600">
+                  {entry.lastMessageAt ? timeOfDay(entry.lastMessageAt, locale) : '—'}
+                </Td>
+                <Td label={t('live.expiresIn')} className="tabular-nums whitespace-nowrap">
+                  {entry.waitExpiresAt ? <Countdown until={entry.waitExpiresAt.toISOString()} serverNow={serverNow} locale={locale} /> : '—'}
+                </Td>
+                <Td label={t('live.reason')}>
+                  <div>{reason(entry)}</div>
+                </Td>
+                <Td label={t('live.actions')}>
+                  <WaitingActions entry={entry} agents={agents} t={t} />
+                </Td>
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      )}
+      {total > waiting.length && <p className="mt-2 text-sm text-slate-500">{t('live.moreWaiting', { n: total - waiting.length })}</p>}
+    </section>
+  );
+}

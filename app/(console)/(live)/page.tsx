@@ -1,0 +1,52 @@
+import { PageHeader } from '@/components/page-header';
+import { currentDatabase } from '@/db/client';
+import { requireUser } from '@/lib/auth/session';
+import { loadKfSettings } from '@/lib/kf/settings';
+import { getT } from '@/lib/i18n/server';
+import { readLiveQueueShared } from '@/lib/live/shared-read';
+import { DAY, wallClock } from '@/lib/service-hours/clock';
+import { ActiveSessions } from './_components/active-sessions';
+import { AgentList } from './_components/agent-list';
+import { Counters } from './_components/counters';
+import { LiveUpdates } from './_components/live-updates';
+import { WaitingTable } from './_components/waiting-table';
+
+// Rendered per request and refetched by LiveUpdates whenever /api/live says something changed.
+export default async function LivePage({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
+  await requireUser();
+  const { t, locale } = await getT();
+  const { denied } = await searchParams;
+  const database = currentDatabase();
+  const now = new Date();
+  const settings = await loadKfSettings(database.db, now.getTime());
+  // "Today" is the service's day, in its time zone, not the server's.
+  const startOfToday = new Date(now.getTime() - (wallClock(now.getTime(), settings.hours.timezone) % DAY));
+  const live = await readLiveQueueShared(database, { now, startOfToday });
+  const view = { t, locale, serverNow: now.getTime() };
+  return (
+    <>
+      {denied && (
+        <p role="alert" className="mb-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          {t('shell.denied')}
+        </p>
+      )}
+      <PageHeader title={t('queue.title')} intro={t('live.intro')}>
+        <LiveUpdates labels={{ connecting: t('live.connecting'), open: t('live.connected'), lost: t('live.reconnecting') }} />
+      </PageHeader>
+      <Counters counters={live.counters} {...view} />
+      <WaitingTable
+        waiting={live.waiting}
+        total={live.counters.waiting}
+        agents={live.agents}
+        busyAgents={new Set(live.active.map((s) => s.kfAccount ?? ''))}
+        {...view}
+      />
+      <div className="mt-8 grid gap-8 lg:grid-cols-3">
+        <div className="lg:col-span-2">
+          <ActiveSessions active={live.active} agents={live.agents} {...view} />
+        </div>
+        <AgentList agents={live.agents} active={live.active} t={t} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+'use client';
+// While any console page is open and visible, ask for fresh online status every 30 s (the server
+// refreshes from WeChat at most once per 25 s for every instance and page). The live page hears the
+// change through its event stream; the Agents page, which has none, is refreshed here.
+import { usePathname, useRouter } from 'next/navigation';
+import { useEffect } from 'react';
+import { refreshOnlineAction } from './agents/actions';
+
+const EVERY_MS = 30_000;
+
+export function OnlineHeartbeat() {
+  const router = useRouter();
+  const pathname = usePathname();
+  useEffect(() => {
+    const tick = () => {
+      if (document.visibilityState !== 'visible') return;
+      void refreshOnlineAction().then((result) => {
+        if (result.ok && result.value && pathname === '/agents') router.refresh();
+      });
+    };
+    const timer = setInterval(tick, EVERY_MS);
+    return () => clearInterval(timer);
+  }, [router, pathname]);
+  return null;
+}

@@ -1,0 +1,87 @@
+'use server';
+// The sandbox page: play follower and agent against the fake WeChat. Sandbox mode only; any
+// signed-in staff member may play; each step is audited like every console mutation.
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { currentDatabase } from '@/db/client';
+import { recordAudit } from '@/db/queries/audit-log';
+import { staffAction } from '@/lib/actions';
+import type { SignedInUser } from '@/lib/auth/session';
+import { DomainError } from '@/lib/errors';
+import { SandboxRefusal, sandboxAvailable, sandboxWechat } from '@/lib/sandbox/console';
+import { addDemoAgents, followerOpenid, setDemoAgentOnline } from '@/lib/sandbox/demo';
+import { wechatApiForConsole } from '@/lib/wechat-account/console';
+import { WechatApiError } from '@/lib/wechat/errors';
+import {
+  addFollowerSchema,
+  agentAcceptSchema,
+  agentCloseSchema,
+  agentOnlineSchema,
+  agentReplySchema,
+  agentSwitchSchema,
+  followerSendSchema,
+} from './schemas';
+
+type Step<S extends z.ZodType> = (input: z.infer<S>, user: SignedInUser) => Promise<{ audit: string; target: string }>;
+
+/** Checks sandbox mode, runs the step, waits for the webhook to have answered what it pushed, audits. */
+function sandboxStep<S extends z.ZodType>(schema: S, step: Step<S>) {
+  return staffAction(schema, async (input, { user, t }) => {
+    if (!sandboxAvailable()) throw new DomainError('sandbox.notAvailable');
+    let done: { audit: string; target: string };
+    try {
+      done = await step(input, user);
+      await sandboxWechat.settled();
+    } catch (error) {
+      if (error instanceof SandboxRefusal) throw new DomainError('sandbox.simRefused', { reason: error.reason || error.code }, { cause: error });
+      if (error instanceof WechatApiError) {
+        throw new DomainError('live.wechatRefused', { zh: error.meaning.zh, en: error.meaning.en, code: error.errcode }, { cause: error });
+      }
+      throw error;
+    }
+    await recordAudit(currentDatabase().db, { userId: user.id, action: `sandbox.${done.audit}`, target: done.target });
+    revalidatePath('/sandbox');
+    return t('sandbox.done');
+  });
+}
+
+export const addDemoAgentsAction = sandboxStep(z.object({}), async () => {
+  await addDemoAgents(currentDatabase().db, wechatApiForConsole());
+  return { audit: 'demo-agents', target: 'agents' };
+});
+
+export const addFollowerAction = sandboxStep(addFollowerSchema, async ({ name }) => {
+  const openid = followerOpenid(name);
+  await sandboxWechat.subscribe(openid);
+  return { audit: 'follow', target: openid };
+});
+
+export const followerSendAction = sandboxStep(followerSendSchema, async ({ openid, text }) => {
+  await sandboxWechat.sendText(openid, text);
+  return { audit: 'follower-send', target: openid };
+});
+
+export const agentOnlineAction = sandboxStep(agentOnlineSchema, async ({ kfAccount, online }) => {
+  await setDemoAgentOnline(currentDatabase().db, { kfAccount, online });
+  return { audit: online ? 'agent-online' : 'agent-offline', target: kfAccount };
+});
+
+export const agentAcceptAction = sandboxStep(agentAcceptSchema, async ({ kfAccount }) => {
+  await sandboxWechat.accept(kfAccount);
+  return { audit: 'agent-accept', target: kfAccount };
+});
+
+export const agentSwitchAction = sandboxStep(agentSwitchSchema, async ({ kfAccount, openid, to }) => {
+  await sandboxWechat.switchTo(kfAccount, openid, to);
+  return { audit: 'agent-switch', target: `${kfAccount}>${to}` };
+});
+
+export const agentReplyAction = sandboxStep(agentReplySchema, async ({ kfAccount, openid, text }) => {
+  await sandboxWechat.send(kfAccount, openid, text);
+  return { audit: 'agent-reply', target: kfAccount };
+});
+
+export const agentCloseAction = sandboxStep(agentCloseSchema, async ({ kfAccount, openid }) => {
+  await sandboxWechat.close(kfAccount, openid);
+  return { audit: 'agent-close', target: kfAccount };
+});

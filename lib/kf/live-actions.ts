@@ -1,0 +1,69 @@
+// What staff do from the live page: hand a waiting follower to an agent, close a session, drop a
+// follower from the queue. Assign and close go through WeChat (kfsession/create, /close), which then
+// pushes kf_create_session / kf_close_session to the webhook like any session change made in
+// WeChat's own tool, so the greeting, the closing text and the session row follow one path. Each
+// action is audited; WeChat's refusals come back as DomainErrors the page shows in its language.
+import 'server-only';
+import type { Db } from '@/db/client';
+import { recordAudit } from '@/db/queries/audit-log';
+import { dropWaitingSession, markClosingByStaff } from '@/db/queries/customer-sessions';
+import { findOpenSessionById } from '@/db/queries/live-queue';
+import { DomainError } from '@/lib/errors';
+import { WechatApiError, WechatNetworkError } from '@/lib/wechat/errors';
+import type { KfApi } from '@/lib/wechat/kf-api';
+
+interface Actor {
+  id: number;
+}
+
+export async function assignWaitingFollower(
+  db: Db,
+  kf: KfApi,
+  actor: Actor,
+  params: { sessionId: number; kfAccount: string },
+): Promise<void> {
+  const session = await findOpenSessionById(db, { sessionId: params.sessionId });
+  if (session?.status !== 'waiting') throw new DomainError('live.notWaiting');
+  await callWechat(() => kf.createSession({ kfAccount: params.kfAccount, openid: session.openid }));
+  await recordAudit(db, { userId: actor.id, action: 'live.assign', target: `session:${session.id}`, detail: `kf_account=${params.kfAccount}` });
+}
+
+export async function closeLiveSession(db: Db, kf: KfApi, actor: Actor, params: { sessionId: number }): Promise<void> {
+  const session = await findOpenSessionById(db, { sessionId: params.sessionId });
+  if (session?.status !== 'active' || !session.kfAccount) throw new DomainError('live.notActive');
+  const kfAccount = session.kfAccount;
+  // Marked before WeChat is asked: its kf_close_session may reach the webhook before this call returns,
+  // and the close it records then says staff did it.
+  await markClosingByStaff(db, { id: session.id, userId: actor.id });
+  try {
+    await callWechat(() => kf.closeSession({ kfAccount, openid: session.openid }));
+  } catch (error) {
+    await markClosingByStaff(db, { id: session.id, userId: null });
+    throw error;
+  }
+  await recordAudit(db, { userId: actor.id, action: 'live.close', target: `session:${session.id}`, detail: `kf_account=${kfAccount}` });
+}
+
+/**
+ * Ends a waiting follower's session `dropped_by_staff`. WeChat has no call to take someone out of its
+ * waiting list; without an open session here their next message gets the hint, not an agent.
+ */
+export async function dropWaitingFollower(db: Db, actor: Actor, params: { sessionId: number }, now = new Date()): Promise<void> {
+  await db.transaction(async (tx) => {
+    const dropped = await dropWaitingSession(tx, { id: params.sessionId, userId: actor.id, now });
+    if (!dropped) throw new DomainError('live.notWaiting');
+    await recordAudit(tx, { userId: actor.id, action: 'live.drop', target: `session:${params.sessionId}` });
+  });
+}
+
+async function callWechat(call: () => Promise<void>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (error instanceof WechatApiError) {
+      throw new DomainError('live.wechatRefused', { zh: error.meaning.zh, en: error.meaning.en, code: error.errcode }, { cause: error });
+    }
+    if (error instanceof WechatNetworkError) throw new DomainError('live.wechatUnreachable', {}, { cause: error });
+    throw error;
+  }
+}

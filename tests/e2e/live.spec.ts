@@ -1,0 +1,161 @@
+// The Live page and the Sandbox page in a real browser, against the server's own fake WeChat
+// (sandbox mode): changes arrive without a reload, staff assign/close/drop from the console, an
+// operator may act, a signed-out browser gets nothing from the event stream.
+import { expect, test, type Page } from '@playwright/test';
+import { addStaff, admin, signInAs, signOut } from './helpers';
+
+// Each test walks a whole flow through the fake WeChat and the webhook on a shared, busy machine.
+test.describe.configure({ timeout: 120_000 });
+
+const operator = { email: 'live-operator@e2e.test', name: '值班操作员', role: '操作员' as const, password: 'operator-password-1' };
+
+/** The fake WeChat's origin, as the console's sandbox banner shows it. */
+async function fakeWechatUrl(page: Page): Promise<string> {
+  const text = await page.getByTestId('sandbox-wechat-url').textContent();
+  return /https?:\/\/\S+/.exec(text ?? '')![0];
+}
+
+async function sim(page: Page, path: string, body: unknown = {}) {
+  const response = await page.request.post(`${await fakeWechatUrl(page)}/__sim/${path}`, { data: body });
+  expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
+  return response.json();
+}
+
+const openidOf = (name: string) => `sbx_${Buffer.from(name, 'utf8').toString('base64url')}`;
+
+/** Marks the document, so a later check can tell the page was never reloaded. */
+async function markDocument(page: Page) {
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+}
+async function expectSameDocument(page: Page) {
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+}
+
+async function ensureDemoAgents(page: Page) {
+  await page.goto('/sandbox');
+  const add = page.getByRole('button', { name: '添加演示客服' });
+  if (await add.isVisible()) await add.click();
+  // Creating them goes through the fake's API (token, kfaccount/add, inviteworker) on a cold server.
+  await expect(page.getByTestId('sandbox-agent-小王')).toBeVisible({ timeout: 20_000 });
+  // 小李 starts offline (the fake's second demo agent): these tests need both taking cases.
+  const li = page.getByTestId('sandbox-agent-小李');
+  const goOnline = li.getByRole('button', { name: '上线' });
+  if (await goOnline.isVisible()) {
+    await goOnline.click();
+    await expect(li.getByRole('button', { name: '下线' })).toBeVisible();
+  }
+}
+
+test('the sandbox drives keyword → queue message → accept → greeting → close, and the Live page follows without a reload', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const sandbox = await context.newPage();
+  await signInAs(sandbox, admin.email, admin.password);
+  await ensureDemoAgents(sandbox);
+
+  await sandbox.getByLabel('粉丝名字').fill('阿明');
+  await sandbox.getByRole('button', { name: '添加粉丝' }).click();
+  const card = sandbox.getByTestId('follower-阿明');
+  await expect(card).toBeVisible();
+
+  const live = await context.newPage();
+  await live.goto('/');
+  await expect(live.locator('[data-live-state="open"]')).toBeVisible();
+  await markDocument(live);
+  const openid = openidOf('阿明');
+
+  await card.getByRole('button', { name: '「客服」' }).click();
+  await expect(live.getByTestId(`waiting-${openid}`)).toBeVisible();
+  await expect(live.getByTestId('count-waiting')).toHaveText('1');
+  // the queue-position message came through the customer-service API
+  await expect(card.getByText('客服消息接口')).toHaveCount(1);
+
+  await sandbox.getByRole('button', { name: '小王 · 接入下一位' }).click();
+  await expect(live.getByTestId(`active-${openid}`)).toBeVisible();
+  await expect(live.getByTestId(`waiting-${openid}`)).toHaveCount(0);
+  // and the greeting
+  await expect(card.getByText('客服消息接口')).toHaveCount(2);
+
+  await sandbox.getByLabel('以 小王 的身份回复').fill('你好，我是小王');
+  await sandbox.getByRole('button', { name: '回复' }).click();
+  await expect(card.getByText('你好，我是小王')).toBeVisible();
+
+  await sandbox.getByRole('button', { name: '结束 · 阿明' }).click();
+  await expect(live.getByTestId(`active-${openid}`)).toHaveCount(0);
+  await expect(card.getByText('客服消息接口')).toHaveCount(3);
+  await expectSameDocument(live);
+
+  // The fake WeChat saw the session end, and wekf answered its event.
+  const pushes = (await (await sandbox.request.get(`${await fakeWechatUrl(sandbox)}/__sim/pushes?openid=${openid}`)).json()) as {
+    fields: { Event?: string };
+    outcome?: { kind: string };
+  }[];
+  expect(pushes.find((p) => p.fields.Event === 'kf_close_session')?.outcome?.kind).toBe('ack');
+  // And wekf's database: nobody waiting or served, one served today.
+  await live.reload();
+  await expect(live.getByTestId('count-active')).toHaveText('0');
+  await expect(live.getByTestId('count-waiting')).toHaveText('0');
+  await context.close();
+});
+
+test('an operator assigns, closes and drops from the Live page; WeChat refusals are shown plainly', async ({ page }) => {
+  await signInAs(page, admin.email, admin.password);
+  await ensureDemoAgents(page);
+  await addStaff(page, operator);
+  await signOut(page);
+  await signInAs(page, operator.email, operator.password);
+  await expect(page.locator('[data-live-state="open"]')).toBeVisible();
+  await markDocument(page);
+
+  const first = 'o_e2e_assign';
+  await sim(page, `followers/${first}/subscribe`);
+  await sim(page, `followers/${first}/text`, { text: '客服' });
+  const waiting = page.getByTestId(`waiting-${first}`);
+  await expect(waiting).toBeVisible();
+
+  // 小李 goes offline in WeChat: assigning to them is refused with WeChat's meaning.
+  await sim(page, `agents/${encodeURIComponent((await agentAccount(page, '小李'))!)}/online`, { online: false });
+  await waiting.getByRole('button', { name: '分配' }).click();
+  let dialog = page.getByRole('dialog');
+  await dialog.getByLabel('在线客服').selectOption({ label: '小李 · 在线' });
+  await dialog.getByRole('button', { name: '分配' }).click();
+  await expect(dialog.getByText('微信拒绝了此操作：客服不在线（错误码 65415）')).toBeVisible();
+  await dialog.getByLabel('在线客服').selectOption({ label: '小王 · 在线' });
+  await dialog.getByRole('button', { name: '分配' }).click();
+  await expect(dialog).toHaveCount(0);
+  const active = page.getByTestId(`active-${first}`);
+  await expect(active).toBeVisible();
+  await expect(waiting).toHaveCount(0);
+
+  await active.getByRole('button', { name: '结束会话' }).click();
+  dialog = page.getByRole('dialog', { name: `结束与 ${first} 的会话？` });
+  await dialog.getByRole('button', { name: '结束会话' }).click();
+  await expect(active).toHaveCount(0);
+
+  const second = 'o_e2e_drop';
+  await sim(page, `followers/${second}/subscribe`);
+  await sim(page, `followers/${second}/text`, { text: '客服' });
+  const dropping = page.getByTestId(`waiting-${second}`);
+  await expect(dropping).toBeVisible();
+  await dropping.getByRole('button', { name: '移出队列' }).click();
+  await page.getByRole('dialog', { name: `把 ${second} 移出队列？` }).getByRole('button', { name: '移出队列' }).click();
+  await expect(dropping).toHaveCount(0);
+  await expectSameDocument(page);
+
+  // In WeChat, the first follower's session ended through the API, the second was never served.
+  const state = (await (await page.request.get(`${await fakeWechatUrl(page)}/__sim/state`)).json()) as { sessions: { openid: string }[] };
+  expect(state.sessions.map((s) => s.openid)).not.toContain(first);
+  await sim(page, `agents/${encodeURIComponent((await agentAccount(page, '小李'))!)}/online`, { online: true });
+});
+
+async function agentAccount(page: Page, nickname: string): Promise<string | undefined> {
+  const state = (await (await page.request.get(`${await fakeWechatUrl(page)}/__sim/state`)).json()) as {
+    accounts: { kfAccount: string; nickname: string }[];
+  };
+  return state.accounts.find((a) => a.nickname === nickname)?.kfAccount;
+}
+
+test('a signed-out browser gets nothing from the event stream', async ({ request }) => {
+  const response = await request.get('/api/live');
+  expect(response.status()).toBe(401);
+  expect(response.headers()['content-type']).not.toContain('text/event-stream');
+});

@@ -1,0 +1,204 @@
+// The live page's actions and the reconciliation job, against the fake WeChat over HTTP and a real
+// database: assign and close go through WeChat and come back as its kf_* events; drop ends the wait
+// here; WeChat's refusals come back as their meaning; drift from a missed event is corrected.
+import { listSessionEvents } from '@/db/queries/session-timeline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '@/db/client';
+import { listAudit } from '@/db/queries/audit-log';
+import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
+import { readLiveQueue } from '@/db/queries/live-queue';
+import { createUser } from '@/db/queries/users';
+import { DomainError } from '@/lib/errors';
+import { assignWaitingFollower, closeLiveSession, dropWaitingFollower } from '@/lib/kf/live-actions';
+import { reconcileSessions } from '@/lib/kf/reconcile';
+import { kfApiFor } from '@/lib/wechat-account/api-client';
+import { accountOfSim } from '@/lib/sandbox';
+import { testDatabases } from './databases';
+import { startKfHarness, type KfHarness } from './kf-harness';
+
+async function openSession(database: DatabaseHandle, openid: string) {
+  const sessions = await listSessionsByOpenid(database.db, { openid });
+  return sessions.at(-1)!;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+describe.each(testDatabases)('live actions and reconciliation on $kind', (testDb) => {
+  let h: KfHarness;
+  let staff: { id: number };
+  let wang: string;
+  let li: string;
+  beforeAll(async () => {
+    h = await startKfHarness(testDb);
+    staff = await createUser(h.database.db, { email: 'op@live.test', name: 'Operator', passwordHash: 'x', role: 'operator' });
+    wang = await h.addAgent('wangwu');
+    li = await h.addAgent('lisi');
+  });
+  afterAll(() => h.close());
+
+  const queue = async (openid: string) => {
+    await h.sim.follower(openid).sendText('客服');
+    const session = await openSession(h.database, openid);
+    expect(session.status).toBe('waiting');
+    return session;
+  };
+
+  it('assigns a waiting follower through kfsession/create: WeChat accepts, its event makes the session active', async () => {
+    const session = await queue('o_act_1');
+    await assignWaitingFollower(h.database.db, h.runtime.kf, staff, { sessionId: session.id, kfAccount: wang });
+    await h.sim.settled();
+    expect(await openSession(h.database, 'o_act_1')).toMatchObject({ id: session.id, status: 'active', kfAccount: wang });
+    expect(h.sim.snapshot().sessions.find((s) => s.openid === 'o_act_1')?.kfAccount).toBe(wang);
+    const audit = await listAudit(h.database.db, { limit: 5 });
+    expect(audit.find((a) => a.action === 'live.assign' && a.target === `session:${session.id}`)).toMatchObject({ userEmail: 'op@live.test' });
+  });
+
+  it('shows WeChat refusing to assign to an offline agent (65415) and changes nothing', async () => {
+    const session = await queue('o_act_2');
+    await h.sim.agents.setOnline(li, false);
+    const error = await refusal(assignWaitingFollower(h.database.db, h.runtime.kf, staff, { sessionId: session.id, kfAccount: li }));
+    expect(error.code).toBe('live.wechatRefused');
+    expect(error.params).toMatchObject({ code: 65415, zh: '客服不在线', en: 'The agent is offline' });
+    expect(await openSession(h.database, 'o_act_2')).toMatchObject({ status: 'waiting', kfAccount: null });
+    await h.sim.agents.setOnline(li, true);
+  });
+
+  it('shows WeChat refusing a follower another agent serves (65414)', async () => {
+    const session = await queue('o_act_3');
+    // WeChat assigned them meanwhile, but the event has not reached us: our row still says waiting.
+    h.sim.setWebhook(undefined);
+    await h.sim.agents.accept(wang, 'o_act_3');
+    h.sim.setWebhook(h.webhookUrl, 'plain');
+    const error = await refusal(assignWaitingFollower(h.database.db, h.runtime.kf, staff, { sessionId: session.id, kfAccount: li }));
+    expect(error.params).toMatchObject({ code: 65414 });
+  });
+
+  it('closes a session through kfsession/close: it ends closed_by_staff with who, and the follower gets the closing text', async () => {
+    const session = await openSession(h.database, 'o_act_1');
+    await closeLiveSession(h.database.db, h.runtime.kf, staff, { sessionId: session.id });
+    await h.sim.settled();
+    expect(await openSession(h.database, 'o_act_1')).toMatchObject({
+      status: 'closed',
+      endReason: 'closed_by_staff',
+      endedByUserId: staff.id,
+      closedByKfAccount: wang,
+    });
+    await h.drainOutbox();
+    expect(h.sim.deliveries('o_act_1').some((d) => d.source === 'custom')).toBe(true);
+    const again = await refusal(closeLiveSession(h.database.db, h.runtime.kf, staff, { sessionId: session.id }));
+    expect(again.code).toBe('live.notActive');
+  });
+
+  it('drops a waiting follower: the session ends dropped_by_staff with who did it, audited; twice is refused', async () => {
+    const session = await queue('o_act_4');
+    await dropWaitingFollower(h.database.db, staff, { sessionId: session.id });
+    expect(await openSession(h.database, 'o_act_4')).toMatchObject({ status: 'abandoned', endReason: 'dropped_by_staff', endedByUserId: staff.id });
+    const audit = await listAudit(h.database.db, { limit: 5 });
+    expect(audit.some((a) => a.action === 'live.drop' && a.target === `session:${session.id}`)).toBe(true);
+    expect((await refusal(dropWaitingFollower(h.database.db, staff, { sessionId: session.id }))).code).toBe('live.notWaiting');
+  });
+
+  it('the live read model lists the queue in order, sessions in progress with their agent, and today\'s counters', async () => {
+    const a = await queue('o_read_1');
+    const b = await queue('o_read_2');
+    await assignWaitingFollower(h.database.db, h.runtime.kf, staff, { sessionId: a.id, kfAccount: wang });
+    await h.sim.settled();
+    const now = new Date();
+    const live = await readLiveQueue(h.database.db, { now, startOfToday: new Date(now.getTime() - 3600_000) });
+    const waitingIds = live.waiting.map((w) => w.sessionId);
+    expect(waitingIds).toContain(b.id);
+    expect(waitingIds).not.toContain(a.id);
+    expect([...waitingIds].sort((x, y) => x - y)).toEqual(waitingIds); // queue order = arrival order here
+    expect(live.active.find((s) => s.sessionId === a.id)).toMatchObject({ kfAccount: wang, openid: 'o_read_1' });
+    expect(live.counters.waiting).toBe(live.waiting.length);
+    expect(live.counters.active).toBe(live.active.length);
+    expect(live.counters.servedToday).toBeGreaterThanOrEqual(2); // o_act_1 and o_read_1 at least
+    expect(live.counters.oldestQueuedAt?.getTime()).toBe(live.waiting[0]!.queuedAt.getTime());
+    expect(live.agents.map((x) => x.kfAccount).sort()).toEqual([li, wang].sort());
+    await dropWaitingFollower(h.database.db, staff, { sessionId: b.id });
+  });
+
+  describe('reconciliation', () => {
+    /** A change made in WeChat whose kf_* event never reaches wekf. */
+    const missed = async (change: () => Promise<unknown>) => {
+      h.sim.setWebhook(undefined);
+      try {
+        await change();
+      } finally {
+        h.sim.setWebhook(h.webhookUrl, 'plain');
+      }
+    };
+
+    it('corrects each kind of drift and records what it changed and why', async () => {
+      // assigned in WeChat, still waiting here
+      const assigned = await queue('o_rec_1');
+      await missed(() => h.sim.agents.accept(li, 'o_rec_1'));
+      // active here with wang, switched to li in WeChat
+      await queue('o_rec_2');
+      await h.sim.agents.accept(wang, 'o_rec_2');
+      await h.sim.settled();
+      const switched = await openSession(h.database, 'o_rec_2');
+      await missed(() => h.sim.agents.switchTo(wang, 'o_rec_2', li));
+      // closed in WeChat, active here
+      await queue('o_rec_3');
+      await h.sim.agents.accept(wang, 'o_rec_3');
+      await h.sim.settled();
+      const closed = await openSession(h.database, 'o_rec_3');
+      await missed(() => h.sim.agents.close(wang, 'o_rec_3'));
+      // accepted in WeChat after we dropped them: no open session here
+      const dropped = await queue('o_rec_4');
+      await dropWaitingFollower(h.database.db, staff, { sessionId: dropped.id });
+      await missed(() => h.sim.agents.accept(wang, 'o_rec_4'));
+
+      const result = await reconcileSessions(h.database, h.runtime.kf);
+      expect(result.skipped).toBeUndefined();
+      expect(await openSession(h.database, 'o_rec_1')).toMatchObject({ id: assigned.id, status: 'active', kfAccount: li });
+      expect(await openSession(h.database, 'o_rec_2')).toMatchObject({ id: switched.id, status: 'active', kfAccount: li });
+      expect(await openSession(h.database, 'o_rec_3')).toMatchObject({ id: closed.id, status: 'closed', endReason: 'closed_in_wechat' });
+      const reopened = await openSession(h.database, 'o_rec_4');
+      expect(reopened).toMatchObject({ status: 'active', kfAccount: wang });
+      expect(reopened.id).not.toBe(dropped.id);
+
+      expect(result.corrections).toEqual(
+        expect.arrayContaining([
+          { sessionId: assigned.id, kind: 'assigned_in_wechat', kfAccount: li },
+          { sessionId: switched.id, kind: 'switched_in_wechat', kfAccount: li },
+          { sessionId: closed.id, kind: 'closed_in_wechat', kfAccount: undefined },
+          { sessionId: reopened.id, kind: 'opened_in_wechat', kfAccount: wang },
+        ]),
+      );
+      // Each correction is in its session's timeline, with what drifted and to whom.
+      expect(await listSessionEvents(h.database.db, { sessionId: closed.id })).toEqual([
+        expect.objectContaining({ kind: 'corrected', detail: { drift: 'closed_in_wechat' } }),
+      ]);
+      expect(await listSessionEvents(h.database.db, { sessionId: assigned.id })).toEqual([
+        expect.objectContaining({ kind: 'corrected', kfAccount: li, detail: { drift: 'assigned_in_wechat', kfAccount: li } }),
+      ]);
+
+      // Nothing left to correct: a second run changes nothing.
+      const second = await reconcileSessions(h.database, h.runtime.kf);
+      expect(second.corrections).toEqual([]);
+    });
+
+    it('keeps within its call budget', async () => {
+      const result = await reconcileSessions(h.database, h.runtime.kf, { maxCalls: 1 });
+      expect(result.calls).toBe(1);
+      expect(h.sim.calls({ path: '/customservice/kfsession/getsessionlist' }).length).toBeGreaterThan(0);
+    });
+
+    it('is skipped while WeChat is unreachable, changing nothing', async () => {
+      const unreachable = kfApiFor({ ...accountOfSim(h.sim), apiBase: 'http://127.0.0.1:9' }, () => h.database);
+      const before = await openSession(h.database, 'o_rec_1');
+      const result = await reconcileSessions(h.database, unreachable);
+      expect(result).toMatchObject({ skipped: 'wechat_unreachable', corrections: [] });
+      expect(await openSession(h.database, 'o_rec_1')).toEqual(before);
+    });
+  });
+});
