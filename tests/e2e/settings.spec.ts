@@ -35,8 +35,10 @@ test('service hours: a field error at the range, the preview follows the edit, a
   const hours = page.getByRole('region', { name: '服务时间' });
   await expect(hours.getByTestId('hours-source')).toContainText('来自环境变量');
 
-  // start = end on Monday: refused beside that field, nothing saved.
+  // start = end on Monday: refused beside that field, nothing saved. (Both set here: the e2e server's
+  // seed is open all day, playwright.config.ts.)
   const mondayEnd = hours.getByLabel('周一第 1 段结束');
+  await hours.getByLabel('周一第 1 段开始').fill('09:00');
   await mondayEnd.fill('09:00');
   await hours.getByRole('button', { name: '保存服务时间' }).click();
   await expect(mondayEnd).toHaveAttribute('aria-invalid', 'true');
@@ -164,7 +166,7 @@ test('the audit page lists each save with a readable before → after, and filte
   const rows = page.getByTestId('audit-row');
   const hoursRow = rows.filter({ hasText: '修改服务时间' }).first();
   await expect(hoursRow).toContainText(admin.email);
-  await expect(hoursRow.getByTestId('audit-diff')).toContainText('周一: 09:00-18:00 → ∅');
+  await expect(hoursRow.getByTestId('audit-diff')).toContainText('周一: 00:00-24:00 → ∅');
   await expect(rows.filter({ hasText: '修改回复文案' }).getByTestId('audit-diff')).toContainText('关注欢迎语: 感谢关注！如需人工客服，请回复「{keyword}」。 → 欢迎关注！{keyword}');
   await expect(rows.filter({ hasText: '修改关键词与排队' }).first()).toContainText('排队有效期（分钟）: 30 → 40');
   // Only settings rows under this filter; sign-ins are listed without it.
