@@ -155,7 +155,15 @@ async function main(): Promise<number> {
   const database = await createBenchDatabase(dbKind, { baseUrl, dataDir });
   // The bench's followers message the webhook directly, never through the fake, so the fake is told
   // to take every openid as a follower it may message: sends succeed, as most do in production.
-  const sim = await startWechatSim({ webhookUrl: undefined, anyoneReachable: true });
+  // The agents exist in the fake WeChat as on a real account, so the server's agent sync at start
+  // (issue 15) finds the ones seeded below instead of marking them removed.
+  const existingAgents = Array.from({ length: agentCount }, (_, i) => ({
+    prefix: `bench${i + 1}`,
+    nickname: `Bench agent ${i + 1}`,
+    workerWx: `bench_worker_${i + 1}`,
+    online: true,
+  }));
+  const sim = await startWechatSim({ webhookUrl: undefined, anyoneReachable: true, existingAgents });
   const delivered = new Map<string, number>();
   sim.onDelivery((d) => delivered.set(d.openid, (delivered.get(d.openid) ?? 0) + 1));
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
