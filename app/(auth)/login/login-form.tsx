@@ -54,7 +54,7 @@ export function LoginForm({ labels }: { labels: Labels }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} method="post" className="space-y-4" noValidate>
       <div>
         <label htmlFor="email" className="mb-1 block text-sm font-medium text-slate-700">
           {labels.email}
