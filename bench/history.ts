@@ -16,6 +16,7 @@ import { openPglite } from '../db/engines/pglite';
 import { openPostgres } from '../db/engines/postgres';
 import { migrateDatabase } from '../db/migrate';
 import { sessionMetrics } from '../db/queries/metrics';
+import { runMetricsRollup } from '../lib/kf/metrics-rollup';
 import { countSessionHistory, listSessionHistory, type SessionCursor, type SessionFilter } from '../db/queries/session-history';
 import { users } from '../db/schema';
 import { exportSessionsCsv } from '../lib/kf/session-export';
@@ -205,8 +206,16 @@ async function main() {
     await measure('count, agent + status + range (capped)', () => countSessionHistory(handle.db, ctx(agentStatusRange)));
     await measure('count, follower openid', () => countSessionHistory(handle.db, ctx({ openid: 'o_bench_4242' })));
     console.log(`\n--- metrics (target 60 s) ---`);
-    await measure('metrics, 30 days', () => sessionMetrics(handle.db, { from: day(29), to: day(0), timezone: TZ, targetSeconds: 60 }), 5);
-    await measure('metrics, 90 days', () => sessionMetrics(handle.db, { from: day(89), to: day(0), timezone: TZ, targetSeconds: 60 }), 5);
+    const metrics = (days: number) => () => sessionMetrics(handle.db, { from: day(days - 1), to: day(0), timezone: TZ, targetSeconds: 60 });
+    const [, liveMs] = await timed(metrics(90));
+    console.log(`${'metrics, 90 days, nothing rolled up (all grouped live)'.padEnd(58)} once    ${liveMs.toFixed(1).padStart(7)} ms`);
+    // The rollup job's first run on this history (lib/kf/metrics-rollup.ts), as a server would run it.
+    const [rollup, rollupMs] = await timed(() => runMetricsRollup(handle));
+    console.log(`${'rollup job, first run'.padEnd(58)} once    ${rollupMs.toFixed(1).padStart(7)} ms   (${JSON.stringify(rollup.ran ? rollup.value : rollup)})`);
+    const [, againMs] = await timed(() => runMetricsRollup(handle));
+    console.log(`${'rollup job, next run (nothing new)'.padEnd(58)} once    ${againMs.toFixed(1).padStart(7)} ms`);
+    await measure('metrics, 30 days (rolled up but for 2 live days)', metrics(30), 10);
+    await measure('metrics, 90 days (rolled up but for 2 live days)', metrics(90), 10);
 
     await explain(
       handle,

@@ -81,6 +81,8 @@ function scheduleProblem(text: string): string | undefined {
 }
 
 export const DEFAULT_SANDBOX_WECHAT_PORT = 3301;
+export const DEFAULT_SERVICE_HOURS = '09:00-18:00';
+export const SANDBOX_SERVICE_HOURS = '00:00-24:00';
 
 const envSchema = z
   .object({
@@ -109,8 +111,8 @@ const envSchema = z
       .default('https://api.weixin.qq.com')
       .refine((v) => /^https?:\/\/[^\s/]+(\/.*)?$/.test(v), { message: 'must be an http(s) URL' })
       .transform((v) => v.replace(/\/+$/, '')),
-    SERVICE_HOURS: optionalString.default('09:00-18:00').superRefine((v, ctx) => {
-      const problem = scheduleProblem(v);
+    SERVICE_HOURS: optionalString.superRefine((v, ctx) => {
+      const problem = v === undefined ? undefined : scheduleProblem(v);
       if (problem) ctx.addIssue({ code: 'custom', message: `must be a schedule such as "mon-fri 09:00-18:00" (${problem})` });
     }),
     SERVICE_TIMEZONE: optionalString
@@ -162,7 +164,9 @@ const envSchema = z
     }
   });
 
-export type Env = z.infer<typeof envSchema> & {
+export type Env = Omit<z.infer<typeof envSchema>, 'SERVICE_HOURS'> & {
+  /** As set, else office hours (DEFAULT_SERVICE_HOURS), or all day in sandbox mode. */
+  SERVICE_HOURS: string;
   /** No WeChat credentials: wekf runs its own fake WeChat. */
   sandbox: boolean;
   dataDir: string;
@@ -185,9 +189,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(variable, issue.message.startsWith('must ') ? issue.message : 'must be a valid value');
   }
   const env = result.data;
+  const sandbox = env.WECHAT_APP_ID === undefined;
   return {
     ...env,
-    sandbox: env.WECHAT_APP_ID === undefined,
+    // Office hours for a real account; the sandbox is open all day, so someone trying it at night
+    // sees the queue and not only the off-hours reply.
+    SERVICE_HOURS: env.SERVICE_HOURS ?? (sandbox ? SANDBOX_SERVICE_HOURS : DEFAULT_SERVICE_HOURS),
+    sandbox,
     dataDir: path.resolve(env.WEKF_DATA_DIR),
   };
 }

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { customerSessions } from './sessions';
 
 /**
@@ -37,3 +37,44 @@ export const transcriptSyncWindows = pgTable('transcript_sync_windows', {
   completedAt: timestamp({ withTimezone: true }),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The metrics page's daily rollup (db/queries/metrics.ts, job in lib/kf/metrics-rollup.ts): per day
+ * of the service time zone and per agent who accepted, the counts and the wait and handling
+ * histograms (db/queries/metrics-histogram.ts), so a 90-day range reads a few thousand rows instead
+ * of every session. Days are rolled up once they are two days old and again when a session of theirs
+ * ends later; today and yesterday are always read live.
+ */
+export const metricsDaily = pgTable(
+  'metrics_daily',
+  {
+    /** The service time zone the days are cut in; rows of another zone are dropped when it changes. */
+    timezone: text().notNull(),
+    day: date({ mode: 'string' }).notNull(),
+    /** The agent who accepted (the first one switched away from, else the one holding it); '' when nobody did. */
+    kfAccount: text().notNull(),
+    sessions: integer().notNull(),
+    served: integer().notNull(),
+    expired: integer().notNull(),
+    dropped: integer().notNull(),
+    leftQueue: integer().notNull(),
+    /** Sessions by the hour they were queued, 0 … 23. */
+    byHour: integer().array().notNull(),
+    waitBuckets: integer().array().notNull(),
+    waitCounts: integer().array().notNull(),
+    handleBuckets: integer().array().notNull(),
+    handleCounts: integer().array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.timezone, t.day, t.kfAccount] })],
+);
+
+/** The days metrics_daily holds (with or without sessions), and when each was last rolled up. */
+export const metricsRolledDays = pgTable(
+  'metrics_rolled_days',
+  {
+    timezone: text().notNull(),
+    day: date({ mode: 'string' }).notNull(),
+    rolledAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.timezone, t.day] })],
+);

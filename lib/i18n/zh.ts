@@ -476,6 +476,7 @@ export const zh = {
   'metrics.defHandle': '接待时长：从接入到结束，只算客服关闭的会话。',
   'metrics.defSl': '服务水平：在 {target} 秒内接入的会话占离开队列（接入、超时或放弃）的会话的比例。',
   'metrics.defHeat': '繁忙时段：按排队时间的星期和小时计数，颜色越深越忙。',
+  'metrics.defPrecision': '中位数和 P90 取自按日汇总的分布：两分钟以内精确到秒，两分钟以上误差不超过 2.5%；目标超过两分钟时服务水平也如此。前天及更早的数据每 10 分钟汇总一次，今天和昨天为实时数据。',
   'metrics.dow1': '一',
   'metrics.dow2': '二',
   'metrics.dow3': '三',

@@ -1,6 +1,7 @@
 // The metrics page's arithmetic on the grouped numbers SQL returns (db/queries/metrics.ts): every
 // day of the range shown (days without sessions as zeros), and the service level as a share.
 // Pure, so the page and tests share it.
+import { dateOfWall, wallClock } from '@/lib/service-hours/clock';
 
 export interface ServiceLevelCounts {
   withinTarget: number;
@@ -10,6 +11,11 @@ export interface ServiceLevelCounts {
 /** Accepted within the target, among sessions that left the queue; null when none did. */
 export function serviceLevel(group: ServiceLevelCounts): number | null {
   return group.leftQueue === 0 ? null : group.withinTarget / group.leftQueue;
+}
+
+/** Today's date in the time zone, as YYYY-MM-DD. */
+export function todayIn(timezone: string, now: Date): string {
+  return dateOfWall(wallClock(now.getTime(), timezone));
 }
 
 /** Each date from `from` to `to` (YYYY-MM-DD, both included). */

@@ -13,6 +13,7 @@ import { kfApiFor } from '@/lib/wechat-account/api-client';
 import { WechatCrypto } from '@/lib/wechat/crypto';
 import type { KfApi } from '@/lib/wechat/kf-api';
 import { startPeriodicJob, type PeriodicJob } from '@/lib/jobs/runner';
+import { startMetricsRollup } from './metrics-rollup';
 import { AGENT_SYNC_JOB, syncAgents } from './agents';
 import { startEmbeddedMaintenance, startExpirySweep, startReplaySweep } from './sweeps';
 import { startTranscriptSync } from './transcripts';
@@ -101,6 +102,8 @@ export function createWechatRuntime(opts: {
   const sender = outboxThread ?? dispatcher;
   // Chat records from WeChat into session transcripts (issue 17), one instance at a time.
   const transcriptPull = background ? startTranscriptSync(opts.database, kf) : undefined;
+  // Finished days summed for /metrics (issue 17), one instance at a time.
+  const metricsRollup = background ? startMetricsRollup(opts.database) : undefined;
 
   const webhook = createWebhook({
     token: account.token,
@@ -120,7 +123,7 @@ export function createWechatRuntime(opts: {
     agentsReady,
     async stop() {
       for (const stop of stopSweeps) stop();
-      await Promise.all([dispatcher.stop(), outboxThread?.stop(), transcriptPull?.stop(), agentSync?.stop(), reconciliation?.stop()]);
+      await Promise.all([dispatcher.stop(), outboxThread?.stop(), transcriptPull?.stop(), metricsRollup?.stop(), agentSync?.stop(), reconciliation?.stop()]);
     },
   };
 }

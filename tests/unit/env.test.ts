@@ -17,7 +17,8 @@ describe('parseEnv', () => {
     expect(env).toMatchObject({
       PORT: 3000,
       WECHAT_API_BASE: 'https://api.weixin.qq.com',
-      SERVICE_HOURS: '09:00-18:00',
+      // Sandbox mode (no WeChat account): open all day, so a first try at night reaches the queue.
+      SERVICE_HOURS: '00:00-24:00',
       SERVICE_TIMEZONE: 'Asia/Shanghai',
       KF_KEYWORDS: ['客服'],
       QUEUE_WAIT_MINUTES: 30,
@@ -43,6 +44,14 @@ describe('parseEnv', () => {
   it('is live when all three WeChat credentials are given', () => {
     const env = parseEnv({ WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_APP_SECRET: 's', WECHAT_TOKEN: 'tok123' });
     expect(env.sandbox).toBe(false);
+    // A real account starts with office hours unless told otherwise.
+    expect(env.SERVICE_HOURS).toBe('09:00-18:00');
+  });
+
+  it('keeps the service hours set, in either mode', () => {
+    expect(parseEnv({ SERVICE_HOURS: 'mon-fri 10:00-16:00' }).SERVICE_HOURS).toBe('mon-fri 10:00-16:00');
+    const live = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_APP_SECRET: 's', WECHAT_TOKEN: 'tok123' };
+    expect(parseEnv({ ...live, SERVICE_HOURS: '08:00-20:00' }).SERVICE_HOURS).toBe('08:00-20:00');
   });
 
   it('splits keywords on ASCII and Chinese commas', () => {

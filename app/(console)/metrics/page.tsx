@@ -148,6 +148,7 @@ function Definitions({ t, target }: { t: Translate; target: number }) {
       <li>{t('metrics.defWait')}</li>
       <li>{t('metrics.defHandle')}</li>
       <li>{t('metrics.defSl', { target })}</li>
+      <li>{t('metrics.defPrecision')}</li>
     </ul>
   );
 }

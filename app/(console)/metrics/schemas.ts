@@ -1,6 +1,8 @@
 // The metrics page's range and service-level target as they live in the URL. Out-of-range or
 // malformed values fall back to the defaults and are named on the page.
 import { z } from 'zod';
+import { todayIn } from '@/lib/kf/metrics-view';
+import { addDays } from '@/lib/service-hours/clock';
 
 export const DEFAULT_TARGET_SECONDS = 60;
 const DEFAULT_DAYS = 30;
@@ -16,14 +18,6 @@ export interface MetricsQuery {
   invalid: ('from' | 'to' | 'target')[];
 }
 
-/** Today's date in the time zone, as YYYY-MM-DD. */
-export function todayIn(timezone: string, now: Date): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, dateStyle: 'short' }).format(now);
-}
-
-function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
 
 export function parseMetricsQuery(params: Record<string, string | string[] | undefined>, timezone: string, now: Date): MetricsQuery {
   const one = (k: string) => {
