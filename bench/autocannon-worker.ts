@@ -60,7 +60,7 @@ const result = await autocannon({
           const now = Math.floor(Date.now() / 1000);
           const body = messageXml(plan, m, now);
           // A query of its own per message; a retry storm's copies reuse it, as WeChat's retries do.
-          const path = messagePath(plan, stream, index, m, now);
+          const path = messagePath(plan, stream, index, m, now, process.env.BENCH_PATH);
           last = { index, request: { method: 'POST', path, headers: { 'content-type': 'text/xml' }, body } };
         }
         return { ...request, ...last.request };

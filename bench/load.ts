@@ -33,6 +33,8 @@ export interface LoadOptions {
   /** First stream number; each wrk thread is one stream. */
   streamBase: number;
   plan: Plan;
+  /** The webhook's path (default /api/wechat; the peers of --vs-peer listen on /wechat). */
+  path?: string;
   /** The generator's output (wrk's own summary) goes here as well as being parsed. */
   onOutput?: (text: string) => void;
 }
@@ -60,6 +62,7 @@ export function startLoad(opts: LoadOptions): { pid: number; result: Promise<Loa
     BENCH_TO_USER: plan.toUser,
     BENCH_STREAM_BASE: String(opts.streamBase),
     BENCH_URL: opts.url,
+    BENCH_PATH: opts.path ?? '/api/wechat',
     BENCH_CONNECTIONS: String(opts.connections),
     BENCH_DURATION: String(opts.durationS),
   };

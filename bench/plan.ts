@@ -65,8 +65,8 @@ export function messageNonce(plan: Plan, stream: number, i: number): string {
 }
 
 /** The path of message i of a stream, signed at `timestamp` (seconds) with its own nonce. */
-export function messagePath(plan: Plan, stream: number, i: number, m: PlannedMessage, timestamp: number): string {
-  return `/api/wechat?${signedQuery(plan.token, String(timestamp), messageNonce(plan, stream, i))}&openid=${followerOpenid(m.follower)}`;
+export function messagePath(plan: Plan, stream: number, i: number, m: PlannedMessage, timestamp: number, webhookPath = '/api/wechat'): string {
+  return `${webhookPath}?${signedQuery(plan.token, String(timestamp), messageNonce(plan, stream, i))}&openid=${followerOpenid(m.follower)}`;
 }
 
 /** signature = sha1(sort([token, timestamp, nonce]).join('')) — PROTOCOL.md §1. */

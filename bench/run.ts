@@ -21,6 +21,7 @@ import { cpuSnapshot, cpuSplit, machineBusyPct, PgActivitySampler, RssSampler, t
 import { BenchSetupError, createBenchDatabase, migrateAndSeed, openRaw, type DbKind } from './seed';
 import { benchSessionCookie, liveDelays, openLiveClients, type LiveClients } from './live-clients';
 import { BENCH_AUTH_SECRET, freePort, startServer } from './server';
+import { compareWithPeers, type VsPeerResult } from './vs-peer';
 
 const USAGE = `usage: npm run bench -- [options]
   --db <postgres|pglite>     database (default postgres)
@@ -42,6 +43,12 @@ const USAGE = `usage: npm run bench -- [options]
   --live-clients <n>         open n live pages (SSE on /api/live) during the load and report the delay
                              from a session's write to its event at every page (default 0)
   --live-trigger <on|off>    off disables the live NOTIFY trigger (migration 0006), to measure its cost
+  --vs-peer                  also start the peer (node-webot wechat on express, in memory) and the ceiling
+                             (no storage) from ../shared/peer (or PEER_DIR), and load wekf, the peer and
+                             the ceiling in turn, --rounds times for --round-seconds each, after a warm-up
+                             (default 60 s for wekf, 10 s for each other); prints medians and ratios
+  --rounds <n>               rounds of --vs-peer (default 3)
+  --round-seconds <s>        each system's load per round with --vs-peer (default 10)
   --keep                     keep the bench database / data folder
   --enforce-targets          exit non-zero when a performance target is missed`;
 
@@ -54,7 +61,7 @@ const { values: args } = parseArgs({
     'database-url': { type: 'string' },
     mode: { type: 'string', default: 'normal' },
     duration: { type: 'string' },
-    warmup: { type: 'string', default: '3' },
+    warmup: { type: 'string' },
     connections: { type: 'string', default: '32' },
     threads: { type: 'string', default: '1' },
     followers: { type: 'string', default: '5000' },
@@ -69,6 +76,9 @@ const { values: args } = parseArgs({
     'live-clients': { type: 'string', default: '0' },
     'live-trigger': { type: 'string', default: 'on' },
     'enforce-targets': { type: 'boolean', default: false },
+    'vs-peer': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '3' },
+    'round-seconds': { type: 'string', default: '10' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -91,7 +101,11 @@ if (args.mode !== 'normal' && args.mode !== 'retry-storm') usage('--mode must be
 const dbKind = args.db as DbKind;
 const mode = args.mode as 'normal' | 'retry-storm';
 const durationS = int('duration', args.duration ?? (args.soak ? '600' : '20'), 1);
-const warmupS = int('warmup', args.warmup, 0);
+const vsPeer = args['vs-peer'];
+const warmupS = int('warmup', args.warmup ?? (vsPeer ? '60' : '3'), 0);
+const rounds = int('rounds', args.rounds, 1);
+const roundS = int('round-seconds', args['round-seconds'], 2);
+if (vsPeer && args.soak) usage('--vs-peer and --soak do not go together');
 const connections = int('connections', args.connections, 1);
 const threads = int('threads', args.threads, 1);
 const followers = int('followers', args.followers, 1);
@@ -242,13 +256,26 @@ async function main(): Promise<number> {
     let cpuA: CpuSnapshot | undefined;
     let cpuB: CpuSnapshot | undefined;
     const cpuTimers: NodeJS.Timeout[] = [];
-    const result = await load(durationS, 0, (pid) => {
-      if (durationS < 4) return;
-      cpuTimers.push(setTimeout(() => (cpuA = cpuSnapshot({ server: server!.pid, loader: pid, benchDb: database.name })), 1000));
-      cpuTimers.push(setTimeout(() => (cpuB = cpuSnapshot({ server: server!.pid, loader: pid, benchDb: database.name })), (durationS - 1) * 1000));
-    });
+    let result: LoadResult;
+    let comparison: VsPeerResult | undefined;
+    if (vsPeer) {
+      // Rounds against wekf, the peer and the ceiling in turn; wekf's rounds are checked as usual.
+      const loadWekf = async (seconds: number, streamBase: number) => {
+        const round = await load(seconds, streamBase);
+        record(round);
+        return round;
+      };
+      comparison = await compareWithPeers({ root, plan, loader, connections, threads, rounds, roundS, dbKind, loadWekf });
+      result = comparison.wekfResult;
+    } else {
+      result = await load(durationS, 0, (pid) => {
+        if (durationS < 4) return;
+        cpuTimers.push(setTimeout(() => (cpuA = cpuSnapshot({ server: server!.pid, loader: pid, benchDb: database.name })), 1000));
+        cpuTimers.push(setTimeout(() => (cpuB = cpuSnapshot({ server: server!.pid, loader: pid, benchDb: database.name })), (durationS - 1) * 1000));
+      });
+      record(result);
+    }
     cpuTimers.forEach(clearTimeout);
-    record(result);
     const rssStats = rss.stop();
     const waits = pgWaits?.stop();
     await pgRaw?.close();
@@ -323,7 +350,8 @@ async function main(): Promise<number> {
     if (cpu && cpu.other > IDLE_PCT) {
       notes.push(`WARNING: other processes used ${cpu.other.toFixed(0)}% CPU (of one core) during the run: the numbers are lower than this machine can do.`);
     }
-    const extra = [...notes];
+    if (comparison) targets.push(...comparison.targets);
+    const extra = [...(comparison?.lines ?? []), ...notes];
     if (explained) extra.push('EXPLAIN ANALYZE (database as the run left it):', explained);
     if (cpuProfDir) {
       // One profile per thread: the main thread's and the outbox worker's (on Postgres). The main
@@ -348,7 +376,7 @@ async function main(): Promise<number> {
         `wekf ${revision()}`,
         `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Linux ${os.release()}, Node ${process.version}`,
         `machine speed: reference loop ${speedMs} ms before the run (bench/speed.ts; lower is faster, compare runs only when close)`,
-        `${loader}${loader === 'wrk' ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}, ${connections} connections, ${durationS} s after ${warmupS} s warm-up; ${followers} followers, ${keywordPct}% keyword, ${agentCount} agent(s)`,
+        `${loader}${loader === 'wrk' ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}, ${connections} connections, ${vsPeer ? `${rounds} rounds of ${roundS} s per system (wekf's median round below)` : `${durationS} s`} after ${warmupS} s warm-up; ${followers} followers, ${keywordPct}% keyword, ${agentCount} agent(s)`,
       ],
       load: result,
       copies: plan.copies,

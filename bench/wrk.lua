@@ -1,4 +1,4 @@
--- wrk script for POST /api/wechat. Request i of a thread (stream) is the message of
+-- wrk script for POST /api/wechat (or BENCH_PATH: the peers' /wechat). Request i of a thread (stream) is the message of
 -- bench/plan.ts plannedMessage(plan, stream, floor(i / copies)) — keep the two identical.
 -- Configuration comes from the environment (bench/load.ts sets it); the summary is printed as one
 -- line "WEKF_RESULT {json}" for bench/load.ts to parse.
@@ -68,6 +68,7 @@ function init(args)
     keyword = os.getenv("BENCH_KEYWORD"),
     other = os.getenv("BENCH_OTHER"),
     toUser = os.getenv("BENCH_TO_USER"),
+    path = os.getenv("BENCH_PATH") or "/api/wechat",
   }
   cfg.streamTag = string.format("%03d", stream)
   -- wrk calls request() once on the first thread right after init, to check the request parses
@@ -78,7 +79,7 @@ end
 function request()
   if verifyCall then
     verifyCall = false
-    return wrk.format("POST", "/api/wechat", headers, "<xml></xml>")
+    return wrk.format("POST", cfg.path, headers, "<xml></xml>")
   end
   local i = math.floor(sent / cfg.copies)
   sent = sent + 1
@@ -99,7 +100,7 @@ function request()
       .. "<MsgId>" .. msgId .. "</MsgId></xml>"
     local nonce = cfg.runTag .. cfg.streamTag .. string.format("%010d", i)
     local query = signedQuery(cfg.token, string.format("%d", now), nonce)
-    lastRequest = wrk.format("POST", "/api/wechat?" .. query .. "&openid=" .. openid, headers, body)
+    lastRequest = wrk.format("POST", cfg.path .. "?" .. query .. "&openid=" .. openid, headers, body)
   end
   return lastRequest
 end

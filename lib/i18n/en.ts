@@ -492,7 +492,6 @@ export const en: Record<MessageKey, string> = {
   'session.pull': 'Pull transcripts now',
   'session.pulled': 'Pulled: {added} new transcript lines.',
   'session.pullBusy': 'Another instance is pulling transcripts; refresh shortly.',
-  'session.pullFailed': 'WeChat refused the chat records request: {meaning} (errcode {code})',
   // issue 16: the live page and the sandbox
   'live.intro': 'Followers waiting and being served, updated as it happens.',
   'live.connected': 'Live',

@@ -490,7 +490,6 @@ export const zh = {
   'session.pull': '立即拉取聊天记录',
   'session.pulled': '已拉取，新增 {added} 条聊天记录。',
   'session.pullBusy': '另一个实例正在拉取聊天记录，稍后刷新查看。',
-  'session.pullFailed': '微信拒绝了聊天记录请求：{meaning}（错误码 {code}）',
   // issue 16: the live page and the sandbox
   'live.intro': '排队和接待中的粉丝，实时更新。',
   'live.connected': '实时更新中',

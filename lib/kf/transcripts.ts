@@ -5,9 +5,7 @@ import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { findSyncWindow, insertTranscriptRecords, latestSyncWindow, listOpenSyncWindows, saveSyncWindow, type TranscriptRecord } from '@/db/queries/transcripts';
 import { recordAudit } from '@/db/queries/audit-log';
-import { DomainError } from '@/lib/errors';
 import { runJob, startPeriodicJob, type PeriodicJob } from '@/lib/jobs/runner';
-import { WechatApiError } from '@/lib/wechat/errors';
 import type { KfApi } from '@/lib/wechat/kf-api';
 import type { MsgRecord } from '@/lib/wechat/kf-types';
 
@@ -130,22 +128,17 @@ const BUSY_RETRIES = 20;
 const BUSY_RETRY_MS = 500;
 
 /**
- * "Pull transcripts now" from the console: the same job under the same lock, audited. A WeChat
- * refusal becomes a DomainError naming the errcode's meaning.
+ * "Pull transcripts now" from the console: the same job under the same lock, audited.
  */
 export async function pullTranscriptsNow(database: DatabaseHandle, kf: RecordPager, userId: number): Promise<{ busy: boolean; added: number }> {
-  try {
-    // A run already under way (the timer, another instance) usually ends within seconds: wait for it
-    // and run once more, so the lines of a session that just closed are in when the page reloads.
-    let outcome = await runTranscriptSync(database, kf);
-    for (let tries = 0; !outcome.ran && tries < BUSY_RETRIES; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
-      outcome = await runTranscriptSync(database, kf);
-    }
-    await recordAudit(database.db, { userId, action: 'transcripts.pull', detail: JSON.stringify(outcome.ran ? outcome.value : { busy: true }) });
-    return outcome.ran ? { busy: false, added: outcome.value.added } : { busy: true, added: 0 };
-  } catch (error) {
-    if (error instanceof WechatApiError) throw new DomainError('session.pullFailed', { meaning: error.meaning.en, code: error.errcode }, { cause: error });
-    throw error;
+  // A run already under way (the timer, another instance) usually ends within seconds: wait for it
+  // and run once more, so the lines of a session that just closed are in when the page reloads.
+  // A WeChat refusal propagates as it is: the console action words it in the reader's language.
+  let outcome = await runTranscriptSync(database, kf);
+  for (let tries = 0; !outcome.ran && tries < BUSY_RETRIES; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+    outcome = await runTranscriptSync(database, kf);
   }
+  await recordAudit(database.db, { userId, action: 'transcripts.pull', detail: JSON.stringify(outcome.ran ? outcome.value : { busy: true }) });
+  return outcome.ran ? { busy: false, added: outcome.value.added } : { busy: true, added: 0 };
 }

@@ -27,9 +27,17 @@ export type LiveListener = (event: LiveEvent) => void;
 
 /** Events kept for reconnecting pages: a few seconds of a busy queue. */
 const REPLAY_EVENTS = 500;
-const MAX_IDS = 50;
-/** How long payloads gather before they go out as one event: well inside the page's one second. */
-const COALESCE_MS = 100;
+/** Ids a NOTIFY payload carries at most (the trigger's cap, migration 0008). */
+const MAX_PAYLOAD_IDS = 50;
+/** Ids an event names at most: a second's worth of a busy queue's changes at the event interval. */
+const MAX_EVENT_IDS = 200;
+/**
+ * At most one event of each kind per this long. Every event is one write to every open page, so
+ * under a burst of keywords the server's cost is events per second × pages: at 200 pages, 100 ms
+ * cost the webhook about a fifth of its CPU per message (docs/benchmarks.md), 250 ms far less, and a
+ * page still changes well inside its one second. A change after a quiet spell goes out at once.
+ */
+export const LIVE_EVENT_INTERVAL_MS = 250;
 
 export class LiveHub {
   private readonly listeners = new Set<LiveListener>();
@@ -41,6 +49,7 @@ export class LiveHub {
   private subscription: Promise<Array<() => Promise<void>>> | undefined;
   private pending: Partial<Record<'sessions' | 'agents', { ids: Set<number>; more: boolean }>> = {};
   private flushTimer: NodeJS.Timeout | undefined;
+  private lastFlushAt = 0;
 
   constructor(private readonly database: DatabaseHandle) {}
 
@@ -95,27 +104,29 @@ export class LiveHub {
   }
 
   /**
-   * A payload as NOTIFYed (the subscription's handler; tests). Payloads of one kind arriving within
-   * COALESCE_MS become one event: under a burst of keywords every page gets a few events a second,
-   * not one per webhook batch, and each is written once per page.
+   * A payload as NOTIFYed (the subscription's handler; tests). The first payload after a quiet spell
+   * goes out at once (on the next tick, with whatever arrives with it); later ones gather until
+   * LIVE_EVENT_INTERVAL_MS after the last event, so under a burst every page gets a few events a
+   * second, not one per webhook batch, and each is written once per page.
    */
   publish(kind: Exclude<LiveEventKind, 'refresh'>, payload: string): void {
     const parsed = parsePayload(payload);
     const pending = (this.pending[kind] ??= { ids: new Set<number>(), more: false });
     for (const id of parsed.ids) pending.ids.add(id);
     pending.more ||= parsed.more;
-    this.flushTimer ??= setTimeout(() => this.flush(), COALESCE_MS);
+    this.flushTimer ??= setTimeout(() => this.flush(), Math.max(0, this.lastFlushAt + LIVE_EVENT_INTERVAL_MS - Date.now()));
   }
 
   private flush(): void {
     this.flushTimer = undefined;
+    this.lastFlushAt = Date.now();
     const pending = this.pending;
     this.pending = {};
     for (const kind of ['sessions', 'agents'] as const) {
       const batch = pending[kind];
       if (!batch) continue;
       const ids = [...batch.ids];
-      const event: LiveEvent = { id: `${this.instance}-${++this.sequence}`, kind, ids: ids.slice(0, MAX_IDS), more: batch.more || ids.length > MAX_IDS };
+      const event: LiveEvent = { id: `${this.instance}-${++this.sequence}`, kind, ids: ids.slice(0, MAX_EVENT_IDS), more: batch.more || ids.length > MAX_EVENT_IDS };
       this.recent.push(event);
       if (this.recent.length > REPLAY_EVENTS) this.recent.shift();
       for (const listener of this.listeners) {
@@ -152,7 +163,7 @@ function parsePayload(payload: string): { ids: number[]; more: boolean } {
   try {
     const value = JSON.parse(payload) as { ids?: unknown; agentId?: unknown; more?: unknown };
     const raw = Array.isArray(value.ids) ? value.ids : value.agentId !== undefined ? [value.agentId] : [];
-    const ids = raw.filter((id): id is number => Number.isSafeInteger(id)).slice(0, MAX_IDS);
+    const ids = raw.filter((id): id is number => Number.isSafeInteger(id)).slice(0, MAX_PAYLOAD_IDS);
     return { ids, more: value.more === true || raw.length > ids.length };
   } catch {
     // A payload we cannot read still means something changed.

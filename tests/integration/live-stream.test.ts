@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '@/db/client';
 import { CHANNEL } from '@/db/listen';
 import { openPostgres } from '@/db/engines/postgres';
 import { rawExecutor } from '@/db/queries/raw';
-import { LiveHub, liveHub } from '@/lib/live/hub';
+import { LIVE_EVENT_INTERVAL_MS, LiveHub, liveHub } from '@/lib/live/hub';
 import { readLiveQueueShared } from '@/lib/live/shared-read';
 import { liveEventStream } from '@/lib/live/sse';
 import { testDatabases } from './databases';
@@ -171,6 +171,28 @@ describe.each(testDatabases)('live events on $kind', (testDb) => {
     expect(page.of('sessions')).toHaveLength(1);
     expect(idsOf(page.of('sessions')[0]!)).toEqual([101, 102, 103]);
     await page.close();
+  });
+
+  it('under a stream of notifications sends at most one event per interval, and at once after a quiet spell', async () => {
+    const hub = new LiveHub(h.database);
+    const arrivals: { at: number; ids: number[] }[] = [];
+    const remove = await hub.add((e) => e.kind === 'sessions' && arrivals.push({ at: Date.now(), ids: e.ids }));
+    // A notification every 20 ms for a second: a few events, each with every id since the last.
+    for (let id = 1; id <= 50; id++) {
+      hub.publish('sessions', JSON.stringify({ kind: 'sessions', ids: [id] }));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await waitFor(() => arrivals.flatMap((a) => a.ids).length === 50, 'every id');
+    expect(arrivals.length).toBeLessThanOrEqual(6);
+    for (let i = 1; i < arrivals.length; i++) expect(arrivals[i]!.at - arrivals[i - 1]!.at).toBeGreaterThanOrEqual(LIVE_EVENT_INTERVAL_MS - 5);
+    expect(arrivals.flatMap((a) => a.ids)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    // Quiet for longer than the interval: the next change is not held back.
+    await new Promise((r) => setTimeout(r, LIVE_EVENT_INTERVAL_MS + 50));
+    const sentAt = Date.now();
+    hub.publish('sessions', JSON.stringify({ kind: 'sessions', ids: [99] }));
+    await waitFor(() => arrivals.at(-1)!.ids.includes(99), 'the change after a quiet spell');
+    expect(arrivals.at(-1)!.at - sentAt).toBeLessThan(LIVE_EVENT_INTERVAL_MS / 2);
+    await remove();
   });
 
   it('pages refetching after one event share one read of the queue; the next event makes a new one', async () => {
