@@ -6,7 +6,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import type { DatabaseHandle } from '../db/client';
 import { openPglite } from '../db/engines/pglite';
-import { openPostgres } from '../db/engines/postgres';
+import { openPostgres, postgresConnection } from '../db/engines/postgres';
 import { reasonOf } from '../db/handle';
 import { migrateDatabase } from '../db/migrate';
 
@@ -35,10 +35,16 @@ export interface SeededAgent {
 /** A problem with the machine the bench runs on, said in one line: no stack trace helps there. */
 export class BenchSetupError extends Error {}
 
+/** One connection to the server's maintenance database, over its Unix socket when the URL names one. */
+function adminClient(baseUrl: string) {
+  const connection = postgresConnection(baseUrl);
+  return postgres(connection.url, { max: 1, onnotice: () => {}, ...(connection.path ? { path: connection.path } : {}) });
+}
+
 export async function createBenchDatabase(kind: DbKind, opts: { baseUrl: string; dataDir: string }): Promise<BenchDatabase> {
   if (kind === 'pglite') return { kind, dataDir: opts.dataDir, drop: async () => {} };
   const name = `wekf_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(opts.baseUrl, { max: 1, onnotice: () => {} });
+  const admin = adminClient(opts.baseUrl);
   try {
     await admin.unsafe(`create database ${name}`);
   } catch (error) {
@@ -58,7 +64,7 @@ export async function createBenchDatabase(kind: DbKind, opts: { baseUrl: string;
     url: url.toString(),
     dataDir: opts.dataDir,
     async drop() {
-      const sql = postgres(opts.baseUrl, { max: 1, onnotice: () => {} });
+      const sql = adminClient(opts.baseUrl);
       try {
         await sql.unsafe(`drop database if exists ${name} with (force)`);
       } finally {

@@ -43,7 +43,7 @@ export default async function LivePage({ searchParams }: { searchParams: Promise
       />
       <div className="mt-8 grid gap-8 lg:grid-cols-3">
         <div className="lg:col-span-2">
-          <ActiveSessions active={live.active} agents={live.agents} {...view} />
+          <ActiveSessions active={live.active} total={live.counters.active} agents={live.agents} {...view} />
         </div>
         <AgentList agents={live.agents} active={live.active} t={t} />
       </div>

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { ConfirmDialog } from '@/components/ui/action-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
@@ -7,7 +8,7 @@ import { Elapsed } from './clock';
 import { timeOfDay, type LiveView } from './view';
 
 /** Sessions in progress, one table per agent. */
-export function ActiveSessions({ active, agents, ...view }: { active: ActiveEntry[]; agents: LiveAgent[] } & LiveView) {
+export function ActiveSessions({ active, total, agents, ...view }: { active: ActiveEntry[]; total: number; agents: LiveAgent[] } & LiveView) {
   const { t } = view;
   const groups = new Map<string, ActiveEntry[]>();
   for (const entry of active) {
@@ -36,6 +37,14 @@ export function ActiveSessions({ active, agents, ...view }: { active: ActiveEntr
             );
           })}
         </div>
+      )}
+      {total > active.length && (
+        <p className="mt-2 text-sm text-slate-500">
+          {t('live.moreActive', { n: total - active.length })}{' '}
+          <Link href="/sessions?status=active" className="font-medium text-brand-700 underline-offset-2 hover:underline">
+            {t('live.seeAllActive')}
+          </Link>
+        </p>
       )}
     </section>
   );

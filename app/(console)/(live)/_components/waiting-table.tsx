@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Badge } from '@/components/ui/badge';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
@@ -72,7 +73,15 @@ export function WaitingTable({
           </TBody>
         </Table>
       )}
-      {total > waiting.length && <p className="mt-2 text-sm text-slate-500">{t('live.moreWaiting', { n: total - waiting.length })}</p>}
+      {total > waiting.length && (
+        <p className="mt-2 text-sm text-slate-500">
+          {t('live.moreWaiting', { n: total - waiting.length })}{' '}
+          {/* The whole queue, paged by key, in session history. */}
+          <Link href="/sessions?status=waiting" className="font-medium text-brand-700 underline-offset-2 hover:underline">
+            {t('live.seeAllWaiting')}
+          </Link>
+        </p>
+      )}
     </section>
   );
 }
