@@ -19,6 +19,10 @@ const WINDOW_S = 10;
 const ROUNDS = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+function rssMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
+
 function processCpuMs(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
@@ -63,13 +67,17 @@ async function measure(): Promise<number> {
 console.log(`live fan-out: ${NOTIFY_PER_S} session NOTIFYs a second; server CPU in ms per second (= ‰ of one core)`);
 for (let round = 1; round <= ROUNDS; round++) {
   const none = await measure();
+  const rssBefore = rssMb(server.pid);
   const clients = await openLiveClients({ url: server.url, cookie, count: pages });
   await sleep(2000);
   const open = await measure();
+  const rssOpen = rssMb(server.pid);
   const events = clients.arrivals[0]!.length;
   clients.close();
   await sleep(2000);
-  console.log(`round ${round}: no pages ${none.toFixed(0)} ms/s   ${pages} pages ${open.toFixed(0)} ms/s   (+${(open - none).toFixed(0)}; ${events} events at the first page)`);
+  console.log(
+    `round ${round}: no pages ${none.toFixed(0)} ms/s   ${pages} pages ${open.toFixed(0)} ms/s   (+${(open - none).toFixed(0)}; ${events} events at the first page); RSS ${rssBefore.toFixed(0)} → ${rssOpen.toFixed(0)} MB`,
+  );
 }
 await raw.close();
 await server.stop();
