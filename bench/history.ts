@@ -20,6 +20,9 @@ import { runMetricsRollup } from '../lib/kf/metrics-rollup';
 import { countSessionHistory, listSessionHistory, type SessionCursor, type SessionFilter } from '../db/queries/session-history';
 import { users } from '../db/schema';
 import { exportSessionsCsv } from '../lib/kf/session-export';
+import { startWechatSim } from '../lib/wechat-sim';
+import { benchSessionCookie } from './live-clients';
+import { BENCH_AUTH_SECRET, freePort, startServer } from './server';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,7 +44,7 @@ const TZ = 'Asia/Shanghai';
 const AGENTS = 20;
 const DAYS = 90;
 
-async function open(): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
+async function open(): Promise<{ handle: DatabaseHandle; url?: string; drop(): Promise<void> }> {
   if (kind === 'pglite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-bench-history-'));
     const handle = await openPglite(dir);
@@ -62,6 +65,7 @@ async function open(): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }
   const handle = await openPostgres(url.toString(), { max: 4 });
   return {
     handle,
+    url: url.toString(),
     async drop() {
       await handle.close();
       if (args.keep) return console.log(`kept database ${name}`);
@@ -177,8 +181,75 @@ async function exportRun(handle: DatabaseHandle, userId: number, filter: Session
   );
 }
 
+function serverRssMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
+
+/**
+ * The same export through the production server's route (/sessions/export), as a browser downloads
+ * it: rows/s and the server process's RSS above what it used before, sampled every 20 ms. A reader
+ * that pauses shows whether the server waits for it or buffers the file.
+ */
+async function httpExportRuns(databaseUrl: string, filter: SessionFilter, slowFilter: SessionFilter): Promise<void> {
+  global.gc?.();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-bench-history-server-'));
+  const sim = await startWechatSim({ webhookUrl: undefined, anyoneReachable: true, existingAgents: [] });
+  const c = sim.credentials;
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+  const server = await startServer({
+    root,
+    port: await freePort(),
+    dataDir,
+    databaseUrl,
+    wechat: { appId: c.appId, appSecret: c.appSecret, token: c.token, apiBase: sim.url },
+    logFile: path.join(dataDir, 'server.log'),
+  });
+  try {
+    const raw = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    // The operator the bench inserted is the first user: it may export.
+    const cookie = await benchSessionCookie({ query: (text: string) => raw.unsafe(text) as never, close: () => raw.end() }, BENCH_AUTH_SECRET);
+    await raw.end();
+    // A first small download loads the route's code and warms the server, so the figures below are
+    // the export's own memory, not the server's first request.
+    const warm = await fetch(`${server.url}/sessions/export?${new URLSearchParams({ from: slowFilter.to!, to: slowFilter.to! })}`, { headers: { cookie } });
+    await warm.arrayBuffer();
+    for (const [f, slowMs] of [
+      [filter, 0],
+      [slowFilter, 20],
+    ] as const) {
+      const query = new URLSearchParams({ from: f.from!, to: f.to! });
+      const idle = serverRssMb(server.pid);
+      let peak = idle;
+      const sampler = setInterval(() => (peak = Math.max(peak, serverRssMb(server.pid))), 20);
+      const started = performance.now();
+      const response = await fetch(`${server.url}/sessions/export?${query}`, { headers: { cookie } });
+      if (response.status !== 200 || !response.body) throw new Error(`export answered ${response.status}: ${await response.text()}`);
+      const reader = response.body.getReader();
+      let bytes = 0;
+      let lines = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        bytes += value.byteLength;
+        for (const b of value) if (b === 10) lines++;
+        if (slowMs > 0) await new Promise((r) => setTimeout(r, slowMs));
+      }
+      const ms = performance.now() - started;
+      clearInterval(sampler);
+      console.log(
+        `export over HTTP ${slowMs ? `(reader pausing ${slowMs} ms per chunk)` : '(fast reader)'}: ${(lines - 1).toLocaleString()} rows, ${(bytes / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(2)} s` +
+          ` = ${Math.round((lines - 1) / (ms / 1000)).toLocaleString()} rows/s; server RSS peak ${(peak - idle).toFixed(0)} MB above the ${idle.toFixed(0)} MB before`,
+      );
+    }
+  } finally {
+    await server.stop();
+    await sim.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
-  const { handle, drop } = await open();
+  const { handle, url, drop } = await open();
   try {
     await migrateDatabase(handle);
     console.log(`bench:history on ${kind}: ${SESSIONS.toLocaleString()} sessions over ${DAYS} days, ${AGENTS} agents, ~${LINES.toLocaleString()} transcript lines`);
@@ -232,6 +303,7 @@ async function main() {
     const exportFilter: SessionFilter = { from: day(exportDays), to: day(1) };
     await exportRun(handle, user!.id, exportFilter, 0);
     await exportRun(handle, user!.id, { ...exportFilter, from: day(Math.ceil(exportDays / 10)) }, 20);
+    if (url) await httpExportRuns(url, exportFilter, exportFilter);
   } finally {
     await drop();
   }

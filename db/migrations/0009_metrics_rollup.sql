@@ -24,3 +24,5 @@ CREATE TABLE "metrics_rolled_days" (
 	"rolled_at" timestamp with time zone NOT NULL,
 	CONSTRAINT "metrics_rolled_days_timezone_day_pk" PRIMARY KEY("timezone","day")
 );
+--> statement-breakpoint
+CREATE INDEX "session_events_switched_at_idx" ON "session_events" USING btree ("at") WHERE "session_events"."kind" = 'switched';

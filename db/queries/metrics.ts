@@ -1,7 +1,7 @@
 // /metrics: sessions by day (queued, in the service time zone), by the agent who accepted them, and
 // by weekday × hour. Finished days are read from the daily rollup (metrics_daily: counts and wait /
-// handling histograms per day and agent, filled by lib/kf/metrics-rollup.ts); today, yesterday and
-// any day not rolled up yet are grouped live from customer_sessions by the same statement, so the
+// handling histograms per day and agent, filled by lib/kf/metrics-rollup.ts); today and any day not
+// rolled up yet are grouped live from customer_sessions by the same statement, so the
 // answer never depends on the job having run, only its speed does. Sums happen in SQL; Node reads
 // medians and p90 off the summed histograms (metrics-histogram.ts).
 import 'server-only';
@@ -42,8 +42,12 @@ export interface MetricsResult {
   heat: { dow: number; hour: number; sessions: number }[];
 }
 
-/** Days newer than this many days before today (service time zone) are always read live. */
-export const LIVE_DAYS = 2;
+/**
+ * Days from this many days before today (service time zone) on are always grouped live: today,
+ * where sessions start and end every minute. Older days are read from the rollup, rolled again by
+ * the job within its interval when one of their sessions ends late.
+ */
+export const LIVE_DAYS = 1;
 
 /** Dates (YYYY-MM-DD, made here) as one date[] parameter; drizzle would spread a JS array into a list. */
 const dateArray = (days: string[]) => sql`${`{${days.join(',')}}`}::date[]`;
@@ -62,16 +66,20 @@ function dayGroups(tz: string, from: string, to: string, exceptDays: string[] = 
   const wait = sql`extract(epoch from s.started_at - s.queued_at)::float8`;
   const handle = sql`case when s.status = 'closed' and s.started_at is not null then extract(epoch from s.ended_at - s.started_at)::float8 end`;
   return sql`
-    with base as (
+    with first_switch as (
+      -- A session is switched after it was queued, so switches since the range began are all that
+      -- can matter: session_events_switched_at_idx reads just those, for one hash join.
+      select distinct on (session_id) session_id, from_kf_account from session_events
+      where kind = 'switched' and at >= ${dayStart(sql`${from}::date`, tz)}
+      order by session_id, at, id
+    ),
+    base as (
       select (s.queued_at at time zone ${tz})::date as day,
         extract(hour from s.queued_at at time zone ${tz})::int as hour,
         case when s.started_at is not null then coalesce(f.from_kf_account, s.kf_account, '') else '' end as agent,
         s.status, ${bucketSql(wait)} as wb, ${bucketSql(handle)} as hb
       from customer_sessions s
-      left join lateral (
-        select e.from_kf_account from session_events e
-        where e.session_id = s.id and e.kind = 'switched' order by e.at, e.id limit 1
-      ) f on true
+      left join first_switch f on f.session_id = s.id
       where s.queued_at >= ${dayStart(sql`${from}::date`, tz)} and s.queued_at < ${dayStart(sql`${to}::date + 1`, tz)}
     ),
     kept as (select * from base where day <> all(${dateArray(exceptDays)})),
@@ -176,7 +184,7 @@ interface SumRow {
 
 export async function sessionMetrics(db: DbOrTx, params: MetricsParams): Promise<MetricsResult> {
   const { timezone: tz, from, to } = params;
-  // Rolled days in the range, except the newest LIVE_DAYS (sessions still end there every minute).
+  // Rolled days in the range, except today's (sessions still start and end there every minute).
   const rolled = rowsOf<{ day: string }>(
     await db.execute(sql`
       select to_char(day, 'YYYY-MM-DD') as day from metrics_rolled_days

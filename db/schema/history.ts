@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { customerSessions } from './sessions';
 
@@ -22,7 +23,11 @@ export const sessionEvents = pgTable(
     /** Small, kind-specific: for 'corrected', e.g. {field, from, to, source}. Never message content. */
     detail: jsonb(),
   },
-  (t) => [index('session_events_session_idx').on(t.sessionId, t.at)],
+  (t) => [
+    index('session_events_session_idx').on(t.sessionId, t.at),
+    // Metrics credit a session to the agent first switched away from (db/queries/metrics.ts).
+    index('session_events_switched_at_idx').on(t.at).where(sql`${t.kind} = 'switched'`),
+  ],
 );
 
 /**
@@ -42,8 +47,8 @@ export const transcriptSyncWindows = pgTable('transcript_sync_windows', {
  * The metrics page's daily rollup (db/queries/metrics.ts, job in lib/kf/metrics-rollup.ts): per day
  * of the service time zone and per agent who accepted, the counts and the wait and handling
  * histograms (db/queries/metrics-histogram.ts), so a 90-day range reads a few thousand rows instead
- * of every session. Days are rolled up once they are two days old and again when a session of theirs
- * ends later; today and yesterday are always read live.
+ * of every session. Days are rolled up once they are over and again when a session of theirs ends
+ * later; today is always read live.
  */
 export const metricsDaily = pgTable(
   'metrics_daily',

@@ -478,7 +478,7 @@ export const en: Record<MessageKey, string> = {
   'metrics.defHandle': 'Handling: from acceptance to close, for sessions an agent closed.',
   'metrics.defSl': 'Service level: sessions accepted within {target} s, as a share of sessions that left the queue (accepted, expired or dropped).',
   'metrics.defHeat': 'Busiest hours: sessions by weekday and hour of queueing; darker is busier.',
-  'metrics.defPrecision': 'Medians and p90 are read from per-day histograms: exact to the second below two minutes, within 2.5 % above; so is the service level for targets over two minutes. Days before yesterday are summed every 10 minutes; today and yesterday are live.',
+  'metrics.defPrecision': 'Medians and p90 are read from per-day histograms: exact to the second below two minutes, within 2.5 % above; so is the service level for targets over two minutes. Past days are summed every 10 minutes; today is live.',
   'metrics.dow1': 'Mon',
   'metrics.dow2': 'Tue',
   'metrics.dow3': 'Wed',

@@ -1,4 +1,4 @@
-// The metrics rollup job (issue 17): days at least two days old are summed into metrics_daily, one
+// The metrics rollup job (issue 17): days that are over are summed into metrics_daily, one
 // transaction per day, so /metrics over 90 days reads thousands of rows rather than a million
 // sessions. A day is rolled again when one of its sessions ends later (a wait that crossed midnight,
 // a reconciliation); the rollups of another time zone are dropped when the service time zone changes.

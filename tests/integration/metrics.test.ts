@@ -64,8 +64,8 @@ describe.each(cases)('metrics on $kind, $mode', ({ testDb, rollUp, unroll }) => 
     await recordSessionSwitch(handle.db, { sessionId: idB, from: 'a1', to: 'a2', at: plus(b, 300) });
     if (rollUp) {
       const outcome = await runMetricsRollup(handle, () => local('2026-03-10T08:00:00'));
-      // From the first session's day (02-28) to two days before "today" (03-10).
-      expect(outcome).toMatchObject({ ran: true, value: { rolled: 9, timezone: TZ } });
+      // From the first session's day (02-28) to the day before "today" (03-10).
+      expect(outcome).toMatchObject({ ran: true, value: { rolled: 10, timezone: TZ } });
       for (const day of unroll) await handle.db.execute(sql`delete from metrics_rolled_days where day = ${day}::date`);
     }
   });
@@ -131,9 +131,9 @@ describe.each(testDatabases)('the metrics rollup job on $kind', (testDb) => {
     await handle.db.execute(sql`insert into metrics_rolled_days (timezone, day, rolled_at) values ('UTC', '2026-05-01', now())`);
 
     const first = await runMetricsRollup(handle, () => local('2026-05-08T12:00:00'));
-    // 05-04 … 05-06 (two days before 05-08); the UTC day dropped.
-    expect(first).toMatchObject({ ran: true, value: { rolled: 3, dropped: 1 } });
-    expect((await rolledDays()).map((d) => `${d.timezone} ${d.day}`)).toEqual([`${TZ} 2026-05-04`, `${TZ} 2026-05-05`, `${TZ} 2026-05-06`]);
+    // 05-04 … 05-07 (the day before 05-08); the UTC day dropped.
+    expect(first).toMatchObject({ ran: true, value: { rolled: 4, dropped: 1 } });
+    expect((await rolledDays()).map((d) => `${d.timezone} ${d.day}`)).toEqual([`${TZ} 2026-05-04`, `${TZ} 2026-05-05`, `${TZ} 2026-05-06`, `${TZ} 2026-05-07`]);
     const before = await sessionMetrics(handle.db, { from: '2026-05-04', to: '2026-05-04', timezone: TZ, targetSeconds: 60 });
     expect(before.total).toMatchObject({ sessions: 1, served: 1, handleP50: null, withinTarget: 1 });
 
