@@ -155,23 +155,28 @@ async function explain(handle: DatabaseHandle, label: string, query: ReturnType<
   console.log(`\nEXPLAIN ${label}:\n${rows.map((r) => `  ${r['QUERY PLAN']}`).join('\n')}`);
 }
 
+/** Reads a CSV stream to its end, pausing `slowMs` after each chunk: its bytes and lines. */
+async function drain(stream: ReadableStream<Uint8Array>, slowMs: number): Promise<{ bytes: number; lines: number }> {
+  const reader = stream.getReader();
+  let bytes = 0;
+  let lines = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { bytes, lines };
+    bytes += value.byteLength;
+    for (const b of value) if (b === 10) lines++;
+    if (slowMs > 0) await new Promise((r) => setTimeout(r, slowMs));
+  }
+}
+
 async function exportRun(handle: DatabaseHandle, userId: number, filter: SessionFilter, slowMs: number): Promise<void> {
   global.gc?.();
   const idle = process.memoryUsage().rss;
   let peak = idle;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const stream = exportSessionsCsv(handle.db, { filter, timezone: TZ, now: new Date(), userId });
-  const reader = stream.getReader();
-  let bytes = 0;
-  let lines = 0;
   const started = performance.now();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-    for (const b of value) if (b === 10) lines++;
-    if (slowMs > 0) await new Promise((r) => setTimeout(r, slowMs));
-  }
+  const { bytes, lines } = await drain(stream, slowMs);
   const ms = performance.now() - started;
   clearInterval(sampler);
   const rows = lines - 1;
@@ -224,16 +229,7 @@ async function httpExportRuns(databaseUrl: string, filter: SessionFilter, slowFi
       const started = performance.now();
       const response = await fetch(`${server.url}/sessions/export?${query}`, { headers: { cookie } });
       if (response.status !== 200 || !response.body) throw new Error(`export answered ${response.status}: ${await response.text()}`);
-      const reader = response.body.getReader();
-      let bytes = 0;
-      let lines = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        bytes += value.byteLength;
-        for (const b of value) if (b === 10) lines++;
-        if (slowMs > 0) await new Promise((r) => setTimeout(r, slowMs));
-      }
+      const { bytes, lines } = await drain(response.body, slowMs);
       const ms = performance.now() - started;
       clearInterval(sampler);
       console.log(

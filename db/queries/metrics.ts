@@ -168,6 +168,21 @@ export async function daysToRollUp(
   return [...missing, ...changed.filter((d) => !missing.includes(d))];
 }
 
+/**
+ * The histogram columns `<measure>_buckets` / `<measure>_counts` of the rows `g`, summed per day,
+ * per agent and over all (day and agent null), as sorted sparse arrays.
+ */
+function summedHistograms(measure: 'wait' | 'handle'): SQL {
+  const buckets = sql.raw(`g.${measure}_buckets`);
+  const counts = sql.raw(`g.${measure}_counts`);
+  return sql`
+    select day, agent, array_agg(b order by b) as bs, array_agg(n order by b) as ns from (
+      select to_char(day, 'YYYY-MM-DD') as day, kf_account as agent, u.b, sum(u.n)::int as n
+      from g, unnest(${buckets}, ${counts}) as u(b, n)
+      group by grouping sets ((day, u.b), (kf_account, u.b), (u.b))
+    ) x group by day, agent`;
+}
+
 interface SumRow {
   day: string | null;
   agent: string | null;
@@ -208,20 +223,8 @@ export async function sessionMetrics(db: DbOrTx, params: MetricsParams): Promise
           sum(dropped)::int as dropped, sum(left_queue)::int as left_queue
         from g group by grouping sets ((day), (kf_account), ())
       ),
-      waits as (
-        select day, agent, array_agg(b order by b) as bs, array_agg(n order by b) as ns from (
-          select to_char(day, 'YYYY-MM-DD') as day, kf_account as agent, u.b, sum(u.n)::int as n
-          from g, unnest(g.wait_buckets, g.wait_counts) as u(b, n)
-          group by grouping sets ((day, u.b), (kf_account, u.b), (u.b))
-        ) x group by day, agent
-      ),
-      handles as (
-        select day, agent, array_agg(b order by b) as bs, array_agg(n order by b) as ns from (
-          select to_char(day, 'YYYY-MM-DD') as day, kf_account as agent, u.b, sum(u.n)::int as n
-          from g, unnest(g.handle_buckets, g.handle_counts) as u(b, n)
-          group by grouping sets ((day, u.b), (kf_account, u.b), (u.b))
-        ) x group by day, agent
-      )
+      waits as (${summedHistograms('wait')}),
+      handles as (${summedHistograms('handle')}      )
       select
         (select json_agg(json_build_object('day', c.day, 'agent', c.agent, 'sessions', c.sessions, 'served', c.served,
             'expired', c.expired, 'dropped', c.dropped, 'left_queue', c.left_queue,
