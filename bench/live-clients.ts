@@ -2,6 +2,7 @@
 // with a cookie minted for the bench's admin, as next-auth would issue it) while the webhook takes the
 // usual load. For each session the load opened, the delay is from its write to the moment the last
 // client received an event naming it.
+import http from 'node:http';
 import { encode } from 'next-auth/jwt';
 import type { RawDb } from './seed';
 
@@ -34,22 +35,24 @@ export interface LiveClients {
 }
 
 export async function openLiveClients(opts: { url: string; cookie: string; count: number }): Promise<LiveClients> {
-  const abort = new AbortController();
+  // node:http, not fetch: the pages stand for browsers on other machines, so reading them should
+  // take as little of this machine as it can (web streams cost several times more per chunk).
+  const requests: http.ClientRequest[] = [];
   const arrivals: Arrival[][] = Array.from({ length: opts.count }, () => []);
   let open = 0;
-  const start = async (i: number) => {
-    const response = await fetch(`${opts.url}/api/live`, { headers: { cookie: opts.cookie }, signal: abort.signal });
-    if (response.status !== 200 || !response.body) throw new Error(`live client ${i}: HTTP ${response.status}`);
-    open++;
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    void (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += decoder.decode(value, { stream: true });
+  const start = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.get(`${opts.url}/api/live`, { headers: { cookie: opts.cookie }, agent: false }, (response) => {
+        if (response.statusCode !== 200) {
+          response.resume();
+          return reject(new Error(`live client ${i}: HTTP ${response.statusCode}`));
+        }
+        open++;
+        resolve();
+        response.setEncoding('utf8');
+        let buffer = '';
+        response.on('data', (chunk: string) => {
+          buffer += chunk;
           let cut: number;
           while ((cut = buffer.indexOf('\n\n')) >= 0) {
             const block = buffer.slice(0, cut);
@@ -59,17 +62,15 @@ export async function openLiveClients(opts: { url: string; cookie: string; count
             const parsed = JSON.parse(data ?? '{}') as { ids?: number[]; more?: boolean };
             arrivals[i]!.push({ at: Date.now(), ids: parsed.ids ?? [], more: parsed.more === true });
           }
-        }
-      } catch {
-        // aborted at the end
-      } finally {
-        open--;
-      }
-    })();
-  };
+        });
+        response.on('close', () => open--);
+      });
+      request.on('error', (error) => (open === 0 ? reject(error) : undefined));
+      requests.push(request);
+    });
   // A few at a time, as pages open over a morning; all must be listening before the load starts.
   for (let i = 0; i < opts.count; i += 20) await Promise.all(Array.from({ length: Math.min(20, opts.count - i) }, (_, k) => start(i + k)));
-  return { open: () => open, arrivals, close: () => abort.abort() };
+  return { open: () => open, arrivals, close: () => requests.forEach((r) => r.destroy()) };
 }
 
 export interface LiveDelay {
