@@ -12,5 +12,6 @@ export function Input({ className, defaultValue, controlSize = 'md', ...props }:
   const wiring = useFieldControl(props);
   // A password is never kept, whatever the form lists.
   const kept = useKeptValue(props.type === 'password' ? undefined : props.name);
-  return <input {...props} {...wiring} defaultValue={defaultValue ?? kept} className={cx(controlClass, controlSizes[controlSize], className)} />;
+  // What was typed wins over the initial value, as in Select and Checkbox: a refused edit comes back as typed.
+  return <input {...props} {...wiring} defaultValue={kept ?? defaultValue} className={cx(controlClass, controlSizes[controlSize], className)} />;
 }

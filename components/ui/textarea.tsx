@@ -14,5 +14,5 @@ export function Textarea({
 }: TextareaHTMLAttributes<HTMLTextAreaElement> & { controlSize?: ControlSize }) {
   const wiring = useFieldControl(props);
   const kept = useKeptValue(props.name);
-  return <textarea rows={rows} {...props} {...wiring} defaultValue={defaultValue ?? kept} className={cx(controlClass, controlSizes[controlSize], className)} />;
+  return <textarea rows={rows} {...props} {...wiring} defaultValue={kept ?? defaultValue} className={cx(controlClass, controlSizes[controlSize], className)} />;
 }

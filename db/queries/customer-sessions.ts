@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { customerSessions } from '../schema';
 import { isOpenSession, isStillWaiting, isWaitExpired, openSessionSql, SESSION_END_REASON, waitHasExpired, type SessionEndReason } from './session-rules';
@@ -107,6 +107,16 @@ export async function setSessionHeldBy(tx: DbOrTx, params: { id: number; kfAccou
 /** Every open session, for reconciliation to compare with WeChat's (bounded by the caller's quota). */
 export async function listOpenSessions(tx: DbOrTx, params: { limit: number }): Promise<CustomerSession[]> {
   return tx.select().from(customerSessions).where(isOpenSession()).orderBy(asc(customerSessions.id)).limit(params.limit);
+}
+
+/** The open sessions of these followers (customer_sessions_one_open_per_openid: at most one each). */
+export async function listOpenSessionIds(tx: DbOrTx, params: { openids: string[] }): Promise<number[]> {
+  if (params.openids.length === 0) return [];
+  const rows = await tx
+    .select({ id: customerSessions.id })
+    .from(customerSessions)
+    .where(and(inArray(customerSessions.openid, params.openids), isOpenSession()));
+  return rows.map((r) => r.id);
 }
 
 async function expireSession(tx: DbOrTx, params: { id: number; now: Date }): Promise<void> {

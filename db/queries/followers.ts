@@ -1,7 +1,8 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
-import { followers } from '../schema';
+import { customerSessions, followers } from '../schema';
+import { isOpenSession } from './session-rules';
 
 export type GrantTrigger = 'message' | 'event';
 
@@ -65,4 +66,87 @@ export async function recordUnsubscribe(tx: DbOrTx, params: { openid: string; no
 export async function findFollower(tx: DbOrTx, params: { openid: string }) {
   const [row] = await tx.select().from(followers).where(eq(followers.openid, params.openid));
   return row;
+}
+
+/** The follower's remark as wekf last read or wrote it (the session page). */
+export async function findFollowerRemark(tx: DbOrTx, params: { openid: string }): Promise<{ remark: string | null; remarkCheckedAt: Date | null } | undefined> {
+  const [row] = await tx
+    .select({ remark: followers.remark, remarkCheckedAt: followers.remarkCheckedAt })
+    .from(followers)
+    .where(eq(followers.openid, params.openid));
+  return row;
+}
+
+/**
+ * Followers whose remark the sync (lib/kf/follower-remark-sync.ts) should read from WeChat: never
+ * read, or read before `staleBefore`. `open`: those with an open session (customer_sessions_status_
+ * queued_id_idx, a handful of rows), never read first, then in queue order, so someone who just
+ * queued is named within a run. `recent`: also those queued since `since` (customer_sessions_queued_
+ * id_idx), never read first, then the longest unread.
+ */
+export async function listRemarkCandidates(
+  db: DbOrTx,
+  params: { scope: 'open' | 'recent'; since: Date; staleBefore: Date; limit: number },
+): Promise<string[]> {
+  const s = customerSessions;
+  const due = or(isNull(followers.remarkCheckedAt), lt(followers.remarkCheckedAt, params.staleBefore));
+  // Every session's follower has a row: the webhook writes it with the message that queued them.
+  if (params.scope === 'open') {
+    const rows = await db
+      .select({ openid: followers.openid })
+      .from(s)
+      .innerJoin(followers, eq(followers.openid, s.openid))
+      .where(and(isOpenSession(), due))
+      .orderBy(sql`${followers.remarkCheckedAt} nulls first`, s.queuedAt, s.id)
+      .limit(params.limit);
+    return rows.map((r) => r.openid);
+  }
+  const recent = db
+    .select({ openid: s.openid, lastQueuedAt: sql<Date>`max(${s.queuedAt})`.as('last_queued_at') })
+    .from(s)
+    .where(or(isOpenSession(), gte(s.queuedAt, params.since)))
+    .groupBy(s.openid)
+    .as('recent');
+  const rows = await db
+    .select({ openid: followers.openid })
+    .from(recent)
+    .innerJoin(followers, eq(followers.openid, recent.openid))
+    .where(due)
+    .orderBy(sql`${followers.remarkCheckedAt} nulls first`, desc(recent.lastQueuedAt))
+    .limit(params.limit);
+  return rows.map((r) => r.openid);
+}
+
+export interface FetchedRemark {
+  openid: string;
+  /** WeChat's remark ('' or null: none); undefined when WeChat did not say (the follower left), so ours stays. */
+  remark: string | null | undefined;
+}
+
+export interface StoredRemark {
+  openid: string;
+  previous: string | null;
+  remark: string | null;
+}
+
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+
+/**
+ * Stores remarks read from (or written to) WeChat at `checkedAt`, and returns each follower's remark
+ * before and after. A follower whose remark was stored from a later moment is skipped: a sync that
+ * asked WeChat just before staff renamed someone must not put the old name back. One statement
+ * however many: the list travels as one JSON parameter. Followers without a row are skipped too.
+ */
+export async function storeFollowerRemarks(tx: DbOrTx, params: { remarks: FetchedRemark[]; checkedAt: Date }): Promise<StoredRemark[]> {
+  if (params.remarks.length === 0) return [];
+  const values = JSON.stringify(params.remarks.map((r) => ({ openid: r.openid, remark: r.remark || null, known: r.remark !== undefined })));
+  // `old` is the same row as the statement found it: the remark before this update.
+  const result = await tx.execute(sql`
+    update followers f
+    set remark = case when v.known then v.remark else f.remark end, remark_checked_at = ${params.checkedAt.toISOString()}::timestamptz
+    from jsonb_to_recordset(${values}::jsonb) as v(openid text, remark text, known boolean), followers old
+    where f.openid = v.openid and old.openid = v.openid
+      and (f.remark_checked_at is null or f.remark_checked_at <= ${params.checkedAt.toISOString()}::timestamptz)
+    returning f.openid, old.remark as previous, f.remark as remark`);
+  return rowsOf<StoredRemark>(result);
 }

@@ -13,6 +13,8 @@ export const LIVE_LIST_LIMIT = 200;
 export interface WaitingEntry {
   sessionId: number;
   openid: string;
+  /** What staff call the follower (followers.remark), null when nobody named them. */
+  remark: string | null;
   queuedAt: Date;
   waitExpiresAt: Date | null;
   /** The follower's last message or event (followers.last_interaction_at). */
@@ -24,6 +26,7 @@ export interface WaitingEntry {
 export interface ActiveEntry {
   sessionId: number;
   openid: string;
+  remark: string | null;
   kfAccount: string | null;
   startedAt: Date | null;
   lastMessageAt: Date | null;
@@ -69,6 +72,7 @@ async function listWaiting(db: DbOrTx, now: Date): Promise<WaitingEntry[]> {
     .select({
       sessionId: customerSessions.id,
       openid: customerSessions.openid,
+      remark: followers.remark,
       queuedAt: customerSessions.queuedAt,
       waitExpiresAt: customerSessions.waitExpiresAt,
       lastMessageAt: followers.lastInteractionAt,
@@ -86,6 +90,7 @@ async function listActive(db: DbOrTx): Promise<ActiveEntry[]> {
     .select({
       sessionId: customerSessions.id,
       openid: customerSessions.openid,
+      remark: followers.remark,
       kfAccount: customerSessions.kfAccount,
       startedAt: customerSessions.startedAt,
       lastMessageAt: followers.lastInteractionAt,

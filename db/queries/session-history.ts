@@ -1,14 +1,21 @@
 // Session history (/sessions, its CSV export): the filtered list, newest queued first, paged by
 // keyset on (queued_at, id) — never OFFSET, so page 2,000 costs what page 1 does — and a total that
 // is only counted up to a cap. Indexes: customer_sessions_queued_id_idx, _agent_status_queued_idx,
-// _status_queued_id_idx, _openid_idx (migration 0007).
+// _status_queued_id_idx, _openid_idx (migration 0007), followers_remark_prefix_idx (0010).
 import 'server-only';
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
-import { agents, customerSessions } from '../schema';
+import { agents, customerSessions, followers } from '../schema';
 
 export const SESSION_PAGE_SIZE = 50;
 export const COUNT_CAP = 10_000;
+/**
+ * Followers one remark prefix stands for at most: the list holds the sessions of the first this many
+ * (by remark), and the page says when more matched. It bounds the filter's cost (that many
+ * customer_sessions_openid_idx lookups) however common the prefix: a surname like 王 may name
+ * thousands of followers, and finding one customer needs a few more characters anyway.
+ */
+export const REMARK_MATCH_CAP = 200;
 
 /** The list's statuses in the console's words; `dropped` is the table's `abandoned`. */
 export const HISTORY_STATUSES = ['waiting', 'active', 'closed', 'expired', 'dropped'] as const;
@@ -29,8 +36,10 @@ export interface SessionFilter {
   to?: string;
   agent?: string;
   status?: HistoryStatus;
-  /** The follower's openid, exactly. */
+  /** The follower's openid, exactly (links, bench/history.ts). */
   openid?: string;
+  /** The console's follower box: their openid exactly, or the start of their remark in any case. */
+  follower?: string;
   /** Waited (queued → accepted, or → ended, or → now) longer than this many minutes. */
   waitedOverMinutes?: number;
 }
@@ -60,6 +69,7 @@ export function filterConditions({ filter, timezone, now }: HistoryContext): SQL
   if (filter.agent) where.push(eq(s.kfAccount, filter.agent));
   if (filter.status) where.push(eq(s.status, storedStatus(filter.status)));
   if (filter.openid) where.push(eq(s.openid, filter.openid));
+  if (filter.follower) where.push(followerIs(filter.follower));
   if (filter.waitedOverMinutes !== undefined) {
     where.push(
       sql`coalesce(${s.startedAt}, ${s.endedAt}, ${now.toISOString()}::timestamptz) - ${s.queuedAt} > make_interval(mins => ${filter.waitedOverMinutes}::int)`,
@@ -68,9 +78,34 @@ export function filterConditions({ filter, timezone, now }: HistoryContext): SQL
   return where;
 }
 
+/**
+ * `openid = any(array(…))`: the matching openids are found first (an InitPlan: the exact one, then a
+ * prefix walk of followers_remark_prefix_idx in its own order, `using ~<~`, stopping at the cap), and
+ * their sessions come from customer_sessions_openid_idx. Prefix rather than contains: an index serves
+ * it on both engines without an extension, for one character as for ten (a trigram index, pg_trgm,
+ * cannot serve the one- and two-character queries Chinese names mostly are), and staff type the start
+ * of the name they gave.
+ */
+function followerIs(text: string): SQL {
+  return sql`${s.openid} = any(array(select ${text}::text union all (${remarkPrefixMatches(text, REMARK_MATCH_CAP)})))`;
+}
+
+function remarkPrefixMatches(text: string, limit: number): SQL {
+  const pattern = text.replace(/[\\%_]/g, '\\$&');
+  return sql`select f.openid from ${followers} f where f.remark is not null and lower(f.remark) like lower(${pattern}) || '%'
+    order by lower(f.remark) using ~<~, f.openid limit ${limit}`;
+}
+
+/** Whether more followers' remarks start with `text` than the filter takes (REMARK_MATCH_CAP). */
+export async function remarkMatchesOverCap(db: DbOrTx, text: string): Promise<boolean> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(sql`(${remarkPrefixMatches(text, REMARK_MATCH_CAP + 1)}) as matched`);
+  return Number(row?.n ?? 0) > REMARK_MATCH_CAP;
+}
+
 const historyColumns = {
   id: s.id,
   openid: s.openid,
+  remark: followers.remark,
   status: s.status,
   kfAccount: s.kfAccount,
   agentNickname: agents.nickname,
@@ -91,6 +126,7 @@ function selectPage(db: DbOrTx, where: SQL | undefined, newestFirst: boolean, li
     .select(historyColumns)
     .from(s)
     .leftJoin(agents, eq(agents.kfAccount, s.kfAccount))
+    .leftJoin(followers, eq(followers.openid, s.openid))
     .where(where)
     .orderBy(...(newestFirst ? [desc(s.queuedAt), desc(s.id)] : [asc(s.queuedAt), asc(s.id)]))
     .limit(limit);

@@ -16,6 +16,7 @@ export const AUDIT_KINDS: Record<string, Label> = {
   session: { zh: '会话', en: 'Sessions' },
   sessions: { zh: '会话', en: 'Sessions' },
   transcripts: { zh: '聊天记录', en: 'Transcripts' },
+  follower: { zh: '粉丝', en: 'Followers' },
   export: { zh: '导出', en: 'Exports' },
   audit: { zh: '操作日志', en: 'Audit log' },
 };
@@ -48,6 +49,7 @@ export const AUDIT_ACTIONS: Record<string, Label> = {
   'sessions.export': { zh: '导出会话记录', en: 'Exported sessions' },
   'transcripts.export': { zh: '导出聊天记录', en: 'Exported transcripts' },
   'transcripts.pull': { zh: '拉取聊天记录', en: 'Pulled transcripts' },
+  'follower.remark': { zh: '修改粉丝备注', en: 'Changed follower remark' },
   'audit.export': { zh: '导出操作日志', en: 'Exported the audit log' },
 };
 

@@ -15,6 +15,7 @@ import type { KfApi } from '@/lib/wechat/kf-api';
 import { startPeriodicJob, type PeriodicJob } from '@/lib/jobs/runner';
 import { startMetricsRollup } from './metrics-rollup';
 import { AGENT_SYNC_JOB, syncAgents } from './agents';
+import { startFollowerRemarkSync } from './follower-remark-sync';
 import { startEmbeddedMaintenance, startExpirySweep, startReplaySweep } from './sweeps';
 import { startTranscriptSync } from './transcripts';
 import { startReconciliation } from './reconcile';
@@ -104,6 +105,8 @@ export function createWechatRuntime(opts: {
   const transcriptPull = background ? startTranscriptSync(opts.database, kf) : undefined;
   // Finished days summed for /metrics (issue 17), one instance at a time.
   const metricsRollup = background ? startMetricsRollup(opts.database) : undefined;
+  // Followers' remarks read back from WeChat, so the console shows who someone is, one instance at a time.
+  const remarkSync = background ? startFollowerRemarkSync(opts.database, kf) : undefined;
 
   const webhook = createWebhook({
     token: account.token,
@@ -123,7 +126,7 @@ export function createWechatRuntime(opts: {
     agentsReady,
     async stop() {
       for (const stop of stopSweeps) stop();
-      await Promise.all([dispatcher.stop(), outboxThread?.stop(), transcriptPull?.stop(), metricsRollup?.stop(), agentSync?.stop(), reconciliation?.stop()]);
+      await Promise.all([dispatcher.stop(), outboxThread?.stop(), transcriptPull?.stop(), metricsRollup?.stop(), remarkSync?.stop(), agentSync?.stop(), reconciliation?.stop()]);
     },
   };
 }

@@ -12,7 +12,7 @@ import { errorText, log } from '@/lib/log';
 
 const exportLog = log.child({ module: 'export' });
 
-export const SESSION_CSV_HEADER = ['session_id', 'openid', 'status', 'end_reason', 'queued_at', 'waited_seconds', 'agents', 'accepted_at', 'ended_at', 'handled_seconds', 'closed_by'];
+export const SESSION_CSV_HEADER = ['session_id', 'openid', 'status', 'end_reason', 'queued_at', 'waited_seconds', 'agents', 'accepted_at', 'ended_at', 'handled_seconds', 'closed_by', 'remark'];
 export const TRANSCRIPT_CSV_HEADER = ['session_id', 'openid', 'direction', 'agent', 'sent_at', 'text'];
 
 /** "2026-03-01 08:00:05" in the service time zone: what a spreadsheet reads as a date and time. */
@@ -37,6 +37,8 @@ export function sessionCsvLine(row: SessionHistoryRow, at: (d: Date | null) => s
     at(row.endedAt),
     seconds(row.startedAt, row.endedAt),
     row.closedByKfAccount,
+    // Last, so files read by column position before remarks existed still line up.
+    row.remark,
   ];
 }
 

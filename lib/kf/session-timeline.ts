@@ -5,6 +5,7 @@
 // detail {field, from, to} and they appear here in time order.
 import 'server-only';
 import type { DbOrTx } from '@/db/client';
+import { findFollowerRemark } from '@/db/queries/followers';
 import { historyStatus, listFollowerSessions } from '@/db/queries/session-history';
 import {
   findSessionById,
@@ -66,15 +67,17 @@ export function buildTimeline(input: { session: SessionRow; position: number; ev
 export async function loadSessionDetail(db: DbOrTx, params: { id: number; now: Date }) {
   const session = await findSessionById(db, { id: params.id });
   if (!session) return undefined;
-  const [position, events, outboxRows, transcript, others] = await Promise.all([
+  const [position, events, outboxRows, transcript, others, follower] = await Promise.all([
     positionOnArrival(db, { session }),
     listSessionEvents(db, { sessionId: session.id }),
     listSessionOutbox(db, { session, now: params.now }),
     listSessionTranscript(db, { sessionId: session.id }),
     listFollowerSessions(db, { openid: session.openid, exceptId: session.id }),
+    findFollowerRemark(db, { openid: session.openid }),
   ]);
   return {
     session: { ...session, historyStatus: historyStatus(session.status) },
+    remark: follower?.remark ?? null,
     timeline: buildTimeline({ session, position, events, outbox: outboxRows }),
     messages: outboxRows,
     transcript,

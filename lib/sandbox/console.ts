@@ -50,6 +50,8 @@ export const sandboxWechat = {
   calls: (path: string) => control<RecordedCall[]>('GET', `calls?path=${encodeURIComponent(path)}`),
   subscribe: (openid: string) => control('POST', `${follower(openid)}/subscribe`, {}),
   sendText: (openid: string, text: string) => control('POST', `${follower(openid)}/text`, { text }),
+  /** Names the follower as staff would in WeChat's own admin: user/info then returns it as the remark. */
+  setRemark: (openid: string, remark: string) => control('POST', `${follower(openid)}/remark`, { remark }),
   acceptInvite: (kfAccount: string) => control('POST', `${agent(kfAccount)}/accept-invite`, {}),
   setOnline: (kfAccount: string, online: boolean) => control('POST', `${agent(kfAccount)}/online`, { online }),
   accept: (kfAccount: string, openid?: string) => control('POST', `${agent(kfAccount)}/accept`, openid ? { openid } : {}),

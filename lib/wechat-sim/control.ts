@@ -60,6 +60,7 @@ const FOLLOWER_ACTIONS: Record<string, Action> = {
   'POST unsubscribe': (sim, _b, _r, openid) => sim.follower(openid).unsubscribe(),
   'POST scan': (sim, body, _r, openid) => sim.follower(openid).scan(str(body, 'scene')),
   'POST click': (sim, body, _r, openid) => sim.follower(openid).click(str(body, 'key')),
+  'POST remark': (sim, body, _r, openid) => sim.follower(openid).setRemark(str(body, 'remark')),
   'GET inbox': (sim, _b, _r, openid) => sim.follower(openid).inbox(),
 };
 

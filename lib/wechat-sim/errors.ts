@@ -41,6 +41,9 @@ export class SimUsageError extends Error {
 // Clients decide on errcode only; these texts just keep the response shape complete.
 const UNQUOTED_ERRMSG: Readonly<Record<number, string>> = {
   40008: 'invalid message type',
+  40032: 'invalid openid list size',
+  // As WeChat's developer forum quotes it (user/info/updateremark with 30 bytes or more).
+  40092: 'invalid remark name',
   40053: 'invalid action info',
   41005: 'media data missing',
   44003: 'empty news data',

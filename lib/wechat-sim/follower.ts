@@ -51,6 +51,7 @@ export class FollowerSide {
     const now = this.deps.clock.now();
     if (event === 'unsubscribe') this.unfollow(follower);
     else {
+      if (event === 'subscribe') follower.subscribedAt = now;
       follower.subscribed = true;
       follower.lastInteractionAt = now;
       if (GRANTING_EVENTS.has(event)) grantWindow(follower, 'event', now);

@@ -18,9 +18,10 @@ import { kfAccountRoutes } from './routes/kf-account';
 import { kfSessionRoutes } from './routes/kf-session';
 import { msgRecordRoutes } from './routes/msgrecord';
 import { qrcodeRoutes } from './routes/qrcode';
+import { userInfoRoutes } from './routes/user-info';
 import { authenticate, tokenRoutes } from './routes/token';
 import { takeSnapshot, waitingEntries, type SimSnapshot, type WaitingEntry } from './snapshot';
-import { createState, type Delivered, type PushMode, type PushRecord, type RecordedCall, type SimConfig } from './state';
+import { createState, followerOf, type Delivered, type PushMode, type PushRecord, type RecordedCall, type SimConfig } from './state';
 import { TimerSet } from './timers';
 
 export { SimApiError, SimUsageError, type SimUsageCode } from './errors';
@@ -84,6 +85,11 @@ export interface SimFollower {
   unsubscribe(): Promise<FollowerResult>;
   scan(scene: string): Promise<FollowerResult>;
   click(key: string): Promise<FollowerResult>;
+  /**
+   * Staff name the follower in WeChat's own admin (not through the API): up to 30 characters there,
+   * more than updateremark accepts. What user/info then returns as the remark.
+   */
+  setRemark(remark: string): void;
   /** Everything this follower's phone has shown, oldest first. */
   inbox(): Delivered[];
 }
@@ -123,6 +129,9 @@ export interface WechatSim {
   settled(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What WeChat's admin page lets staff type as a remark (the API takes less: under 30 bytes). */
+const ADMIN_REMARK_MAX_CHARS = 30;
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const randomAlphanumeric = (length: number) =>
@@ -208,6 +217,7 @@ export async function startWechatSim(opts: SimOptions = {}): Promise<WechatSim> 
     ...msgRecordRoutes(deps),
     ...customSendRoutes(deps),
     ...qrcodeRoutes(deps),
+    ...userInfoRoutes(deps),
   ];
   const server = http.createServer(
     createApiListener({
@@ -237,6 +247,12 @@ export async function startWechatSim(opts: SimOptions = {}): Promise<WechatSim> 
     unsubscribe: async () => side.sendEvent(openid, 'unsubscribe'),
     scan: async (scene) => side.scan(openid, scene),
     click: async (key) => side.sendEvent(openid, 'CLICK', { EventKey: key }),
+    setRemark: (remark) => {
+      if ([...remark].length > ADMIN_REMARK_MAX_CHARS) {
+        throw new SimUsageError('invalid_argument', `WeChat's admin takes remarks of up to ${ADMIN_REMARK_MAX_CHARS} characters`);
+      }
+      followerOf(state, openid).remark = remark;
+    },
     inbox: () => state.deliveries.filter((d) => d.openid === openid),
   });
 

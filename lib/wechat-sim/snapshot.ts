@@ -22,6 +22,7 @@ export interface SimSnapshot {
     /** Messages custom/send may still deliver, and until when. */
     sendWindow: { remaining: number; expiresAt: number | undefined };
     lastInteractionAt: number | undefined;
+    remark: string;
   }[];
   accounts: {
     kfAccount: string;
@@ -53,6 +54,7 @@ export function takeSnapshot(state: SimState, clock: SimClock, cs: CustomerServi
       subscribed: f.subscribed,
       sendWindow: remainingSends(f, now),
       lastInteractionAt: f.lastInteractionAt,
+      remark: f.remark,
     })),
     accounts: [...state.accounts.values()].map((a) => ({
       kfAccount: a.kfAccount,

@@ -46,6 +46,10 @@ export interface Follower {
   /** Last message or event from the follower; typing needs one in the last 30 s. */
   lastInteractionAt: number | undefined;
   typingUntil: number | undefined;
+  /** The last subscribe event; undefined for a follower the fake met already following. */
+  subscribedAt: number | undefined;
+  /** What staff call them (user/info's remark); '' for none. Kept through an unfollow. */
+  remark: string;
 }
 
 export type InviteStatus = 'waiting' | 'rejected' | 'expired';
@@ -228,7 +232,7 @@ export function nextMsgId(state: SimState, nowMs: number): bigint {
 export function followerOf(state: SimState, openid: string): Follower {
   let follower = state.followers.get(openid);
   if (!follower) {
-    follower = { openid, subscribed: true, grants: {}, lastInteractionAt: undefined, typingUntil: undefined };
+    follower = { openid, subscribed: true, grants: {}, lastInteractionAt: undefined, typingUntil: undefined, subscribedAt: undefined, remark: '' };
     state.followers.set(openid, follower);
   }
   return follower;

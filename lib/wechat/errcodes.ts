@@ -1,4 +1,4 @@
-// WeChat errcode meanings (PROTOCOL.md §5.1, §5.3, §6.4, §6.6, §6.7).
+// WeChat errcode meanings (PROTOCOL.md §5.1, §5.3, §6.4, §6.6, §6.7, §6.9).
 // `errmsg` is the English text WeChat puts on the wire (before its ` rid: …` / ` hint: […]` trace
 // suffix); it is only filled in where PROTOCOL.md quotes it, so the simulator never invents one.
 
@@ -133,6 +133,10 @@ export const WECHAT_ERRCODES: Readonly<Record<number, ErrcodeEntry>> = {
   45047: { errmsg: 'out of response count limit', zh: '可回复的消息条数已用完', en: 'Reply quota for this window used up' },
   48002: { errmsg: 'user block receive message', zh: '用户已拒收公众号消息', en: 'The user turned off messages from this account' },
   70000: { zh: '因未成年人保护等原因被限制下发', en: 'Blocked (e.g. minor protection)' },
+
+  // Follower info and remarks (§6.9) — errmsg strings are not quoted in PROTOCOL.md.
+  40032: { zh: 'openid 列表长度不合法（每次 1–100 个）', en: 'Invalid openid list size (1–100 per call)' },
+  40092: { zh: '备注名不合法（须少于 30 字节，约 9 个汉字）', en: 'Invalid remark (must be under 30 bytes, about 9 Chinese characters)' },
 };
 
 export function describeErrcode(code: number): ErrcodeMeaning | undefined {

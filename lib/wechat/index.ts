@@ -10,3 +10,4 @@ export * from './client';
 export * from './kf-types';
 export * from './kf-api';
 export * from './msg-records';
+export * from './user-info';

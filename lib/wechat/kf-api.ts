@@ -19,8 +19,10 @@ import {
 } from './kf-types';
 import { getMsgList, getMsgRecordPage, type MsgListRange, type MsgRecordPage } from './msg-records';
 import { parseResponse } from './response';
+import { batchGetUserInfo, updateRemark, type FollowerInfo } from './user-info';
 
-// Customer-service APIs (PROTOCOL.md §6). Note the path split: list endpoints live under
+// Customer-service APIs (PROTOCOL.md §6), and the follower info the console shows beside them
+// (§6.9, user-info.ts). Note the path split: list endpoints live under
 // /cgi-bin/customservice/…, management, sessions and records under /customservice/… (no cgi-bin).
 
 const DEL_PATH = '/customservice/kfaccount/del';
@@ -168,6 +170,16 @@ export class KfApi {
       action_info: { scene: { scene_str: params.sceneStr } },
     });
     return parseResponse(qrcodeResponseSchema, json, path);
+  }
+
+  /** Followers' remarks, up to 100 openids a call (user/info/batchget). */
+  batchGetUserInfo(openids: string[]): Promise<FollowerInfo[]> {
+    return batchGetUserInfo(this.client, openids);
+  }
+
+  /** Sets a follower's remark in WeChat (user/info/updateremark); '' clears it. */
+  updateRemark(params: { openid: string; remark: string }): Promise<void> {
+    return updateRemark(this.client, params);
   }
 
   showQrcodeUrl(ticket: string): string {

@@ -147,6 +147,63 @@ test('an operator assigns, closes and drops from the Live page; WeChat refusals 
   await sim(page, `agents/${encodeURIComponent((await agentAccount(page, '小李'))!)}/online`, { online: true });
 });
 
+test('staff name a waiting follower on the session page: WeChat keeps the remark, and the Live page and Sessions show it', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await signInAs(page, admin.email, admin.password);
+  // Long, as WeChat's are (28 characters): shown shortened until someone names the follower.
+  const openid = 'o_e2e_remark_0123456789abcdef';
+  await sim(page, `followers/${openid}/subscribe`);
+  await sim(page, `followers/${openid}/text`, { text: '客服' });
+
+  const live = await context.newPage();
+  await live.goto('/');
+  await expect(live.locator('[data-live-state="open"]')).toBeVisible();
+  const waiting = live.getByTestId(`waiting-${openid}`);
+  await expect(waiting).toContainText('o_e2e_re…abcdef');
+  await markDocument(live);
+
+  await page.goto(`/sessions?follower=${openid}`);
+  const sessionRows = page.getByRole('table', { name: '会话记录' }).locator('tbody tr');
+  await expect(sessionRows).toHaveCount(1);
+  await sessionRows.first().getByRole('link').click();
+  await expect(page.getByTestId('follower-remark')).toHaveText('未设置备注');
+  await page.getByRole('button', { name: '编辑备注' }).click();
+  const dialog = page.getByRole('dialog', { name: '编辑 o_e2e_re…abcdef 的备注' });
+  const field = dialog.getByLabel('备注名');
+  // Ten Chinese characters are 30 bytes: refused here, before WeChat is asked.
+  await field.fill('王'.repeat(10));
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await expect(dialog.getByText('备注名须少于 30 字节（约 9 个汉字或 29 个字母）。')).toBeVisible();
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toHaveValue('王'.repeat(10));
+  await field.fill('王女士 VIP');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByText('备注已改为“王女士 VIP”。')).toBeVisible();
+  await expect(page.getByTestId('follower-remark')).toHaveText('王女士 VIP');
+
+  // WeChat has it (the fake's state), and the open Live page renamed the row without a reload.
+  const state = (await (await page.request.get(`${await fakeWechatUrl(page)}/__sim/state`)).json()) as { followers: { openid: string; remark: string }[] };
+  expect(state.followers.find((f) => f.openid === openid)?.remark).toBe('王女士 VIP');
+  await expect(waiting).toContainText('王女士 VIP');
+  await expectSameDocument(live);
+
+  // Sessions finds them by the start of the remark, and lists them by it.
+  await page.goto('/sessions');
+  await page.getByLabel('粉丝', { exact: true }).fill('王女士');
+  await page.getByRole('button', { name: '筛选', exact: true }).click();
+  await expect(page).toHaveURL(/follower=/);
+  await expect(sessionRows).toHaveCount(1);
+  await expect(sessionRows.first()).toContainText('王女士 VIP');
+
+  // Named in the Live page's dialogs too; dropping them leaves the queue as it was.
+  await waiting.getByRole('button', { name: '移出队列' }).click();
+  await live.getByRole('dialog', { name: '把 王女士 VIP 移出队列？' }).getByRole('button', { name: '移出队列' }).click();
+  await expect(waiting).toHaveCount(0);
+  await context.close();
+});
+
 async function agentAccount(page: Page, nickname: string): Promise<string | undefined> {
   const state = (await (await page.request.get(`${await fakeWechatUrl(page)}/__sim/state`)).json()) as {
     accounts: { kfAccount: string; nickname: string }[];

@@ -73,14 +73,14 @@ test.describe.serial('session history', () => {
     await expect(rows(page).filter({ hasText: 'o_e2e_hist_c' })).toHaveCount(0);
     await expect(page.getByLabel('状态')).toHaveValue('closed');
 
-    await page.getByLabel('粉丝 openid').fill('o_e2e_hist_a');
+    await page.getByLabel('粉丝', { exact: true }).fill('o_e2e_hist_a');
     await page.getByRole('button', { name: '筛选', exact: true }).click();
-    await expect(page).toHaveURL(/openid=o_e2e_hist_a/);
+    await expect(page).toHaveURL(/follower=o_e2e_hist_a/);
     await expect(rows(page)).toHaveCount(1);
     await expect(page.getByTestId('session-count')).toHaveText('共 1 个会话');
 
     await page.goBack();
-    await expect(page).not.toHaveURL(/openid=/);
+    await expect(page).not.toHaveURL(/follower=/);
     await expect(rows(page).filter({ hasText: 'o_e2e_hist_b' })).toHaveCount(1);
 
     await page.goto('/sessions?status=active&openid=o_e2e_hist_c');

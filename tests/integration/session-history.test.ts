@@ -4,9 +4,18 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { countSessionHistory, decodeCursor, encodeCursor, listSessionHistory, type SessionCursor, type SessionFilter } from '@/db/queries/session-history';
+import {
+  countSessionHistory,
+  decodeCursor,
+  encodeCursor,
+  listSessionHistory,
+  REMARK_MATCH_CAP,
+  remarkMatchesOverCap,
+  type SessionCursor,
+  type SessionFilter,
+} from '@/db/queries/session-history';
 import { recordSessionSwitch } from '@/db/queries/session-timeline';
-import { agents, auditLog, customerSessions, outbox, users } from '@/db/schema';
+import { agents, auditLog, customerSessions, followers, outbox, users } from '@/db/schema';
 import { exportSessionsCsv } from '@/lib/kf/session-export';
 import { loadSessionDetail } from '@/lib/kf/session-timeline';
 import { testDatabases } from './databases';
@@ -120,6 +129,52 @@ describe.each(testDatabases)('session history on $kind', (testDb) => {
     expect((await listSessionHistory(db, { filter: { from: '2026-03-01', to: '2026-03-12' }, timezone: TZ, now: NOW })).rows.find((r) => r.id === dropped)?.status).toBe('dropped');
   });
 
+  it('filters by follower: the openid exactly, or the start of a remark in any case, keyset-paged, with the remark on each row', async () => {
+    const db = handle.db;
+    const q = at('2026-02-10T08:00:00Z');
+    await db.insert(followers).values([
+      { openid: 'o_r_alice', remark: 'Alice Wang' },
+      { openid: 'o_r_ali', remark: 'alice li' },
+      { openid: 'o_r_wang', remark: '王女士' },
+      { openid: 'o_r_pct', remark: '50%_off' },
+      { openid: 'o_r_none' },
+    ]);
+    const [aliceOld, ali, wang, pct, none, aliceNew] = await seed(
+      db,
+      ['o_r_alice', 'o_r_ali', 'o_r_wang', 'o_r_pct', 'o_r_none', 'o_r_alice'].map((openid, i) => ({ openid, status: 'closed' as const, queuedAt: seconds(q, i) })),
+    );
+    const ids = async (follower: string) => (await listSessionHistory(db, { filter: { follower }, timezone: TZ, now: NOW })).rows.map((r) => r.id);
+
+    expect(await ids('ALI')).toEqual([aliceNew, ali, aliceOld]);
+    expect(await ids('alice w')).toEqual([aliceNew, aliceOld]);
+    expect(await ids('王')).toEqual([wang]);
+    expect(await ids('o_r_none')).toEqual([none]);
+    // A prefix, not anywhere inside; % and _ are the characters typed, not LIKE's wildcards.
+    expect(await ids('li')).toEqual([]);
+    expect(await ids('50%')).toEqual([pct]);
+    expect(await ids('5_%')).toEqual([]);
+    expect(await ids('o_r_')).toEqual([]);
+    expect(await walk(db, { follower: 'ali' }, 1)).toEqual([aliceNew, ali, aliceOld]);
+    expect(await countSessionHistory(db, { filter: { follower: 'Ali' }, timezone: TZ, now: NOW })).toEqual({ count: 3, capped: false });
+    const rows = (await listSessionHistory(db, { filter: { follower: 'ali' }, timezone: TZ, now: NOW })).rows;
+    expect(rows.map((r) => r.remark)).toEqual(['Alice Wang', 'alice li', 'Alice Wang']);
+    expect((await listSessionHistory(db, { filter: { follower: 'o_r_none' }, timezone: TZ, now: NOW })).rows[0]?.remark).toBeNull();
+  });
+
+  it('takes at most REMARK_MATCH_CAP followers for one remark prefix (the first by remark), and says when more matched', async () => {
+    const db = handle.db;
+    const openids = Array.from({ length: REMARK_MATCH_CAP + 1 }, (_, i) => `o_cap_r_${String(i).padStart(3, '0')}`);
+    await db.insert(followers).values(openids.map((openid, i) => ({ openid, remark: `Zed ${String(i).padStart(3, '0')}` })));
+    const sessionIds = await seed(db, openids.map((openid) => ({ openid, status: 'closed' as const, queuedAt: at('2026-01-20T00:00:00Z') })));
+    expect(await countSessionHistory(db, { filter: { follower: 'zed' }, timezone: TZ, now: NOW })).toEqual({ count: REMARK_MATCH_CAP, capped: false });
+    // The one left out is the last by remark, Zed 200.
+    expect((await walk(db, { follower: 'zed' }, 50)).sort((a, b) => a - b)).toEqual(sessionIds.slice(0, REMARK_MATCH_CAP).sort((a, b) => a - b));
+    const last = await listSessionHistory(db, { filter: { follower: `Zed ${REMARK_MATCH_CAP}` }, timezone: TZ, now: NOW });
+    expect(last.rows.map((r) => r.openid)).toEqual([openids.at(-1)]);
+    expect(await remarkMatchesOverCap(db, 'zed')).toBe(true);
+    expect(await remarkMatchesOverCap(db, 'zed 1')).toBe(false);
+  });
+
   it('counts up to the cap, then says there are more', async () => {
     const db = handle.db;
     await seed(db, Array.from({ length: 6 }, (_, i) => ({ openid: `o_cap_${i}`, status: 'closed' as const, kfAccount: 'cap@x', queuedAt: at('2026-01-05T00:00:00Z') })));
@@ -178,6 +233,7 @@ describe.each(testDatabases)('session history on $kind', (testDb) => {
   it('exports exactly the filtered list as CSV with a BOM, RFC 4180 quoting and the formula guard, and audits it', async () => {
     const db = handle.db;
     const [user] = await db.insert(users).values({ email: 'op@csv.test', name: 'Op', role: 'operator', passwordHash: 'x' }).returning({ id: users.id });
+    await db.insert(followers).values({ openid: 'o_csv_1', remark: '=王女士' });
     await seed(db, [
       { openid: 'o_csv_1', status: 'closed', kfAccount: '=cmd|x@y', closedByKfAccount: 'a,"b"', queuedAt: at('2026-02-20T01:00:00Z'), startedAt: at('2026-02-20T01:00:30Z'), endedAt: at('2026-02-20T01:05:30Z'), endReason: 'agent_closed' },
       { openid: 'o_csv_2', status: 'expired', kfAccount: '=cmd|x@y', queuedAt: at('2026-02-20T02:00:00Z'), endedAt: at('2026-02-20T02:30:00Z'), endReason: 'wait_expired' },
@@ -188,9 +244,10 @@ describe.each(testDatabases)('session history on $kind', (testDb) => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.subarray(3).toString('utf8');
     const lines = text.split('\r\n');
-    expect(lines[0]).toBe('session_id,openid,status,end_reason,queued_at,waited_seconds,agents,accepted_at,ended_at,handled_seconds,closed_by');
+    expect(lines[0]).toBe('session_id,openid,status,end_reason,queued_at,waited_seconds,agents,accepted_at,ended_at,handled_seconds,closed_by,remark');
     expect(lines.slice(1, -1).map((l) => l.split(',')[1])).toEqual(['o_csv_2', 'o_csv_1']);
-    expect(lines[2]).toContain(`,closed,agent_closed,2026-02-20 09:00:00,30,'=cmd|x@y,2026-02-20 09:00:30,2026-02-20 09:05:30,300,"a,""b"""`);
+    expect(lines[2]).toContain(`,closed,agent_closed,2026-02-20 09:00:00,30,'=cmd|x@y,2026-02-20 09:00:30,2026-02-20 09:05:30,300,"a,""b""",'=王女士`);
+    expect(lines[1]).toMatch(/,wait_expired,.*,$/);
     expect(lines.at(-1)).toBe('');
 
     const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, 'sessions.export')).orderBy(desc(auditLog.id)).limit(1);

@@ -53,6 +53,9 @@ export const addDemoAgentsAction = sandboxStep(z.object({}), async () => {
 export const addFollowerAction = sandboxStep(addFollowerSchema, async ({ name }) => {
   const openid = followerOpenid(name);
   await sandboxWechat.subscribe(openid);
+  // The name typed here is the follower's remark in the fake WeChat, so the console shows it the way
+  // it shows a real follower's: read back by the remark sync (lib/kf/follower-remark-sync.ts).
+  await sandboxWechat.setRemark(openid, name);
   return { audit: 'follow', target: openid };
 });
 

@@ -3,7 +3,15 @@ import { PageHeader } from '@/components/page-header';
 import { EmptyState } from '@/components/ui/empty-state';
 import { InlineNotice } from '@/components/ui/notice';
 import { currentDatabase } from '@/db/client';
-import { COUNT_CAP, countSessionHistory, encodeCursor, listAgentChoices, listSessionHistory } from '@/db/queries/session-history';
+import {
+  COUNT_CAP,
+  countSessionHistory,
+  encodeCursor,
+  listAgentChoices,
+  listSessionHistory,
+  REMARK_MATCH_CAP,
+  remarkMatchesOverCap,
+} from '@/db/queries/session-history';
 import { requireUser } from '@/lib/auth/session';
 import { getT } from '@/lib/i18n/server';
 import { loadKfSettings } from '@/lib/kf/settings';
@@ -18,7 +26,8 @@ const FIELD_LABELS: Record<FilterField, MessageKey> = {
   to: 'sessions.to',
   agent: 'sessions.agent',
   status: 'sessions.status',
-  openid: 'sessions.follower',
+  openid: 'sessions.openid',
+  follower: 'sessions.follower',
   waited: 'sessions.waited',
 };
 
@@ -30,10 +39,12 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
   const timezone = (await loadKfSettings(db)).hours.timezone;
   const now = new Date();
   const context = { filter: parsed.filter, timezone, now };
-  const [page, total, agents] = await Promise.all([
+  const follower = parsed.filter.follower;
+  const [page, total, agents, overCap] = await Promise.all([
     listSessionHistory(db, { ...context, after: parsed.after, before: parsed.before }),
     countSessionHistory(db, context),
     listAgentChoices(db),
+    follower ? remarkMatchesOverCap(db, follower) : false,
   ]);
   const filtered = Object.keys(parsed.query).length > 0;
   const number = new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-GB');
@@ -55,6 +66,11 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
       {parsed.invalid.length > 0 && (
         <InlineNotice tone="error" className="mb-4">
           {t('sessions.invalid', { fields: parsed.invalid.map((f) => t(FIELD_LABELS[f])).join(locale === 'zh' ? '、' : ', ') })}
+        </InlineNotice>
+      )}
+      {follower && overCap && (
+        <InlineNotice tone="info" className="mb-4">
+          {t('sessions.remarkOverCap', { text: follower, cap: REMARK_MATCH_CAP })}
         </InlineNotice>
       )}
       <p className="mb-2 text-sm text-slate-600" data-testid="session-count">

@@ -1,7 +1,9 @@
 // The session list's filters as they live in the URL (/sessions?status=closed&agent=…): parsed
 // here for the page and the export alike, so both show exactly the same sessions. A bad value is
-// dropped and named, never guessed at.
+// dropped and named, never guessed at. Below them, the session page's remark form.
 import { z } from 'zod';
+import { unsafeCharacter } from '@/lib/forms/text';
+import { remarkFits } from '@/lib/wechat/user-info';
 import { decodeCursor, HISTORY_STATUSES, type SessionCursor, type SessionFilter } from '@/db/queries/session-history';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)));
@@ -11,6 +13,8 @@ const fields = {
   agent: z.string().min(1).max(128),
   status: z.enum(HISTORY_STATUSES),
   openid: z.string().min(1).max(128).regex(/^[\w-]+$/),
+  // An openid or the start of a remark (remarks WeChat's admin takes run to 30 characters).
+  follower: z.string().min(1).max(128).refine((v) => unsafeCharacter(v) === undefined),
   waited: z.coerce.number().int().min(0).max(7 * 24 * 60),
 };
 export type FilterField = keyof typeof fields;
@@ -58,6 +62,7 @@ export function parseSessionFilters(params: SearchParams): ParsedFilters {
     agent: values.agent,
     status: values.status,
     openid: values.openid,
+    follower: values.follower,
     waitedOverMinutes: values.waited,
   };
   return { filter, after: decodeCursor(first(params.after)), before: decodeCursor(first(params.before)), invalid, query };
@@ -72,3 +77,19 @@ export function sessionsHref(base: string, query: ParsedFilters['query'], page?:
   const text = search.toString();
   return text ? `${base}?${text}` : base;
 }
+
+// "Edit remark" on a session's page. The remark may be empty (it clears WeChat's); it must be one
+// line of visible text (lib/forms/text.ts says why) under WeChat's 30 bytes (lib/wechat/user-info.ts).
+const remark = z
+  .string({ error: 'form.invalid' })
+  .trim()
+  .superRefine((value, ctx) => {
+    const codepoint = unsafeCharacter(value);
+    if (codepoint) ctx.addIssue({ code: 'custom', message: 'form.unsafeCharacters', params: { codepoint } });
+    else if (!remarkFits(value)) ctx.addIssue({ code: 'custom', message: 'session.remarkTooLong' });
+  });
+
+export const remarkSchema = z.object({
+  sessionId: z.coerce.number({ error: 'form.invalid' }).int().positive({ error: 'form.invalid' }),
+  remark,
+});

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { followerLabel, FollowerName } from '@/components/follower-name';
 import { ConfirmDialog } from '@/components/ui/action-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
@@ -66,7 +67,7 @@ function AgentSessions({ entries, name, t, locale, serverNow }: { entries: Activ
         {entries.map((entry) => (
           <Tr key={entry.sessionId} data-testid={`active-${entry.openid}`}>
             <Td label={t('live.follower')}>
-              <span className="font-mono text-xs break-all">{entry.openid}</span>
+              <FollowerName remark={entry.remark} openid={entry.openid} />
             </Td>
             <Td label={t('live.since')} className="tabular-nums whitespace-nowrap">
               {entry.startedAt ? (
@@ -88,7 +89,7 @@ function AgentSessions({ entries, name, t, locale, serverNow }: { entries: Activ
                 action={closeSessionAction}
                 triggerLabel={t('live.close')}
                 triggerVariant="secondary"
-                title={t('live.closeTitle', { follower: entry.openid })}
+                title={t('live.closeTitle', { follower: followerLabel(entry) })}
                 description={t('live.closeBody')}
                 submitLabel={t('live.close')}
                 {...dialog}

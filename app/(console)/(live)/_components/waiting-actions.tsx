@@ -1,3 +1,4 @@
+import { followerLabel } from '@/components/follower-name';
 import { ActionDialog, ConfirmDialog } from '@/components/ui/action-dialog';
 import { Field } from '@/components/ui/field';
 import { Select } from '@/components/ui/select';
@@ -8,7 +9,7 @@ import { assignAction, dropAction } from '../actions';
 export function WaitingActions({ entry, agents, t }: { entry: WaitingEntry; agents: LiveAgent[]; t: Translate }) {
   const sessionId = <input type="hidden" name="sessionId" value={entry.sessionId} />;
   const dialog = { cancelLabel: t('common.cancel'), closeLabel: t('common.close') };
-  const follower = entry.openid;
+  const follower = followerLabel(entry);
   // Online agents first; an offline one may still be chosen, and WeChat's refusal is then shown.
   const choices = [...agents].sort((a, b) => Number(b.online) - Number(a.online));
   const preferred = entry.kfAccount ?? choices.find((a) => a.online)?.kfAccount;

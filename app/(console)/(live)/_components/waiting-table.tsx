@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Badge } from '@/components/ui/badge';
+import { FollowerName } from '@/components/follower-name';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import type { LiveAgent, WaitingEntry } from '@/db/queries/live-queue';
 import { Countdown, Elapsed } from './clock';
@@ -51,7 +52,7 @@ export function WaitingTable({
                   {index + 1}
                 </Td>
                 <Td label={t('live.follower')}>
-                  <span className="font-mono text-xs break-all">{entry.openid}</span>
+                  <FollowerName remark={entry.remark} openid={entry.openid} />
                 </Td>
                 <Td label={t('live.waited')} className="tabular-nums whitespace-nowrap">
                   <Elapsed from={entry.queuedAt.toISOString()} serverNow={serverNow} locale={locale} />

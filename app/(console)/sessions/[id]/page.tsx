@@ -1,7 +1,11 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ActionForm } from '@/components/action-form';
+import { followerLabel } from '@/components/follower-name';
 import { PageHeader } from '@/components/page-header';
+import { ActionDialog } from '@/components/ui/action-dialog';
+import { Field } from '@/components/ui/field';
+import { Input } from '@/components/ui/input';
 import { currentDatabase } from '@/db/client';
 import { requireUser } from '@/lib/auth/session';
 import { getT } from '@/lib/i18n/server';
@@ -13,7 +17,7 @@ import { StatusBadge } from '../_components/status-badge';
 import { SentMessages } from './_components/sent-messages';
 import { Timeline } from './_components/timeline';
 import { Transcript } from './_components/transcript';
-import { pullTranscriptsAction } from '../actions';
+import { pullTranscriptsAction, setRemarkAction } from '../actions';
 
 export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
   await requireUser();
@@ -27,7 +31,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
   if (!detail) notFound();
   const timezone = settings.hours.timezone;
   const when = dateTimeFormat(locale, timezone);
-  const { session } = detail;
+  const { session, remark } = detail;
   return (
     <>
       <Link href="/sessions" className="mb-2 inline-block text-sm text-brand-700 hover:underline">
@@ -43,7 +47,29 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
         <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-4">
           <div>
             <dt className="text-slate-500">{t('session.follower')}</dt>
-            <dd className="font-mono text-xs break-all">{session.openid}</dd>
+            <dd>
+              <span className="block font-medium break-all" data-testid="follower-remark">
+                {remark ?? <span className="font-normal text-slate-500">{t('session.noRemark')}</span>}
+              </span>
+              <span className="block font-mono text-xs break-all">{session.openid}</span>
+              <div className="mt-1">
+                <ActionDialog
+                  action={setRemarkAction}
+                  triggerLabel={t('session.editRemark')}
+                  triggerVariant="ghost"
+                  title={t('session.editRemarkTitle', { follower: followerLabel({ remark, openid: session.openid }) })}
+                  submitLabel={t('users.save')}
+                  cancelLabel={t('common.cancel')}
+                  closeLabel={t('common.close')}
+                  keep={['remark']}
+                >
+                  <input type="hidden" name="sessionId" value={session.id} />
+                  <Field label={t('session.remark')} name="remark" help={t('session.remarkHelp')}>
+                    <Input name="remark" autoComplete="off" defaultValue={remark ?? ''} />
+                  </Field>
+                </ActionDialog>
+              </div>
+            </dd>
           </div>
           <div>
             <dt className="text-slate-500">{t('sessions.colQueued')}</dt>

@@ -40,7 +40,15 @@ export function FilterForm({ t, query, agents }: { t: Translate; query: ParsedFi
         </Select>
       </Field>
       <Field label={t('sessions.follower')}>
-        <Input name="openid" defaultValue={query.openid} autoComplete="off" spellCheck={false} className="w-full" />
+        {/* An exact ?openid= from a link shows here; applied again it matches the same follower. */}
+        <Input
+          name="follower"
+          defaultValue={query.follower ?? query.openid}
+          placeholder={t('sessions.followerPlaceholder')}
+          autoComplete="off"
+          spellCheck={false}
+          className="w-full"
+        />
       </Field>
       <Field label={t('sessions.waited')}>
         <Input type="number" name="waited" min={0} max={10080} inputMode="numeric" defaultValue={query.waited} className="w-full" />

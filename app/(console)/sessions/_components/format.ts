@@ -11,10 +11,5 @@ export function durationText(t: Translate, from: Date | null, to: Date | null): 
   return formatSeconds((to.getTime() - from.getTime()) / 1000, { h: t('duration.h'), min: t('duration.min'), s: t('duration.s') });
 }
 
-/** A long openid kept recognisable in a narrow column: its start and end. */
-export function shortOpenid(openid: string): string {
-  return openid.length > 16 ? `${openid.slice(0, 8)}…${openid.slice(-6)}` : openid;
-}
-
 export const linkButtonClass =
   'inline-flex items-center gap-2 rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-xs hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700';

@@ -1,8 +1,9 @@
 import Link from 'next/link';
+import { FollowerName } from '@/components/follower-name';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import type { SessionHistoryRow } from '@/db/queries/session-history';
 import type { Locale, Translate } from '@/lib/i18n/format';
-import { dateTimeFormat, durationText, shortOpenid } from './format';
+import { dateTimeFormat, durationText } from './format';
 import { StatusBadge } from './status-badge';
 
 export function SessionTable({ t, locale, timezone, rows, now }: { t: Translate; locale: Locale; timezone: string; rows: SessionHistoryRow[]; now: Date }) {
@@ -26,8 +27,8 @@ export function SessionTable({ t, locale, timezone, rows, now }: { t: Translate;
           return (
             <Tr key={row.id} data-testid={`session-${row.id}`}>
               <Td label={t('sessions.colFollower')}>
-                <Link href={`/sessions/${row.id}`} className="font-mono text-xs text-brand-700 hover:underline" title={row.openid}>
-                  {shortOpenid(row.openid)}
+                <Link href={`/sessions/${row.id}`} className="text-brand-700 hover:underline">
+                  <FollowerName remark={row.remark} openid={row.openid} />
                 </Link>
               </Td>
               <Td label={t('sessions.colQueued')} className="whitespace-nowrap">

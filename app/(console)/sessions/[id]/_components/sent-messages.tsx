@@ -2,7 +2,7 @@ import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import type { SessionOutboxRow } from '@/db/queries/session-timeline';
 import type { Locale, MessageKey, Translate } from '@/lib/i18n/format';
 import { describeErrcode } from '@/lib/wechat/errcodes';
-import { shortOpenid } from '../../_components/format';
+import { shortOpenid } from '@/components/follower-name';
 
 export function SentMessages({ t, locale, rows, when }: { t: Translate; locale: Locale; rows: SessionOutboxRow[]; when: Intl.DateTimeFormat }) {
   if (rows.length === 0) return <p className="text-sm text-slate-500">{t('session.messagesEmpty')}</p>;
