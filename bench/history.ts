@@ -281,8 +281,8 @@ async function main() {
     console.log(`${'rollup job, first run'.padEnd(58)} once    ${rollupMs.toFixed(1).padStart(7)} ms   (${JSON.stringify(rollup.ran ? rollup.value : rollup)})`);
     const [, againMs] = await timed(() => runMetricsRollup(handle));
     console.log(`${'rollup job, next run (nothing new)'.padEnd(58)} once    ${againMs.toFixed(1).padStart(7)} ms`);
-    await measure('metrics, 30 days (rolled up but for 2 live days)', metrics(30), 10);
-    await measure('metrics, 90 days (rolled up but for 2 live days)', metrics(90), 10);
+    await measure('metrics, 30 days (rolled up, today live)', metrics(30), 10);
+    await measure('metrics, 90 days (rolled up, today live)', metrics(90), 10);
 
     await explain(
       handle,
