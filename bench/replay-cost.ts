@@ -2,7 +2,8 @@
 // replay store adds to the webhook's batch statements. The same statements run with each push's
 // signed query (the store records and checks it) and without (the store is skipped), alternating
 // every few batches so that a busy machine slows both alike; prints the database CPU and wall time
-// per message of each, and the difference. The throughput bench (npm run bench) measures the whole
+// per message of each, and the difference. On PGlite the store is in memory, checked before the
+// statements, as the webhook does there. The throughput bench (npm run bench) measures the whole
 // server, but on a shared machine its spread between identical runs is wider than this cost.
 import os from 'node:os';
 import type { DatabaseHandle } from '../db/client';
@@ -11,7 +12,7 @@ import { openPostgres } from '../db/engines/postgres';
 import { keywordStatements, type KeywordPush } from '../db/queries/keyword-messages';
 import { recordPlainMessages } from '../db/queries/plain-message';
 import { pipelinedTransaction } from '../db/queries/raw';
-import type { PushQuery } from '../db/queries/replay-store';
+import { memoryReplayStore, type PushQuery } from '../db/queries/replay-store';
 import { migrateDatabase } from '../db/migrate';
 import { postgresCpuMs } from './sample';
 import { createBenchDatabase, migrateAndSeed } from './seed';
@@ -52,9 +53,16 @@ const queryOf = (i: number): PushQuery => ({
   signature: (i * 2654435761).toString(16).padStart(40, '0'),
   bodyHash: Buffer.from(String(i)).toString('base64url').padEnd(43, 'x'),
 });
+// On PGlite the store is in memory (db/queries/replay-store.ts): the webhook checks it before the
+// statement and gives the statement no query, so that is what "with" does there.
+const inMemory = kind === 'pglite' ? await memoryReplayStore(handle) : undefined;
 const pushOf = (withQuery: boolean) => {
   const i = m++;
-  return { dedupeKey: `b${i}`, openid: `o_bench_${i % 5000}`, msgType: 'text', ...(withQuery ? { query: queryOf(i) } : {}) };
+  const push = { dedupeKey: `b${i}`, openid: `o_bench_${i % 5000}`, msgType: 'text' };
+  if (!withQuery) return push;
+  if (!inMemory) return { ...push, query: queryOf(i) };
+  if (!inMemory.admit(queryOf(i))) throw new Error('a fresh query was refused');
+  return push;
 };
 
 // Batch sizes as the server sees them under the bench's load: about 9 ordinary messages and 3 keywords.

@@ -8,6 +8,11 @@
 // plain-message.ts and keyword-messages.ts record the queries in a CTE (replayGuardCtes) and claim
 // only the pushes it admits, so a refused push has no effect and the store commits or rolls back
 // with the pushes it let in.
+//
+// On PGlite the store lives in this process's memory instead (MemoryReplayStore): PGlite is one
+// process (db/engines/pglite.ts locks its folder), so memory is as shared as the table, and a Map
+// lookup replaces the table's insert in every batch, which cost PGlite's single thread about 5 % of
+// the webhook's throughput (docs/benchmarks.md). The table carries it over a clean restart.
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DatabaseHandle, DbOrTx } from '../client';
@@ -82,14 +87,138 @@ export async function recordPushQuery(tx: DbOrTx, query: PushQuery): Promise<boo
 
 const DELETE_STALE = `with gone as (delete from webhook_nonces where timestamp < $1::bigint returning 1) select count(*)::int as n from gone`;
 
-/** Deletes the queries whose timestamp is before `beforeSeconds`: the query check refuses them now. */
+/** Forgets the queries whose timestamp is before `beforeSeconds` (the query check refuses them now); how many. */
 export async function deleteStaleNonces(database: DatabaseHandle, beforeSeconds: number): Promise<number> {
   const [row] = await rawExecutor(database).query<{ n: number }>(DELETE_STALE, [String(beforeSeconds)]);
+  return (row?.n ?? 0) + (memoryStores.get(database)?.forgetBefore(beforeSeconds) ?? 0);
+}
+
+/** How many queries are stored (on PGlite once in use, in memory); for tests and benchmarks. */
+export async function countNonces(database: DatabaseHandle): Promise<number> {
+  const inMemory = memoryStores.get(database);
+  if (inMemory) return inMemory.size;
+  const [row] = await rawExecutor(database).query<{ n: number }>(`select count(*)::int as n from webhook_nonces`, []);
   return row?.n ?? 0;
 }
 
-/** How many queries are stored; for tests and benchmarks. */
-export async function countNonces(database: DatabaseHandle): Promise<number> {
-  const [row] = await rawExecutor(database).query<{ n: number }>(`select count(*)::int as n from webhook_nonces`, []);
-  return row?.n ?? 0;
+/** The body hash stored for a signed query (in memory on PGlite, else the table); for tests. */
+export async function storedBodyHash(database: DatabaseHandle, signature: string): Promise<string | undefined> {
+  const inMemory = (await memoryReplayStore(database))?.bodyHashOf(signature);
+  if (inMemory !== undefined) return inMemory;
+  const [row] = await rawExecutor(database).query<{ body_hash: string }>(`select body_hash from webhook_nonces where signature = decode($1, 'hex')`, [signature]);
+  return row?.body_hash;
+}
+
+interface Remembered {
+  timestamp: number;
+  nonce: string;
+  bodyHash: string;
+}
+
+/**
+ * The replay store in memory, for a database only this process opens (PGlite). Keyed by the
+ * signature alone, as the table is (a re-split query signs alike, db/schema/replay.ts), and filed
+ * by timestamp second so that forgetting the stale ones touches only them.
+ */
+export class MemoryReplayStore {
+  private readonly bySignature = new Map<string, Remembered>();
+  private readonly bySecond = new Map<number, string[]>();
+
+  get size(): number {
+    return this.bySignature.size;
+  }
+
+  /**
+   * Records a push's query; false when the same query was seen with another body (a replay: the
+   * caller must do nothing). The first body seen under a query is the one kept, as in the table.
+   */
+  admit(query: PushQuery): boolean {
+    const seen = this.bySignature.get(query.signature);
+    if (seen) return seen.bodyHash === query.bodyHash;
+    this.remember(query.signature, { timestamp: Number(query.timestamp), nonce: query.nonce, bodyHash: query.bodyHash });
+    return true;
+  }
+
+  bodyHashOf(signature: string): string | undefined {
+    return this.bySignature.get(signature)?.bodyHash;
+  }
+
+  /** Forgets the queries whose timestamp is before `beforeSeconds`; how many. */
+  forgetBefore(beforeSeconds: number): number {
+    let forgotten = 0;
+    for (const [second, signatures] of this.bySecond) {
+      if (second >= beforeSeconds) continue;
+      for (const signature of signatures) {
+        // A signature is filed under the second it was first seen with; a re-split query is not refiled.
+        if (this.bySignature.get(signature)?.timestamp === second && this.bySignature.delete(signature)) forgotten++;
+      }
+      this.bySecond.delete(second);
+    }
+    return forgotten;
+  }
+
+  entries(): IterableIterator<[string, Remembered]> {
+    return this.bySignature.entries();
+  }
+
+  remember(signature: string, entry: Remembered): void {
+    if (this.bySignature.has(signature)) return;
+    this.bySignature.set(signature, entry);
+    const filed = this.bySecond.get(entry.timestamp);
+    if (filed) filed.push(signature);
+    else this.bySecond.set(entry.timestamp, [signature]);
+  }
+}
+
+const memoryStores = new WeakMap<DatabaseHandle, MemoryReplayStore>();
+const loading = new WeakMap<DatabaseHandle, Promise<MemoryReplayStore>>();
+
+/**
+ * The in-memory store of a PGlite database, loaded from the table on first use (what the last clean
+ * stop saved there); undefined on Postgres, where the batch statements check the table.
+ */
+export function memoryReplayStore(database: DatabaseHandle): MemoryReplayStore | Promise<MemoryReplayStore> | undefined {
+  if (database.kind !== 'pglite') return undefined;
+  const ready = memoryStores.get(database);
+  if (ready) return ready;
+  let pending = loading.get(database);
+  if (!pending) {
+    pending = (async () => {
+      const rows = await rawExecutor(database).query<{ signature: string; timestamp: string; nonce: string; body_hash: string }>(
+        `select encode(signature, 'hex') as signature, timestamp::text, nonce, body_hash from webhook_nonces`,
+        [],
+      );
+      const store = new MemoryReplayStore();
+      for (const row of rows) store.remember(row.signature, { timestamp: Number(row.timestamp), nonce: row.nonce, bodyHash: row.body_hash });
+      memoryStores.set(database, store);
+      return store;
+    })();
+    loading.set(database, pending);
+    // A failed load is tried again by the next push, not remembered.
+    pending.catch(() => loading.delete(database));
+  }
+  return pending;
+}
+
+const SAVE_CHUNK = 5_000;
+
+/**
+ * Writes an in-memory store to the table, for the next start (a clean stop: a crash loses it, as a
+ * crash empties the UNLOGGED table on either engine). Nothing to do on Postgres; the rows saved.
+ */
+export async function saveMemoryReplayStore(database: DatabaseHandle): Promise<number> {
+  const store = memoryStores.get(database);
+  if (!store) return 0;
+  const entries = [...store.entries()];
+  const raw = rawExecutor(database);
+  for (let i = 0; i < entries.length; i += SAVE_CHUNK) {
+    const chunk = entries.slice(i, i + SAVE_CHUNK);
+    await raw.query(
+      `insert into webhook_nonces (signature, timestamp, nonce, body_hash)
+       select decode(s, 'hex'), t, n, h from unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) as x(s, t, n, h)
+       on conflict (signature) do nothing`,
+      [chunk.map(([s]) => s), chunk.map(([, e]) => e.timestamp), chunk.map(([, e]) => e.nonce), chunk.map(([, e]) => e.bodyHash)],
+    );
+  }
+  return entries.length;
 }

@@ -5,7 +5,8 @@ import 'server-only';
 import fs from 'node:fs';
 import type { DatabaseHandle } from '@/db/client';
 import type { Env } from '@/lib/env';
-import { log } from '@/lib/log';
+import { saveMemoryReplayStore } from '@/db/queries/replay-store';
+import { errorText, log } from '@/lib/log';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
 import { startOutboxWorker } from '@/lib/outbox/worker-host';
 import type { WechatAccount } from '@/lib/wechat-account/account';
@@ -127,8 +128,23 @@ export function createWechatRuntime(opts: {
     async stop() {
       for (const stop of stopSweeps) stop();
       await Promise.all([dispatcher.stop(), outboxThread?.stop(), transcriptPull?.stop(), metricsRollup?.stop(), remarkSync?.stop(), agentSync?.stop(), reconciliation?.stop()]);
+      await saveReplayStore(opts.database);
     },
   };
+}
+
+/**
+ * On PGlite the webhook's replay store is in memory (db/queries/replay-store.ts): written to its table
+ * at a clean stop, after the listener has stopped taking pushes, so a push captured just before a
+ * restart is still refused with another body after it.
+ */
+async function saveReplayStore(database: () => DatabaseHandle): Promise<void> {
+  try {
+    const saved = await saveMemoryReplayStore(database());
+    if (saved > 0) runtimeLog.info({ saved }, 'saved the replay store for the next start');
+  } catch (error) {
+    runtimeLog.warn({ err: errorText(error) }, 'could not save the replay store; pushes of the last minutes could be replayed after the restart');
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
 import { recordPlainMessages, REPLAYED, type PlainMessage } from '@/db/queries/plain-message';
-import { recordPushQuery, type PushQuery } from '@/db/queries/replay-store';
+import { memoryReplayStore, recordPushQuery, type PushQuery } from '@/db/queries/replay-store';
 import { errorText, log, maskOpenid } from '@/lib/log';
 import type { WechatCrypto } from '@/lib/wechat/crypto';
 import { WechatProtocolError } from '@/lib/wechat/errors';
@@ -161,7 +161,14 @@ const REFUSED: Handled = { reply: SUCCESS, queuedOutbound: false, replayed: true
  * Each push acts once: a retry, or a duplicate arriving meanwhile, gets the first delivery's reply.
  * A follower's message is routed by routing.ts's table, decided in the statement that stores it.
  */
-async function handleOnce(message: InboundMessage, query: PushQuery, database: DatabaseHandle, now: Date, batchers: Batchers): Promise<Handled> {
+async function handleOnce(message: InboundMessage, signedQuery: PushQuery, database: DatabaseHandle, now: Date, batchers: Batchers): Promise<Handled> {
+  // On PGlite the replay store is in memory: checked here, and the statements are given no query to check.
+  let query: PushQuery | undefined = signedQuery;
+  const inMemory = memoryReplayStore(database);
+  if (inMemory) {
+    if (!(inMemory instanceof Promise ? await inMemory : inMemory).admit(signedQuery)) return REFUSED;
+    query = undefined;
+  }
   const settings = await loadKfSettings(database);
   // An agent binding their openid with a code: taken before keyword routing, one transaction.
   const code = bindingCodeOf(message);
@@ -247,14 +254,14 @@ function latestNow(items: { now: Date }[]): Date {
  */
 async function handleEvent(
   message: InboundMessage,
-  query: PushQuery,
+  query: PushQuery | undefined,
   settings: KfSettings,
   database: DatabaseHandle,
   now: Date,
   act: (ctx: FlowContext) => Promise<FlowReply> = (ctx) => routeEvent(message, ctx),
 ): Promise<Handled> {
   return database.db.transaction(async (tx) => {
-    if (!(await recordPushQuery(tx, query))) return REFUSED;
+    if (query && !(await recordPushQuery(tx, query))) return REFUSED;
     const claim = await claimInbound(tx, {
       dedupeKey: dedupeKey(message),
       openid: message.FromUserName,

@@ -1,12 +1,19 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { listInboundFor } from '@/db/queries/inbound-messages';
 import { listOutboxFor } from '@/db/queries/outbox';
 import { rawExecutor } from '@/db/queries/raw';
+import { storedBodyHash } from '@/db/queries/replay-store';
+import { openPglite } from '@/db/engines/pglite';
+import { migrateDatabase } from '@/db/migrate';
+import { createWechatRuntime } from '@/lib/kf/runtime';
 import { sweepReplayStore } from '@/lib/kf/sweeps';
 import { WechatCrypto } from '@/lib/wechat/crypto';
-import { msgSignature } from '@/lib/wechat/signature';
+import { msgSignature, plainSignature } from '@/lib/wechat/signature';
 import { buildXml } from '@/lib/wechat/xml';
 import { testDatabases } from './databases';
 import { nextMsgId, startKfHarness, textFields, type KfHarness } from './kf-harness';
@@ -177,13 +184,8 @@ describe.each(testDatabases)('replay store on $kind', (testDb) => {
     sessions: (await listSessionsByOpenid(h.database.db, { openid })).length,
     outbox: (await listOutboxFor(h.database.db, { openid })).length,
   });
-  const storedQueries = async (query: URLSearchParams) =>
-    (
-      await rawExecutor(h.database).query<{ body_hash: string }>(
-        `select body_hash from webhook_nonces where timestamp = $1 and nonce = $2 and signature = decode($3, 'hex')`,
-        [query.get('timestamp'), query.get('nonce'), query.get('signature')],
-      )
-    ).length;
+  // Where the store keeps it: the table on Postgres, this process's memory on PGlite.
+  const storedQueries = async (query: URLSearchParams) => ((await storedBodyHash(h.database, query.get('signature')!)) === undefined ? 0 : 1);
 
   const kinds: [string, (openid: string) => string][] = [
     ['an ordinary message', (openid) => text(openid, '你好')],
@@ -252,5 +254,51 @@ describe.each(testDatabases)('replay store on $kind', (testDb) => {
     expect(deleted).toBeGreaterThanOrEqual(1);
     expect(await storedQueries(oldQuery)).toBe(0);
     expect(await storedQueries(freshQuery)).toBe(1);
+  });
+});
+
+// On PGlite the store is in memory (db/queries/replay-store.ts): a clean stop writes it to the table
+// and the next start reads it back, so a query captured before a restart is still refused after it.
+describe('replay store on PGlite across a restart', () => {
+  it('refuses after a restart a query seen before it with another body, and admits WeChat retrying it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-replay-'));
+    const token = 'replaytoken';
+    const account = { appId: 'wxreplay', appSecret: 'secret', token, apiBase: 'http://127.0.0.1:9' };
+    const signed = () => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const nonce = String(Math.floor(Math.random() * 1e9));
+      return new URLSearchParams({ signature: plainSignature(token, timestamp, nonce), timestamp, nonce });
+    };
+    const body = (openid: string, content: string) => Buffer.from(buildXml({ ToUserName: 'gh', ...textFields(openid, content), MsgId: nextMsgId() }));
+    const start = async () => {
+      const handle = await openPglite(dir);
+      await migrateDatabase(handle);
+      return { handle, runtime: createWechatRuntime({ account, database: () => handle, startBackground: false }) };
+    };
+    try {
+      const before = await start();
+      const query = signed();
+      const original = body('o_before_restart', '你好');
+      expect((await before.runtime.webhook.handle({ method: 'POST', query, body: original })).status).toBe(200);
+      // Kept in memory while running: nothing of it is written per push.
+      expect((await rawExecutor(before.handle).query(`select 1 from webhook_nonces`, [])).length).toBe(0);
+      await before.runtime.stop();
+      await before.handle.close();
+
+      const after = await start();
+      try {
+        const forged = await after.runtime.webhook.handle({ method: 'POST', query, body: body('o_forged_after_restart', '客服') });
+        expect(forged.status).toBe(403);
+        expect(await listInboundFor(after.handle.db, { openid: 'o_forged_after_restart' })).toEqual([]);
+        const retry = await after.runtime.webhook.handle({ method: 'POST', query, body: original });
+        expect(retry.status).toBe(200);
+        expect(await listInboundFor(after.handle.db, { openid: 'o_before_restart' })).toHaveLength(1);
+      } finally {
+        await after.runtime.stop();
+        await after.handle.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
