@@ -18,6 +18,7 @@ import { createHttpServer } from './lib/server/http-server';
 import { listenOn, PortError, probePort } from './lib/server/listen';
 import { projectRoot } from './lib/server/project-root';
 import { setSecurityHeaders } from './lib/server/security-headers';
+import { LIVE_PATH, serveLive } from './lib/server/live-http';
 import { serveWebhook } from './lib/server/webhook-http';
 import { accountFromEnv, publishWechatAccount } from './lib/wechat-account/account';
 
@@ -91,15 +92,11 @@ async function main(): Promise<void> {
       void serveWebhook(runtime.webhook, req, res, url.searchParams);
       return;
     }
-    void handleNext(req, res).catch((error: unknown) => {
-      if (clientHungUp(error, req, res)) {
-        serverLog.debug({ code: (error as NodeJS.ErrnoException).code }, 'client hung up mid-request');
-        return;
-      }
-      serverLog.error({ err: errorText(error) }, 'request failed');
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end('internal error');
-    });
+    if (url.pathname === LIVE_PATH) {
+      serveLive(req, res, currentDatabase).catch((error: unknown) => failed(error, req, res));
+      return;
+    }
+    handleNext(req, res).catch((error: unknown) => failed(error, req, res));
   };
   serverLog.info({ port: config.PORT, sandboxWechat: sandbox?.account.apiBase }, `wekf listening on http://localhost:${config.PORT}`);
   announceReady(config, sandbox?.account.apiBase);
@@ -119,6 +116,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+function failed(error: unknown, req: http.IncomingMessage, res: http.ServerResponse): void {
+  if (clientHungUp(error, req, res)) {
+    serverLog.debug({ code: (error as NodeJS.ErrnoException).code }, 'client hung up mid-request');
+    return;
+  }
+  serverLog.error({ err: errorText(error) }, 'request failed');
+  if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+  res.end('internal error');
 }
 
 function answerStarting(_req: http.IncomingMessage, res: http.ServerResponse): void {

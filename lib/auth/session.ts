@@ -6,11 +6,11 @@ import { cookies } from 'next/headers';
 import { decode, encode } from 'next-auth/jwt';
 import { redirect } from 'next/navigation';
 import { currentDatabase } from '@/db/client';
-import type { PublicUser, UserRole } from '@/db/queries/users';
+import type { UserRole } from '@/db/queries/users';
 import { authOptions } from './options';
-import { checkSession, type SessionClaims } from './session-token';
+import { claimsOf, SESSION_COOKIES, userOfClaims, type SignedInUser } from './session-cookie';
 
-export type SignedInUser = Pick<PublicUser, 'id' | 'email' | 'name' | 'role'>;
+export type { SignedInUser } from './session-cookie';
 
 export class AuthError extends Error {
   constructor(readonly code: 'unauthenticated' | 'forbidden') {
@@ -20,23 +20,9 @@ export class AuthError extends Error {
 
 /** The signed-in staff member, or null when there is none (or the sign-in is no longer valid). */
 export async function currentUser(): Promise<SignedInUser | null> {
-  const claims = await readClaims();
-  if (!claims?.uid) return null;
-  const { user } = await checkSession(currentDatabase().db, claims);
-  if (!user) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
-}
-
-// next-auth's session cookie; its name depends on https.
-const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token'] as const;
-
-/** The JWT claims (uid, sv, sia) from next-auth's session cookie. */
-async function readClaims(): Promise<SessionClaims | null> {
   const jar = await cookies();
-  const raw = SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean);
-  if (!raw) return null;
-  const decoded = await decode({ token: raw, secret: authOptions().secret! }).catch(() => null);
-  return decoded as SessionClaims | null;
+  const claims = await claimsOf(SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean));
+  return userOfClaims(currentDatabase().db, claims);
 }
 
 /**

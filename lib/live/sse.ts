@@ -1,14 +1,24 @@
-// The server-sent event stream of one open live page, fed by the instance's hub. The route handler
-// (app/api/live/route.ts) checks who is asking; this part is plain so tests drive it directly.
+// The server-sent event stream of one open live page, fed by the instance's hub, written straight to
+// the Node response (lib/server/live-http.ts checks who is asking and writes the headers). Not a Next
+// route: with 200 pages open, Next's web-stream plumbing cost about 50 µs per event per page on the
+// webhook's thread (docs/benchmarks.md); a raw write costs a few.
 import 'server-only';
 import type { LiveEvent, LiveHub } from './hub';
+
+/** Where the events go: a Node response (or any writable stream, in tests). */
+export interface LiveSink {
+  write(chunk: string | Uint8Array): boolean;
+  end(): void;
+  readonly writableLength: number;
+  readonly destroyed: boolean;
+  once(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
 
 export interface LiveStreamOptions {
   hub: LiveHub;
   /** The browser's Last-Event-ID header on a reconnect. */
   lastEventId: string | null;
-  /** Aborted when the browser goes away. */
-  signal: AbortSignal;
   /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
   keepAliveMs?: number;
   /**
@@ -18,83 +28,72 @@ export interface LiveStreamOptions {
   maxLifetimeMs?: number;
 }
 
-const encoder = new TextEncoder();
-
 /** How soon EventSource reconnects after a drop (its `retry:` field). */
 export const RECONNECT_MS = 1500;
+
+/**
+ * Unsent bytes a page may hold before its stream is ended: a page that does not read (a stalled
+ * tab, a dead network) must not grow the server's memory. It reconnects with Last-Event-ID and gets
+ * what it missed, or a refresh.
+ */
+export const MAX_UNSENT_BYTES = 64 * 1024;
 
 export function formatEvent(event: LiveEvent): string {
   return `id: ${event.id}\nevent: ${event.kind}\ndata: ${JSON.stringify({ ids: event.ids, more: event.more })}\n\n`;
 }
 
 // One event goes to every open page: encode it once, not once per page.
-const encoded = new WeakMap<LiveEvent, Uint8Array>();
-function bytesOf(event: LiveEvent): Uint8Array {
+const encoded = new WeakMap<LiveEvent, Buffer>();
+function bytesOf(event: LiveEvent): Buffer {
   let bytes = encoded.get(event);
-  if (!bytes) encoded.set(event, (bytes = encoder.encode(formatEvent(event))));
+  if (!bytes) encoded.set(event, (bytes = Buffer.from(formatEvent(event))));
   return bytes;
 }
 
-export function liveEventStream(opts: LiveStreamOptions): ReadableStream<Uint8Array> {
+/** Streams the hub's events to `sink` until it closes, the lifetime ends, or it stops reading. */
+export async function streamLiveEvents(sink: LiveSink, opts: LiveStreamOptions): Promise<void> {
   const keepAliveMs = opts.keepAliveMs ?? 15_000;
   const maxLifetimeMs = opts.maxLifetimeMs ?? 5 * 60_000;
-  let finish: (() => void) | undefined;
+  let closed = false;
+  let remove: (() => Promise<void>) | undefined;
+  const timers: NodeJS.Timeout[] = [];
 
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      let closed = false;
-      let remove: (() => Promise<void>) | undefined;
-      const timers: NodeJS.Timeout[] = [];
-      const send = (text: string | Uint8Array) => {
-        if (closed) return;
-        try {
-          controller.enqueue(typeof text === 'string' ? encoder.encode(text) : text);
-        } catch {
-          finish?.();
-        }
-      };
-      finish = () => {
-        if (closed) return;
-        closed = true;
-        for (const timer of timers) clearInterval(timer);
-        opts.signal.removeEventListener('abort', onAbort);
-        void remove?.();
-        try {
-          controller.close();
-        } catch {
-          // already closed by the browser going away
-        }
-      };
-      const onAbort = () => finish?.();
-      opts.signal.addEventListener('abort', onAbort);
-      if (opts.signal.aborted) return finish();
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    for (const timer of timers) clearTimeout(timer);
+    sink.off('close', finish);
+    void remove?.();
+    if (!sink.destroyed) sink.end();
+  };
+  const send = (chunk: string | Buffer) => {
+    if (closed) return;
+    if (sink.writableLength > MAX_UNSENT_BYTES) return finish();
+    sink.write(chunk);
+  };
+  sink.once('close', finish);
+  if (sink.destroyed) return finish();
 
-      send(`retry: ${RECONNECT_MS}\n\n`);
-      try {
-        remove = await opts.hub.add((event) => send(bytesOf(event)));
-      } catch {
-        // The database cannot LISTEN now: end, and the browser retries.
-        return finish();
-      }
-      if (closed) return void remove();
+  send(`retry: ${RECONNECT_MS}\n\n`);
+  try {
+    remove = await opts.hub.add((event) => send(bytesOf(event)));
+  } catch {
+    // The database cannot LISTEN now: end, and the browser retries.
+    return finish();
+  }
+  if (closed) return void remove();
 
-      // Listening now; whatever happened between the browser's last event and now is either in the
-      // hub's memory, or unknown, and then the page refetches everything.
-      const missed = opts.lastEventId ? opts.hub.since(opts.lastEventId) : [];
-      if (missed === undefined) send(formatEvent({ id: opts.hub.lastEventId, kind: 'refresh', ids: [], more: true }));
-      else for (const event of missed) send(bytesOf(event));
-      // A first connection learns where it stands, so its reconnect can say what it has seen.
-      if (!opts.lastEventId) send(`id: ${opts.hub.lastEventId}\nevent: ready\ndata: {}\n\n`);
+  // Listening now; whatever happened between the browser's last event and now is either in the
+  // hub's memory, or unknown, and then the page refetches everything.
+  const missed = opts.lastEventId ? opts.hub.since(opts.lastEventId) : [];
+  if (missed === undefined) send(formatEvent({ id: opts.hub.lastEventId, kind: 'refresh', ids: [], more: true }));
+  else for (const event of missed) send(bytesOf(event));
+  // A first connection learns where it stands, so its reconnect can say what it has seen.
+  if (!opts.lastEventId) send(`id: ${opts.hub.lastEventId}\nevent: ready\ndata: {}\n\n`);
 
-      timers.push(setInterval(() => send(': keep-alive\n\n'), keepAliveMs));
-      const lifetime = setTimeout(() => finish?.(), maxLifetimeMs);
-      timers.push(lifetime);
-      for (const timer of timers) timer.unref();
-    },
-    cancel() {
-      finish?.();
-    },
-  });
+  timers.push(setInterval(() => send(': keep-alive\n\n'), keepAliveMs));
+  timers.push(setTimeout(finish, maxLifetimeMs));
+  for (const timer of timers) timer.unref();
 }
 
 export const LIVE_STREAM_HEADERS = {

@@ -1,14 +1,15 @@
 // The live page's push path: a change to customer sessions (through the real webhook and the fake
 // WeChat) NOTIFYs once per statement, one hub per instance fans it out to every open event stream,
 // a reconnect replays what it missed or is told to refresh, and closed streams leave nothing behind.
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { CHANNEL } from '@/db/listen';
 import { openPostgres } from '@/db/engines/postgres';
 import { rawExecutor } from '@/db/queries/raw';
-import { LIVE_EVENT_INTERVAL_MS, LiveHub, liveHub } from '@/lib/live/hub';
+import { LIVE_EVENT_INTERVAL_MS, LiveHub, liveHub, type LiveEvent } from '@/lib/live/hub';
 import { readLiveQueueShared } from '@/lib/live/shared-read';
-import { liveEventStream } from '@/lib/live/sse';
+import { MAX_UNSENT_BYTES, streamLiveEvents } from '@/lib/live/sse';
 import { testDatabases } from './databases';
 import { startKfHarness, type KfHarness } from './kf-harness';
 
@@ -21,45 +22,50 @@ interface SseEvent {
 
 /** An open event stream, read as events, as a browser's EventSource would. */
 function openStream(hub: LiveHub, opts: { lastEventId?: string; keepAliveMs?: number } = {}) {
-  const abort = new AbortController();
-  const stream = liveEventStream({ hub, lastEventId: opts.lastEventId ?? null, signal: abort.signal, keepAliveMs: opts.keepAliveMs });
-  const reader = stream.getReader();
+  // The writable side stands for the Node response; the test reads the other side.
+  const sink = new PassThrough();
+  void streamLiveEvents(sink, { hub, lastEventId: opts.lastEventId ?? null, keepAliveMs: opts.keepAliveMs });
   const events: SseEvent[] = [];
   let buffer = '';
   let ended = false;
-  const pump = (async () => {
-    const decoder = new TextDecoder();
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const event: SseEvent = {};
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) event.comment = line.slice(1).trim();
-          else {
-            const at = line.indexOf(': ');
-            const field = line.slice(0, at) as keyof SseEvent;
-            if (field === 'id' || field === 'event' || field === 'data') event[field] = line.slice(at + 2);
-          }
+  sink.setEncoding('utf8');
+  sink.on('data', (chunk: string) => {
+    buffer += chunk;
+    let cut: number;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const event: SseEvent = {};
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) event.comment = line.slice(1).trim();
+        else {
+          const at = line.indexOf(': ');
+          const field = line.slice(0, at) as keyof SseEvent;
+          if (field === 'id' || field === 'event' || field === 'data') event[field] = line.slice(at + 2);
         }
-        events.push(event);
       }
+      events.push(event);
     }
-    ended = true;
-  })();
+  });
+  const gone = new Promise<void>((resolve) => {
+    const end = () => {
+      ended = true;
+      resolve();
+    };
+    sink.once('end', end);
+    sink.once('close', end);
+  });
   return {
     events,
+    sink,
     get ended() {
       return ended;
     },
     of: (kind: string) => events.filter((e) => e.event === kind),
+    /** The browser goes away. */
     async close() {
-      abort.abort();
-      await pump;
+      sink.destroy();
+      await gone;
     },
   };
 }
@@ -214,6 +220,31 @@ describe.each(testDatabases)('live events on $kind', (testDb) => {
   it('sends keep-alive comments on an idle stream', async () => {
     const page = openStream(new LiveHub(h.database), { keepAliveMs: 30 });
     await waitFor(() => page.events.filter((e) => e.comment === 'keep-alive').length >= 2, 'two keep-alives');
+    await page.close();
+  });
+
+  it('ends the stream of a page that stops reading, and removes its listener', async () => {
+    // The hub's part is fed by hand: what matters is what the stream does with events it cannot send.
+    let deliver: ((event: LiveEvent) => void) | undefined;
+    let removed = false;
+    const hub = {
+      add: async (listener: (event: LiveEvent) => void) => {
+        deliver = listener;
+        return async () => void (removed = true);
+      },
+      since: () => [],
+      lastEventId: 'test-0',
+    } as unknown as LiveHub;
+    const page = openStream(hub);
+    await waitFor(() => page.of('ready').length === 1, 'ready');
+    // A stalled tab: nothing reads the response any more, so what is written stays unsent.
+    page.sink.pause();
+    page.sink.removeAllListeners('data');
+    const ids = Array.from({ length: 200 }, (_, i) => 1_000_000 + i);
+    for (let i = 1; i <= 100 && !page.sink.writableEnded; i++) deliver!({ id: `test-${i}`, kind: 'sessions', ids, more: false });
+    expect(page.sink.writableEnded).toBe(true);
+    expect(page.sink.writableLength).toBeLessThan(MAX_UNSENT_BYTES + 2048);
+    await waitFor(() => removed, 'its listener removed');
     await page.close();
   });
 
