@@ -5,7 +5,7 @@ import 'server-only';
 import { decode } from 'next-auth/jwt';
 import type { Db } from '@/db/client';
 import type { PublicUser } from '@/db/queries/users';
-import { authOptions } from './options';
+import { authSecret } from './secret';
 import { checkSession, type SessionClaims } from './session-token';
 
 export type SignedInUser = Pick<PublicUser, 'id' | 'email' | 'name' | 'role'>;
@@ -16,7 +16,7 @@ export const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.s
 /** The JWT claims (uid, sv, sia) of a session cookie's value, or null when it is not one of ours. */
 export async function claimsOf(token: string | undefined): Promise<SessionClaims | null> {
   if (!token) return null;
-  const decoded = await decode({ token, secret: authOptions().secret! }).catch(() => null);
+  const decoded = await decode({ token, secret: authSecret() }).catch(() => null);
   return decoded as SessionClaims | null;
 }
 

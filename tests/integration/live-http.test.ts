@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { bumpSessionVersion, getUserById, listUsers } from '@/db/queries/users';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
-import { authOptions } from '@/lib/auth/options';
+import { authSecret } from '@/lib/auth/secret';
 import { newSessionClaims } from '@/lib/auth/session-token';
 import { LIVE_PATH, serveLive } from '@/lib/server/live-http';
 import { testDatabases } from './databases';
@@ -38,7 +38,7 @@ describe('the live event stream over HTTP', () => {
   /** A session cookie as next-auth issues it at sign-in. */
   async function cookie(): Promise<string> {
     const user = (await getUserById(database.db, { id: adminId }))!;
-    const token = await encode({ token: newSessionClaims(user), secret: authOptions().secret!, maxAge: 3600 });
+    const token = await encode({ token: newSessionClaims(user), secret: authSecret(), maxAge: 3600 });
     return `other=1; next-auth.session-token=${token}`;
   }
 
