@@ -72,7 +72,7 @@ describe('the live event stream over HTTP', () => {
   });
 
   it('refuses a browser with no cookie, or one that is not ours, without opening a stream', async () => {
-    for (const headers of [{}, { cookie: 'next-auth.session-token=forged' }]) {
+    for (const headers of [{}, { cookie: 'next-auth.session-token=forged' }] as Record<string, string>[]) {
       const answer = await open(headers);
       expect(answer.status).toBe(401);
       expect(answer.type).not.toContain('text/event-stream');
