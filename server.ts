@@ -18,6 +18,7 @@ import { createHttpServer } from './lib/server/http-server';
 import { listenOn, PortError, probePort } from './lib/server/listen';
 import { projectRoot } from './lib/server/project-root';
 import { setSecurityHeaders } from './lib/server/security-headers';
+import { endLiveStreams } from './lib/live/sse';
 import { LIVE_PATH, serveLive } from './lib/server/live-http';
 import { serveWebhook } from './lib/server/webhook-http';
 import { accountFromEnv, publishWechatAccount } from './lib/wechat-account/account';
@@ -106,7 +107,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     serverLog.info({ signal }, 'shutting down');
-    await closeGracefully(server, 10_000);
+    const closing = closeGracefully(server, 10_000);
+    // Open live pages hold their connection all day: end them now rather than after the grace period.
+    endLiveStreams();
+    await closing;
     await runtime.stop();
     await sandbox?.close();
     await app.close?.();

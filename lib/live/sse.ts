@@ -50,6 +50,17 @@ function bytesOf(event: LiveEvent): Buffer {
   return bytes;
 }
 
+// The streams open in this process, each by the function that ends it.
+const openStreams = new Set<() => void>();
+
+/**
+ * Ends every open stream, for a shutdown: the browsers reconnect (to another instance, or to this
+ * one once it is back) instead of holding the stop until its grace period runs out.
+ */
+export function endLiveStreams(): void {
+  for (const end of [...openStreams]) end();
+}
+
 /** Streams the hub's events to `sink` until it closes, the lifetime ends, or it stops reading. */
 export async function streamLiveEvents(sink: LiveSink, opts: LiveStreamOptions): Promise<void> {
   const keepAliveMs = opts.keepAliveMs ?? 15_000;
@@ -61,6 +72,7 @@ export async function streamLiveEvents(sink: LiveSink, opts: LiveStreamOptions):
   const finish = () => {
     if (closed) return;
     closed = true;
+    openStreams.delete(finish);
     for (const timer of timers) clearTimeout(timer);
     sink.off('close', finish);
     void remove?.();
@@ -72,6 +84,7 @@ export async function streamLiveEvents(sink: LiveSink, opts: LiveStreamOptions):
     sink.write(chunk);
   };
   sink.once('close', finish);
+  openStreams.add(finish);
   if (sink.destroyed) return finish();
 
   send(`retry: ${RECONNECT_MS}\n\n`);

@@ -9,6 +9,7 @@ import { bumpSessionVersion, getUserById, listUsers } from '@/db/queries/users';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
 import { authSecret } from '@/lib/auth/secret';
 import { newSessionClaims } from '@/lib/auth/session-token';
+import { endLiveStreams } from '@/lib/live/sse';
 import { LIVE_PATH, serveLive } from '@/lib/server/live-http';
 import { testDatabases } from './databases';
 
@@ -86,6 +87,21 @@ describe('the live event stream over HTTP', () => {
     await bumpSessionVersion(database.db, { id: adminId });
     expect((await open({ cookie: before })).status).toBe(401);
     expect((await open({ cookie: await cookie() })).status).toBe(200);
+  });
+
+  it('ends every open stream at once when the server stops', async () => {
+    const ended = new Promise<number>((resolve, reject) => {
+      void cookie().then((value) => {
+        const request = http.get(base, { headers: { cookie: value }, agent: false }, (response) => {
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => chunk.includes('event: ready') && endLiveStreams());
+          const at = Date.now();
+          response.on('end', () => resolve(Date.now() - at));
+        });
+        request.on('error', reject);
+      }, reject);
+    });
+    expect(await ended).toBeLessThan(5_000);
   });
 
   it('answers anything but GET with 405', async () => {
