@@ -1,22 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WechatClient } from './client';
 import { WechatApiError } from './errors';
 import { KfApi, showQrcodeUrl } from './kf-api';
 import type { CustomMessage } from './kf-types';
-import { startFakeWechat, type FakeRoute, type FakeWechat } from './testdata/fake-wechat';
+import type { FakeRoute, FakeWechat } from './testdata/fake-wechat';
+import { kfApiOnFake } from './testdata/kf-api-on-fake';
 
-let fake: FakeWechat | undefined;
-
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function setup(routes: Record<string, FakeRoute>) {
-  fake = await startFakeWechat(routes);
-  const api = new KfApi(new WechatClient({ appId: 'wx123', appSecret: 's', baseUrl: fake.baseUrl }));
-  return { fake, api };
-}
+const setup = kfApiOnFake();
 
 const ok: FakeRoute = () => ({ json: { errcode: 0, errmsg: 'ok' } });
 const T = { access_token: 'TOKEN1' };

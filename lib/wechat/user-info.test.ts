@@ -1,20 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { WechatClient } from './client';
-import { KfApi } from './kf-api';
-import { startFakeWechat, type FakeRoute, type FakeWechat } from './testdata/fake-wechat';
+import { describe, expect, it } from 'vitest';
+import { kfApiOnFake } from './testdata/kf-api-on-fake';
 import { remarkFits } from './user-info';
 
-let fake: FakeWechat | undefined;
-
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function setup(routes: Record<string, FakeRoute>) {
-  fake = await startFakeWechat(routes);
-  return { fake, api: new KfApi(new WechatClient({ appId: 'wx123', appSecret: 's', baseUrl: fake.baseUrl })) };
-}
+const setup = kfApiOnFake();
 
 describe('remarkFits', () => {
   it('counts UTF-8 bytes, under 30: 29 letters or 9 Chinese characters, not 10', () => {
