@@ -17,6 +17,8 @@ export default defineConfig({
   test: {
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     environment: 'node',
+    // One migrated database of each kind per run; suites open copies of it (tests/integration/databases.ts).
+    globalSetup: ['tests/integration/template-databases.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     // Integration suites each open their own databases; files run in parallel workers. Three on this
