@@ -19,7 +19,7 @@ export interface TestDatabase {
 const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 
 let pgliteTemplate: Blob | undefined;
-/** The migrated PGlite's dump, read once per test file. */
+/** The migrated PGlite's dump, read once per worker process. */
 function pgliteTemplateDump(): Blob {
   return (pgliteTemplate ??= new Blob([fs.readFileSync(inject('pgliteTemplateFile'))]));
 }

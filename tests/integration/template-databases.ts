@@ -21,27 +21,51 @@ declare module 'vitest' {
   }
 }
 
+interface Templates {
+  pgliteTemplateFile: string;
+  postgresTemplate: string;
+  remove(): Promise<void>;
+}
+
+// vitest calls this once per project (vitest.config.ts has two) and once for the root, in one
+// process: the first call makes the templates, the others share them, and the last teardown removes them.
+const holder = globalThis as typeof globalThis & { __wekfTestTemplates?: { made: Promise<Templates>; users: number } };
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const shared = (holder.__wekfTestTemplates ??= { made: createTemplates(), users: 0 });
+  shared.users += 1;
+  const templates = await shared.made;
+  project.provide('pgliteTemplateFile', templates.pgliteTemplateFile);
+  project.provide('postgresTemplate', templates.postgresTemplate);
+  return async () => {
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    holder.__wekfTestTemplates = undefined;
+    await templates.remove();
+  };
+}
+
+async function createTemplates(): Promise<Templates> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-test-template-'));
   const pgliteTemplateFile = path.join(dir, 'pglite.tar');
   const pglite = await openPglite(undefined);
   try {
     await migrateDatabase(pglite);
-    // Uncompressed: it loads about 0.1 s faster than gzip, and is read once per test file.
+    // Uncompressed: it loads about 0.1 s faster than gzip, and is read once per worker.
     const dump = await pglite.pglite!.dumpDataDir('none');
     fs.writeFileSync(pgliteTemplateFile, Buffer.from(await dump.arrayBuffer()));
   } finally {
     await pglite.close();
   }
-  project.provide('pgliteTemplateFile', pgliteTemplateFile);
-
   const baseUrl = process.env.TEST_DATABASE_URL;
   const postgresTemplate = baseUrl ? await createPostgresTemplate(baseUrl) : '';
-  project.provide('postgresTemplate', postgresTemplate);
-
-  return async () => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (baseUrl && postgresTemplate) await adminQuery(baseUrl, `drop database if exists ${postgresTemplate} with (force)`);
+  return {
+    pgliteTemplateFile,
+    postgresTemplate,
+    async remove() {
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (baseUrl && postgresTemplate) await adminQuery(baseUrl, `drop database if exists ${postgresTemplate} with (force)`);
+    },
   };
 }
 
