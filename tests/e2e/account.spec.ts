@@ -1,5 +1,5 @@
 import { expect, test, type Browser } from '@playwright/test';
-import { addStaff, admin, signIn, signInAs } from './helpers';
+import { addStaff, signIn, signInAs, signInAsAdmin } from './helpers';
 
 async function signedInPage(browser: Browser, email: string, password: string) {
   const context = await browser.newContext();
@@ -8,8 +8,15 @@ async function signedInPage(browser: Browser, email: string, password: string) {
   return { context, page };
 }
 
+async function signedInAdminPage(browser: Browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInAsAdmin(page);
+  return { context, page };
+}
+
 test('changing my password signs out my other sessions; the old password stops working', async ({ browser }) => {
-  const { context: adminContext, page: adminPage } = await signedInPage(browser, admin.email, admin.password);
+  const { context: adminContext, page: adminPage } = await signedInAdminPage(browser);
   const me = { email: 'changer@e2e.test', name: '小陈', role: '操作员' as const, password: 'changer-password-1' };
   await addStaff(adminPage, me);
 
@@ -59,7 +66,7 @@ test('changing my password signs out my other sessions; the old password stops w
 });
 
 test('"sign out other sessions" ends the others and keeps this one', async ({ browser }) => {
-  const { context: adminContext, page: adminPage } = await signedInPage(browser, admin.email, admin.password);
+  const { context: adminContext, page: adminPage } = await signedInAdminPage(browser);
   const me = { email: 'leaver2@e2e.test', name: 'Sam', role: '操作员' as const, password: 'leaver2-password-1' };
   await addStaff(adminPage, me);
   const { context: laptop, page } = await signedInPage(browser, me.email, me.password);

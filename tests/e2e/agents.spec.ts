@@ -1,12 +1,12 @@
 // The Agents page against the sandbox's fake WeChat, which starts with two agents (小王 online,
 // 小李 offline): sync, invite, binding by QR scan, and what an operator may do.
 import { expect, test, type Page } from '@playwright/test';
-import { addStaff, admin, sim, signInAs, simGet } from './helpers';
+import { addStaff, signInAs, signInAsAdmin, sim, simGet } from './helpers';
 
 const suffix = 'wekf_sim';
 
 async function openAgents(page: Page) {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   await page.getByRole('link', { name: '客服人员' }).click();
   await expect(page.getByRole('heading', { name: '客服人员' })).toBeVisible();
 }
@@ -77,7 +77,7 @@ test('an agent scans the binding QR code with WeChat and the page says bound by 
 test('an operator sees the agents without controls, and a replayed admin action is refused', async ({ browser }) => {
   const adminContext = await browser.newContext();
   const adminPage = await adminContext.newPage();
-  await signInAs(adminPage, admin.email, admin.password);
+  await signInAsAdmin(adminPage);
   const operator = { email: 'agents-operator@e2e.test', name: '小赵', role: '操作员' as const, password: 'operator-password-2' };
   await addStaff(adminPage, operator);
   await adminPage.goto('/agents');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { addStaff, addStaffForm, admin, signIn, signInAs, signOut } from './helpers';
+import { addStaff, addStaffForm, admin, signIn, signInAs, signInAsAdmin, signOut } from './helpers';
 
 test('admin signs in and sees the console with their name', async ({ page }) => {
   await signInAs(page, admin.email, admin.password);
@@ -58,7 +58,7 @@ test('signing out revokes the cookie: a copy of it taken before is sent to sign 
 });
 
 test('English can be chosen and is remembered', async ({ page }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { name: 'Live queue' })).toBeVisible();
   await page.reload();
@@ -70,7 +70,7 @@ test('English can be chosen and is remembered', async ({ page }) => {
 test('an operator cannot open the Staff page or call its actions', async ({ browser }) => {
   const adminContext = await browser.newContext();
   const adminPage = await adminContext.newPage();
-  await signInAs(adminPage, admin.email, admin.password);
+  await signInAsAdmin(adminPage);
   const operator = { email: 'operator@e2e.test', name: '小王', role: '操作员' as const, password: 'operator-password-1' };
   await addStaff(adminPage, operator);
 
@@ -115,7 +115,7 @@ test('an operator cannot open the Staff page or call its actions', async ({ brow
 test('a disabled staff member is signed out and cannot sign in again', async ({ browser }) => {
   const adminContext = await browser.newContext();
   const adminPage = await adminContext.newPage();
-  await signInAs(adminPage, admin.email, admin.password);
+  await signInAsAdmin(adminPage);
   const member = { email: 'leaver@e2e.test', name: 'Leaver', role: '操作员' as const, password: 'leaver-password-1' };
   await addStaff(adminPage, member);
 

@@ -1,20 +1,27 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Cookie, type Page } from '@playwright/test';
 
 export const admin = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
 
-/** The sandbox's fake WeChat (playwright.config.ts puts it on the port after the console's). */
-export const simUrl = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3210) + 1}`;
+/** The running test's server's fake WeChat (playwright.config.ts puts it on the port after the server's). */
+export function simUrl(): string {
+  return `http://127.0.0.1:${Number(new URL(test.info().project.use.baseURL!).port) + 1}`;
+}
+
+/** The running test's server's data folder (playwright.config.ts gives each server its own). */
+export function serverDataDir(): string {
+  return test.info().project.metadata.dataDir as string;
+}
 
 /** Plays WeChat's side through the fake's control API: a follower's text, an agent's action… */
 export async function sim(path: string, body: unknown = {}): Promise<unknown> {
-  const response = await fetch(`${simUrl}/__sim/${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const response = await fetch(`${simUrl()}/__sim/${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
   if (!response.ok) throw new Error(`fake WeChat ${path}: ${response.status} ${await response.text()}`);
   const text = await response.text();
   return text ? JSON.parse(text) : undefined;
 }
 
 export async function simGet(path: string): Promise<unknown> {
-  const response = await fetch(`${simUrl}/__sim/${path}`);
+  const response = await fetch(`${simUrl()}/__sim/${path}`);
   if (!response.ok) throw new Error(`fake WeChat ${path}: ${response.status}`);
   return response.json();
 }
@@ -29,6 +36,32 @@ export async function signIn(page: Page, email: string, password: string) {
 export async function signInAs(page: Page, email: string, password: string) {
   await signIn(page, email, password);
   await expect(page.getByRole('heading', { name: '实时队列' })).toBeVisible();
+}
+
+// The admin's session cookie from the last sign-in through the form, in this worker.
+let adminSession: Cookie[] | undefined;
+
+/**
+ * Signs the page in as the e2e admin and leaves it on the Live page, as signInAs does, but through
+ * the form only when needed: a session signed in earlier is reused while the server still takes it.
+ * A sign-in is a hash check and two page loads (about a second); most tests only need an admin.
+ * Signing the admin out (some tests do) ends every admin session, and the next caller signs in anew.
+ * Tests about signing in use signIn and signInAs.
+ */
+export async function signInAsAdmin(page: Page) {
+  const context = page.context();
+  if (adminSession) {
+    await context.addCookies(adminSession);
+    const session = (await (await page.request.get('/api/auth/session')).json()) as { user?: { email?: string } };
+    if (session.user?.email === admin.email) {
+      await page.goto('/');
+      await expect(page.getByRole('heading', { name: '实时队列' })).toBeVisible();
+      return;
+    }
+    await context.clearCookies();
+  }
+  await signInAs(page, admin.email, admin.password);
+  adminSession = (await context.cookies()).filter((cookie) => cookie.name.includes('next-auth.session-token'));
 }
 
 /** Signs out through the console's button and its confirmation. */

@@ -2,7 +2,7 @@
 // (sandbox mode): changes arrive without a reload, staff assign/close/drop from the console, an
 // operator may act, a signed-out browser gets nothing from the event stream.
 import { expect, test, type Page } from '@playwright/test';
-import { addStaff, admin, signInAs, signOut } from './helpers';
+import { addStaff, signInAs, signInAsAdmin, signOut } from './helpers';
 
 // Each test walks a whole flow through the fake WeChat and the webhook on a shared, busy machine.
 test.describe.configure({ timeout: 120_000 });
@@ -49,7 +49,7 @@ async function ensureDemoAgents(page: Page) {
 test('the sandbox drives keyword → queue message → accept → greeting → close, and the Live page follows without a reload', async ({ browser }) => {
   const context = await browser.newContext({ locale: 'zh-CN' });
   const sandbox = await context.newPage();
-  await signInAs(sandbox, admin.email, admin.password);
+  await signInAsAdmin(sandbox);
   await ensureDemoAgents(sandbox);
 
   await sandbox.getByLabel('粉丝名字').fill('阿明');
@@ -98,7 +98,7 @@ test('the sandbox drives keyword → queue message → accept → greeting → c
 });
 
 test('an operator assigns, closes and drops from the Live page; WeChat refusals are shown plainly', async ({ page }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   await ensureDemoAgents(page);
   await addStaff(page, operator);
   await signOut(page);
@@ -150,7 +150,7 @@ test('an operator assigns, closes and drops from the Live page; WeChat refusals 
 test('staff name a waiting follower on the session page: WeChat keeps the remark, and the Live page and Sessions show it', async ({ browser }) => {
   const context = await browser.newContext({ locale: 'zh-CN' });
   const page = await context.newPage();
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   // Long, as WeChat's are (28 characters): shown shortened until someone names the follower.
   const openid = 'o_e2e_remark_0123456789abcdef';
   await sim(page, `followers/${openid}/subscribe`);

@@ -1,5 +1,5 @@
 import { expect, test, type APIResponse, type Page } from '@playwright/test';
-import { addStaff, admin, signInAs } from './helpers';
+import { addStaff, admin, signInAs, signInAsAdmin } from './helpers';
 
 /**
  * Every Content-Security-Policy complaint the page raises (console messages and violation events),
@@ -56,7 +56,7 @@ test('login, a signed-in page and a 404 carry the security headers, each page a 
   const again = await page.request.get('/login');
   expect(await expectPagePolicy(again)).not.toBe(firstNonce);
 
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   const users = await page.request.get('/users');
   expect(users.status()).toBe(200);
   expectCommonHeaders(users);

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { addStaff, admin, signInAs, signOut } from './helpers';
+import { addStaff, serverDataDir, signInAs, signInAsAdmin, signOut } from './helpers';
 
 interface Sim {
   url: string;
@@ -16,7 +16,7 @@ const operator = { email: 'history-op@e2e.test', name: '会话操作员', role: 
 
 async function simOf(page: Page): Promise<Sim> {
   const url = (await page.getByTestId('sandbox-wechat-url').textContent())!.replace(/^.*?(http:\/\/)/, '$1');
-  const credentials = JSON.parse(fs.readFileSync(path.join(process.env.WEKF_E2E_DATA_DIR!, 'sandbox-wechat.json'), 'utf8'));
+  const credentials = JSON.parse(fs.readFileSync(path.join(serverDataDir(), 'sandbox-wechat.json'), 'utf8'));
   const answer = await page.request.get(`${url}/cgi-bin/token?grant_type=client_credential&appid=${credentials.appId}&secret=${credentials.appSecret}`);
   return { url, token: (await answer.json()).access_token, kfSuffix: credentials.kfSuffix };
 }
@@ -59,7 +59,7 @@ test.describe.serial('session history', () => {
   let amy: string;
 
   test('conversations made through the fake WeChat appear; filters live in the URL and the back button returns', async ({ page }) => {
-    await signInAs(page, admin.email, admin.password);
+    await signInAsAdmin(page);
     const sim = await simOf(page);
     amy = await readyAgent(page.request, sim, 'e2eamy');
     const bob = await readyAgent(page.request, sim, 'e2ebob');
@@ -89,7 +89,7 @@ test.describe.serial('session history', () => {
   });
 
   test('a session shows its timeline, the messages we sent and, once pulled, its transcript', async ({ page }) => {
-    await signInAs(page, admin.email, admin.password);
+    await signInAsAdmin(page);
     await page.goto('/sessions?openid=o_e2e_hist_a');
     await rows(page).first().getByRole('link').click();
     await expect(page.getByRole('heading', { name: /^会话 #\d+$/ })).toBeVisible();
@@ -109,7 +109,7 @@ test.describe.serial('session history', () => {
   });
 
   test('Export CSV downloads exactly the filtered list, with a BOM and guarded cells', async ({ page }) => {
-    await signInAs(page, admin.email, admin.password);
+    await signInAsAdmin(page);
     await page.goto('/sessions?openid=o_e2e_hist_a');
     const id = (await rows(page).first().getByRole('link').getAttribute('href'))!.split('/').pop();
     const download = page.waitForEvent('download');
@@ -134,7 +134,7 @@ test.describe.serial('session history', () => {
   });
 
   test('metrics show the seeded sessions per agent, with definitions', async ({ page }) => {
-    await signInAs(page, admin.email, admin.password);
+    await signInAsAdmin(page);
     await page.goto('/metrics');
     await expect(page.getByRole('heading', { name: '数据统计' })).toBeVisible();
     const byAgent = page.getByRole('table', { name: '按客服' });
@@ -150,7 +150,7 @@ test.describe.serial('session history', () => {
   });
 
   test('an operator can read and export; nobody signed out can export', async ({ page, browser }) => {
-    await signInAs(page, admin.email, admin.password);
+    await signInAsAdmin(page);
     await addStaff(page, operator);
     await signOut(page);
     await signInAs(page, operator.email, operator.password);
@@ -167,7 +167,7 @@ test.describe.serial('session history', () => {
   });
 
   test('empty and invalid filters say so', async ({ page }) => {
-    await signInAs(page, admin.email, admin.password);
+    await signInAsAdmin(page);
     await page.goto('/sessions?openid=o_nobody_here');
     await expect(page.getByText('没有符合条件的会话')).toBeVisible();
     await page.goto('/sessions?waited=soon&from=2026-13-45');

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { addStaff, admin, signInAs } from './helpers';
+import { addStaff, admin, signInAs, signInAsAdmin } from './helpers';
 
 const second = { email: 'second-admin@e2e.test', name: '第二管理员', role: '管理员' as const, password: 'second-admin-pw-1' };
 const operator = { email: 'reader@e2e.test', name: '只读', role: '操作员' as const, password: 'reader-password-1' };
@@ -29,7 +29,7 @@ async function signedInPage(browser: Browser, user: { email: string; password: s
 test.describe.configure({ mode: 'serial' });
 
 test('service hours: a field error at the range, the preview follows the edit, and the next message gets the off-hours reply', async ({ page }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   await page.goto('/settings');
   await page.waitForLoadState('networkidle');
   const hours = page.getByRole('region', { name: '服务时间' });
@@ -66,7 +66,7 @@ test('service hours: a field error at the range, the preview follows the edit, a
 });
 
 test('reply texts: an unknown variable is refused at the field; the preview renders sample values', async ({ page }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   await page.goto('/settings');
   await page.waitForLoadState('networkidle');
   const texts = page.getByRole('region', { name: '回复文案' });
@@ -96,7 +96,7 @@ test('reply texts: an unknown variable is refused at the field; the preview rend
 });
 
 test('two admins: the second save of the same section is refused, naming who saved and when', async ({ page, browser }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   await addStaff(page, second);
   const other = await signedInPage(browser, second);
   await page.goto('/settings');
@@ -122,7 +122,7 @@ test('two admins: the second save of the same section is refused, naming who sav
 });
 
 test('an operator reads the settings but cannot save, even by replaying an admin save', async ({ page, browser }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   await addStaff(page, operator);
   await page.goto('/settings');
   await page.waitForLoadState('networkidle');
@@ -161,7 +161,7 @@ test('an operator reads the settings but cannot save, even by replaying an admin
 });
 
 test('the audit page lists each save with a readable before → after, and filters by kind', async ({ page }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   await page.goto('/audit?kind=settings');
   const rows = page.getByTestId('audit-row');
   const hoursRow = rows.filter({ hasText: '修改服务时间' }).first();

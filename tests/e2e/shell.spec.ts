@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { admin, signInAs } from './helpers';
+import { admin, signInAsAdmin } from './helpers';
 
 test.describe('an English browser', () => {
   test.use({ locale: 'en-US' });
@@ -41,7 +41,7 @@ test.describe('a Chinese browser', () => {
   });
 
   test('sees a Chinese 404 in the console’s style, with a link home that works when signed in', async ({ page }) => {
-    await signInAs(page, admin.email, admin.password);
+    await signInAsAdmin(page);
     const response = await page.goto('/agents/nothing/here');
     expect(response?.status()).toBe(404);
     await expect(page.getByRole('heading', { name: '找不到该页面' })).toBeVisible();
@@ -67,7 +67,7 @@ test('pages name a favicon that is served, so browsers stop asking for a missing
 });
 
 test('the sandbox banner shows where the fake WeChat listens', async ({ page }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   const address = page.getByTestId('sandbox-wechat-url');
   await expect(address).toHaveText(/^模拟微信地址：http:\/\/127\.0\.0\.1:\d+$/);
   const url = (await address.textContent())!.replace('模拟微信地址：', '');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { addStaff, admin, signIn, signInAs } from './helpers';
+import { addStaff, signIn, signInAs, signInAsAdmin } from './helpers';
 
 // The server runs with TRUST_PROXY=true (playwright.config.ts): one proxy in front, which appends
 // the address it was called from to X-Forwarded-For. These contexts play what that proxy forwards.
@@ -9,7 +9,7 @@ const attackerAddress = '198.51.100.66';
 test('a forged X-Forwarded-For cannot lock the owner out', async ({ browser }) => {
   const adminContext = await browser.newContext();
   const adminPage = await adminContext.newPage();
-  await signInAs(adminPage, admin.email, admin.password);
+  await signInAsAdmin(adminPage);
   const owner = { email: 'owner@e2e.test', name: 'Owner', role: '管理员' as const, password: 'owner-password-1' };
   await addStaff(adminPage, owner);
   await adminContext.close();

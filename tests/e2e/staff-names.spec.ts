@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { addStaffForm, admin, signInAs } from './helpers';
+import { addStaffForm, signInAsAdmin } from './helpers';
 
 test('a name with a right-to-left override is refused beside the name field, and no one is added', async ({ page }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   await page.goto('/users');
   const form = addStaffForm(page);
   await form.getByLabel('邮箱').fill('rlo@e2e.test');

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { addStaff, addStaffForm, admin, signInAs } from './helpers';
+import { addStaff, addStaffForm, admin, signInAsAdmin } from './helpers';
 
 test('a refused add-user submit keeps email, name and role, but not the password', async ({ page }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   await page.goto('/users');
   const form = addStaffForm(page);
   await form.getByLabel('邮箱').fill('kept@e2e.test');
@@ -40,7 +40,7 @@ test('a refused add-user submit keeps email, name and role, but not the password
 });
 
 test('an email already in use is refused beside the email field', async ({ page }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   await page.goto('/users');
   const form = addStaffForm(page);
   await form.getByLabel('邮箱').fill(admin.email);
@@ -56,7 +56,7 @@ test('an email already in use is refused beside the email field', async ({ page 
 });
 
 test('disabling asks first; Esc closes the question, returns focus and changes nothing', async ({ page }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   const member = { email: 'stays@e2e.test', name: 'Stays', role: '操作员' as const, password: 'stays-password-1' };
   await addStaff(page, member);
 
@@ -75,7 +75,7 @@ test('disabling asks first; Esc closes the question, returns focus and changes n
 });
 
 test('a too-short new password is refused inside the reset dialog, which stays open', async ({ page }) => {
-  await signInAs(page, admin.email, admin.password);
+  await signInAsAdmin(page);
   const member = { email: 'reset@e2e.test', name: 'Reset', role: '操作员' as const, password: 'reset-password-1' };
   await addStaff(page, member);
 

@@ -1,6 +1,6 @@
 // Agents from WeChat (sync), created and invited from the console, and bound to their openid by QR
 // code or by a one-time code, against the fake WeChat over HTTP on both engines.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findAgentByAccount, listAgents } from '@/db/queries/agents';
 import { listAudit } from '@/db/queries/audit-log';
 import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
@@ -15,12 +15,14 @@ import { defaultServiceHours } from '@/lib/service-hours';
 import { DomainError } from '@/lib/errors';
 import { WechatApiError } from '@/lib/wechat/errors';
 import { startWechatSim } from '@/lib/wechat-sim';
-import { testDatabases } from './databases';
+import { emptiedForEachTest, testDatabases } from './databases';
 import { isTransfer, replyText, startKfHarness, textFields, type KfHarness } from './kf-harness';
 
 const INVITE_EXPIRY_MS = 7 * 86_400_000;
 
-describe.each(testDatabases)('agents on $kind', (testDb) => {
+describe.each(testDatabases)('agents on $kind', (base) => {
+  const testDb = emptiedForEachTest(base);
+  afterAll(() => testDb.close());
   let h: KfHarness;
   let deps: AgentDeps;
   let actor: { id: number };

@@ -4,21 +4,23 @@
 // stands down while WeChat is unreachable; the console's edit sets the remark at WeChat, stores it,
 // audits it and tells open Live pages.
 import { and, eq, inArray } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNEL, subscribe } from '@/db/listen';
 import { auditLog, customerSessions, followers, users } from '@/db/schema';
 import { syncFollowerRemarks } from '@/lib/kf/follower-remark-sync';
 import { saveRemarks, setFollowerRemark } from '@/lib/kf/follower-remarks';
 import { WechatApiError } from '@/lib/wechat/errors';
 import { DomainError } from '@/lib/errors';
-import { testDatabases } from './databases';
+import { emptiedForEachTest, testDatabases } from './databases';
 import { startKfHarness, type KfHarness } from './kf-harness';
 
 const BATCHGET = '/cgi-bin/user/info/batchget';
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
-describe.each(testDatabases)('follower remarks on $kind', (testDb) => {
+describe.each(testDatabases)('follower remarks on $kind', (base) => {
+  const testDb = emptiedForEachTest(base);
+  afterAll(() => testDb.close());
   let h: KfHarness;
   /** When the last sync ran (by the fake's clock): what it stamps on the followers it read. */
   let ranAt: Date;

@@ -1,7 +1,7 @@
 // The dispatcher's batch: what one claim reads, how a follower's budget is spent across the rows of
 // one batch, and how every outcome is written back at once. WeChat is a stub that answers per
 // follower, so each row's fate is known in advance; the databases are real.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DatabaseHandle } from '@/db/client';
 import { enqueueOutbox, listOutboxFor, recordOutboxOutcomes } from '@/db/queries/outbox';
@@ -12,12 +12,14 @@ import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
 import { WechatApiError } from '@/lib/wechat/errors';
 import type { KfApi } from '@/lib/wechat/kf-api';
 import type { CustomMessage } from '@/lib/wechat/kf-types';
-import { testDatabases } from './databases';
+import { emptiedForEachTest, testDatabases } from './databases';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-describe.each(testDatabases)('outbox batch on $kind', (testDb) => {
+describe.each(testDatabases)('outbox batch on $kind', (base) => {
+  const testDb = emptiedForEachTest(base);
+  afterAll(() => testDb.close());
   let database: DatabaseHandle;
   let drop: () => Promise<void>;
   let clock: number;

@@ -1,19 +1,21 @@
 // What a dispatcher that dies mid-batch leaves behind: every send that came back is already written
 // down, so a dispatcher started after the lease sends again only the rows that were on the wire.
 // WeChat is a stub; the databases are real.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { enqueueOutbox, listOutboxFor } from '@/db/queries/outbox';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
 import type { KfApi } from '@/lib/wechat/kf-api';
 import type { CustomMessage } from '@/lib/wechat/kf-types';
-import { testDatabases } from './databases';
+import { emptiedForEachTest, testDatabases } from './databases';
 
 const LEASE_MS = 30_000;
 const contentOf = (msg: CustomMessage) => (msg as { text: { content: string } }).text.content;
 
-describe.each(testDatabases)('outbox after a crash on $kind', (testDb) => {
+describe.each(testDatabases)('outbox after a crash on $kind', (base) => {
+  const testDb = emptiedForEachTest(base);
+  afterAll(() => testDb.close());
   let database: DatabaseHandle;
   let drop: () => Promise<void>;
   let clock: number;

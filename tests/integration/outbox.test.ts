@@ -1,15 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { enqueueOutbox, listOutboxFor } from '@/db/queries/outbox';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
 import { followers, wechatTokens } from '@/db/schema';
-import { testDatabases } from './databases';
+import { emptiedForEachTest, testDatabases } from './databases';
 import { isTransfer, startKfHarness, type KfHarness } from './kf-harness';
 
 const SEND = '/cgi-bin/message/custom/send';
 
-describe.each(testDatabases)('outbox on $kind', (testDb) => {
+describe.each(testDatabases)('outbox on $kind', (base) => {
+  const testDb = emptiedForEachTest(base);
+  afterAll(() => testDb.close());
   let h: KfHarness;
   beforeEach(async () => {
     h = await startKfHarness(testDb);

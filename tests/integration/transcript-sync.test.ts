@@ -2,17 +2,19 @@
 // talk, the agent closes; the pull stores the chat records once, attached to that session, in
 // 24-hour windows resumed from their msgid cursor, never asking for what WeChat no longer keeps.
 import { asc, eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerSessions, sessionMessages, transcriptSyncWindows } from '@/db/schema';
 import { loadSessionDetail } from '@/lib/kf/session-timeline';
 import { RECORD_RETENTION_SECONDS, runTranscriptSync, syncTranscripts } from '@/lib/kf/transcripts';
-import { testDatabases } from './databases';
+import { emptiedForEachTest, testDatabases } from './databases';
 import { startKfHarness, type KfHarness } from './kf-harness';
 
 const PATH = '/customservice/msgrecord/getmsglist';
 type RecordRequest = { starttime: number; endtime: number; msgid: number; number: number };
 
-describe.each(testDatabases)('transcript pull on $kind', (testDb) => {
+describe.each(testDatabases)('transcript pull on $kind', (base) => {
+  const testDb = emptiedForEachTest(base);
+  afterAll(() => testDb.close());
   let h: KfHarness;
   let agent: string;
   const now = () => new Date(h.sim.clock.now());

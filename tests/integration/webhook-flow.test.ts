@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { countInboundByKey, listInboundFor } from '@/db/queries/inbound-messages';
 import { listOutboxFor } from '@/db/queries/outbox';
@@ -7,10 +7,12 @@ import { eq } from 'drizzle-orm';
 import { startWechatSim } from '@/lib/wechat-sim';
 import { saveKfSettings } from '@/lib/kf/settings';
 import { defaultServiceHours, formatOpening } from '@/lib/service-hours';
-import { testDatabases } from './databases';
+import { emptiedForEachTest, testDatabases } from './databases';
 import { isTransfer, nextMsgId, replyText, startKfHarness, textFields, type KfHarness } from './kf-harness';
 
-describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
+describe.each(testDatabases)('customer-service flow on $kind', (base) => {
+  const testDb = emptiedForEachTest(base);
+  afterAll(() => testDb.close());
   let h: KfHarness;
   beforeEach(async () => {
     h = await startKfHarness(testDb);
@@ -360,7 +362,9 @@ describe.each(testDatabases)('customer-service flow on $kind', (testDb) => {
   });
 });
 
-describe.each(testDatabases)('encrypted modes on $kind', (testDb) => {
+describe.each(testDatabases)('encrypted modes on $kind', (base) => {
+  const testDb = emptiedForEachTest(base);
+  afterAll(() => testDb.close());
   it.each(['safe', 'compat'] as const)('%s mode: the follower gets a signed, encrypted reply it can read', async (mode) => {
     const h = await startKfHarness(testDb, { mode });
     try {

@@ -35,14 +35,16 @@ describe('the end-to-end data folder', () => {
     expect(fs.existsSync(seen)).toBe(false);
   });
 
-  it('is the one Playwright’s config gives the server, not a second one of its own', async () => {
+  it('is the one Playwright’s config gives the servers, a folder of its own inside it for each', async () => {
     const dir = createE2eDataDir();
     try {
       vi.stubEnv(E2E_DATA_DIR_VARIABLE, dir);
       const config = await import('../../playwright.config');
       expect(config.dataDir).toBe(dir);
-      const webServer = config.default.webServer;
-      expect(Array.isArray(webServer) ? undefined : webServer?.env?.WEKF_DATA_DIR).toBe(dir);
+      const folders = [config.default.webServer].flat().map((server) => server?.env?.WEKF_DATA_DIR);
+      expect(folders.length).toBeGreaterThan(0);
+      for (const folder of folders) expect(path.dirname(folder!)).toBe(dir);
+      expect(new Set(folders).size).toBe(folders.length);
     } finally {
       removeE2eDataDir(dir);
     }

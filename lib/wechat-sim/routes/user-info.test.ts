@@ -4,11 +4,15 @@ import { apiCall, classicToken } from '../test-support';
 
 let sim: WechatSim;
 let token: string;
+/** The seconds read around fan's subscribe: a second may turn over during it on a busy machine. */
+let fanSubscribed: { before: number; after: number };
 
 beforeEach(async () => {
   sim = await startWechatSim();
   token = await classicToken(sim);
+  const before = Math.floor(sim.clock.now() / 1000);
   await sim.follower('fan').subscribe();
+  fanSubscribed = { before, after: Math.floor(sim.clock.now() / 1000) };
   await sim.follower('regular').sendText('hello');
 });
 afterEach(() => sim.close());
@@ -24,10 +28,12 @@ describe('user/info/batchget', () => {
     await sim.follower('gone').unsubscribe();
     const json = await batchget(['fan', 'regular', 'gone']);
     expect(json.user_info_list).toEqual([
-      expect.objectContaining({ subscribe: 1, openid: 'fan', remark: '王女士（VIP）', subscribe_time: Math.floor(sim.clock.now() / 1000) }),
+      expect.objectContaining({ subscribe: 1, openid: 'fan', remark: '王女士（VIP）', subscribe_time: expect.any(Number) }),
       expect.objectContaining({ subscribe: 1, openid: 'regular', remark: '' }),
       { subscribe: 0, openid: 'gone' },
     ]);
+    expect(json.user_info_list[0].subscribe_time).toBeGreaterThanOrEqual(fanSubscribed.before);
+    expect(json.user_info_list[0].subscribe_time).toBeLessThanOrEqual(fanSubscribed.after);
     for (const entry of json.user_info_list) {
       expect(entry).not.toHaveProperty('nickname');
       expect(entry).not.toHaveProperty('headimgurl');
