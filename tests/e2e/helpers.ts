@@ -1,27 +1,20 @@
-import { expect, test, type Cookie, type Page } from '@playwright/test';
+import { expect, type Cookie, type Page } from '@playwright/test';
 
 export const admin = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
 
-/** The running test's server's fake WeChat (playwright.config.ts puts it on the port after the server's). */
-export function simUrl(): string {
-  return `http://127.0.0.1:${Number(new URL(test.info().project.use.baseURL!).port) + 1}`;
-}
-
-/** The running test's server's data folder (playwright.config.ts gives each server its own). */
-export function serverDataDir(): string {
-  return test.info().project.metadata.dataDir as string;
-}
+/** The sandbox's fake WeChat (playwright.config.ts puts it on the port after the console's). */
+export const simUrl = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3210) + 1}`;
 
 /** Plays WeChat's side through the fake's control API: a follower's text, an agent's action… */
 export async function sim(path: string, body: unknown = {}): Promise<unknown> {
-  const response = await fetch(`${simUrl()}/__sim/${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const response = await fetch(`${simUrl}/__sim/${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
   if (!response.ok) throw new Error(`fake WeChat ${path}: ${response.status} ${await response.text()}`);
   const text = await response.text();
   return text ? JSON.parse(text) : undefined;
 }
 
 export async function simGet(path: string): Promise<unknown> {
-  const response = await fetch(`${simUrl()}/__sim/${path}`);
+  const response = await fetch(`${simUrl}/__sim/${path}`);
   if (!response.ok) throw new Error(`fake WeChat ${path}: ${response.status}`);
   return response.json();
 }

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { addStaff, serverDataDir, signInAs, signInAsAdmin, signOut } from './helpers';
+import { addStaff, signInAs, signInAsAdmin, signOut } from './helpers';
 
 interface Sim {
   url: string;
@@ -16,7 +16,7 @@ const operator = { email: 'history-op@e2e.test', name: '会话操作员', role: 
 
 async function simOf(page: Page): Promise<Sim> {
   const url = (await page.getByTestId('sandbox-wechat-url').textContent())!.replace(/^.*?(http:\/\/)/, '$1');
-  const credentials = JSON.parse(fs.readFileSync(path.join(serverDataDir(), 'sandbox-wechat.json'), 'utf8'));
+  const credentials = JSON.parse(fs.readFileSync(path.join(process.env.WEKF_E2E_DATA_DIR!, 'sandbox-wechat.json'), 'utf8'));
   const answer = await page.request.get(`${url}/cgi-bin/token?grant_type=client_credential&appid=${credentials.appId}&secret=${credentials.appSecret}`);
   return { url, token: (await answer.json()).access_token, kfSuffix: credentials.kfSuffix };
 }
