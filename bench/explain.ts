@@ -1,6 +1,7 @@
 // --explain: EXPLAIN ANALYZE of the statements the webhook and the dispatcher run under load, against
 // the database as the run left it (thousands of waiting sessions). The SQL is the real statements'
 // text from db/queries; writes happen inside a transaction that is rolled back.
+import { createHash } from 'node:crypto';
 import { keywordStatements } from '@/db/queries/keyword-messages';
 import { CLAIM_DUE_OUTBOX } from '@/db/queries/outbox';
 import { RECORD_PLAIN_MESSAGES } from '@/db/queries/plain-message';
@@ -22,7 +23,7 @@ function statements(sample: { openid: string }): Statement[] {
   const openids = keys.map((_, i) => (i === 0 ? sample.openid : `o_bench_${i}`));
   const texts = (t: string) => keys.map(() => t);
   // Each push with a signed query of its own, as the webhook passes them to the replay store.
-  const queryOf = (key: string) => ({ timestamp: String(Math.floor(Date.now() / 1000)), nonce: `n${key}`, signature: `s${key}`, bodyHash: `h${key}` });
+  const queryOf = (key: string) => ({ timestamp: String(Math.floor(Date.now() / 1000)), nonce: `n${key}`, signature: createHash('sha1').update(key).digest('hex'), bodyHash: `h${key}` });
   const replies = { transfer: '<xml>transfer</xml>', toAgent: { before: '<xml>', after: '</xml>' }, offHours: null, noAgents: '<xml>none</xml>' };
   const [claim, decide] = keywordStatements(
     keys.map((dedupeKey, i) => ({ dedupeKey, openid: i === 1 ? 'o_explain_new' : openids[i]!, msgType: 'text', summary: '客服', replies, query: queryOf(dedupeKey) })),
@@ -30,9 +31,9 @@ function statements(sample: { openid: string }): Statement[] {
   );
   return [
     {
-      name: 'recordPlainMessages (a batch of 16 ordinary messages)',
+      name: 'recordPlainMessages (a batch of 16: 13 ordinary messages, 3 keywords from followers in line or deferred)',
       sql: RECORD_PLAIN_MESSAGES,
-      params: [keys, openids, texts('text'), texts('你好'), texts('<xml>hint</xml>'), texts('<xml>transfer</xml>'), texts('<xml>'), texts('</xml>'), now, 5, later, ...pushQueryParams(keys.map((key) => ({ query: queryOf(key) })))],
+      params: [keys, openids, texts('text'), texts('你好'), texts('<xml>hint</xml>'), texts('<xml>transfer</xml>'), texts('<xml>'), texts('</xml>'), now, 5, later, ...pushQueryParams(keys.map((key) => ({ query: queryOf(key) }))), keys.map((_, i) => (i % 5 === 0 ? 'keyword' : null)), keys.map((_, i) => (i % 5 === 0 ? '{"msgtype":"text"}' : null)), keys.map((_, i) => (i % 5 === 0 ? 5 : null))],
     },
     {
       name: 'keyword claim (a batch of 16 keywords: claim, renew grants, expire stale sessions)',

@@ -97,6 +97,23 @@ export async function runKeywordBatch(database: DatabaseHandle, items: KeywordIt
   });
 }
 
+const placeInLineRows = new WeakMap<KfSettings, { payload: string; priority: number } | null>();
+
+/**
+ * The place-in-line row a follower already in line is sent again when they repeat the keyword (the
+ * ordinary statement queues it, db/queries/plain-message.ts), or null when the settings turn
+ * repeatPosition off. Kept per settings object (replaced, never changed).
+ */
+export function placeInLineRow(settings: KfSettings): { payload: string; priority: number } | null {
+  let row = placeInLineRows.get(settings);
+  if (row === undefined) {
+    const queued = queuedMessages(settings);
+    row = queued.repeatPosition ? { payload: JSON.stringify(queued.queuePayload), priority: queued.queuePriority } : null;
+    placeInLineRows.set(settings, row);
+  }
+  return row;
+}
+
 // The place in line and the agents' alert are templates filled in when the outbox sends them
 // (lib/outbox/dispatcher.ts), with the session's place and the line's length at that moment: the
 // line is numbered once per outbox batch rather than for every keyword. Each is tied to its session

@@ -6,7 +6,7 @@
 import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
-import { recordPlainMessages, REPLAYED, type PlainMessage } from '@/db/queries/plain-message';
+import { DEFERRED, recordPlainMessages, REPLAYED, type PlainMessage, type PlainResult } from '@/db/queries/plain-message';
 import { memoryReplayStore, recordPushQuery, type PushQuery } from '@/db/queries/replay-store';
 import { errorText, log, maskOpenid } from '@/lib/log';
 import type { WechatCrypto } from '@/lib/wechat/crypto';
@@ -20,6 +20,7 @@ import { routeEvent, type FlowContext, type FlowReply } from './flow';
 import { runKeywordBatch, type KeywordItem, type KeywordResult } from './keyword-batch';
 import { MicroBatcher } from './micro-batcher';
 import { pushKindOf, replyAroundAgent, routeOf, routeReply } from './routing';
+import { placeInLineRow } from './keyword-batch';
 import { loadKfSettings, type KfSettings } from './settings';
 import { plainText, pushQueryOf, queryChecker } from './webhook-query';
 import { renderText } from './texts';
@@ -181,29 +182,31 @@ async function handleOnce(message: InboundMessage, signedQuery: PushQuery, datab
   const kind = pushKindOf(message, settings.keywords);
   if (kind === undefined) return handleEvent(message, query, settings, database, now);
   const push = { dedupeKey: dedupeKey(message), openid: message.FromUserName, msgType: message.MsgType, summary: summarize(message), query };
-  if (kind === 'keyword') {
-    const handled = await batchers.keywords().submit({ push, target: message, settings, now });
-    if (handled.replayed) return REFUSED;
-    return { reply: handled.reply ?? SUCCESS, queuedOutbound: handled.queuedOutbound };
-  }
-  // Hours and agents matter only to the keyword: without a session this is the hint or nothing.
-  const withoutSession = routeOf({ push: kind, session: 'none', inHours: true, agentsActive: true }) as 'hint' | 'acknowledge';
-  const reply = await batchers.plain().submit({
+  // Every follower's message goes to the ordinary statement first. There hours and agents do not
+  // matter: a push without a session gets the hint or nothing, and a keyword without one is deferred
+  // to the keyword transaction, which reads them (its reply without a session is never used).
+  const withoutSession = kind === 'keyword' ? undefined : (routeOf({ push: kind, session: 'none', inHours: true, agentsActive: true }) as 'hint' | 'acknowledge');
+  const outcome = await batchers.plain().submit({
     now,
     message: {
       ...push,
-      replyWithoutSession: routeReply(withoutSession, message, now, { hint: kind === 'text' ? renderText(settings, 'hint') : undefined }),
+      replyWithoutSession: withoutSession ? routeReply(withoutSession, message, now, { hint: kind === 'text' ? renderText(settings, 'hint') : undefined }) : SUCCESS,
       replyWhileWaiting: routeReply('transfer', message, now, {}),
       replyToAgent: replyAroundAgent(message, now),
+      keyword: kind === 'keyword' ? { placeInLine: placeInLineRow(settings) } : undefined,
     },
   });
-  if (reply === REPLAYED) return REFUSED;
-  return { reply: reply ?? SUCCESS, queuedOutbound: false };
+  if (outcome === REPLAYED) return REFUSED;
+  if (outcome !== DEFERRED) return { reply: outcome.reply ?? SUCCESS, queuedOutbound: outcome.queued };
+  // A keyword from a follower with no open session: the keyword transaction may open one.
+  const handled = await batchers.keywords().submit({ push, target: message, settings, now });
+  if (handled.replayed) return REFUSED;
+  return { reply: handled.reply ?? SUCCESS, queuedOutbound: handled.queuedOutbound };
 }
 
 type PlainItem = { message: PlainMessage; now: Date };
 interface Batchers {
-  plain(): MicroBatcher<PlainItem, string | null | typeof REPLAYED>;
+  plain(): MicroBatcher<PlainItem, PlainResult | typeof REPLAYED | typeof DEFERRED>;
   keywords(): MicroBatcher<KeywordItem, KeywordResult>;
 }
 
@@ -213,7 +216,7 @@ interface Batchers {
  * kind is known.
  */
 function createBatchers(options: WebhookOptions): Batchers {
-  let plain: MicroBatcher<PlainItem, string | null | typeof REPLAYED> | undefined;
+  let plain: MicroBatcher<PlainItem, PlainResult | typeof REPLAYED | typeof DEFERRED> | undefined;
   let keywords: MicroBatcher<KeywordItem, KeywordResult> | undefined;
   const maxBatch = 64;
   // Batches in flight. PGlite has one connection: one batch at a time. On Postgres a transaction's
@@ -227,7 +230,7 @@ function createBatchers(options: WebhookOptions): Batchers {
   const postgres = () => options.database().kind === 'postgres';
   return {
     plain: () =>
-      (plain ??= new MicroBatcher<PlainItem, string | null | typeof REPLAYED>({
+      (plain ??= new MicroBatcher<PlainItem, PlainResult | typeof REPLAYED | typeof DEFERRED>({
         maxBatch,
         maxInFlight: postgres() ? 2 : 1,
         keyOf: (item) => item.message.dedupeKey,
