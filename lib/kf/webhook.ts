@@ -70,6 +70,8 @@ export interface Webhook {
   /** The checks that need no body: an answer to send at once, or undefined to read the body and handle it. */
   checkQuery(method: string, query: URLSearchParams): WebhookResponse | undefined;
   handle(request: WebhookRequest): Promise<WebhookResponse>;
+  /** handle() for a caller that has run checkQuery on this request and been given no answer. */
+  handleChecked(request: WebhookRequest): Promise<WebhookResponse>;
 }
 
 export function createWebhook(options: WebhookOptions): Webhook {
@@ -79,9 +81,11 @@ export function createWebhook(options: WebhookOptions): Webhook {
   const checkQuery = queryChecker({ ...options, log: webhookLog });
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
+    return checkQuery(request.method, request.query) ?? handleChecked(request);
+  }
+
+  async function handleChecked(request: WebhookRequest): Promise<WebhookResponse> {
     const q = request.query;
-    const refused = checkQuery(request.method, q);
-    if (refused) return refused;
     if (request.method === 'GET') return text(200, q.get('echostr')!);
     if (request.body.length > WEBHOOK_MAX_BODY) return text(413, 'payload too large');
     const signed = { signature: q.get('signature')!, timestamp: q.get('timestamp')!, nonce: q.get('nonce')! };
@@ -130,7 +134,7 @@ export function createWebhook(options: WebhookOptions): Webhook {
     return xml(replyXml);
   }
 
-  return { checkQuery, handle };
+  return { checkQuery, handle, handleChecked };
 }
 
 /** The webhook as one function, for callers that have the whole request at once. */
