@@ -1,7 +1,9 @@
 // The keyword path (「客服」) for a batch of pushes: two statements in one transaction, sent together
 // with its BEGIN and COMMIT in one round trip (pipelinedTransaction, raw.ts). The first claims the
 // pushes; the second, which sees the first's work, decides each push and writes what it decided:
-// new waiting sessions, outbox rows and the stored replies.
+// new waiting sessions, outbox rows and the stored replies. The webhook sends it only the keywords the
+// ordinary statement deferred (plain-message.ts: no open session when it looked); it still decides
+// every route below, since a session may have opened in between.
 //
 // Each claimed push is decided by lib/kf/routing.ts's table, row for row (the `route` column below
 // uses its names; tests/integration/routing.test.ts holds this statement to the table):

@@ -5,8 +5,9 @@
 // reason, and routeOf() decides. The webhook makes the same decision inside the database, in the
 // statement that stores each push, because two of the facts (the follower's session, whether any
 // agent is set up) are read there, in the same round trip:
-//   anything but the keyword  → db/queries/plain-message.ts   (session: none, waiting or active)
-//   the keyword               → db/queries/keyword-messages.ts (all four facts)
+//   every follower message    → db/queries/plain-message.ts   (session: none, waiting or active);
+//                               a keyword from a follower with no open session is deferred to
+//   the keyword without a session → db/queries/keyword-messages.ts (all four facts)
 // Both statements follow this table, and tests/integration/routing.test.ts holds them to it, one
 // push at a time and many in one batch. Replies are always built here, by lib/wechat's builders;
 // the statements only choose among them (and fill the agent into transferReplyAroundAgent's reply).
