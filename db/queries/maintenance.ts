@@ -9,7 +9,12 @@ import type { DatabaseHandle } from '../client';
 // connection in between.
 const HOT_TABLES = ['followers', 'outbox', 'customer_sessions', 'inbound_messages', 'wechat_tokens', 'login_attempts', 'webhook_nonces'] as const;
 
+/** The upkeep's statements, in order; each holds PGlite's one thread while it runs (bench/upkeep-pause.ts). */
+export function upkeepStatements(): string[] {
+  return HOT_TABLES.map((table) => `vacuum (analyze) ${table}`);
+}
+
 export async function vacuumEmbedded(database: DatabaseHandle): Promise<void> {
   if (!database.pglite) return;
-  for (const table of HOT_TABLES) await database.pglite.exec(`vacuum (analyze) ${table}`);
+  for (const statement of upkeepStatements()) await database.pglite.exec(statement);
 }
