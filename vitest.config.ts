@@ -36,8 +36,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     // Integration suites each open their own databases; files run in parallel workers. Three on this
-    // 2-core machine, since most of a suite's time is spent waiting on a database or a timer: the whole
-    // run took 552 s with vitest's default (one worker here) and 335 s with three, all passing.
+    // 2-core machine, since much of a suite's time is spent waiting on a database or a timer: the whole
+    // run once took 552 s with vitest's default (one worker here) and 335 s with three. Measured again
+    // since (94 files, Postgres too, the console's build included): three 124-140 s, two 133 s; both
+    // cores stay busy throughout, so more workers would only queue.
     pool: 'forks',
     maxWorkers: 3,
     projects: [

@@ -1,7 +1,9 @@
-// npm test's first step: `node scripts/run-together.mjs typecheck lint` runs those npm scripts at the
-// same time: neither needs the other, and each keeps one core busy (from a clean clone, as in CI, one
-// after the other took 24 s and together 20 s on the 2-core machine). Each one's output is printed
-// whole when it ends, so the two never interleave; the exit code is non-zero when either failed.
+// npm test's second step: `node scripts/run-together.mjs test:e2e typecheck lint` runs those npm
+// scripts at the same time: none needs another. The end-to-end run leaves a core partly idle (one
+// browser and one server taking turns: 20-40% of the machine idle), and the type check and lint fill
+// it; run first and on their own they took 20 s of npm test, two busy processes on the 2 cores.
+// Vitest runs before them, alone: it keeps both cores busy. Each one's output is printed whole when
+// it ends, so they never interleave; the exit code is non-zero when any failed.
 import { spawn } from 'node:child_process';
 
 const scripts = process.argv.slice(2);

@@ -8,10 +8,11 @@ async function signedInPage(browser: Browser, email: string, password: string) {
   return { context, page };
 }
 
+/** An admin on the Staff page, to add the member the test is about. */
 async function signedInAdminPage(browser: Browser) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, '/users');
   return { context, page };
 }
 

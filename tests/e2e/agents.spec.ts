@@ -77,7 +77,7 @@ test('an agent scans the binding QR code with WeChat and the page says bound by 
 test('an operator sees the agents without controls, and a replayed admin action is refused', async ({ browser }) => {
   const adminContext = await browser.newContext();
   const adminPage = await adminContext.newPage();
-  await signInAsAdmin(adminPage);
+  await signInAsAdmin(adminPage, '/users');
   const operator = { email: 'agents-operator@e2e.test', name: '小赵', role: '操作员' as const, password: 'operator-password-2' };
   await addStaff(adminPage, operator);
   await adminPage.goto('/agents');

@@ -70,7 +70,7 @@ test('English can be chosen and is remembered', async ({ page }) => {
 test('an operator cannot open the Staff page or call its actions', async ({ browser }) => {
   const adminContext = await browser.newContext();
   const adminPage = await adminContext.newPage();
-  await signInAsAdmin(adminPage);
+  await signInAsAdmin(adminPage, '/users');
   const operator = { email: 'operator@e2e.test', name: '小王', role: '操作员' as const, password: 'operator-password-1' };
   await addStaff(adminPage, operator);
 
@@ -115,7 +115,7 @@ test('an operator cannot open the Staff page or call its actions', async ({ brow
 test('a disabled staff member is signed out and cannot sign in again', async ({ browser }) => {
   const adminContext = await browser.newContext();
   const adminPage = await adminContext.newPage();
-  await signInAsAdmin(adminPage);
+  await signInAsAdmin(adminPage, '/users');
   const member = { email: 'leaver@e2e.test', name: 'Leaver', role: '操作员' as const, password: 'leaver-password-1' };
   await addStaff(adminPage, member);
 

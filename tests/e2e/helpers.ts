@@ -35,26 +35,34 @@ export async function signInAs(page: Page, email: string, password: string) {
 let adminSession: Cookie[] | undefined;
 
 /**
- * Signs the page in as the e2e admin and leaves it on the Live page, as signInAs does, but through
- * the form only when needed: a session signed in earlier is reused while the server still takes it.
- * A sign-in is a hash check and two page loads (about a second); most tests only need an admin.
+ * Signs the page in as the e2e admin and leaves it on `path` (the Live page unless told), but
+ * through the form only when needed: a session signed in earlier is reused while the server still
+ * takes it. A sign-in is a hash check and two page loads (about a second); most tests only need an
+ * admin. Tests that start on another page name it, which saves loading the Live page first.
  * Signing the admin out (some tests do) ends every admin session, and the next caller signs in anew.
  * Tests about signing in use signIn and signInAs.
  */
-export async function signInAsAdmin(page: Page) {
+export async function signInAsAdmin(page: Page, path = '/') {
   const context = page.context();
   if (adminSession) {
     await context.addCookies(adminSession);
     const session = (await (await page.request.get('/api/auth/session')).json()) as { user?: { email?: string } };
     if (session.user?.email === admin.email) {
-      await page.goto('/');
-      await expect(page.getByRole('heading', { name: '实时队列' })).toBeVisible();
+      await openAsAdmin(page, path);
       return;
     }
     await context.clearCookies();
   }
   await signInAs(page, admin.email, admin.password);
   adminSession = (await context.cookies()).filter((cookie) => cookie.name.includes('next-auth.session-token'));
+  if (path !== '/') await openAsAdmin(page, path);
+}
+
+async function openAsAdmin(page: Page, path: string) {
+  await page.goto(path);
+  if (path === '/') await expect(page.getByRole('heading', { name: '实时队列' })).toBeVisible();
+  // The console's own page, as the admin (its layout names who is signed in), not the sign-in form.
+  else await expect(page.getByTestId('signed-in-user')).toHaveText('admin');
 }
 
 /** Signs out through the console's button and its confirmation. */
@@ -64,9 +72,9 @@ export async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/login/);
 }
 
-/** Adds a staff member through the Staff page, as a signed-in admin. */
+/** Adds a staff member through the Staff page (opened unless the page is on it), as a signed-in admin. */
 export async function addStaff(page: Page, user: { email: string; name: string; role: '管理员' | '操作员'; password: string }) {
-  await page.goto('/users');
+  if (new URL(page.url()).pathname !== '/users') await page.goto('/users');
   const form = addStaffForm(page);
   await form.getByLabel('邮箱').fill(user.email);
   await form.getByLabel('姓名').fill(user.name);

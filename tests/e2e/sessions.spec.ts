@@ -89,8 +89,7 @@ test.describe.serial('session history', () => {
   });
 
   test('a session shows its timeline, the messages we sent and, once pulled, its transcript', async ({ page }) => {
-    await signInAsAdmin(page);
-    await page.goto('/sessions?openid=o_e2e_hist_a');
+    await signInAsAdmin(page, '/sessions?openid=o_e2e_hist_a');
     await rows(page).first().getByRole('link').click();
     await expect(page.getByRole('heading', { name: /^会话 #\d+$/ })).toBeVisible();
     const timeline = page.getByTestId('timeline');
@@ -109,8 +108,7 @@ test.describe.serial('session history', () => {
   });
 
   test('Export CSV downloads exactly the filtered list, with a BOM and guarded cells', async ({ page }) => {
-    await signInAsAdmin(page);
-    await page.goto('/sessions?openid=o_e2e_hist_a');
+    await signInAsAdmin(page, '/sessions?openid=o_e2e_hist_a');
     const id = (await rows(page).first().getByRole('link').getAttribute('href'))!.split('/').pop();
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: '导出 CSV' }).click();
@@ -134,8 +132,7 @@ test.describe.serial('session history', () => {
   });
 
   test('metrics show the seeded sessions per agent, with definitions', async ({ page }) => {
-    await signInAsAdmin(page);
-    await page.goto('/metrics');
+    await signInAsAdmin(page, '/metrics');
     await expect(page.getByRole('heading', { name: '数据统计' })).toBeVisible();
     const byAgent = page.getByRole('table', { name: '按客服' });
     const amyRow = byAgent.getByRole('row').filter({ hasText: amy });
@@ -150,7 +147,7 @@ test.describe.serial('session history', () => {
   });
 
   test('an operator can read and export; nobody signed out can export', async ({ page, browser }) => {
-    await signInAsAdmin(page);
+    await signInAsAdmin(page, '/users');
     await addStaff(page, operator);
     await signOut(page);
     await signInAs(page, operator.email, operator.password);
@@ -167,8 +164,7 @@ test.describe.serial('session history', () => {
   });
 
   test('empty and invalid filters say so', async ({ page }) => {
-    await signInAsAdmin(page);
-    await page.goto('/sessions?openid=o_nobody_here');
+    await signInAsAdmin(page, '/sessions?openid=o_nobody_here');
     await expect(page.getByText('没有符合条件的会话')).toBeVisible();
     await page.goto('/sessions?waited=soon&from=2026-13-45');
     await expect(page.getByRole('alert').filter({ hasText: '以下筛选条件无效' })).toHaveText('以下筛选条件无效，已忽略：排队日期起、等待超过（分钟）');

@@ -29,8 +29,7 @@ async function signedInPage(browser: Browser, user: { email: string; password: s
 test.describe.configure({ mode: 'serial' });
 
 test('service hours: a field error at the range, the preview follows the edit, and the next message gets the off-hours reply', async ({ page }) => {
-  await signInAsAdmin(page);
-  await page.goto('/settings');
+  await signInAsAdmin(page, '/settings');
   await page.waitForLoadState('networkidle');
   const hours = page.getByRole('region', { name: '服务时间' });
   await expect(hours.getByTestId('hours-source')).toContainText('来自环境变量');
@@ -66,8 +65,7 @@ test('service hours: a field error at the range, the preview follows the edit, a
 });
 
 test('reply texts: an unknown variable is refused at the field; the preview renders sample values', async ({ page }) => {
-  await signInAsAdmin(page);
-  await page.goto('/settings');
+  await signInAsAdmin(page, '/settings');
   await page.waitForLoadState('networkidle');
   const texts = page.getByRole('region', { name: '回复文案' });
   const hint = texts.getByTestId('template-hint');
@@ -96,7 +94,7 @@ test('reply texts: an unknown variable is refused at the field; the preview rend
 });
 
 test('two admins: the second save of the same section is refused, naming who saved and when', async ({ page, browser }) => {
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, '/users');
   await addStaff(page, second);
   const other = await signedInPage(browser, second);
   await page.goto('/settings');
@@ -122,7 +120,7 @@ test('two admins: the second save of the same section is refused, naming who sav
 });
 
 test('an operator reads the settings but cannot save, even by replaying an admin save', async ({ page, browser }) => {
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, '/users');
   await addStaff(page, operator);
   await page.goto('/settings');
   await page.waitForLoadState('networkidle');
@@ -161,8 +159,7 @@ test('an operator reads the settings but cannot save, even by replaying an admin
 });
 
 test('the audit page lists each save with a readable before → after, and filters by kind', async ({ page }) => {
-  await signInAsAdmin(page);
-  await page.goto('/audit?kind=settings');
+  await signInAsAdmin(page, '/audit?kind=settings');
   const rows = page.getByTestId('audit-row');
   const hoursRow = rows.filter({ hasText: '修改服务时间' }).first();
   await expect(hoursRow).toContainText(admin.email);

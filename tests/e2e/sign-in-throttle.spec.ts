@@ -9,7 +9,7 @@ const attackerAddress = '198.51.100.66';
 test('a forged X-Forwarded-For cannot lock the owner out', async ({ browser }) => {
   const adminContext = await browser.newContext();
   const adminPage = await adminContext.newPage();
-  await signInAsAdmin(adminPage);
+  await signInAsAdmin(adminPage, '/users');
   const owner = { email: 'owner@e2e.test', name: 'Owner', role: '管理员' as const, password: 'owner-password-1' };
   await addStaff(adminPage, owner);
   await adminContext.close();

@@ -2,8 +2,7 @@ import { expect, test } from '@playwright/test';
 import { addStaffForm, signInAsAdmin } from './helpers';
 
 test('a name with a right-to-left override is refused beside the name field, and no one is added', async ({ page }) => {
-  await signInAsAdmin(page);
-  await page.goto('/users');
+  await signInAsAdmin(page, '/users');
   const form = addStaffForm(page);
   await form.getByLabel('邮箱').fill('rlo@e2e.test');
   await form.getByLabel('姓名').fill('evil\u202Etxt.exe');

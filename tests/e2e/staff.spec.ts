@@ -2,8 +2,7 @@ import { expect, test } from '@playwright/test';
 import { addStaff, addStaffForm, admin, signInAsAdmin } from './helpers';
 
 test('a refused add-user submit keeps email, name and role, but not the password', async ({ page }) => {
-  await signInAsAdmin(page);
-  await page.goto('/users');
+  await signInAsAdmin(page, '/users');
   const form = addStaffForm(page);
   await form.getByLabel('邮箱').fill('kept@e2e.test');
   await form.getByLabel('姓名').fill('小李');
@@ -40,8 +39,7 @@ test('a refused add-user submit keeps email, name and role, but not the password
 });
 
 test('an email already in use is refused beside the email field', async ({ page }) => {
-  await signInAsAdmin(page);
-  await page.goto('/users');
+  await signInAsAdmin(page, '/users');
   const form = addStaffForm(page);
   await form.getByLabel('邮箱').fill(admin.email);
   await form.getByLabel('姓名').fill('Twin');
@@ -56,7 +54,7 @@ test('an email already in use is refused beside the email field', async ({ page 
 });
 
 test('disabling asks first; Esc closes the question, returns focus and changes nothing', async ({ page }) => {
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, '/users');
   const member = { email: 'stays@e2e.test', name: 'Stays', role: '操作员' as const, password: 'stays-password-1' };
   await addStaff(page, member);
 
@@ -75,7 +73,7 @@ test('disabling asks first; Esc closes the question, returns focus and changes n
 });
 
 test('a too-short new password is refused inside the reset dialog, which stays open', async ({ page }) => {
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, '/users');
   const member = { email: 'reset@e2e.test', name: 'Reset', role: '操作员' as const, password: 'reset-password-1' };
   await addStaff(page, member);
 
