@@ -15,8 +15,8 @@
 import 'server-only';
 import type { DatabaseHandle } from '../client';
 import { GRANTS, renewMessageGrantsCte } from './followers';
-import { KEYWORD_OUTBOX_KINDS } from './outbox';
 import { storedReplies } from './inbound-messages';
+import { KEYWORD_OUTBOX_KINDS } from './outbox';
 import { rawExecutor } from './raw';
 import { pushQueryParams, REFUSED_REPLAYS, replayGuardCtes, type PushQuery } from './replay-store';
 import { replyAroundAgentSql } from './reply-around-agent';
@@ -54,6 +54,8 @@ export interface PlainResult {
 export const REPLAYED = 'replayed' as const;
 /** A keyword from a follower with no open session: not stored here; the keyword transaction decides it. */
 export const DEFERRED = 'deferred' as const;
+/** What the statement made of one message. */
+export type PlainOutcome = PlainResult | typeof REPLAYED | typeof DEFERRED;
 
 // Rows are inserted in dedupe-key order and followers updated in openid order, so two batches that
 // share keys or followers take their locks in the same order and never deadlock.
@@ -113,7 +115,7 @@ export async function recordPlainMessages(
   database: DatabaseHandle,
   messages: PlainMessage[],
   now: Date,
-): Promise<(PlainResult | typeof REPLAYED | typeof DEFERRED)[]> {
+): Promise<PlainOutcome[]> {
   const raw = rawExecutor(database);
   const keys = messages.map((m) => m.dedupeKey);
   const rows = await raw.query<{ dedupe_key: string; reply: string; replayed: boolean; deferred: boolean; queued: boolean }>(RECORD_PLAIN_MESSAGES, [
@@ -134,7 +136,7 @@ export async function recordPlainMessages(
     messages.map((m) => m.keyword?.placeInLine?.payload ?? null),
     messages.map((m) => m.keyword?.placeInLine?.priority ?? null),
   ]);
-  const outcomes = new Map<string, PlainResult | typeof REPLAYED | typeof DEFERRED>();
+  const outcomes = new Map<string, PlainOutcome>();
   for (const row of rows) {
     outcomes.set(row.dedupe_key, row.replayed ? REPLAYED : row.deferred ? DEFERRED : { reply: row.reply, queued: row.queued });
   }

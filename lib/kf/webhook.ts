@@ -6,7 +6,7 @@
 import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { claimInbound, completeInbound } from '@/db/queries/inbound-messages';
-import { DEFERRED, recordPlainMessages, REPLAYED, type PlainMessage, type PlainResult } from '@/db/queries/plain-message';
+import { DEFERRED, recordPlainMessages, REPLAYED, type PlainMessage, type PlainOutcome } from '@/db/queries/plain-message';
 import { memoryReplayStore, recordPushQuery, type PushQuery } from '@/db/queries/replay-store';
 import { errorText, log, maskOpenid } from '@/lib/log';
 import type { WechatCrypto } from '@/lib/wechat/crypto';
@@ -187,13 +187,12 @@ async function handleOnce(message: InboundMessage, signedQuery: PushQuery, datab
   const push = { dedupeKey: dedupeKey(message), openid: message.FromUserName, msgType: message.MsgType, summary: summarize(message), query };
   // Every follower's message goes to the ordinary statement first. There hours and agents do not
   // matter: a push without a session gets the hint or nothing, and a keyword without one is deferred
-  // to the keyword transaction, which reads them (its reply without a session is never used).
-  const withoutSession = kind === 'keyword' ? undefined : (routeOf({ push: kind, session: 'none', inHours: true, agentsActive: true }) as 'hint' | 'acknowledge');
+  // to the keyword transaction, which reads them (so its reply without a session is never used).
   const outcome = await batchers.plain().submit({
     now,
     message: {
       ...push,
-      replyWithoutSession: withoutSession ? routeReply(withoutSession, message, now, { hint: kind === 'text' ? renderText(settings, 'hint') : undefined }) : SUCCESS,
+      replyWithoutSession: kind === 'keyword' ? SUCCESS : replyWithoutSession(kind, message, now, settings),
       replyWhileWaiting: routeReply('transfer', message, now, {}),
       replyToAgent: replyAroundAgent(message, now),
       keyword: kind === 'keyword' ? { placeInLine: placeInLineRow(settings) } : undefined,
@@ -207,9 +206,15 @@ async function handleOnce(message: InboundMessage, signedQuery: PushQuery, datab
   return { reply: handled.reply ?? SUCCESS, queuedOutbound: handled.queuedOutbound };
 }
 
+/** The hint or nothing: routing.ts's route for a text or another message type from a follower without a session. */
+function replyWithoutSession(kind: 'text' | 'other', message: InboundMessage, now: Date, settings: KfSettings): string {
+  const route = routeOf({ push: kind, session: 'none', inHours: true, agentsActive: true }) as 'hint' | 'acknowledge';
+  return routeReply(route, message, now, { hint: kind === 'text' ? renderText(settings, 'hint') : undefined });
+}
+
 type PlainItem = { message: PlainMessage; now: Date };
 interface Batchers {
-  plain(): MicroBatcher<PlainItem, PlainResult | typeof REPLAYED | typeof DEFERRED>;
+  plain(): MicroBatcher<PlainItem, PlainOutcome>;
   keywords(): MicroBatcher<KeywordItem, KeywordResult>;
 }
 
@@ -219,7 +224,7 @@ interface Batchers {
  * kind is known.
  */
 function createBatchers(options: WebhookOptions): Batchers {
-  let plain: MicroBatcher<PlainItem, PlainResult | typeof REPLAYED | typeof DEFERRED> | undefined;
+  let plain: MicroBatcher<PlainItem, PlainOutcome> | undefined;
   let keywords: MicroBatcher<KeywordItem, KeywordResult> | undefined;
   const maxBatch = 64;
   // Batches in flight. PGlite has one connection: one batch at a time. On Postgres a transaction's
@@ -233,7 +238,7 @@ function createBatchers(options: WebhookOptions): Batchers {
   const postgres = () => options.database().kind === 'postgres';
   return {
     plain: () =>
-      (plain ??= new MicroBatcher<PlainItem, PlainResult | typeof REPLAYED | typeof DEFERRED>({
+      (plain ??= new MicroBatcher<PlainItem, PlainOutcome>({
         maxBatch,
         maxInFlight: postgres() ? 2 : 1,
         keyOf: (item) => item.message.dedupeKey,
