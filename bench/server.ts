@@ -58,7 +58,8 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     ADMIN_EMAIL: 'bench@example.com',
     ADMIN_PASSWORD: 'bench-password-not-secret',
     AUTH_SECRET: BENCH_AUTH_SECRET,
-    LOG_LEVEL: 'warn',
+    // info, for the embedded database's upkeep rounds (the report's pause target); nothing per request logs at info.
+    LOG_LEVEL: 'info',
     WECHAT_APP_ID: opts.wechat.appId,
     WECHAT_APP_SECRET: opts.wechat.appSecret,
     WECHAT_TOKEN: opts.wechat.token,

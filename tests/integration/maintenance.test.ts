@@ -2,30 +2,75 @@ import { describe, expect, it } from 'vitest';
 import { recordInteraction } from '@/db/queries/followers';
 import { vacuumEmbedded } from '@/db/queries/maintenance';
 import { rawExecutor } from '@/db/queries/raw';
+import type { DatabaseHandle } from '@/db/client';
+import { startEmbeddedMaintenance } from '@/lib/kf/sweeps';
 import { testDatabases } from './databases';
+
+interface TableUpkeep {
+  dead: number;
+  vacuums: number;
+  analyzes: number;
+}
+
+async function followersUpkeep(handle: DatabaseHandle): Promise<TableUpkeep | undefined> {
+  const [stats] = await rawExecutor(handle).query<TableUpkeep>(
+    `select n_dead_tup::int as dead, vacuum_count::int as vacuums, analyze_count::int as analyzes
+       from pg_stat_user_tables where relname = 'followers'`,
+    [],
+  );
+  return stats;
+}
+
+async function leaveDeadRows(handle: DatabaseHandle): Promise<void> {
+  const now = new Date();
+  for (let i = 0; i < 20; i++) await recordInteraction(handle.db, { openid: 'o_vacuum', trigger: 'message', now });
+}
 
 describe.each(testDatabases)('embedded maintenance on $kind', (testDb) => {
   it('vacuums and analyzes the hot tables on PGlite (no autovacuum there), and leaves Postgres to its autovacuum', async () => {
     const { handle, drop } = await testDb.open();
     try {
-      const now = new Date();
-      for (let i = 0; i < 20; i++) await recordInteraction(handle.db, { openid: 'o_vacuum', trigger: 'message', now });
-      await vacuumEmbedded(handle);
-      const [stats] = await rawExecutor(handle).query<{ dead: number; vacuumed: boolean; analyzed: boolean }>(
-        `select n_dead_tup::int as dead, last_vacuum is not null as vacuumed, last_analyze is not null as analyzed
-           from pg_stat_user_tables where relname = 'followers'`,
-        [],
-      );
-      if (testDb.kind === 'pglite') expect(stats).toEqual({ dead: 0, vacuumed: true, analyzed: true });
-      else expect(stats?.vacuumed).toBe(false);
+      await leaveDeadRows(handle);
+      const timings = await vacuumEmbedded(handle);
+      const stats = await followersUpkeep(handle);
+      if (testDb.kind === 'pglite') {
+        expect(stats).toEqual({ dead: 0, vacuums: 1, analyzes: 1 });
+        // The longest statement is the pause requests saw; it is one of the round's and within its total.
+        expect(timings?.longest).toMatch(/^(vacuum|analyze) [a-z_]+$/);
+        expect(timings!.longestMs).toBeGreaterThan(0);
+        expect(timings!.longestMs).toBeLessThanOrEqual(timings!.totalMs);
+      } else {
+        expect(timings).toBeNull();
+        expect(stats).toMatchObject({ vacuums: 0, analyzes: 0 });
+      }
     } finally {
       await drop();
     }
   });
 });
 
-// PGlite only: a Postgres server's sampling is its own configuration's business.
-describe.each(testDatabases.filter((d) => d.kind === 'pglite'))('embedded statistics on $kind', (testDb) => {
+describe.each(testDatabases.filter((d) => d.kind === 'pglite'))('embedded upkeep rounds on $kind', (testDb) => {
+  it('vacuums every round and analyzes only every analyzeEveryRounds-th, starting with the first', async () => {
+    const { handle, drop } = await testDb.open();
+    try {
+      await leaveDeadRows(handle);
+      const stop = startEmbeddedMaintenance(() => handle, { firstMs: 0, everyMs: 10, analyzeEveryRounds: 3 });
+      try {
+        await expect.poll(async () => (await followersUpkeep(handle))?.vacuums, { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+      } finally {
+        stop();
+      }
+      // Let a round in flight finish before counting: it was started before the stop.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const stats = await followersUpkeep(handle);
+      expect(stats!.dead).toBe(0);
+      // Rounds 1, 4, 7, … analyze: one analyze for every three vacuums, rounded up.
+      expect(stats!.analyzes).toBe(Math.ceil(stats!.vacuums / 3));
+    } finally {
+      await drop();
+    }
+  });
+
   it('samples 3,000 rows per table when analyzing on PGlite, so the pause in its one thread stays short', async () => {
     const { handle, drop } = await testDb.open();
     try {
