@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WechatProtocolError } from './errors';
-import { dedupeKey, isEvent, isUserMessage, parseInbound, qrScene, type InboundMessage } from './messages';
+import { dedupeKey, isEvent, isUserMessage, parseInbound, qrScene, textMessageSchema, type InboundMessage } from './messages';
 import { parseXml } from './xml';
 
 const HEADER =
@@ -128,6 +128,33 @@ describe('parseInbound: unknown types', () => {
     expect(e).toMatchObject({ kind: 'unknown', MsgType: 'event', Event: 'scancode_push' });
     expect(e.kind === 'unknown' && e.fields.ScanCodeInfo).toEqual({ ScanType: 'qrcode', ScanResult: '1' });
     expect(isEvent(e)).toBe(true);
+  });
+});
+
+describe('parseInbound: the text fast path', () => {
+  const base = { ToUserName: 'gh', FromUserName: 'o', CreateTime: '1348831860', MsgType: 'text', Content: 'x', MsgId: '6054768590064713728' };
+
+  // Text is checked by hand (messages.ts); it must give exactly what the schema gives.
+  it.each([
+    ['the plain message', base],
+    ['an empty Content', { ...base, Content: '' }],
+    ['MsgDataId and Idx', { ...base, MsgDataId: '123', Idx: '1' }],
+    ['an empty MsgDataId', { ...base, MsgDataId: '' }],
+    ['fields the schema does not know (stripped)', { ...base, Unknown: 'y', Nested: { a: '1' } }],
+    ['a pushed <kind> (ignored)', { ...base, kind: 'event.subscribe' }],
+  ])('parses %s as the schema does', (_, fields) => {
+    expect(parseInbound(fields)).toStrictEqual(textMessageSchema.parse({ ...fields, kind: undefined }));
+  });
+
+  it.each([
+    ['MsgDataId', { MsgDataId: { nested: '1' } }],
+    ['Idx', { Idx: ['1', '2'] }],
+    ['ToUserName', { ToUserName: '' }],
+    ['MsgId', { MsgId: '-1' }],
+  ])('leaves a malformed <%s> to the schema, which refuses it', (field, override) => {
+    const err = refusal(() => parseInbound({ ...base, ...override }));
+    expect(err.code).toBe('invalid_field');
+    expect(err.field).toBe(field);
   });
 });
 
