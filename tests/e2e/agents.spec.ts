@@ -6,8 +6,7 @@ import { addStaff, signInAs, signInAsAdmin, sim, simGet } from './helpers';
 const suffix = 'wekf_sim';
 
 async function openAgents(page: Page) {
-  await signInAsAdmin(page);
-  await page.getByRole('link', { name: '客服人员' }).click();
+  await signInAsAdmin(page, '/agents');
   await expect(page.getByRole('heading', { name: '客服人员' })).toBeVisible();
 }
 

@@ -20,6 +20,11 @@ async function followerSays(page: Page, openid: string, text: string): Promise<s
   return result.push?.outcome?.kind === 'message' ? result.push.outcome.text : result.push?.outcome?.kind;
 }
 
+/** Each of the page's three section forms has hydrated (data-hydrated): typing earlier is lost to React. */
+async function settingsHydrated(page: Page) {
+  await expect(page.locator('form[data-hydrated]')).toHaveCount(3);
+}
+
 async function signedInPage(browser: Browser, user: { email: string; password: string }): Promise<Page> {
   const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
   await signInAs(page, user.email, user.password);
@@ -30,7 +35,7 @@ test.describe.configure({ mode: 'serial' });
 
 test('service hours: a field error at the range, the preview follows the edit, and the next message gets the off-hours reply', async ({ page }) => {
   await signInAsAdmin(page, '/settings');
-  await page.waitForLoadState('networkidle');
+  await settingsHydrated(page);
   const hours = page.getByRole('region', { name: '服务时间' });
   await expect(hours.getByTestId('hours-source')).toContainText('来自环境变量');
 
@@ -66,7 +71,7 @@ test('service hours: a field error at the range, the preview follows the edit, a
 
 test('reply texts: an unknown variable is refused at the field; the preview renders sample values', async ({ page }) => {
   await signInAsAdmin(page, '/settings');
-  await page.waitForLoadState('networkidle');
+  await settingsHydrated(page);
   const texts = page.getByRole('region', { name: '回复文案' });
   const hint = texts.getByTestId('template-hint');
   const area = hint.getByRole('textbox');
@@ -79,7 +84,7 @@ test('reply texts: an unknown variable is refused at the field; the preview rend
   await texts.getByRole('button', { name: '保存回复文案' }).click();
   await expect(texts.getByRole('alert').filter({ hasText: '输入有误' })).toBeVisible();
   await page.reload();
-  await page.waitForLoadState('networkidle');
+  await settingsHydrated(page);
   await expect(texts.getByTestId('template-hint').getByRole('textbox')).toHaveValue('您好！如需人工客服，请回复「{keyword}」。');
 
   // A good edit saves, and counts bytes as WeChat does (客 is 3).
@@ -98,9 +103,9 @@ test('two admins: the second save of the same section is refused, naming who sav
   await addStaff(page, second);
   const other = await signedInPage(browser, second);
   await page.goto('/settings');
-  await page.waitForLoadState('networkidle');
+  await settingsHydrated(page);
   await other.goto('/settings');
-  await other.waitForLoadState('networkidle');
+  await settingsHydrated(other);
 
   const mine = page.getByRole('region', { name: '关键词与排队' });
   await mine.getByRole('button', { name: '+ 添加关键词' }).click();
@@ -113,7 +118,7 @@ test('two admins: the second save of the same section is refused, naming who sav
   await theirs.getByRole('button', { name: '保存关键词与排队' }).click();
   await expect(theirs.getByRole('alert')).toContainText(/在你打开页面后于 \d{4}-\d\d-\d\d \d\d:\d\d 保存了这一部分。请刷新页面/);
   await other.reload();
-  await other.waitForLoadState('networkidle');
+  await settingsHydrated(other);
   await expect(theirs.getByLabel('排队有效期（分钟）')).toHaveValue('30');
   await expect(theirs.getByLabel('关键词 2')).toHaveValue('人工');
   await other.context().close();
@@ -123,7 +128,7 @@ test('an operator reads the settings but cannot save, even by replaying an admin
   await signInAsAdmin(page, '/users');
   await addStaff(page, operator);
   await page.goto('/settings');
-  await page.waitForLoadState('networkidle');
+  await settingsHydrated(page);
   // Record an admin's save of the keywords section, as sent.
   const keywords = page.getByRole('region', { name: '关键词与排队' });
   const captured = new Promise<{ headers: Record<string, string>; body: string }>((resolve) => {
@@ -140,7 +145,7 @@ test('an operator reads the settings but cannot save, even by replaying an admin
 
   const reader = await signedInPage(browser, operator);
   await reader.goto('/settings');
-  await reader.waitForLoadState('networkidle');
+  await settingsHydrated(reader);
   await expect(reader.getByText('你可以查看这些设置；只有管理员可以修改。')).toBeVisible();
   await expect(reader.getByRole('button', { name: /^保存/ })).toHaveCount(0);
   await expect(reader.getByRole('region', { name: '关键词与排队' }).getByLabel('排队有效期（分钟）')).toBeDisabled();

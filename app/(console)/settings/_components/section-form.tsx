@@ -1,7 +1,7 @@
 'use client';
 // One settings section's form: the version it was loaded at (the server refuses the save when
 // someone saved since), where the values came from, and read-only for operators.
-import { useId, type ReactNode } from 'react';
+import { useId, useSyncExternalStore, type ReactNode } from 'react';
 import { SubmitButton } from '@/components/ui/button';
 import { FormResultProvider, useFormAction, type FormAction, type FormResult } from '@/components/ui/form';
 import { FormNotice } from '@/components/ui/notice';
@@ -28,6 +28,7 @@ export function SectionForm({
 }) {
   const [result, formAction] = useFormAction(action);
   const noticeId = useId();
+  const hydrated = useHydrated();
   return (
     <section aria-labelledby={`${id}-heading`} className="mb-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
       <div className="mb-4">
@@ -38,7 +39,7 @@ export function SectionForm({
           {source}
         </p>
       </div>
-      <form action={formAction} noValidate aria-describedby={noticeId} className="space-y-4" data-testid={`${id}-form`}>
+      <form action={formAction} noValidate aria-describedby={noticeId} className="space-y-4" data-testid={`${id}-form`} data-hydrated={hydrated || undefined}>
         <input type="hidden" name="version" value={version} />
         <fieldset disabled={readOnly} className="min-w-0 space-y-4">
           <FormResultProvider value={result}>{children(result)}</FormResultProvider>
@@ -51,5 +52,18 @@ export function SectionForm({
         )}
       </form>
     </section>
+  );
+}
+
+const noChange = () => () => {};
+/**
+ * False in the server's HTML and while React hydrates, true once this form is live. The form shows
+ * it as data-hydrated, so a test knows when typing reaches React's state (typed earlier, it is lost).
+ */
+function useHydrated(): boolean {
+  return useSyncExternalStore(
+    noChange,
+    () => true,
+    () => false,
   );
 }
