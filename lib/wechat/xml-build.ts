@@ -7,8 +7,12 @@ const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\u
 
 const ELEMENT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+// The same class without the global flag, to test without the lastIndex state a global regex keeps.
+const HAS_INVALID_XML_CHAR = new RegExp(INVALID_XML_CHARS.source);
+
 export function sanitizeXmlText(s: string): string {
-  return s.replace(INVALID_XML_CHARS, '');
+  // Nearly every string is clean: a test allocates nothing where a replace would build a copy.
+  return HAS_INVALID_XML_CHAR.test(s) ? s.replace(INVALID_XML_CHARS, '') : s;
 }
 
 /** What ends a CDATA section, and how cdata() writes it inside one: split across two sections. */
@@ -17,7 +21,8 @@ export const CDATA_END_SPLIT = ']]]]><![CDATA[>';
 
 /** Wraps text in CDATA; a `]]>` inside is split across two sections so it cannot end the first early. */
 export function cdata(s: string): string {
-  return `<![CDATA[${sanitizeXmlText(s).replaceAll(CDATA_END, CDATA_END_SPLIT)}]]>`;
+  const clean = sanitizeXmlText(s);
+  return `<![CDATA[${clean.includes(CDATA_END) ? clean.replaceAll(CDATA_END, CDATA_END_SPLIT) : clean}]]>`;
 }
 
 /**
@@ -29,12 +34,22 @@ export function buildXml(rootChildren: Record<string, unknown>): string {
   return `<xml>${buildChildren(rootChildren)}</xml>`;
 }
 
+// Element names already checked: replies use a handful, and every webhook answer builds one.
+const checkedNames = new Set<string>();
+
+function checkName(name: string): void {
+  if (checkedNames.has(name)) return;
+  if (!ELEMENT_NAME.test(name)) throw new TypeError(`Invalid XML element name: ${JSON.stringify(name)}`);
+  if (checkedNames.size < 256) checkedNames.add(name);
+}
+
 function buildChildren(children: Record<string, unknown>): string {
   let out = '';
-  for (const [name, value] of Object.entries(children)) {
-    if (!ELEMENT_NAME.test(name)) throw new TypeError(`Invalid XML element name: ${JSON.stringify(name)}`);
-    const values = Array.isArray(value) ? (value as unknown[]) : [value];
-    for (const item of values) out += buildElement(name, item);
+  for (const name of Object.keys(children)) {
+    checkName(name);
+    const value = children[name];
+    if (Array.isArray(value)) for (const item of value as unknown[]) out += buildElement(name, item);
+    else out += buildElement(name, value);
   }
   return out;
 }

@@ -250,6 +250,13 @@ describe('cdata', () => {
   it('strips control characters and lone surrogates but keeps tabs, newlines and emoji', () => {
     expect(cdata('a\u0000b\u0007c\u001Fd\u007Fe\tf\ng\r😀\uD800h')).toBe('<![CDATA[abcde\tf\ng\r😀h]]>');
   });
+
+  it('judges every string afresh: clean and dirty ones alternating, each as if alone', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(cdata('clean 你好')).toBe('<![CDATA[clean 你好]]>');
+      expect(cdata('x\u0001y]]>z')).toBe('<![CDATA[xy]]]]><![CDATA[>z]]>');
+    }
+  });
 });
 
 describe('buildXml', () => {
@@ -272,6 +279,8 @@ describe('buildXml', () => {
 
   it('refuses invalid element names and unsupported values', () => {
     expect(() => buildXml({ 'bad name': 'x' })).toThrow(TypeError);
+    // A refused name is refused every time; names are remembered only once they passed.
+    expect(() => buildXml({ ok: 'x', 'bad name': 'x' })).toThrow(TypeError);
     expect(() => buildXml({ '<x>': 'x' })).toThrow(TypeError);
     expect(() => buildXml({ A: true })).toThrow(TypeError);
     expect(() => buildXml({ A: Number.NaN })).toThrow(TypeError);
