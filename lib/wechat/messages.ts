@@ -7,7 +7,8 @@ import { WechatProtocolError } from './errors';
 
 const text = z.string();
 const nonEmpty = z.string().min(1);
-const digits = z.string().regex(/^\d+$/, 'expected decimal digits');
+const DIGITS = /^\d+$/;
+const digits = z.string().regex(DIGITS, 'expected decimal digits');
 const seconds = digits.transform(Number);
 const decimal = z
   .string()
@@ -106,9 +107,6 @@ export type InboundOf<K extends InboundKind> = Extract<InboundMessage, { kind: K
 const KNOWN_MSG_TYPES = new Set<unknown>(messageSchemas.map((s) => s.shape.MsgType.value));
 const KNOWN_EVENTS = new Set<unknown>(eventSchemas.map((s) => s.shape.Event.value));
 
-export type InboundText = z.infer<typeof textMessageSchema>;
-
-const DIGITS = /^\d+$/;
 const isNonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const isDigits = (v: unknown): v is string => typeof v === 'string' && DIGITS.test(v);
 const isOptionalText = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
@@ -118,11 +116,11 @@ const isOptionalText = (v: unknown): v is string | undefined => v === undefined 
  * push under load, and the schema's parse was 3 % of the webhook thread (docs/benchmarks.md).
  * undefined for anything else, which the schema then parses or refuses with its precise error.
  */
-function wellFormedText(fields: Record<string, unknown>): InboundText | undefined {
+function wellFormedText(fields: Record<string, unknown>): InboundOf<'text'> | undefined {
   const { ToUserName, FromUserName, CreateTime, MsgId, MsgDataId, Idx, Content } = fields;
   if (!isNonEmpty(ToUserName) || !isNonEmpty(FromUserName) || !isDigits(CreateTime) || !isDigits(MsgId)) return undefined;
   if (typeof Content !== 'string' || !isOptionalText(MsgDataId) || !isOptionalText(Idx)) return undefined;
-  const message: InboundText = { kind: 'text', ToUserName, FromUserName, CreateTime: Number(CreateTime), MsgId, MsgType: 'text', Content };
+  const message: InboundOf<'text'> = { kind: 'text', ToUserName, FromUserName, CreateTime: Number(CreateTime), MsgId, MsgType: 'text', Content };
   if (MsgDataId !== undefined) message.MsgDataId = MsgDataId;
   if (Idx !== undefined) message.Idx = Idx;
   return message;
