@@ -7,7 +7,7 @@ import type { DatabaseHandle } from '../client';
 
 // The tables updated on the hot path. One statement each, so other queries get the single PGlite
 // connection in between.
-const HOT_TABLES = ['followers', 'outbox', 'customer_sessions', 'inbound_messages', 'wechat_tokens', 'login_attempts', 'webhook_nonces'] as const;
+const HOT_TABLES = ['followers', 'outbox', 'outbox_due', 'customer_sessions', 'inbound_messages', 'wechat_tokens', 'login_attempts', 'webhook_nonces'] as const;
 
 /**
  * The upkeep's statements, in order; each holds PGlite's one thread while it runs, and requests get

@@ -43,18 +43,21 @@ export type OutboxOutcome =
   | { id: number; outcome: 'released'; at: Date; attempts: number };
 
 // SKIP LOCKED lets every instance dispatch without waiting on the others; the lease (next_attempt_at
-// moved forward) returns a row to the pool if this instance dies mid-send. The follower's budget and
-// the session a queue update depends on are read in the same round trip, instead of once per row.
-// whileWaiting is cast only when it looks like an id, so one odd payload cannot fail every claim.
+// moved forward) returns a row to the pool if this instance dies mid-send. The rows still to send are
+// walked in claim order through outbox_due (migration 0011), which holds only those; the status test
+// is there for a row another instance finished meanwhile (re-checked once the row is locked). The
+// follower's budget and the session a queue update depends on are read in the same round trip,
+// instead of once per row. whileWaiting is cast only when it looks like an id, so one odd payload
+// cannot fail every claim.
 export const CLAIM_DUE_OUTBOX = `
   with claimed as (
     update outbox set status = 'sending', attempts = attempts + 1, next_attempt_at = $2::timestamptz
     where id in (
-      select id from outbox
-      where status in ('pending', 'sending') and next_attempt_at <= $1::timestamptz
-      order by priority, id
+      select o.id from outbox_due as d join outbox as o on o.id = d.outbox_id
+      where o.status in ('pending', 'sending') and o.next_attempt_at <= $1::timestamptz
+      order by d.priority, d.outbox_id
       limit $3
-      for update skip locked)
+      for update of o skip locked)
     returning id, kind, openid, payload, priority, attempts,
       case when payload ->> 'whileWaiting' ~ '^[0-9]{1,9}$' then (payload ->> 'whileWaiting')::int end as session_id
   ),
