@@ -1,7 +1,7 @@
 // npm test's second step: `node scripts/run-together.mjs test:e2e typecheck lint` runs those npm
-// scripts at the same time: none needs another. The end-to-end run leaves a core partly idle (one
-// browser and one server taking turns: 20-40% of the machine idle), and the type check and lint fill
-// it; run first and on their own they took 20 s of npm test, two busy processes on the 2 cores.
+// scripts at the same time: none needs another. Run first and on their own the type check and lint
+// took 20 s of npm test, two busy processes on the 2 cores; beside the end-to-end run they share the
+// cores with it (one browser and one server keep both cores busy most of the time, vmstat 2026-12-07).
 // Vitest runs before them, alone: it keeps both cores busy. Each one's output is printed whole when
 // it ends, so they never interleave; the exit code is non-zero when any failed.
 import { spawn } from 'node:child_process';
