@@ -6,14 +6,27 @@ import { DatabaseError, reasonOf, withTimeout, type DatabaseHandle, type Db } fr
 import * as schema from '../schema';
 
 function describePostgresUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    const socketDir = u.searchParams.get('host');
-    if (socketDir?.startsWith('/')) return `postgres://${socketDir}/.s.PGSQL.${u.port || '5432'}${u.pathname}`;
-    return `postgres://${u.hostname}:${u.port || '5432'}${u.pathname}`;
-  } catch {
-    return 'postgres (unparseable URL)';
+  const u = parsePostgresUrl(url);
+  if (!u) return 'postgres (unparseable URL)';
+  const socketDir = u.searchParams.get('host');
+  if (socketDir?.startsWith('/')) return `postgres://${socketDir}/.s.PGSQL.${u.port || '5432'}${u.pathname}`;
+  return `postgres://${u.hostname}:${u.port || '5432'}${u.pathname}`;
+}
+
+/**
+ * A Postgres URL as libpq reads it. libpq allows an empty host (`postgres://user@/db`, the usual way
+ * to name a database behind a Unix socket given in `?host=`), which a WHATWG URL refuses once there
+ * is a user: that host is read as localhost, as libpq does when no socket is given.
+ */
+function parsePostgresUrl(url: string): URL | undefined {
+  for (const candidate of [url, url.replace(/^(postgres(?:ql)?:\/\/[^@/?#]*@)(?=[/?#]|$)/, '$1localhost')]) {
+    try {
+      return new URL(candidate);
+    } catch {
+      // the next reading, or none
+    }
   }
+  return undefined;
 }
 
 /**
@@ -22,12 +35,8 @@ function describePostgresUrl(url: string): string {
  * fifth of the server's CPU samples on the webhook bench (issue 19). Any other URL passes unchanged.
  */
 export function postgresConnection(url: string): { url: string; path?: string } {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return { url };
-  }
+  const u = parsePostgresUrl(url);
+  if (!u) return { url };
   const socketDir = u.searchParams.get('host');
   if (!socketDir?.startsWith('/')) return { url };
   u.searchParams.delete('host');

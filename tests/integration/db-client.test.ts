@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { DatabaseError } from '@/db/client';
+import { DatabaseError, type DatabaseHandle } from '@/db/client';
 import { openPglite } from '@/db/engines/pglite';
 import { openPostgres } from '@/db/engines/postgres';
 import { migrateDatabase, tableNames } from '@/db/migrate';
@@ -100,5 +100,28 @@ describe('unreachable Postgres', () => {
     expect(error).toBeInstanceOf(DatabaseError);
     expect((error as Error).message).toMatch(/^cannot reach Postgres at postgres:\/\/127\.0\.0\.1:1\/wekf: /);
     expect((error as Error).message).not.toContain('hunter2');
+  });
+});
+
+describe.each(testDatabases.filter((d) => d.kind === 'postgres'))('$kind over its Unix socket', (testDb) => {
+  it('connects with the URL libpq users write for a local server (empty host, socket folder in ?host=)', async () => {
+    const { handle: overTcp, url, drop } = await testDb.open();
+    let overSocket: DatabaseHandle | undefined;
+    try {
+      // Where this server listens for local connections, as it says itself.
+      const [settings] = await overTcp.postgres!<{ unix_socket_directories: string }[]>`show unix_socket_directories`;
+      const folder = settings!.unix_socket_directories.split(',')[0]!.trim();
+      const tcp = new URL(url!);
+      overSocket = await openPostgres(`postgres://${tcp.username}@${tcp.pathname}?host=${folder}`, { max: 1 });
+      expect(overSocket.description).toBe(`postgres://${folder}/.s.PGSQL.${tcp.port || '5432'}${tcp.pathname}`);
+      // A Unix-socket session has no server address; a TCP one does.
+      const [socketSide] = await overSocket.postgres!`select inet_server_addr() as addr, current_database() as db`;
+      const [tcpSide] = await overTcp.postgres!`select inet_server_addr() as addr`;
+      expect(socketSide).toEqual({ addr: null, db: tcp.pathname.slice(1) });
+      expect(tcpSide!.addr).not.toBeNull();
+    } finally {
+      await overSocket?.close();
+      await drop();
+    }
   });
 });

@@ -13,6 +13,17 @@ describe('postgresConnection', () => {
     });
   });
 
+  it('reads an empty host as libpq does, so the socket URL libpq users write works', () => {
+    expect(postgresConnection('postgres://wekf:pw@/wekf?host=/var/run/postgresql')).toEqual({
+      url: 'postgres://wekf:pw@localhost/wekf',
+      path: '/var/run/postgresql/.s.PGSQL.5432',
+    });
+    expect(postgresConnection('postgresql:///wekf?host=/run/postgresql/')).toEqual({
+      url: 'postgresql:///wekf',
+      path: '/run/postgresql/.s.PGSQL.5432',
+    });
+  });
+
   it('leaves TCP URLs alone', () => {
     for (const url of ['postgres://wekf:pw@db.internal:5432/wekf', 'postgres://wekf@localhost/wekf?host=db.internal', 'not a url']) {
       expect(postgresConnection(url)).toEqual({ url });
