@@ -161,6 +161,8 @@ async function main(): Promise<number> {
     busy = await machineBusyPct(5000);
   }
   const speedMs = referenceLoopMs();
+  /** Postgres's autovacuum setting, read after the warm-up; shown in the report when off. */
+  let postgresAutovacuum: string | undefined;
   if (busy > IDLE_PCT) {
     notes.push(`WARNING: the machine was ${busy.toFixed(0)}% busy (of one core) before the run started: other work competed with the bench.`);
     console.log(notes[notes.length - 1]);
@@ -244,6 +246,7 @@ async function main(): Promise<number> {
       // than measure plans no running wekf would use. (PGlite analyzes itself: lib/kf/sweeps.ts.)
       const raw = await openRaw(database);
       await raw.query('analyze');
+      postgresAutovacuum = (await raw.query<{ autovacuum: string }>('show autovacuum'))[0]?.autovacuum;
       await raw.close();
     }
 
@@ -386,6 +389,9 @@ async function main(): Promise<number> {
         `wekf ${revision()}`,
         `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Linux ${os.release()}, Node ${process.version}`,
         `machine speed: reference loop ${speedMs} ms before the run (bench/speed.ts; lower is faster, compare runs only when close)`,
+        // Off (as on this project's CI machine), a long run keeps every dead row: over a 10-minute
+        // soak Postgres spent 362 µs a message against 189 with it on (docs/benchmarks.md, stop 19).
+        ...(postgresAutovacuum === 'off' ? ['postgres: autovacuum off — dead rows stay for the whole run, which a soak feels'] : []),
         `${loader}${loader === 'wrk' ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}, ${connections} connections, ${vsPeer ? `${rounds} rounds of ${roundS} s per system (wekf's median round below)` : `${durationS} s`} after ${warmupS} s warm-up; ${followers} followers, ${keywordPct}% keyword, ${agentCount} agent(s)`,
       ],
       load: result,
