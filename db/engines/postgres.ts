@@ -8,9 +8,14 @@ import * as schema from '../schema';
 function describePostgresUrl(url: string): string {
   const u = parsePostgresUrl(url);
   if (!u) return 'postgres (unparseable URL)';
+  const socket = socketPathOf(u);
+  return socket ? `postgres://${socket}${u.pathname}` : `postgres://${u.hostname}:${u.port || '5432'}${u.pathname}`;
+}
+
+/** The Unix socket a URL names in libpq's `?host=/folder`, or undefined for a TCP host. */
+function socketPathOf(u: URL): string | undefined {
   const socketDir = u.searchParams.get('host');
-  if (socketDir?.startsWith('/')) return `postgres://${socketDir}/.s.PGSQL.${u.port || '5432'}${u.pathname}`;
-  return `postgres://${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  return socketDir?.startsWith('/') ? `${socketDir.replace(/\/+$/, '')}/.s.PGSQL.${u.port || '5432'}` : undefined;
 }
 
 /**
@@ -36,11 +41,10 @@ function parsePostgresUrl(url: string): URL | undefined {
  */
 export function postgresConnection(url: string): { url: string; path?: string } {
   const u = parsePostgresUrl(url);
-  if (!u) return { url };
-  const socketDir = u.searchParams.get('host');
-  if (!socketDir?.startsWith('/')) return { url };
+  const path = u && socketPathOf(u);
+  if (!u || !path) return { url };
   u.searchParams.delete('host');
-  return { url: u.toString(), path: `${socketDir.replace(/\/+$/, '')}/.s.PGSQL.${u.port || '5432'}` };
+  return { url: u.toString(), path };
 }
 
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<DatabaseHandle> {
