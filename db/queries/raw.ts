@@ -1,9 +1,11 @@
-// Hot-path statements run as raw SQL on the driver: Postgres plans a prepared statement once per
-// connection, and no query builder runs per push. Everything else goes through drizzle.
+// Hot-path statements run as raw SQL on the driver, as named prepared statements (on PGlite through
+// engines/pglite-prepared.ts): each is parsed once per connection, and no query builder runs per
+// push. Everything else goes through drizzle.
 import 'server-only';
 import type { PGlite } from '@electric-sql/pglite';
 import type postgres from 'postgres';
 import type { DatabaseHandle } from '../client';
+import { preparedStatementsOf } from '../engines/pglite-prepared';
 
 /** Runs raw SQL on the database, outside any transaction. */
 export interface RawExecutor {
@@ -15,7 +17,8 @@ function onPostgres(sql: postgres.Sql): RawExecutor {
 }
 
 function onPglite(pg: PGlite): RawExecutor {
-  return { query: async <T>(text: string, params: unknown[]) => (await pg.query<T>(text, params)).rows };
+  const prepared = preparedStatementsOf(pg);
+  return { query: <T>(text: string, params: unknown[]) => prepared.query<T>(text, params) };
 }
 
 export function rawExecutor(database: DatabaseHandle): RawExecutor {
@@ -35,9 +38,11 @@ export interface Statement {
  */
 export async function pipelinedTransaction(database: DatabaseHandle, statements: Statement[]): Promise<unknown[][]> {
   if (!database.postgres) {
-    return database.pglite!.transaction(async (tx) => {
+    const pg = database.pglite!;
+    const prepared = preparedStatementsOf(pg);
+    return pg.transaction(async () => {
       const results: unknown[][] = [];
-      for (const s of statements) results.push((await tx.query(s.text, s.params)).rows);
+      for (const s of statements) results.push(await prepared.queryInTransaction(s.text, s.params));
       return results;
     });
   }

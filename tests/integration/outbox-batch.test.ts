@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DatabaseHandle } from '@/db/client';
+import { preparedStatementsOf } from '@/db/engines/pglite-prepared';
 import { enqueueOutbox, listOutboxFor, recordOutboxOutcomes } from '@/db/queries/outbox';
 import { customerSessions, followers, outbox } from '@/db/schema';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
@@ -309,7 +310,10 @@ function failingFirstWriteBack(handle: DatabaseHandle): DatabaseHandle {
     const unsafe = (text: string, ...rest: unknown[]) => (trips(text) ? dropped() : (sql.unsafe as Run)(text, ...rest));
     return { ...handle, postgres: replacing(sql, 'unsafe', unsafe as Run) };
   }
-  const pglite = handle.pglite!;
-  const query = (text: string, ...rest: unknown[]) => (trips(text) ? dropped() : (pglite.query as Run).call(pglite, text, ...rest));
-  return { ...handle, pglite: replacing(pglite, 'query', query as Run) };
+  // On PGlite the raw statements go through its prepared statements (db/engines/pglite-prepared.ts),
+  // one per PGlite instance: its query is replaced for this test's database.
+  const statements = preparedStatementsOf(handle.pglite!);
+  const query = statements.query.bind(statements);
+  statements.query = <T>(text: string, params: unknown[]) => (trips(text) ? dropped() : query<T>(text, params));
+  return handle;
 }

@@ -1,0 +1,142 @@
+// Named prepared statements on PGlite, for the raw hot-path statements (db/queries/raw.ts).
+//
+// PGlite's query() sends its SQL as an unnamed statement: every call parses, analyses and plans it
+// again, in six trips into the WASM Postgres (parse, describe, bind, describe, execute, sync). The
+// webhook's statements are the same text every time, so here each text is parsed once under a name
+// and every call is one trip: bind, execute and sync in one buffer, with Postgres's plan
+// cache deciding, as on a Postgres server, when one generic plan serves every call. For the ordinary
+// messages' statement that is 3.6 → 1.6 ms for a batch of 16 (docs/benchmarks.md).
+//
+// A plan chosen while the tables were small is dropped whenever the upkeep's VACUUM or ANALYZE
+// changes their statistics; a new database's tables grow fast before the first upkeep, so a
+// statement is also parsed again when its preparation is older than REPREPARE_AFTER_MS.
+import 'server-only';
+import { parse, protocol, type PGlite } from '@electric-sql/pglite';
+
+/** How long one preparation (and so its cached plan) may serve before the text is parsed again. */
+export const REPREPARE_AFTER_MS = 10_000;
+/** Texts kept prepared at once; the least recently used is closed beyond this. */
+export const MAX_PREPARED = 64;
+
+interface Prepared {
+  name: string;
+  /** Type OIDs of the parameters, as Postgres inferred them: each value is serialised for its type. */
+  paramTypes: number[];
+  /** The columns, described once with the statement: each call's answer is only its rows. */
+  rowDescription: BackendMessage | undefined;
+  preparedAt: number;
+}
+
+type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
+
+export class PglitePreparedStatements {
+  readonly #pg: PGlite;
+  readonly #now: () => number;
+  /** By SQL text; a Map keeps insertion order, and each use moves its entry to the end. */
+  readonly #byText = new Map<string, Prepared>();
+  #nextId = 1;
+
+  constructor(pg: PGlite, opts: { now?: () => number } = {}) {
+    this.#pg = pg;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** Runs `text` outside any transaction, as pg.query() does: after any transaction in progress. */
+  async query<T>(text: string, params: unknown[]): Promise<T[]> {
+    const pg = this.#pg;
+    await pg._checkReady();
+    return pg._runExclusiveTransaction(() =>
+      pg._runExclusiveQuery(async () => {
+        const rows = await this.#run<T>(text, params);
+        await pg.syncToFs();
+        return rows;
+      }),
+    );
+  }
+
+  /** Runs `text` inside the transaction the caller holds (pg.transaction's callback). */
+  async queryInTransaction<T>(text: string, params: unknown[]): Promise<T[]> {
+    return this.#pg._runExclusiveQuery(() => this.#run<T>(text, params));
+  }
+
+  /** Texts prepared now (for tests). */
+  get size(): number {
+    return this.#byText.size;
+  }
+
+  async #run<T>(text: string, params: unknown[]): Promise<T[]> {
+    const statement = await this.#prepared(text);
+    const serializers = this.#pg.serializers;
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serialize = serializers[statement.paramTypes[i]!];
+      return serialize ? serialize(value) : String(value);
+    });
+    const ser = protocol.serialize;
+    const messages = await this.#exec(concat([ser.bind({ statement: statement.name, values }), ser.execute({}), ser.sync()]));
+    if (statement.rowDescription) messages.unshift(statement.rowDescription);
+    return parse.parseResults(messages, this.#pg.parsers)[0]!.rows as T[];
+  }
+
+  async #prepared(text: string): Promise<Prepared> {
+    const cached = this.#byText.get(text);
+    if (cached) {
+      this.#byText.delete(text);
+      if (this.#now() - cached.preparedAt < REPREPARE_AFTER_MS) {
+        this.#byText.set(text, cached);
+        return cached;
+      }
+      await this.#close(cached);
+    }
+    if (this.#byText.size >= MAX_PREPARED) {
+      const [oldestText, oldest] = this.#byText.entries().next().value as [string, Prepared];
+      this.#byText.delete(oldestText);
+      await this.#close(oldest);
+    }
+    const name = `wekf_${this.#nextId++}`;
+    const ser = protocol.serialize;
+    const described = await this.#exec(concat([ser.parse({ name, text }), ser.describe({ type: 'S', name }), ser.sync()]));
+    const description = described.find((m) => m.name === 'parameterDescription') as { dataTypeIDs?: number[] } | undefined;
+    const prepared = {
+      name,
+      paramTypes: description?.dataTypeIDs ?? [],
+      rowDescription: described.find((m) => m.name === 'rowDescription'),
+      preparedAt: this.#now(),
+    };
+    this.#byText.set(text, prepared);
+    return prepared;
+  }
+
+  async #close(statement: Prepared): Promise<void> {
+    const ser = protocol.serialize;
+    await this.#exec(concat([ser.close({ type: 'S', name: statement.name }), ser.sync()]));
+  }
+
+  /** One trip into PGlite; an error response throws PGlite's DatabaseError (its SQLSTATE in `code`). */
+  #exec(message: Uint8Array): Promise<BackendMessage[]> {
+    // The file system is synced by query() once the statement is done, as PGlite's own query() does.
+    return this.#pg.execProtocolStream(message, { syncToFs: false });
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+const byInstance = new WeakMap<PGlite, PglitePreparedStatements>();
+
+/** The prepared statements of one PGlite instance (its one connection holds them). */
+export function preparedStatementsOf(pg: PGlite): PglitePreparedStatements {
+  let statements = byInstance.get(pg);
+  if (!statements) {
+    statements = new PglitePreparedStatements(pg);
+    byInstance.set(pg, statements);
+  }
+  return statements;
+}
