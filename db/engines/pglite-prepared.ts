@@ -72,8 +72,7 @@ export class PglitePreparedStatements {
       const serialize = serializers[statement.paramTypes[i]!];
       return serialize ? serialize(value) : String(value);
     });
-    const ser = protocol.serialize;
-    const messages = await this.#exec(concat([ser.bind({ statement: statement.name, values }), ser.execute({}), ser.sync()]));
+    const messages = await this.#exec(bindExecuteSync(statement.name, values));
     if (statement.rowDescription) messages.unshift(statement.rowDescription);
     return parse.parseResults(messages, this.#pg.parsers)[0]!.rows as T[];
   }
@@ -117,6 +116,35 @@ export class PglitePreparedStatements {
     // The file system is synced by query() once the statement is done, as PGlite's own query() does.
     return this.#pg.execProtocolStream(message, { syncToFs: false });
   }
+}
+
+const EXECUTE_SYNC = concat([protocol.serialize.execute({}), protocol.serialize.sync()]);
+
+/**
+ * Bind (the unnamed portal, every value and column as text), Execute and Sync, in one buffer. Written
+ * here rather than by PGlite's serializer, which measures and encodes each value's UTF-8 a character
+ * at a time in JavaScript: the ordinary statement binds about 1 KB of reply XML per message.
+ */
+export function bindExecuteSync(statement: string, values: (string | null)[]): Uint8Array {
+  const lengths = values.map((value) => (value === null ? -1 : Buffer.byteLength(value)));
+  // Type and length, portal "" and statement names, no parameter formats, the count, each value's
+  // length and bytes, no result formats.
+  const bindLength = 4 + 1 + Buffer.byteLength(statement) + 1 + 2 + 2 + lengths.reduce((sum, n) => sum + 4 + Math.max(n, 0), 0) + 2;
+  const out = Buffer.allocUnsafe(1 + bindLength + EXECUTE_SYNC.length);
+  let at = out.writeUInt8(0x42, 0); // 'B'
+  at = out.writeInt32BE(bindLength, at);
+  at = out.writeUInt8(0, at); // portal ""
+  at += out.write(statement, at);
+  at = out.writeUInt8(0, at);
+  at = out.writeInt16BE(0, at); // parameter formats: all text
+  at = out.writeInt16BE(values.length, at);
+  values.forEach((value, i) => {
+    at = out.writeInt32BE(lengths[i]!, at);
+    if (value !== null) at += out.write(value, at);
+  });
+  at = out.writeInt16BE(0, at); // result formats: all text
+  out.set(EXECUTE_SYNC, at);
+  return out;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
