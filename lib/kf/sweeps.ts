@@ -47,18 +47,20 @@ export function startReplaySweep(database: () => DatabaseHandle, maxSkewSeconds:
 export const UPKEEP_PAUSE_BUDGET_MS = 300;
 
 /**
- * On PGlite only: vacuum the hot tables a minute after start and then every minute, and analyze them
- * every tenth round. A vacuum's pause grows with the rows changed since the one before (its heap
- * pass reads every page written since), so frequent rounds keep each pause short under load, and
- * cost a few ms when nothing changed. ANALYZE samples a fixed number of rows whatever changed, so it
- * stays at every 10 minutes.
+ * On PGlite only: vacuum the hot tables every 15 s, and analyze them every 40th round (every 10
+ * minutes), starting with the first. A vacuum's pause grows with the rows changed since the one
+ * before (its heap pass reads every page written since), so frequent rounds keep each pause short
+ * under load — every minute, a round's longest statement was 81–124 ms at about 1,500 messages a
+ * second; every 15 s, 20–90 ms through a 10-minute soak (docs/benchmarks.md) — and cost a few ms
+ * when nothing changed.
+ * ANALYZE samples a fixed number of rows whatever changed, so it stays at every 10 minutes.
  */
 export function startEmbeddedMaintenance(
   database: () => DatabaseHandle,
   opts: { firstMs?: number; everyMs?: number; analyzeEveryRounds?: number } = {},
 ): () => void {
   if (database().kind !== 'pglite') return () => {};
-  const analyzeEveryRounds = opts.analyzeEveryRounds ?? 10;
+  const analyzeEveryRounds = opts.analyzeEveryRounds ?? 40;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let round = 0;
@@ -75,14 +77,14 @@ export function startEmbeddedMaintenance(
       })
       .catch((error: unknown) => sweepLog.warn({ err: errorText(error) }, 'vacuum failed'))
       .finally(() => {
-        if (!stopped) schedule(opts.everyMs ?? 60_000);
+        if (!stopped) schedule(opts.everyMs ?? 15_000);
       });
   };
   const schedule = (ms: number) => {
     timer = setTimeout(run, ms);
     timer.unref();
   };
-  schedule(opts.firstMs ?? 60_000);
+  schedule(opts.firstMs ?? 15_000);
   return () => {
     stopped = true;
     clearTimeout(timer);
