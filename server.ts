@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import next from 'next';
 import { closeDatabase, currentDatabase, DatabaseError, getDatabase } from './db/client';
+import { vacuumWarnings } from './db/queries/maintenance';
 import { ensureFirstAdmin } from './lib/auth/bootstrap';
 import { clientAddress } from './lib/auth/client-address';
 import { CLIENT_IP_HEADER } from './lib/auth/options';
@@ -50,6 +51,11 @@ async function main(): Promise<void> {
     getDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir) }),
   );
   serverLog.info({ db: database.description, mode: config.sandbox ? 'sandbox' : 'live' }, 'database ready');
+  // Not a reason to stop: said once, where the operator reads the start.
+  void vacuumWarnings(database).then(
+    (warnings) => warnings.forEach((warning) => serverLog.warn(warning)),
+    (error: unknown) => serverLog.warn({ err: errorText(error) }, 'could not check that Postgres vacuums wekf\'s tables'),
+  );
 
   const admin = await ensureFirstAdmin(database.db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   if (admin.created) announceFirstAdmin(admin.email, admin.generatedPassword);

@@ -1,9 +1,11 @@
 // Vacuum and statistics for the embedded database. PGlite runs Postgres as a single standalone
 // backend, so autovacuum never runs there: without this, every update (a follower's send grant on
 // each message, each outbox row's status) leaves a dead row behind for good, and the planner keeps
-// the statistics of an empty database. Postgres servers run autovacuum; this leaves them alone.
+// the statistics of an empty database. Postgres servers run autovacuum: wekf only says so at start
+// when it finds it off (vacuumWarnings).
 import 'server-only';
 import type { DatabaseHandle } from '../client';
+import { rawExecutor } from './raw';
 
 // The tables updated on the hot path. One statement each, so other queries get the single PGlite
 // connection in between.
@@ -38,4 +40,30 @@ export async function vacuumEmbedded(database: DatabaseHandle, opts: { analyze?:
     if (ms > timings.longestMs) Object.assign(timings, { longestMs: ms, longest: statement });
   }
   return timings;
+}
+
+/**
+ * What keeps a Postgres server from vacuuming wekf's hot tables: autovacuum off for the whole server,
+ * or `autovacuum_enabled = false` on one of the tables. Each comes back as one sentence for the log.
+ * Without vacuum, every update leaves its dead row for good and the statistics go stale: over a
+ * 10-minute load Postgres spent twice the CPU a message (docs/benchmarks.md, stop 19). Empty on
+ * PGlite, whose upkeep wekf runs itself.
+ */
+export async function vacuumWarnings(database: DatabaseHandle): Promise<string[]> {
+  if (!database.postgres) return [];
+  const [row] = await rawExecutor(database).query<{ autovacuum: string; disabled: string[] }>(
+    `select current_setting('autovacuum') as autovacuum,
+       coalesce(array_agg(t.name order by t.name) filter (where exists (
+         select 1 from unnest(c.reloptions) as o where o ~* '^autovacuum_enabled=(false|off|no|0|f|n)$')), '{}') as disabled
+     from unnest($1::text[]) as t(name) join pg_class c on c.oid = to_regclass(t.name)`,
+    [HOT_TABLES],
+  );
+  const warnings: string[] = [];
+  if (row?.autovacuum === 'off') {
+    warnings.push('autovacuum is off on this Postgres server: wekf\'s tables keep every dead row and stale statistics, and the webhook slows as they grow; set autovacuum = on');
+  }
+  if (row && row.disabled.length > 0) {
+    warnings.push(`autovacuum is disabled on ${row.disabled.join(', ')} (autovacuum_enabled = false): those tables keep every dead row; reset it with ALTER TABLE … RESET (autovacuum_enabled)`);
+  }
+  return warnings;
 }

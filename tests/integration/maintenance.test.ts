@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordInteraction } from '@/db/queries/followers';
-import { vacuumEmbedded } from '@/db/queries/maintenance';
+import { vacuumEmbedded, vacuumWarnings } from '@/db/queries/maintenance';
 import { rawExecutor } from '@/db/queries/raw';
 import type { DatabaseHandle } from '@/db/client';
 import { startEmbeddedMaintenance } from '@/lib/kf/sweeps';
@@ -76,6 +76,34 @@ describe.each(testDatabases.filter((d) => d.kind === 'pglite'))('embedded upkeep
     try {
       const [row] = await rawExecutor(handle).query<{ target: string }>(`select current_setting('default_statistics_target') as target`, []);
       expect(row?.target).toBe('10');
+    } finally {
+      await drop();
+    }
+  });
+});
+
+describe.each(testDatabases)('vacuum warnings at start on $kind', (testDb) => {
+  it('names what keeps Postgres from vacuuming the hot tables, and nothing on PGlite', async () => {
+    const { handle, drop } = await testDb.open();
+    try {
+      if (testDb.kind === 'pglite') {
+        expect(await vacuumWarnings(handle)).toEqual([]);
+        return;
+      }
+      const raw = rawExecutor(handle);
+      // The server-wide setting is the machine's: whatever it is, the warning follows it.
+      const autovacuum = (await raw.query<{ autovacuum: string }>('show autovacuum', []))[0]!.autovacuum;
+      const serverWide = autovacuum === 'off' ? [expect.stringMatching(/^autovacuum is off on this Postgres server/)] : [];
+      expect(await vacuumWarnings(handle)).toEqual(serverWide);
+
+      await raw.query(`alter table outbox set (autovacuum_enabled = off)`, []);
+      await raw.query(`alter table followers set (autovacuum_enabled = false, fillfactor = 90)`, []);
+      // Switched on explicitly: nothing to say about it.
+      await raw.query(`alter table inbound_messages set (autovacuum_enabled = true)`, []);
+      expect(await vacuumWarnings(handle)).toEqual([
+        ...serverWide,
+        'autovacuum is disabled on followers, outbox (autovacuum_enabled = false): those tables keep every dead row; reset it with ALTER TABLE … RESET (autovacuum_enabled)',
+      ]);
     } finally {
       await drop();
     }
