@@ -2,10 +2,10 @@
 //
 // PGlite's query() sends its SQL as an unnamed statement: every call parses, analyses and plans it
 // again, in six trips into the WASM Postgres (parse, describe, bind, describe, execute, sync). The
-// webhook's statements are the same text every time, so here each text is parsed once under a name
-// and every call is one trip: bind, execute and sync in one buffer, with Postgres's plan
-// cache deciding, as on a Postgres server, when one generic plan serves every call. For the ordinary
-// messages' statement that is 3.6 → 1.6 ms for a batch of 16 (docs/benchmarks.md).
+// webhook's statements are the same text every time, so here each text is parsed and described once
+// under a name, and every call is one trip: Bind, Execute and Sync in one buffer, with Postgres's
+// plan cache deciding, as on a Postgres server, when one generic plan serves every call. For the
+// ordinary messages' statement that is 3.6 → 1.6 ms for a batch of 16 (docs/benchmarks.md).
 //
 // A plan chosen while the tables were small is dropped whenever the upkeep's VACUUM or ANALYZE
 // changes their statistics; a new database's tables grow fast before the first upkeep, so a
@@ -127,8 +127,8 @@ const EXECUTE_SYNC = concat([protocol.serialize.execute({}), protocol.serialize.
  */
 export function bindExecuteSync(statement: string, values: (string | null)[]): Uint8Array {
   const lengths = values.map((value) => (value === null ? -1 : Buffer.byteLength(value)));
-  // Type and length, portal "" and statement names, no parameter formats, the count, each value's
-  // length and bytes, no result formats.
+  // The length counts itself (not the type byte): the portal ("") and statement names, no parameter
+  // formats, the count, each value's length and bytes, no result formats.
   const bindLength = 4 + 1 + Buffer.byteLength(statement) + 1 + 2 + 2 + lengths.reduce((sum, n) => sum + 4 + Math.max(n, 0), 0) + 2;
   const out = Buffer.allocUnsafe(1 + bindLength + EXECUTE_SYNC.length);
   let at = out.writeUInt8(0x42, 0); // 'B'

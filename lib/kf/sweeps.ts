@@ -50,10 +50,10 @@ export const UPKEEP_PAUSE_BUDGET_MS = 300;
  * On PGlite only: vacuum the hot tables every 15 s, and analyze them every 40th round (every 10
  * minutes), starting with the first. A vacuum's pause grows with the rows changed since the one
  * before (its heap pass reads every page written since), so frequent rounds keep each pause short
- * under load — every minute, a round's longest statement was 81–124 ms at about 1,500 messages a
- * second; every 15 s, 20–90 ms through a 10-minute soak (docs/benchmarks.md) — and cost a few ms
- * when nothing changed.
- * ANALYZE samples a fixed number of rows whatever changed, so it stays at every 10 minutes.
+ * under load (every minute, a round's longest statement was 81–124 ms at about 1,500 messages a
+ * second; every 15 s, 20–90 ms through a 10-minute soak: docs/benchmarks.md) and cost a few ms when
+ * nothing changed. ANALYZE samples a fixed number of rows whatever changed, so it stays at every 10
+ * minutes.
  */
 export function startEmbeddedMaintenance(
   database: () => DatabaseHandle,
