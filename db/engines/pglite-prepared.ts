@@ -94,7 +94,7 @@ export class PglitePreparedStatements {
     }
     const name = `wekf_${this.#nextId++}`;
     const ser = protocol.serialize;
-    const described = await this.#exec(concat([ser.parse({ name, text }), ser.describe({ type: 'S', name }), ser.sync()]));
+    const described = await this.#exec(Buffer.concat([ser.parse({ name, text }), ser.describe({ type: 'S', name }), ser.sync()]));
     const description = described.find((m) => m.name === 'parameterDescription') as { dataTypeIDs?: number[] } | undefined;
     const prepared = {
       name,
@@ -108,7 +108,7 @@ export class PglitePreparedStatements {
 
   async #close(statement: Prepared): Promise<void> {
     const ser = protocol.serialize;
-    await this.#exec(concat([ser.close({ type: 'S', name: statement.name }), ser.sync()]));
+    await this.#exec(Buffer.concat([ser.close({ type: 'S', name: statement.name }), ser.sync()]));
   }
 
   /** One trip into PGlite; an error response throws PGlite's DatabaseError (its SQLSTATE in `code`). */
@@ -118,7 +118,7 @@ export class PglitePreparedStatements {
   }
 }
 
-const EXECUTE_SYNC = concat([protocol.serialize.execute({}), protocol.serialize.sync()]);
+const EXECUTE_SYNC = Buffer.concat([protocol.serialize.execute({}), protocol.serialize.sync()]);
 
 /**
  * Bind (the unnamed portal, every value and column as text), Execute and Sync, in one buffer. Written
@@ -144,16 +144,6 @@ export function bindExecuteSync(statement: string, values: (string | null)[]): U
   });
   at = out.writeInt16BE(0, at); // result formats: all text
   out.set(EXECUTE_SYNC, at);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
   return out;
 }
 
