@@ -38,6 +38,23 @@ describe('MemoryReplayStore', () => {
   });
 });
 
+describe('MemoryReplayStore over its shards', () => {
+  it('finds, forgets and gives back queries whatever their first byte, which picks the map they are kept in', () => {
+    const store = new MemoryReplayStore();
+    // 512 signatures, two for every first byte, in two timestamp seconds.
+    const signatureOf = (i: number) => (i % 256).toString(16).padStart(2, '0') + i.toString(16).padStart(38, '0');
+    for (let i = 0; i < 512; i++) expect(store.admit(query({ signature: signatureOf(i), timestamp: String(1000 + (i % 2)), bodyHash: `h${i}` }))).toBe(true);
+    expect(store.size).toBe(512);
+    for (let i = 0; i < 512; i++) expect(store.bodyHashOf(signatureOf(i))).toBe(`h${i}`);
+    expect(store.admit(query({ signature: signatureOf(300), timestamp: '1000', bodyHash: 'other' }))).toBe(false);
+    expect(store.forgetBefore(1001)).toBe(256);
+    expect(store.size).toBe(256);
+    expect([...store.entries()].map((e) => e.signature).sort()).toEqual(
+      Array.from({ length: 256 }, (_, k) => signatureOf(2 * k + 1)).sort(),
+    );
+  });
+});
+
 describe('MemoryReplayStore entries', () => {
   it('gives back each query whole, as the table stores it, for the save at a clean stop', () => {
     const store = new MemoryReplayStore();

@@ -127,15 +127,23 @@ export interface RememberedQuery {
  * body hash with the nonce. The query's own strings are not kept: V8 makes a long substring a view of
  * the string it was cut from, so keeping the signature as parsed kept the whole request URL alive.
  * 396 bytes of heap an entry before, 180 now (bench/replay-store-memory.ts).
+ *
+ * The signatures are spread over SHARDS maps by their first byte (a SHA-1 byte, so evenly): a V8 Map
+ * grows by copying itself whole when it doubles, which stopped the server's one thread for 110 ms at
+ * half a million entries and 290 ms at a million; a shard holds a sixty-fourth of that.
  */
 export class MemoryReplayStore {
-  /** Signature (binary) → `${bodyHash} ${nonce}`; the hash is base64url, so the first space ends it. */
-  private readonly bySignature = new Map<string, string>();
+  /** Signature (binary) → `${bodyHash} ${nonce}`, in the shard of its first byte; the hash is base64url, so the first space ends it. */
+  private readonly shards = Array.from({ length: SHARDS }, () => new Map<string, string>());
   /** Timestamp second → the signatures first seen with it; a signature is filed under one second only. */
   private readonly bySecond = new Map<number, string[]>();
 
   get size(): number {
-    return this.bySignature.size;
+    return this.shards.reduce((n, shard) => n + shard.size, 0);
+  }
+
+  private shardOf(key: string): Map<string, string> {
+    return this.shards[key.charCodeAt(0) % SHARDS]!;
   }
 
   /**
@@ -144,14 +152,15 @@ export class MemoryReplayStore {
    */
   admit(query: PushQuery): boolean {
     const key = signatureKey(query.signature);
-    const seen = this.bySignature.get(key);
+    const seen = this.shardOf(key).get(key);
     if (seen !== undefined) return bodyHashIn(seen) === query.bodyHash;
     this.file(key, Number(query.timestamp), query.nonce, query.bodyHash);
     return true;
   }
 
   bodyHashOf(signature: string): string | undefined {
-    const seen = this.bySignature.get(signatureKey(signature));
+    const key = signatureKey(signature);
+    const seen = this.shardOf(key).get(key);
     return seen === undefined ? undefined : bodyHashIn(seen);
   }
 
@@ -160,7 +169,7 @@ export class MemoryReplayStore {
     let forgotten = 0;
     for (const [second, keys] of this.bySecond) {
       if (second >= beforeSeconds) continue;
-      for (const key of keys) if (this.bySignature.delete(key)) forgotten++;
+      for (const key of keys) if (this.shardOf(key).delete(key)) forgotten++;
       this.bySecond.delete(second);
     }
     return forgotten;
@@ -169,7 +178,7 @@ export class MemoryReplayStore {
   *entries(): IterableIterator<RememberedQuery> {
     for (const [timestamp, keys] of this.bySecond) {
       for (const key of keys) {
-        const value = this.bySignature.get(key);
+        const value = this.shardOf(key).get(key);
         if (value === undefined) continue;
         const space = value.indexOf(' ');
         yield { signature: Buffer.from(key, 'latin1').toString('hex'), timestamp, nonce: value.slice(space + 1), bodyHash: value.slice(0, space) };
@@ -179,18 +188,20 @@ export class MemoryReplayStore {
 
   remember(query: RememberedQuery): void {
     const key = signatureKey(query.signature);
-    if (!this.bySignature.has(key)) this.file(key, query.timestamp, query.nonce, query.bodyHash);
+    if (!this.shardOf(key).has(key)) this.file(key, query.timestamp, query.nonce, query.bodyHash);
   }
 
   private file(key: string, timestamp: number, nonce: string, bodyHash: string): void {
     // Copied into a string of its own: a concatenation is a pair of pointers to its parts, and the
     // nonce may be a view of the request URL.
-    this.bySignature.set(key, Buffer.from(`${bodyHash} ${nonce}`).toString());
+    this.shardOf(key).set(key, Buffer.from(`${bodyHash} ${nonce}`).toString());
     const filed = this.bySecond.get(timestamp);
     if (filed) filed.push(key);
     else this.bySecond.set(timestamp, [key]);
   }
 }
+
+const SHARDS = 64;
 
 /** The signature's 20 bytes as a one-byte string (a new string, never a view of the URL). */
 function signatureKey(signature: string): string {
