@@ -32,7 +32,11 @@ export interface UpkeepTimings {
 export async function vacuumEmbedded(database: DatabaseHandle, opts: { analyze?: boolean } = {}): Promise<UpkeepTimings | null> {
   if (!database.pglite) return null;
   const timings: UpkeepTimings = { totalMs: 0, longestMs: 0, longest: '' };
-  for (const statement of upkeepStatements(opts)) {
+  for (const [i, statement] of upkeepStatements(opts).entries()) {
+    // PGlite's calls continue one another as microtasks, so without this the event loop would not
+    // read a request until the whole round had run (90–170 ms under load, against 30–100 ms for its
+    // longest statement): a turn of it first, so requests are read, and queue for PGlite, in between.
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
     const started = performance.now();
     await database.pglite.exec(statement);
     const ms = performance.now() - started;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordInteraction } from '@/db/queries/followers';
-import { vacuumEmbedded, vacuumWarnings } from '@/db/queries/maintenance';
+import { upkeepStatements, vacuumEmbedded, vacuumWarnings } from '@/db/queries/maintenance';
 import { rawExecutor } from '@/db/queries/raw';
 import type { DatabaseHandle } from '@/db/client';
 import { startEmbeddedMaintenance } from '@/lib/kf/sweeps';
@@ -50,6 +50,26 @@ describe.each(testDatabases)('embedded maintenance on $kind', (testDb) => {
 });
 
 describe.each(testDatabases.filter((d) => d.kind === 'pglite'))('embedded upkeep rounds on $kind', (testDb) => {
+  it('lets the event loop run between its statements, so requests are read and answered between vacuums', async () => {
+    const { handle, drop } = await testDb.open();
+    try {
+      // A turn of the event loop's check phase, counted while the round runs: I/O is polled just before it.
+      let turns = 0;
+      let counting = true;
+      const count = () => {
+        if (!counting) return;
+        turns++;
+        setImmediate(count);
+      };
+      setImmediate(count);
+      await vacuumEmbedded(handle, { analyze: false });
+      counting = false;
+      expect(turns).toBeGreaterThanOrEqual(upkeepStatements({ analyze: false }).length - 1);
+    } finally {
+      await drop();
+    }
+  });
+
   it('vacuums every round and analyzes only every analyzeEveryRounds-th, starting with the first', async () => {
     const { handle, drop } = await testDb.open();
     try {
