@@ -1,10 +1,11 @@
 // node --expose-gc --import tsx --import ./scripts/server-only-register.mjs bench/replay-store-memory.ts [entries]
-// The heap that PGlite's in-memory replay store (db/queries/replay-store.ts) keeps per push. Each
+// The memory PGlite's in-memory replay store (db/queries/memory-replay-store.ts) keeps per push:
+// V8's heap, which the garbage collector marks, and typed arrays' memory outside it. Each
 // entry is made as the server makes it — the query parsed from a request URL, the body hashed — so
 // what the store keeps of those strings is counted too. Prints bytes per entry after a full GC, and
 // the longest single push: the server's one thread waits for it (a Map copies itself as it grows).
 import { createHash } from 'node:crypto';
-import { MemoryReplayStore } from '@/db/queries/replay-store';
+import { MemoryReplayStore } from '@/db/queries/memory-replay-store';
 import { pushQueryOf } from '@/lib/kf/webhook-query';
 
 const entries = Number(process.argv[2] ?? 300_000);
@@ -28,7 +29,11 @@ function push(i: number) {
 
 gc();
 gc();
-const before = process.memoryUsage().heapUsed;
+const usage = () => {
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, outside: m.arrayBuffers };
+};
+const before = usage();
 const store = new MemoryReplayStore();
 let ms = 0;
 let longestMs = 0;
@@ -42,11 +47,14 @@ for (let i = 0; i < entries; i++) {
 }
 gc();
 gc();
-const kept = process.memoryUsage().heapUsed - before;
+const after = usage();
+const heap = after.heap - before.heap;
+const outside = after.outside - before.outside;
 // Asked once more, so the store is still in use when the heap is read.
 const seven = push(7);
 if (store.bodyHashOf(seven.signature) !== seven.bodyHash || store.size !== entries) throw new Error('the store lost an entry');
 console.log(
-  `${entries} entries: ${(kept / entries).toFixed(0)} bytes of heap each (${(kept / 1e6).toFixed(1)} MB), ` +
+  `${entries} entries: ${(heap / entries).toFixed(0)} bytes of heap each (${(heap / 1e6).toFixed(1)} MB) and ` +
+    `${(outside / entries).toFixed(0)} outside it (${(outside / 1e6).toFixed(1)} MB), ` +
     `${((1000 * ms) / entries).toFixed(2)} µs per push, the longest ${longestMs.toFixed(1)} ms`,
 );

@@ -9,7 +9,7 @@
 // only the pushes it admits, so a refused push has no effect and the store commits or rolls back
 // with the pushes it let in.
 //
-// On PGlite the store lives in this process's memory instead (MemoryReplayStore): PGlite is one
+// On PGlite the store lives in this process's memory instead (memory-replay-store.ts): PGlite is one
 // process (db/engines/pglite.ts locks its folder), so memory is as shared as the table, and a Map
 // lookup replaces the table's insert in every batch, which cost PGlite's single thread about 5 % of
 // the webhook's throughput (docs/benchmarks.md). The table carries it over a clean restart.
@@ -17,6 +17,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DatabaseHandle, DbOrTx } from '../client';
 import { webhookNonces } from '../schema';
+import { MemoryReplayStore } from './memory-replay-store';
 import { rawExecutor } from './raw';
 
 /** A push's signed query and its body's hash (pushQueryOf in lib/kf/webhook-query.ts). */
@@ -108,109 +109,6 @@ export async function storedBodyHash(database: DatabaseHandle, signature: string
   const [row] = await rawExecutor(database).query<{ body_hash: string }>(`select body_hash from webhook_nonces where signature = decode($1, 'hex')`, [signature]);
   return row?.body_hash;
 }
-
-/** A remembered query as the table holds it: for loading the store and saving it. */
-export interface RememberedQuery {
-  signature: string;
-  timestamp: number;
-  nonce: string;
-  bodyHash: string;
-}
-
-/**
- * The replay store in memory, for a database only this process opens (PGlite). Keyed by the
- * signature alone, as the table is (a re-split query signs alike, db/schema/replay.ts), and filed
- * by timestamp second so that forgetting the stale ones touches only them.
- *
- * It holds every push of the freshness window (300 s: half a million at 1,600 pushes a second), so
- * an entry is two short strings made for it and nothing else: the signature as its 20 bytes, and the
- * body hash with the nonce. The query's own strings are not kept: V8 makes a long substring a view of
- * the string it was cut from, so keeping the signature as parsed kept the whole request URL alive.
- * 396 bytes of heap an entry before, 180 now (bench/replay-store-memory.ts).
- *
- * The signatures are spread over SHARDS maps by their first byte (a SHA-1 byte, so evenly): a V8 Map
- * grows by copying itself whole when it doubles, which stopped the server's one thread for 110 ms at
- * half a million entries and 290 ms at a million; a shard holds a sixty-fourth of that.
- */
-export class MemoryReplayStore {
-  /** Signature (binary) → `${bodyHash} ${nonce}`, in the shard of its first byte; the hash is base64url, so the first space ends it. */
-  private readonly shards = Array.from({ length: SHARDS }, () => new Map<string, string>());
-  /** Timestamp second → the signatures first seen with it; a signature is filed under one second only. */
-  private readonly bySecond = new Map<number, string[]>();
-
-  get size(): number {
-    return this.shards.reduce((n, shard) => n + shard.size, 0);
-  }
-
-  private shardOf(key: string): Map<string, string> {
-    return this.shards[key.charCodeAt(0) % SHARDS]!;
-  }
-
-  /**
-   * Records a push's query; false when the same query was seen with another body (a replay: the
-   * caller must do nothing). The first body seen under a query is the one kept, as in the table.
-   */
-  admit(query: PushQuery): boolean {
-    const key = signatureKey(query.signature);
-    const seen = this.shardOf(key).get(key);
-    if (seen !== undefined) return bodyHashIn(seen) === query.bodyHash;
-    this.file(key, Number(query.timestamp), query.nonce, query.bodyHash);
-    return true;
-  }
-
-  bodyHashOf(signature: string): string | undefined {
-    const key = signatureKey(signature);
-    const seen = this.shardOf(key).get(key);
-    return seen === undefined ? undefined : bodyHashIn(seen);
-  }
-
-  /** Forgets the queries whose timestamp is before `beforeSeconds`; how many. */
-  forgetBefore(beforeSeconds: number): number {
-    let forgotten = 0;
-    for (const [second, keys] of this.bySecond) {
-      if (second >= beforeSeconds) continue;
-      for (const key of keys) if (this.shardOf(key).delete(key)) forgotten++;
-      this.bySecond.delete(second);
-    }
-    return forgotten;
-  }
-
-  *entries(): IterableIterator<RememberedQuery> {
-    for (const [timestamp, keys] of this.bySecond) {
-      for (const key of keys) {
-        const value = this.shardOf(key).get(key);
-        if (value === undefined) continue;
-        const space = value.indexOf(' ');
-        yield { signature: Buffer.from(key, 'latin1').toString('hex'), timestamp, nonce: value.slice(space + 1), bodyHash: value.slice(0, space) };
-      }
-    }
-  }
-
-  remember(query: RememberedQuery): void {
-    const key = signatureKey(query.signature);
-    if (!this.shardOf(key).has(key)) this.file(key, query.timestamp, query.nonce, query.bodyHash);
-  }
-
-  private file(key: string, timestamp: number, nonce: string, bodyHash: string): void {
-    // Copied into a string of its own: a concatenation is a pair of pointers to its parts, and the
-    // nonce may be a view of the request URL.
-    this.shardOf(key).set(key, Buffer.from(`${bodyHash} ${nonce}`).toString());
-    const filed = this.bySecond.get(timestamp);
-    if (filed) filed.push(key);
-    else this.bySecond.set(timestamp, [key]);
-  }
-}
-
-const SHARDS = 64;
-
-/** The signature's 20 bytes as a one-byte string (a new string, never a view of the URL). */
-function signatureKey(signature: string): string {
-  if (!SIGNATURE_HEX.test(signature)) throw new Error('a signed query\'s signature is 40 hex digits');
-  return Buffer.from(signature, 'hex').toString('latin1');
-}
-const SIGNATURE_HEX = /^[0-9a-f]{40}$/;
-
-const bodyHashIn = (value: string) => value.slice(0, value.indexOf(' '));
 
 const memoryStores = new WeakMap<DatabaseHandle, MemoryReplayStore>();
 const loading = new WeakMap<DatabaseHandle, Promise<MemoryReplayStore>>();

@@ -18,6 +18,8 @@ export const webhookNonces = pgTable('webhook_nonces', {
   signature: bytea().primaryKey(),
   // Seconds, as in the query: what the sweep goes by.
   timestamp: bigint({ mode: 'number' }).notNull(),
+  // Empty in a query saved from PGlite's memory at a clean stop (db/queries/memory-replay-store.ts
+  // does not keep it: the signature stands for it).
   nonce: text().notNull(),
   // sha256 of the raw body, base64url.
   bodyHash: text().notNull(),
