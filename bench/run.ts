@@ -23,6 +23,7 @@ import { BenchSetupError, createBenchDatabase, migrateAndSeed, openRaw, type DbK
 import { benchSessionCookie, liveDelays, openLiveClients, type LiveClients } from './live-clients';
 import { BENCH_AUTH_SECRET, freePort, startServer } from './server';
 import { compareWithPeers, type VsPeerResult } from './vs-peer';
+import { compareVersions, writeSwitch, type AbResult } from './ab';
 
 const USAGE = `usage: npm run bench -- [options]
   --db <postgres|pglite>     database (default postgres)
@@ -48,8 +49,12 @@ const USAGE = `usage: npm run bench -- [options]
                              (no storage) from ../shared/peer (or PEER_DIR), and load wekf, the peer and
                              the ceiling in turn, --rounds times for --round-seconds each, after a warm-up
                              (default 60 s for wekf, 10 s for each other); prints medians and ratios
-  --rounds <n>               rounds of --vs-peer (default 3)
-  --round-seconds <s>        each system's load per round with --vs-peer (default 10)
+  --ab                       two versions of wekf in one run: an experiment's working tree puts
+                             \`if (abSwitch.on)\` (bench/ab-switch.ts) where they differ; after the warm-up,
+                             --rounds rounds of each, --round-seconds each, in the order a b b a …;
+                             prints each version's medians, with CPU per message (bench/ab.ts)
+  --rounds <n>               rounds of --vs-peer or of each version with --ab (default 3)
+  --round-seconds <s>        each system's load per round with --vs-peer or --ab (default 10)
   --keep                     keep the bench database / data folder
   --enforce-targets          exit non-zero when a performance target is missed`;
 
@@ -78,6 +83,7 @@ const { values: args } = parseArgs({
     'live-trigger': { type: 'string', default: 'on' },
     'enforce-targets': { type: 'boolean', default: false },
     'vs-peer': { type: 'boolean', default: false },
+    ab: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '3' },
     'round-seconds': { type: 'string', default: '10' },
     help: { type: 'boolean', default: false },
@@ -103,12 +109,16 @@ const dbKind = args.db as DbKind;
 const mode = args.mode as 'normal' | 'retry-storm';
 const durationS = int('duration', args.duration ?? (args.soak ? '600' : '20'), 1);
 const vsPeer = args['vs-peer'];
-const warmupS = int('warmup', args.warmup ?? (vsPeer ? '60' : '3'), 0);
+const warmupS = int('warmup', args.warmup ?? (vsPeer || args.ab ? '60' : '3'), 0);
 const rounds = int('rounds', args.rounds, 1);
 const roundS = int('round-seconds', args['round-seconds'], 2);
 if (vsPeer && args.soak) usage('--vs-peer and --soak do not go together');
+const ab = args.ab;
+if (ab && (vsPeer || args.soak)) usage('--ab goes with neither --vs-peer nor --soak');
 const connections = int('connections', args.connections, 1);
 const threads = int('threads', args.threads, 1);
+// The warm-up's streams start at 100.
+if (ab && 2 * rounds * threads > 100) usage('--ab runs at most 100 streams of rounds: fewer --rounds or --threads');
 const followers = int('followers', args.followers, 1);
 const keywordPct = int('keyword-pct', args['keyword-pct'], 0);
 const agentCount = int('agents', args.agents, 1);
@@ -195,6 +205,9 @@ async function main(): Promise<number> {
     }
     const c = sim.credentials;
     const cpuProfDir = args['cpu-prof'] ? fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-bench-prof-')) : undefined;
+    // --ab: version a through the warm-up; bench/ab.ts flips it between rounds.
+    const abSwitchFile = ab ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-bench-ab-')), 'version') : undefined;
+    if (abSwitchFile) writeSwitch(abSwitchFile, 'a');
     console.log(`bench: ${label}: starting wekf on ${dbKind} (server log: ${path.relative(root, serverLog)})`);
     const serverStartedAt = Date.now();
     server = await startServer({
@@ -206,6 +219,7 @@ async function main(): Promise<number> {
       logFile: serverLog,
       // --trace-gc (soak): the heap V8 keeps after each major collection, to tell retention from GC saw-tooth.
       nodeFlags: [...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), ...(args.soak ? ['--trace-gc'] : [])],
+      abSwitchFile,
     });
 
     const plan: Plan = {
@@ -250,7 +264,7 @@ async function main(): Promise<number> {
       await raw.close();
     }
 
-    console.log(`bench: ${mode} load with ${loader}: ${connections} connections, ${durationS} s, ${followers} followers`);
+    console.log(`bench: ${mode} load with ${loader}: ${connections} connections, ${vsPeer || ab ? `${rounds} rounds of ${roundS} s per ${ab ? 'version' : 'system'}` : `${durationS} s`}, ${followers} followers`);
     const rss = new RssSampler(server.pid, args.soak ? 10_000 : 1000);
     const loadStartMs = Date.now() - serverStartedAt;
     const pgRaw = dbKind === 'postgres' ? await openRaw(database) : undefined;
@@ -262,7 +276,24 @@ async function main(): Promise<number> {
     const cpuTimers: NodeJS.Timeout[] = [];
     let result: LoadResult;
     let comparison: VsPeerResult | undefined;
-    if (vsPeer) {
+    let versions: AbResult | undefined;
+    if (abSwitchFile) {
+      versions = await compareVersions({
+        switchFile: abSwitchFile,
+        rounds,
+        roundS,
+        copies: plan.copies,
+        server,
+        benchDb: database.name,
+        // Round i's streams start at i × threads: every message of the run stays distinct.
+        load: async (seconds, index, onStart) => {
+          const round = await load(seconds, index * threads, onStart);
+          record(round);
+          return round;
+        },
+      });
+      result = versions.typical;
+    } else if (vsPeer) {
       // Rounds against wekf, the peer and the ceiling in turn; wekf's rounds are checked as usual.
       const loadWekf = async (seconds: number, streamBase: number) => {
         const round = await load(seconds, streamBase);
@@ -364,7 +395,7 @@ async function main(): Promise<number> {
       notes.push(`WARNING: other processes used ${cpu.other.toFixed(0)}% CPU (of one core) during the run: the numbers are lower than this machine can do.`);
     }
     if (comparison) targets.push(...comparison.targets);
-    const extra = [...(comparison?.lines ?? []), ...notes];
+    const extra = [...(comparison?.lines ?? []), ...(versions?.lines ?? []), ...notes];
     if (explained) extra.push('EXPLAIN ANALYZE (database as the run left it):', explained);
     if (cpuProfDir) {
       // One profile per thread: the main thread's and the outbox worker's (on Postgres). The main
@@ -392,7 +423,7 @@ async function main(): Promise<number> {
         // Off (as on this project's CI machine), a long run keeps every dead row: over a 10-minute
         // soak Postgres spent 362 µs a message against 189 with it on (docs/benchmarks.md, stop 19).
         ...(postgresAutovacuum === 'off' ? ['postgres: autovacuum off — dead rows stay for the whole run, which a soak feels'] : []),
-        `${loader}${loader === 'wrk' ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}, ${connections} connections, ${vsPeer ? `${rounds} rounds of ${roundS} s per system (wekf's median round below)` : `${durationS} s`} after ${warmupS} s warm-up; ${followers} followers, ${keywordPct}% keyword, ${agentCount} agent(s)`,
+        `${loader}${loader === 'wrk' ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}, ${connections} connections, ${vsPeer ? `${rounds} rounds of ${roundS} s per system (wekf's median round below)` : ab ? `${rounds} rounds of ${roundS} s per version (version a's median round below)` : `${durationS} s`} after ${warmupS} s warm-up; ${followers} followers, ${keywordPct}% keyword, ${agentCount} agent(s)`,
       ],
       load: result,
       copies: plan.copies,

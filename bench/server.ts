@@ -32,6 +32,8 @@ export interface ServerOptions {
   logFile: string;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** --ab: the file bench/ab-switch.ts reads in the server. */
+  abSwitchFile?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -67,6 +69,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     // each message as they send it (bench/wrk.lua, bench/autocannon-worker.ts), so every push is fresh,
     // and PGlite's in-memory replay store holds what it would in production, five minutes of pushes.
     ...BENCH_KF_ENV,
+    ...(opts.abSwitchFile ? { WEKF_AB_FILE: opts.abSwitchFile } : {}),
   };
   const log = fs.openSync(opts.logFile, 'a');
   const flags = serverNodeFlags({ embedded: !opts.databaseUrl });
