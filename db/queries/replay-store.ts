@@ -10,9 +10,9 @@
 // with the pushes it let in.
 //
 // On PGlite the store lives in this process's memory instead (memory-replay-store.ts): PGlite is one
-// process (db/engines/pglite.ts locks its folder), so memory is as shared as the table, and a Map
-// lookup replaces the table's insert in every batch, which cost PGlite's single thread about 5 % of
-// the webhook's throughput (docs/benchmarks.md). The table carries it over a clean restart.
+// process (db/engines/pglite.ts locks its folder), so memory is as shared as the table, and a lookup
+// in memory replaces the table's insert in every batch, which cost PGlite's single thread about 5 %
+// of the webhook's throughput (docs/benchmarks.md). The table carries it over a clean restart.
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DatabaseHandle, DbOrTx } from '../client';
