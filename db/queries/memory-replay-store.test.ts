@@ -54,12 +54,14 @@ describe('MemoryReplayStore', () => {
     expect(store.admit(query({ timestamp: '99', signature: sig('01'), bodyHash: h('other') }))).toBe(true);
   });
 
-  it('refuses a signature that is not 40 lowercase hex digits, or a body hash that is not a SHA-256, and keeps nothing of it', () => {
+  it('refuses a signature that is not 40 lowercase hex digits, a body hash that is not a SHA-256 or a timestamp that is not whole seconds, and keeps nothing of it', () => {
     const store = new MemoryReplayStore();
     expect(() => store.admit(query({ signature: 'A'.repeat(40) }))).toThrow(/40 hex digits/);
     expect(() => store.admit(query({ signature: 'a'.repeat(39) }))).toThrow(/40 hex digits/);
     expect(() => store.admit(query({ bodyHash: 'h1' }))).toThrow(/SHA-256/);
     expect(() => store.admit(query({ bodyHash: h('1') + 'x' }))).toThrow(/SHA-256/);
+    expect(() => store.admit(query({ timestamp: String(2 ** 32) }))).toThrow(/whole seconds/);
+    expect(() => store.admit(query({ timestamp: '12.5' }))).toThrow(/whole seconds/);
     expect(store.size).toBe(0);
   });
 });

@@ -3,9 +3,10 @@
 // It holds every push of the freshness window: at 3,300 pushes a second for five minutes, a million.
 // Kept as a Map of strings (180 bytes of heap each), that was 180 MB the garbage collector marked
 // again at every major collection, with as much again of heap grown between collections, and a
-// Map that stopped the server's one thread for 290 ms when it doubled at a million entries. Here an
-// entry is 57 bytes of typed arrays: the signature's 20 bytes (the key), the body's SHA-256 (32)
-// and the timestamp (4), in open-addressing tables the collector never looks into.
+// Map that stopped the server's one thread for 290 ms when it doubled at a million entries. Here a
+// slot is 57 bytes of typed arrays: the signature's 20 bytes (the key), the body's SHA-256 (32), the
+// timestamp (4) and its state, in open-addressing tables the collector never looks into; with the
+// tables between a third and seven tenths full, about 110 bytes a push (bench/replay-store-memory.ts).
 //
 // The signature is a SHA-1, so its bytes are evenly spread: the first picks one of SHARDS tables, the
 // next four the slot. A table grows (or is rebuilt without its forgotten entries) by copying itself,
@@ -63,7 +64,7 @@ export class MemoryReplayStore {
     const shard = this.shardOfKey();
     const slot = shard.find(this.key);
     if (slot >= 0) return shard.hashEquals(slot, this.hash);
-    shard.insert(this.key, this.hash, Number(query.timestamp));
+    shard.insert(this.key, this.hash, stampOf(Number(query.timestamp)));
     return true;
   }
 
@@ -86,7 +87,7 @@ export class MemoryReplayStore {
   remember(query: RememberedQuery): void {
     this.read(query.signature, query.bodyHash);
     const shard = this.shardOfKey();
-    if (shard.find(this.key) < 0) shard.insert(this.key, this.hash, query.timestamp);
+    if (shard.find(this.key) < 0) shard.insert(this.key, this.hash, stampOf(query.timestamp));
   }
 
   private read(signature: string, bodyHash: string): void {
@@ -207,6 +208,12 @@ class Shard {
       );
     }
   }
+}
+
+/** A timestamp as a slot keeps it (32 bits, until 2106): the freshness check has admitted only ones near now. */
+function stampOf(seconds: number): number {
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 0xffffffff) throw new Error(`a push's timestamp is whole seconds since 1970, not ${seconds}`);
+  return seconds;
 }
 
 /** Where a key's probe starts: its bytes 1–4 (byte 0 chose the shard). */
