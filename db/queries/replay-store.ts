@@ -129,7 +129,14 @@ export function memoryReplayStore(database: DatabaseHandle): MemoryReplayStore |
         [],
       );
       const store = new MemoryReplayStore();
-      for (const row of rows) store.remember({ signature: row.signature, timestamp: Number(row.timestamp), nonce: row.nonce, bodyHash: row.body_hash });
+      for (const row of rows) {
+        try {
+          store.remember({ signature: row.signature, timestamp: Number(row.timestamp), nonce: row.nonce, bodyHash: row.body_hash });
+        } catch {
+          // A row the store cannot hold (written by hand, say) is left out: refusing to load would
+          // refuse every push, while leaving it out forgets one query for at most its window.
+        }
+      }
       memoryStores.set(database, store);
       return store;
     })();

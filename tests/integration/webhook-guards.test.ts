@@ -260,7 +260,7 @@ describe.each(testDatabases)('replay store on $kind', (testDb) => {
 // On PGlite the store is in memory (db/queries/replay-store.ts): a clean stop writes it to the table
 // and the next start reads it back, so a query captured before a restart is still refused after it.
 describe('replay store on PGlite across a restart', () => {
-  it('refuses after a restart a query seen before it with another body, and admits WeChat retrying it', async () => {
+  it('refuses after a restart a query seen before it with another body, and admits WeChat retrying it, whatever else the table holds', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-replay-'));
     const token = 'replaytoken';
     const account = { appId: 'wxreplay', appSecret: 'secret', token, apiBase: 'http://127.0.0.1:9' };
@@ -283,6 +283,11 @@ describe('replay store on PGlite across a restart', () => {
       // Kept in memory while running: nothing of it is written per push.
       expect((await rawExecutor(before.handle).query(`select 1 from webhook_nonces`, [])).length).toBe(0);
       await before.runtime.stop();
+      // A row the store cannot hold (a body hash that is not a SHA-256) must not stop it loading.
+      await rawExecutor(before.handle).query(
+        `insert into webhook_nonces (signature, timestamp, nonce, body_hash) values (decode($1, 'hex'), $2, '', 'not a hash')`,
+        ['b'.repeat(40), Math.floor(Date.now() / 1000)],
+      );
       await before.handle.close();
 
       const after = await start();
