@@ -6,7 +6,8 @@
 // experiment in the tree, it is an A/A run: the spread between a and b is this machine's noise.
 import fs from 'node:fs';
 import type { LoadResult } from './load';
-import { cpuSnapshot, type CpuSnapshot } from './sample';
+import { CLOCK_TICKS, cpuSnapshot, type CpuSnapshot } from './sample';
+import { median, msgsPerS as rateOf } from './vs-peer';
 
 export type Version = 'a' | 'b';
 
@@ -71,7 +72,7 @@ export async function compareVersions(opts: AbOptions): Promise<AbResult> {
     });
     timers.forEach(clearTimeout);
     results.push(result);
-    const msgsPerS = result.completed / (result.durationUs / 1e6) / opts.copies;
+    const msgsPerS = rateOf(result, opts.copies);
     const round: AbRound = { version, msgsPerS, p50Ms: result.p50Us / 1000, p99Ms: result.p99Us / 1000 };
     if (first && last) Object.assign(round, cpuPerMessage(first, last, msgsPerS));
     rounds.push(round);
@@ -84,8 +85,6 @@ export async function compareVersions(opts: AbOptions): Promise<AbResult> {
   return { rounds, typical, lines: render(rounds, opts) };
 }
 
-const rateOf = (r: LoadResult, copies: number) => r.completed / (r.durationUs / 1e6) / copies;
-
 /** Ticks of the server and of the bench database's backends between the snapshots, per message. */
 function cpuPerMessage(a: CpuSnapshot, b: CpuSnapshot, msgsPerS: number): Pick<AbRound, 'serverUs' | 'postgresUs'> {
   const seconds = (b.atMs - a.atMs) / 1000;
@@ -95,12 +94,6 @@ function cpuPerMessage(a: CpuSnapshot, b: CpuSnapshot, msgsPerS: number): Pick<A
   for (const [pid, t] of b.postgres) pg += t - (a.postgres.get(pid) ?? 0);
   return { serverUs: ticksToUs(b.server - a.server) / messages, postgresUs: b.postgres.size ? ticksToUs(pg) / messages : undefined };
 }
-const CLOCK_TICKS = 100;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 function summary(rounds: AbRound[]) {
   const of = (pick: (r: AbRound) => number | undefined) => {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { RawDb } from './seed';
 
-const CLOCK_TICKS = 100; // USER_HZ on Linux
+export const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 export function rssMb(pid: number): number | undefined {
   try {

@@ -42,7 +42,7 @@ export interface VsPeerResult {
 const PEER_STREAM_BASE = 200;
 const PEER_WARMUP_S = 10;
 
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
@@ -88,7 +88,7 @@ export async function compareWithPeers(opts: VsPeerOptions): Promise<VsPeerResul
   }
 }
 
-function msgsPerS(r: LoadResult, copies: number): number {
+export function msgsPerS(r: LoadResult, copies: number): number {
   return r.completed / (r.durationUs / 1e6) / copies;
 }
 
