@@ -413,6 +413,7 @@ async function main(): Promise<number> {
       if (outboxThread) fs.copyFileSync(outboxThread, path.join(resultsDir, `${label}-outbox.cpuprofile.tmp`));
       fs.rmSync(cpuProfDir, { recursive: true, force: true });
     }
+    if (abSwitchFile) fs.rmSync(path.dirname(abSwitchFile), { recursive: true, force: true });
 
     const report: RunReport = {
       title: `wekf webhook bench — ${dbKind}, ${mode}${args.soak ? ', soak' : ''} (${label})`,
