@@ -17,7 +17,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { DatabaseHandle, DbOrTx } from '../client';
 import { webhookNonces } from '../schema';
-import { MemoryReplayStore } from './memory-replay-store';
+import { MemoryReplayStore, type RememberedQuery } from './memory-replay-store';
 import { rawExecutor } from './raw';
 
 /** A push's signed query and its body's hash (pushQueryOf in lib/kf/webhook-query.ts). */
@@ -156,16 +156,24 @@ const SAVE_CHUNK = 5_000;
 export async function saveMemoryReplayStore(database: DatabaseHandle): Promise<number> {
   const store = memoryStores.get(database);
   if (!store) return 0;
-  const entries = [...store.entries()];
   const raw = rawExecutor(database);
-  for (let i = 0; i < entries.length; i += SAVE_CHUNK) {
-    const chunk = entries.slice(i, i + SAVE_CHUNK);
+  // A chunk at a time from the store's tables: a million remembered queries are never all objects at once.
+  let chunk: RememberedQuery[] = [];
+  let saved = 0;
+  const write = async () => {
     await raw.query(
       `insert into webhook_nonces (signature, timestamp, nonce, body_hash)
        select decode(s, 'hex'), t, n, h from unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) as x(s, t, n, h)
        on conflict (signature) do nothing`,
       [chunk.map((e) => e.signature), chunk.map((e) => e.timestamp), chunk.map((e) => e.nonce), chunk.map((e) => e.bodyHash)],
     );
+    saved += chunk.length;
+    chunk = [];
+  };
+  for (const entry of store.entries()) {
+    chunk.push(entry);
+    if (chunk.length === SAVE_CHUNK) await write();
   }
-  return entries.length;
+  if (chunk.length > 0) await write();
+  return saved;
 }

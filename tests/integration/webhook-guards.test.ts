@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -7,7 +8,7 @@ import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { listInboundFor } from '@/db/queries/inbound-messages';
 import { listOutboxFor } from '@/db/queries/outbox';
 import { rawExecutor } from '@/db/queries/raw';
-import { storedBodyHash } from '@/db/queries/replay-store';
+import { memoryReplayStore, saveMemoryReplayStore, storedBodyHash } from '@/db/queries/replay-store';
 import { openPglite } from '@/db/engines/pglite';
 import { migrateDatabase } from '@/db/migrate';
 import { createWechatRuntime } from '@/lib/kf/runtime';
@@ -304,6 +305,30 @@ describe('replay store on PGlite across a restart', () => {
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('replay store on PGlite, saved at a stop', () => {
+  it('writes every remembered query, in chunks, however many there are', async () => {
+    const handle = await openPglite(undefined);
+    try {
+      await migrateDatabase(handle);
+      const store = await memoryReplayStore(handle)!;
+      const now = Math.floor(Date.now() / 1000);
+      const sha = (algorithm: string, text: string, encoding: 'hex' | 'base64url') => createHash(algorithm).update(text).digest(encoding);
+      // More than two of the save's chunks of 5,000.
+      for (let i = 0; i < 12_345; i++) store.admit({ timestamp: String(now), nonce: String(i), signature: sha('sha1', `q${i}`, 'hex'), bodyHash: sha('sha256', `b${i}`, 'base64url') });
+      expect(await saveMemoryReplayStore(handle)).toBe(12_345);
+      const [row] = await rawExecutor(handle).query<{ n: number; hashes: number }>(
+        `select count(*)::int as n, count(distinct body_hash)::int as hashes from webhook_nonces`,
+        [],
+      );
+      expect(row).toEqual({ n: 12_345, hashes: 12_345 });
+      const [one] = await rawExecutor(handle).query<{ body_hash: string }>(`select body_hash from webhook_nonces where signature = decode($1, 'hex')`, [sha('sha1', 'q777', 'hex')]);
+      expect(one?.body_hash).toBe(sha('sha256', 'b777', 'base64url'));
+    } finally {
+      await handle.close();
     }
   });
 });
