@@ -110,18 +110,14 @@ export class MemoryReplayStore {
 class Shard {
   used = 0;
   private forgotten = 0;
-  private mask: number;
-  private keys: Uint8Array;
-  private hashes: Uint8Array;
-  private stamps: Uint32Array;
-  private states: Uint8Array;
+  private mask!: number;
+  private keys!: Uint8Array;
+  private hashes!: Uint8Array;
+  private stamps!: Uint32Array;
+  private states!: Uint8Array;
 
   constructor(capacity: number) {
-    this.mask = capacity - 1;
-    this.keys = new Uint8Array(capacity * KEY_BYTES);
-    this.hashes = new Uint8Array(capacity * HASH_BYTES);
-    this.stamps = new Uint32Array(capacity);
-    this.states = new Uint8Array(capacity);
+    this.allocate(capacity);
   }
 
   /** The slot holding `key`, or -1. */
@@ -147,9 +143,7 @@ class Shard {
   }
 
   hashEquals(slot: number, hash: Uint8Array): boolean {
-    const at = slot * HASH_BYTES;
-    for (let i = 0; i < HASH_BYTES; i++) if (this.hashes[at + i] !== hash[i]) return false;
-    return true;
+    return equalAt(this.hashes, slot * HASH_BYTES, hash);
   }
 
   hashOf(slot: number): Buffer {
@@ -182,9 +176,16 @@ class Shard {
   }
 
   private keyEquals(slot: number, key: Uint8Array): boolean {
-    const at = slot * KEY_BYTES;
-    for (let i = 0; i < KEY_BYTES; i++) if (this.keys[at + i] !== key[i]) return false;
-    return true;
+    return equalAt(this.keys, slot * KEY_BYTES, key);
+  }
+
+  /** Empty arrays for `capacity` slots (a power of two). */
+  private allocate(capacity: number): void {
+    this.mask = capacity - 1;
+    this.keys = new Uint8Array(capacity * KEY_BYTES);
+    this.hashes = new Uint8Array(capacity * HASH_BYTES);
+    this.stamps = new Uint32Array(capacity);
+    this.states = new Uint8Array(capacity);
   }
 
   /** Copies the entries in use into tables with room for as many again, leaving the forgotten ones out. */
@@ -192,11 +193,7 @@ class Shard {
     let capacity = MIN_CAPACITY;
     while (this.used > (MAX_LOAD / 2) * capacity) capacity *= 2;
     const old = { mask: this.mask, keys: this.keys, hashes: this.hashes, stamps: this.stamps, states: this.states };
-    this.mask = capacity - 1;
-    this.keys = new Uint8Array(capacity * KEY_BYTES);
-    this.hashes = new Uint8Array(capacity * HASH_BYTES);
-    this.stamps = new Uint32Array(capacity);
-    this.states = new Uint8Array(capacity);
+    this.allocate(capacity);
     this.used = 0;
     this.forgotten = 0;
     for (let slot = 0; slot <= old.mask; slot++) {
@@ -214,6 +211,12 @@ class Shard {
 function stampOf(seconds: number): number {
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > 0xffffffff) throw new Error(`a push's timestamp is whole seconds since 1970, not ${seconds}`);
   return seconds;
+}
+
+/** Whether `bytes` holds `other` from `at` on. */
+function equalAt(bytes: Uint8Array, at: number, other: Uint8Array): boolean {
+  for (let i = 0; i < other.length; i++) if (bytes[at + i] !== other[i]) return false;
+  return true;
 }
 
 /** Where a key's probe starts: its bytes 1–4 (byte 0 chose the shard). */
