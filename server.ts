@@ -1,5 +1,6 @@
 // The wekf process: one HTTP listener. /api/wechat goes to the webhook fast path (a plain function,
 // ~10x the throughput of a Next route handler); everything else goes to Next.js.
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import next from 'next';
@@ -46,9 +47,13 @@ async function main(): Promise<void> {
     await probePort({ port: config.SANDBOX_WECHAT_PORT, host: SANDBOX_WECHAT_HOST, variable: 'SANDBOX_WECHAT_PORT' });
   }
 
+  const dir = projectRoot();
+  // The workers the production build bundles beside this server (scripts/bundle-server.mjs); in
+  // development PGlite and the outbox dispatcher run on this thread.
+  const bundled = (file: string) => (dev ? undefined : path.join(dir, '.next', 'wekf', file));
   // Password hashes and the generated secret live in the data folder: private before anything is written.
   const database = await withPrivateDataDir(config.dataDir, () =>
-    getDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir) }),
+    getDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir), pgliteThreadFile: pgliteThreadFile(bundled('pglite-worker.mjs')) }),
   );
   serverLog.info({ db: database.description, mode: config.sandbox ? 'sandbox' : 'live' }, 'database ready');
   // Not a reason to stop: said once, where the operator reads the start.
@@ -60,7 +65,6 @@ async function main(): Promise<void> {
   const admin = await ensureFirstAdmin(database.db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   if (admin.created) announceFirstAdmin(admin.email, admin.generatedPassword);
   authSecret(); // create the generated secret now, before two module graphs race for it
-  const dir = projectRoot();
   // The account as plain data, for this process's runtime and for the console (which builds its own
   // API client from it); in sandbox mode, the fake WeChat started here.
   const sandbox = config.sandbox
@@ -77,9 +81,7 @@ async function main(): Promise<void> {
     database: currentDatabase,
     maxSkewSeconds: config.WECHAT_MAX_SKEW_SECONDS,
     agentSyncMinutes: config.AGENT_SYNC_MINUTES,
-    // Bundled by the production build (scripts/bundle-server.mjs); in development the
-    // dispatcher runs on this thread.
-    outboxThread: outboxThreadFor(config, database, dev ? undefined : path.join(dir, '.next', 'wekf', 'outbox-worker.mjs')),
+    outboxThread: outboxThreadFor(config, database, bundled('outbox-worker.mjs')),
   });
 
   // next-auth derives its own URL from the Host header only when told to trust it.
@@ -126,6 +128,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** PGlite's own thread (db/engines/pglite-thread.ts) when the build made its worker; else PGlite runs on this thread. */
+function pgliteThreadFile(file: string | undefined): string | undefined {
+  if (file === undefined || fs.existsSync(file)) return file;
+  serverLog.warn({ file }, 'PGlite worker not built; the embedded database runs on the server thread');
+  return undefined;
 }
 
 function failed(error: unknown, req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -398,19 +398,26 @@ async function main(): Promise<number> {
     const extra = [...(comparison?.lines ?? []), ...(versions?.lines ?? []), ...notes];
     if (explained) extra.push('EXPLAIN ANALYZE (database as the run left it):', explained);
     if (cpuProfDir) {
-      // One profile per thread: the main thread's and the outbox worker's (on Postgres). The main
-      // thread's is the largest; the worker's names its bundle.
+      // One profile per thread, named CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile: the main
+      // thread is thread 0; a worker's profile names its bundle (the outbox's on Postgres, PGlite's
+      // own thread on PGlite).
       const profiles = fs
         .readdirSync(cpuProfDir)
         .filter((f) => f.endsWith('.cpuprofile'))
-        .map((f) => path.join(cpuProfDir, f))
-        .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size);
-      const main = profiles[0];
-      const outboxThread = profiles.find((f) => f !== main && fs.readFileSync(f, 'utf8').includes('outbox-worker.mjs'));
-      extra.push(main ? summarizeCpuProfile(main, root, 'main thread') : '(no CPU profile was written)');
-      if (outboxThread) extra.push(summarizeCpuProfile(outboxThread, root, 'outbox thread'));
-      if (main) fs.copyFileSync(main, path.join(resultsDir, `${label}-server.cpuprofile.tmp`));
-      if (outboxThread) fs.copyFileSync(outboxThread, path.join(resultsDir, `${label}-outbox.cpuprofile.tmp`));
+        .map((f) => path.join(cpuProfDir, f));
+      const main = profiles.find((f) => path.basename(f).split('.')[4] === '0');
+      const workers = profiles.filter((f) => f !== main);
+      const threads: [string | undefined, string, string][] = [
+        [main, 'main thread', 'server'],
+        [workers.find((f) => fs.readFileSync(f, 'utf8').includes('outbox-worker.mjs')), 'outbox thread', 'outbox'],
+        [workers.find((f) => fs.readFileSync(f, 'utf8').includes('pglite-worker.mjs')), 'PGlite thread', 'pglite'],
+      ];
+      if (!main) extra.push('(no CPU profile was written)');
+      for (const [file, thread, suffix] of threads) {
+        if (!file) continue;
+        extra.push(summarizeCpuProfile(file, root, thread));
+        fs.copyFileSync(file, path.join(resultsDir, `${label}-${suffix}.cpuprofile.tmp`));
+      }
       fs.rmSync(cpuProfDir, { recursive: true, force: true });
     }
     if (abSwitchFile) fs.rmSync(path.dirname(abSwitchFile), { recursive: true, force: true });

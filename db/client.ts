@@ -13,8 +13,15 @@ import { migrateDatabase } from './migrate';
 export type { DatabaseHandle, DatabaseKind, Db, DbOrTx, Schema, Tx } from './handle';
 export { DatabaseError } from './handle';
 
-function openDatabase(options: { url?: string; dataDir: string }): Promise<DatabaseHandle> {
-  return options.url ? openPostgres(options.url) : openPglite(path.join(options.dataDir, 'pglite'));
+interface OpenOptions {
+  url?: string;
+  dataDir: string;
+  /** The bundled PGlite worker: PGlite then runs in a thread of its own (engines/pglite-thread.ts). */
+  pgliteThreadFile?: string;
+}
+
+function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  return options.url ? openPostgres(options.url) : openPglite(path.join(options.dataDir, 'pglite'), { threadFile: options.pgliteThreadFile });
 }
 
 interface ProcessDatabase {
@@ -26,7 +33,7 @@ const holder = globalThis as typeof globalThis & { __wekfDatabase?: ProcessDatab
 const processDatabase: ProcessDatabase = (holder.__wekfDatabase ??= {});
 
 /** The process's database, opened (and migrated) once, shared by server.ts and Next's bundle. */
-export function getDatabase(options?: { url?: string; dataDir: string }): Promise<DatabaseHandle> {
+export function getDatabase(options?: OpenOptions): Promise<DatabaseHandle> {
   if (processDatabase.handle) return Promise.resolve(processDatabase.handle);
   if (!processDatabase.opening) {
     if (!options) throw new DatabaseError('the database has not been opened yet');

@@ -20,11 +20,50 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** Where it lives, without credentials: safe to print. */
   description: string;
+  /**
+   * Whether the database works apart from this thread (a Postgres server, PGlite in its own thread):
+   * then a statement sent while another runs waits there, ready, and this thread goes on meanwhile.
+   * False for PGlite in this thread, where nothing else runs while a statement does.
+   */
+  runsApart: boolean;
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
   /** Present on Postgres: a dedicated connection for LISTEN or advisory locks. */
   postgres?: postgres.Sql;
-  pglite?: PGlite;
+  /** Present on PGlite: in this thread, or in a thread of its own (engines/pglite-thread.ts). */
+  pglite?: PgliteClient;
+  /** Present on PGlite: the hot path's statements, prepared once and each run in one trip (engines/pglite-prepared.ts). */
+  pgliteStatements?: PgliteStatements;
+}
+
+/** What wekf uses of a PGlite, which PGlite in this thread and PgliteThread both are. */
+export type PgliteClient = Pick<
+  PGlite,
+  | 'query'
+  | 'exec'
+  | 'transaction'
+  | 'listen'
+  | 'dumpDataDir'
+  | 'close'
+  | 'execProtocolStream'
+  | 'syncToFs'
+  | 'serializers'
+  | 'parsers'
+  | '_checkReady'
+  | '_runExclusiveQuery'
+  | '_runExclusiveTransaction'
+>;
+
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+/** Raw SQL on PGlite as named prepared statements: parsed once, each call one trip into Postgres. */
+export interface PgliteStatements {
+  query<T>(text: string, params: unknown[]): Promise<T[]>;
+  /** In one transaction, in order, each seeing the work of those before; if one fails, none stays. Each one's rows. */
+  transaction(statements: Statement[]): Promise<unknown[][]>;
 }
 
 /** A database problem worth one clear line: the message never contains a password. */

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { outboxWorkerFile, serverBundleFile } from './bundle-server.mjs';
+import { outboxWorkerFile, pgliteWorkerFile, serverBundleFile } from './bundle-server.mjs';
 
 export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const fingerprintFile = path.join(root, '.next', 'wekf-source-fingerprint');
@@ -51,9 +51,10 @@ export function ensureBuild({ force = false } = {}) {
     }
     fs.writeFileSync(fingerprintFile, wanted);
   }
-  // next build empties .next, so the server and its outbox worker are bundled after it (and whenever
-  // a bundle is missing).
-  if (current !== wanted || force || !fs.existsSync(serverBundleFile) || !fs.existsSync(outboxWorkerFile)) {
+  // next build empties .next, so the server and its workers are bundled after it (and whenever a
+  // bundle is missing).
+  const bundles = [serverBundleFile, outboxWorkerFile, pgliteWorkerFile];
+  if (current !== wanted || force || !bundles.every((file) => fs.existsSync(file))) {
     const bundle = spawnSync(process.execPath, [path.join(root, 'scripts', 'bundle-server.mjs')], { cwd: root, stdio: 'inherit' });
     if (bundle.status !== 0) {
       process.stderr.write('wekf: bundling the server failed; see above.\n');

@@ -12,6 +12,7 @@
 // statement is also parsed again when its preparation is older than REPREPARE_AFTER_MS.
 import 'server-only';
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
+import type { PgliteStatements, Statement } from '../handle';
 
 /** How long one preparation (and so its cached plan) may serve before the text is parsed again. */
 export const REPREPARE_AFTER_MS = 10_000;
@@ -29,7 +30,7 @@ interface Prepared {
 
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
 
-export class PglitePreparedStatements {
+export class PglitePreparedStatements implements PgliteStatements {
   readonly #pg: PGlite;
   readonly #now: () => number;
   /** By SQL text; a Map keeps insertion order, and each use moves its entry to the end. */
@@ -52,6 +53,15 @@ export class PglitePreparedStatements {
         return rows;
       }),
     );
+  }
+
+  /** Runs `statements` in order in one transaction: if one fails, none of them stays. */
+  async transaction(statements: Statement[]): Promise<unknown[][]> {
+    return this.#pg.transaction(async () => {
+      const results: unknown[][] = [];
+      for (const s of statements) results.push(await this.queryInTransaction(s.text, s.params));
+      return results;
+    });
   }
 
   /** Runs `text` inside the transaction the caller holds (pg.transaction's callback). */
@@ -145,16 +155,4 @@ export function bindExecuteSync(statement: string, values: (string | null)[]): U
   at = out.writeInt16BE(0, at); // result formats: all text
   out.set(EXECUTE_SYNC, at);
   return out;
-}
-
-const byInstance = new WeakMap<PGlite, PglitePreparedStatements>();
-
-/** The prepared statements of one PGlite instance (its one connection holds them). */
-export function preparedStatementsOf(pg: PGlite): PglitePreparedStatements {
-  let statements = byInstance.get(pg);
-  if (!statements) {
-    statements = new PglitePreparedStatements(pg);
-    byInstance.set(pg, statements);
-  }
-  return statements;
 }

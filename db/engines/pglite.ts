@@ -4,45 +4,69 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
-import { DatabaseError, reasonOf, withTimeout, type DatabaseHandle, type Db } from '../handle';
+import { DatabaseError, reasonOf, withTimeout, type DatabaseHandle, type Db, type PgliteClient, type PgliteStatements } from '../handle';
 import * as schema from '../schema';
+import { PglitePreparedStatements } from './pglite-prepared';
+import { PgliteThread } from './pglite-thread';
+
+// Postgres's default 128 MB of shared buffers lives inside PGlite's WASM memory and is never given
+// back; one Official Account's working set fits in far less, and the files stay in the operating
+// system's cache.
+// PGlite's periodic ANALYZE (db/queries/maintenance.ts) holds PGlite while it samples. The default
+// target samples 30,000 rows per table: 476 ms for an outbox of 71,000 rows, most of it the JSON
+// payloads. A target of 10 samples 3,000 rows (52 ms), enough for the status, id and openid lookups
+// wekf plans.
+const POSTGRESQL_CONF = ['shared_buffers = 32MB', 'default_statistics_target = 10'];
 
 /**
  * Embedded Postgres in a folder (or in memory when dir is undefined), with a lock against a second process.
  * `from` starts it from a dump of another database (PGlite's dumpDataDir) instead of an empty one: the
  * tests migrate one database per run and start each of theirs from its dump, which skips the initdb
  * that takes most of a fresh PGlite's two seconds.
+ * `threadFile` (the bundled pglite-thread-worker.ts) runs it in a thread of its own (pglite-thread.ts),
+ * as the production server does; without it PGlite runs in the caller's thread.
  */
-export async function openPglite(dir: string | undefined, opts: { from?: Blob } = {}): Promise<DatabaseHandle> {
+export async function openPglite(dir: string | undefined, opts: { from?: Blob; threadFile?: string } = {}): Promise<DatabaseHandle> {
   let releaseLock = () => {};
   if (dir !== undefined) {
     ensureWritableDir(dir);
     releaseLock = acquireFolderLock(path.join(dir, 'wekf.lock'), dir);
   }
-  let pg: PGlite;
+  let pg: PgliteClient;
+  let statements: PgliteStatements;
   try {
-    // Postgres's default 128 MB of shared buffers lives inside PGlite's WASM memory and is never
-    // given back; one Official Account's working set fits in far less, and the files stay in the
-    // operating system's cache.
-    // PGlite runs in the server's own thread, so its periodic ANALYZE (db/queries/maintenance.ts)
-    // stops every request while it samples. The default target samples 30,000 rows per table: 476 ms
-    // for an outbox of 71,000 rows, most of it the JSON payloads. A target of 10 samples 3,000 rows
-    // (52 ms), enough for the status, id and openid lookups wekf plans.
-    const options = { postgresqlconf: ['shared_buffers = 32MB', 'default_statistics_target = 10'], loadDataDir: opts.from };
-    pg = dir === undefined ? new PGlite(options) : new PGlite(dir, options);
-    await pg.waitReady;
+    if (opts.threadFile !== undefined) {
+      if (dir === undefined) throw new DatabaseError('PGlite in its own thread needs a folder');
+      const from = opts.from && new Uint8Array(await opts.from.arrayBuffer());
+      const thread = new PgliteThread(opts.threadFile, { dir, options: { postgresqlconf: POSTGRESQL_CONF }, from });
+      // A thread that cannot start is ended before the error is passed on.
+      await thread.start().catch(async (error: unknown) => {
+        await thread.close().catch(() => {});
+        throw error;
+      });
+      pg = thread;
+      statements = thread.statements;
+    } else {
+      const options = { postgresqlconf: POSTGRESQL_CONF, loadDataDir: opts.from };
+      const local = dir === undefined ? new PGlite(options) : new PGlite(dir, options);
+      await local.waitReady;
+      pg = local;
+      statements = new PglitePreparedStatements(local);
+    }
   } catch (error) {
     releaseLock();
     throw new DatabaseError(`cannot open the embedded database in ${dir ?? 'memory'}: ${reasonOf(error)}`, {
       cause: error,
     });
   }
-  const db = drizzle(pg, { schema, casing: 'snake_case' }) as unknown as Db;
+  const db = drizzle(pg as PGlite, { schema, casing: 'snake_case' }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
-    description: dir === undefined ? 'pglite (memory)' : `pglite (${dir})`,
+    runsApart: opts.threadFile !== undefined,
+    description: dir === undefined ? 'pglite (memory)' : `pglite (${dir}${opts.threadFile ? ', own thread' : ''})`,
     pglite: pg,
+    pgliteStatements: statements,
     ping: (timeoutMs = 1000) => withTimeout(pg.query('select 1').then(() => undefined), timeoutMs),
     close: async () => {
       try {

@@ -61,6 +61,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   const handle: DatabaseHandle = {
     db,
     kind: 'postgres',
+    runsApart: true,
     description,
     postgres: client,
     ping: (timeoutMs = 1000) => withTimeout(client`select 1`.then(() => undefined), timeoutMs),

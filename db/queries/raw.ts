@@ -2,10 +2,11 @@
 // engines/pglite-prepared.ts): each is parsed once per connection, and no query builder runs per
 // push. Everything else goes through drizzle.
 import 'server-only';
-import type { PGlite } from '@electric-sql/pglite';
 import type postgres from 'postgres';
 import type { DatabaseHandle } from '../client';
-import { preparedStatementsOf } from '../engines/pglite-prepared';
+import type { PgliteStatements, Statement } from '../handle';
+
+export type { Statement } from '../handle';
 
 /** Runs raw SQL on the database, outside any transaction. */
 export interface RawExecutor {
@@ -16,18 +17,12 @@ function onPostgres(sql: postgres.Sql): RawExecutor {
   return { query: async <T>(text: string, params: unknown[]) => (await query(sql, { text, params })) as unknown as T[] };
 }
 
-function onPglite(pg: PGlite): RawExecutor {
-  const prepared = preparedStatementsOf(pg);
-  return { query: <T>(text: string, params: unknown[]) => prepared.query<T>(text, params) };
+function onPglite(statements: PgliteStatements): RawExecutor {
+  return { query: <T>(text: string, params: unknown[]) => statements.query<T>(text, params) };
 }
 
 export function rawExecutor(database: DatabaseHandle): RawExecutor {
-  return database.postgres ? onPostgres(database.postgres) : onPglite(database.pglite!);
-}
-
-export interface Statement {
-  text: string;
-  params: unknown[];
+  return database.postgres ? onPostgres(database.postgres) : onPglite(database.pgliteStatements!);
 }
 
 /**
@@ -37,15 +32,7 @@ export interface Statement {
  * what the caller sees. Returns each statement's rows.
  */
 export async function pipelinedTransaction(database: DatabaseHandle, statements: Statement[]): Promise<unknown[][]> {
-  if (!database.postgres) {
-    const pg = database.pglite!;
-    const prepared = preparedStatementsOf(pg);
-    return pg.transaction(async () => {
-      const results: unknown[][] = [];
-      for (const s of statements) results.push(await prepared.queryInTransaction(s.text, s.params));
-      return results;
-    });
-  }
+  if (!database.postgres) return database.pgliteStatements!.transaction(statements);
   const connection = await database.postgres.reserve();
   try {
     // postgres.js sends a query when it is first awaited, so the order of this array is the order

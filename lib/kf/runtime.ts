@@ -47,8 +47,9 @@ export interface OutboxThread {
 
 /**
  * On Postgres, the background dispatcher runs on a thread of its own with its own small pool, so
- * sending never holds up the webhook's event loop. PGlite is one connection inside this thread, and
- * without the bundled worker (development) the dispatcher stays here too.
+ * sending never holds up the webhook's event loop. PGlite is one connection, which only this thread
+ * holds (even when PGlite runs in a thread of its own), and without the bundled worker (development)
+ * the dispatcher stays here too.
  */
 export function outboxThreadFor(config: Env, database: DatabaseHandle, workerFile: string | undefined): OutboxThread | undefined {
   if (database.kind !== 'postgres' || !config.DATABASE_URL || !workerFile) return undefined;

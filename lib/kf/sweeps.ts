@@ -68,7 +68,7 @@ export function startEmbeddedMaintenance(
     const analyze = round % analyzeEveryRounds === 0;
     round += 1;
     vacuumEmbedded(database(), { analyze })
-      // PGlite runs in this thread, so requests wait while each statement runs: the longest is the pause they saw.
+      // Pushes wait while each statement runs (in this thread, or queued in PGlite's own): the longest is the pause they saw.
       .then((t) => {
         if (!t) return;
         const fields = { analyze, ms: Math.round(t.totalMs), longestMs: Math.round(t.longestMs), longest: t.longest };

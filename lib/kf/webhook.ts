@@ -227,20 +227,24 @@ function createBatchers(options: WebhookOptions): Batchers {
   let plain: MicroBatcher<PlainItem, PlainOutcome> | undefined;
   let keywords: MicroBatcher<KeywordItem, KeywordResult> | undefined;
   const maxBatch = 64;
-  // Batches in flight. PGlite has one connection: one batch at a time. On Postgres a transaction's
-  // fixed cost dwarfs what each push adds (bench/micro.ts: a keyword alone in its transaction costs
-  // Postgres five times what it costs nine to a transaction, three to one twice as much), so batches
-  // should be large, yet one ordinary batch at a time left the database idle between batches.
-  // Measured at 20% keywords (docs/benchmarks.md): two ordinary batches and one keyword batch; a
-  // second keyword batch halved their size and cost a tenth more CPU per push, and four of each cost
-  // a quarter of the throughput. One keyword batch at a time also means two of this process's batches
-  // never race to open the same follower's session (across processes, runKeywordBatch retries the loser).
-  const postgres = () => options.database().kind === 'postgres';
+  // Batches in flight. PGlite in this thread runs one statement at a time and nothing else runs
+  // meanwhile: one batch at a time. Where the database works apart from this thread (Postgres, or
+  // PGlite in its own thread), a second batch waits there, ready, while the first runs; more than two
+  // only made batches smaller (on PGlite's thread, 2 against 4: the same msgs/s and CPU a message).
+  // On Postgres a transaction's fixed cost dwarfs what each push adds (bench/micro.ts: a keyword
+  // alone in its transaction costs Postgres five times what it costs nine to a transaction, three to
+  // one twice as much), so batches should be large, yet one ordinary batch at a time left the
+  // database idle between batches. Measured at 20% keywords (docs/benchmarks.md): two ordinary
+  // batches and one keyword batch; a second keyword batch halved their size and cost a tenth more CPU
+  // per push, and four of each cost a quarter of the throughput. One keyword batch at a time also
+  // means two of this process's batches never race to open the same follower's session (across
+  // processes, runKeywordBatch retries the loser).
+  const apart = () => options.database().runsApart;
   return {
     plain: () =>
       (plain ??= new MicroBatcher<PlainItem, PlainOutcome>({
         maxBatch,
-        maxInFlight: postgres() ? 2 : 1,
+        maxInFlight: apart() ? 2 : 1,
         keyOf: (item) => item.message.dedupeKey,
         run: (items) => recordPlainMessages(options.database(), items.map((item) => item.message), latestNow(items)),
       })),

@@ -3,6 +3,8 @@
 // (tests/integration/template-databases.ts, vitest's globalSetup).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -13,6 +15,8 @@ import { tableNames } from '@/db/migrate';
 
 export interface TestDatabase {
   kind: 'pglite' | 'postgres';
+  /** For a suite's title: the kind, and for PGlite in its own thread, that. */
+  label: string;
   open(): Promise<{ handle: DatabaseHandle; url?: string; drop(): Promise<void> }>;
 }
 
@@ -27,6 +31,7 @@ function pgliteTemplateDump(): Blob {
 export const testDatabases: TestDatabase[] = [
   {
     kind: 'pglite',
+    label: 'pglite',
     async open() {
       const handle = await openPglite(undefined, { from: pgliteTemplateDump() });
       return { handle, drop: () => handle.close() };
@@ -36,6 +41,7 @@ export const testDatabases: TestDatabase[] = [
     ? [
         {
           kind: 'postgres' as const,
+          label: 'postgres',
           async open() {
             const { url, dropDatabase } = await createScratchPostgres(testDatabaseUrl, { template: inject('postgresTemplate') });
             const handle = await openPostgres(url, { max: 20 });
@@ -52,6 +58,33 @@ export const testDatabases: TestDatabase[] = [
       ]
     : []),
 ];
+
+/**
+ * PGlite in a thread of its own (db/engines/pglite-thread.ts), as the production server runs it: a
+ * folder of its own started from the migrated dump. Not in testDatabases, which every suite runs on:
+ * the suites that exercise what crosses between the threads (statements, transactions, errors,
+ * LISTEN) add it themselves.
+ */
+export const pgliteThreadDatabase: TestDatabase = {
+  kind: 'pglite',
+  label: 'pglite in its own thread',
+  async open() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wekf-test-pglite-thread-'));
+    try {
+      const handle = await openPglite(dir, { from: pgliteTemplateDump(), threadFile: inject('pgliteWorkerFile') });
+      return {
+        handle,
+        async drop() {
+          await handle.close();
+          fs.rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (error) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+  },
+};
 
 /** A new database on the server of baseUrl (empty, or a copy of `template`), and a way to drop it. */
 export async function createScratchPostgres(baseUrl: string, opts: { template?: string } = {}): Promise<{ url: string; dropDatabase(): Promise<void> }> {
@@ -82,6 +115,7 @@ export function emptiedForEachTest(testDb: TestDatabase): TestDatabase & { close
   let inUse = false;
   return {
     kind: testDb.kind,
+    label: testDb.label,
     async open() {
       if (inUse) return testDb.open();
       if (shared) await truncateAll(shared.handle);

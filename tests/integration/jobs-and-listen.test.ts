@@ -7,7 +7,7 @@ import { findJobRun } from '@/db/queries/job-runs';
 import { rawExecutor } from '@/db/queries/raw';
 import { CHANNEL, notify, subscribe } from '@/db/listen';
 import { runJob, startPeriodicJob } from '@/lib/jobs/runner';
-import { testDatabases } from './databases';
+import { pgliteThreadDatabase, testDatabases } from './databases';
 
 function deferred<T = void>() {
   let resolve!: (value: T) => void;
@@ -27,7 +27,7 @@ function waitFor(check: () => boolean, ms = 5000): Promise<void> {
   });
 }
 
-describe.each(testDatabases)('background jobs and notifications on $kind', (testDb) => {
+describe.each([...testDatabases, pgliteThreadDatabase])('background jobs and notifications on $label', (testDb) => {
   let handle: DatabaseHandle;
   let url: string | undefined;
   let drop: () => Promise<void>;

@@ -8,7 +8,7 @@ import { defaultServiceHours } from '@/lib/service-hours';
 import type { KfSettings } from '@/lib/kf/settings';
 import { DEFAULT_TEMPLATES } from '@/lib/kf/templates';
 import { parseXml } from '@/lib/wechat/xml';
-import { testDatabases } from './databases';
+import { pgliteThreadDatabase, testDatabases } from './databases';
 
 // The keyword batch's decisions, made by the database in one round trip (keyword-messages.ts), on
 // both databases. Replies are shown as a label of what WeChat will read in them (see `label`).
@@ -53,7 +53,7 @@ const addAgent = (database: DatabaseHandle, name: string, kfOpenid: string | nul
 
 const sessionId = async (database: DatabaseHandle, openid: string) => (await listSessionsByOpenid(database.db, { openid }))[0]!.id;
 
-describe.each(testDatabases)('keyword batch on $kind', (testDb) => {
+describe.each([...testDatabases, pgliteThreadDatabase])('keyword batch on $label', (testDb) => {
   async function withDatabase(fn: (database: DatabaseHandle) => Promise<void>) {
     const { handle, drop } = await testDb.open();
     try {

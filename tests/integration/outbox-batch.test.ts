@@ -4,7 +4,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DatabaseHandle } from '@/db/client';
-import { preparedStatementsOf } from '@/db/engines/pglite-prepared';
 import { enqueueOutbox, listOutboxFor, recordOutboxOutcomes } from '@/db/queries/outbox';
 import { customerSessions, followers, outbox } from '@/db/schema';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
@@ -311,8 +310,8 @@ function failingFirstWriteBack(handle: DatabaseHandle): DatabaseHandle {
     return { ...handle, postgres: replacing(sql, 'unsafe', unsafe as Run) };
   }
   // On PGlite the raw statements go through its prepared statements (db/engines/pglite-prepared.ts),
-  // one per PGlite instance: its query is replaced for this test's database.
-  const statements = preparedStatementsOf(handle.pglite!);
+  // the handle's own: its query is replaced for this test's database.
+  const statements = handle.pgliteStatements!;
   const query = statements.query.bind(statements);
   statements.query = <T>(text: string, params: unknown[]) => (trips(text) ? dropped() : query<T>(text, params));
   return handle;

@@ -11,7 +11,7 @@ const pglite = testDatabases.find((d) => d.kind === 'pglite')!;
 async function withPglite(test: (pg: PGlite) => Promise<void>): Promise<void> {
   const { handle, drop } = await pglite.open();
   try {
-    await test(handle.pglite!);
+    await test(handle.pglite as PGlite);
   } finally {
     await drop();
   }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isSessionRaceLost } from '@/db/queries/keyword-messages';
 import { pipelinedTransaction, rawExecutor } from '@/db/queries/raw';
-import { testDatabases } from './databases';
+import { pgliteThreadDatabase, testDatabases } from './databases';
 
 // pipelinedTransaction sends BEGIN, the statements and COMMIT together. What must hold: the
 // statements run in order inside the transaction, each seeing the ones before, and one that raises
 // takes the others' writes with it.
-describe.each(testDatabases)('pipelinedTransaction on $kind', (testDb) => {
+describe.each([...testDatabases, pgliteThreadDatabase])('pipelinedTransaction on $label', (testDb) => {
   const insert = (value: string) => ({
     text: `insert into settings (key, value) values ($1, to_jsonb($2::text)) returning key`,
     params: [`pipelined-${value}`, value],

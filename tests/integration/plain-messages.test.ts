@@ -4,7 +4,7 @@ import type { DatabaseHandle } from '@/db/client';
 import { listOutboxFor } from '@/db/queries/outbox';
 import { DEFERRED, recordPlainMessages, REPLAYED, type PlainMessage } from '@/db/queries/plain-message';
 import { customerSessions } from '@/db/schema';
-import { testDatabases } from './databases';
+import { pgliteThreadDatabase, testDatabases } from './databases';
 
 // The ordinary statement (db/queries/plain-message.ts) with keywords in its batch: a follower in
 // line or with an agent is answered there, and a place in line queued for one in line; a keyword
@@ -28,7 +28,7 @@ function push(openid: string, opts: { keyword?: 'repeat' | 'silent'; dedupeKey?:
   };
 }
 
-describe.each(testDatabases)('ordinary statement with keywords on $kind', (testDb) => {
+describe.each([...testDatabases, pgliteThreadDatabase])('ordinary statement with keywords on $label', (testDb) => {
   let handle: DatabaseHandle;
   let drop: () => Promise<void>;
   beforeAll(async () => ({ handle, drop } = await testDb.open()));

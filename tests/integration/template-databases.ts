@@ -11,6 +11,7 @@ import type { TestProject } from 'vitest/node';
 import { openPglite } from '@/db/engines/pglite';
 import { openPostgres } from '@/db/engines/postgres';
 import { migrateDatabase } from '@/db/migrate';
+import { bundleServer } from '../../scripts/bundle-server.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,12 +19,15 @@ declare module 'vitest' {
     pgliteTemplateFile: string;
     /** On the server of TEST_DATABASE_URL, the migrated database suites copy; '' without one. */
     postgresTemplate: string;
+    /** PGlite's own thread, bundled as the production build bundles it (db/engines/pglite-thread-worker.ts). */
+    pgliteWorkerFile: string;
   }
 }
 
 interface Templates {
   pgliteTemplateFile: string;
   postgresTemplate: string;
+  pgliteWorkerFile: string;
   remove(): Promise<void>;
 }
 
@@ -37,6 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const templates = await shared.made;
   project.provide('pgliteTemplateFile', templates.pgliteTemplateFile);
   project.provide('postgresTemplate', templates.postgresTemplate);
+  project.provide('pgliteWorkerFile', templates.pgliteWorkerFile);
   return async () => {
     shared.users -= 1;
     if (shared.users > 0) return;
@@ -59,14 +64,27 @@ async function createTemplates(): Promise<Templates> {
   }
   const baseUrl = process.env.TEST_DATABASE_URL;
   const postgresTemplate = baseUrl ? await createPostgresTemplate(baseUrl) : '';
+  const pgliteWorkerFile = await bundlePgliteWorker();
   return {
     pgliteTemplateFile,
     postgresTemplate,
+    pgliteWorkerFile,
     async remove() {
       fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(path.dirname(pgliteWorkerFile), { recursive: true, force: true });
       if (baseUrl && postgresTemplate) await adminQuery(baseUrl, `drop database if exists ${postgresTemplate} with (force)`);
     },
   };
+}
+
+/**
+ * Inside the project, as the real bundle is, so its packages resolve from node_modules; removed by
+ * the last teardown with the rest (the folder is made anew each run).
+ */
+async function bundlePgliteWorker(): Promise<string> {
+  const outdir = path.join(process.cwd(), 'node_modules', '.cache', 'wekf-tests', `pglite-worker-${process.pid}`);
+  await bundleServer(outdir, { only: 'pglite-worker' });
+  return path.join(outdir, 'pglite-worker.mjs');
 }
 
 async function createPostgresTemplate(baseUrl: string): Promise<string> {

@@ -7,10 +7,10 @@ import { eq } from 'drizzle-orm';
 import { startWechatSim } from '@/lib/wechat-sim';
 import { saveKfSettings } from '@/lib/kf/settings';
 import { defaultServiceHours, formatOpening } from '@/lib/service-hours';
-import { emptiedForEachTest, testDatabases } from './databases';
+import { emptiedForEachTest, pgliteThreadDatabase, testDatabases } from './databases';
 import { isTransfer, nextMsgId, replyText, startKfHarness, textFields, type KfHarness } from './kf-harness';
 
-describe.each(testDatabases)('customer-service flow on $kind', (base) => {
+describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow on $label', (base) => {
   const testDb = emptiedForEachTest(base);
   afterAll(() => testDb.close());
   let h: KfHarness;
