@@ -12,7 +12,10 @@ import { DatabaseError, type DatabaseHandle } from '@/db/client';
 import { openPglite } from '@/db/engines/pglite';
 import { migrateDatabase } from '@/db/migrate';
 import { followers } from '@/db/schema';
+import { listInboundFor } from '@/db/queries/inbound-messages';
+import { DATABASE_DEADLINE_MS } from '@/lib/kf/webhook';
 import { pgliteThreadDatabase } from './databases';
+import { startKfHarness, textFields } from './kf-harness';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -59,6 +62,22 @@ describe('PGlite in its own thread', () => {
     const second = handle.pgliteStatements!.query<{ at: string }>(`select clock_timestamp()::text as at`, []);
     const [[a], [b]] = await Promise.all([first, second]);
     expect(Date.parse(b!.at) - Date.parse(a!.at)).toBeGreaterThanOrEqual(50);
+  });
+
+  it('answers a push 503 at its deadline while a statement holds PGlite longer, where in-thread nothing could answer', async () => {
+    const h = await startKfHarness(pgliteThreadDatabase);
+    cleanups.push(() => h.close());
+    // Inside Postgres itself (in-thread, this would stop every timer and socket of the process).
+    const holding = h.database.pglite!.query(`select pg_sleep(${(DATABASE_DEADLINE_MS + 1500) / 1000})`);
+    const started = performance.now();
+    const res = await h.push(textFields('o_held', '你好'));
+    const ms = performance.now() - started;
+    expect(res.status).toBe(503);
+    expect(ms).toBeGreaterThanOrEqual(DATABASE_DEADLINE_MS - 50);
+    expect(ms).toBeLessThan(DATABASE_DEADLINE_MS + 1000);
+    await holding;
+    // Stored and handled once PGlite was free, as on Postgres (webhook-slow-database.test.ts).
+    await expect.poll(async () => (await listInboundFor(h.database.db, { openid: 'o_held' })).map((m) => m.state)).toEqual(['done']);
   });
 
   it("gives Postgres's errors with their SQLSTATE and fields, and a failed transaction leaves nothing", async () => {
