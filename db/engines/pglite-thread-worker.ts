@@ -16,7 +16,8 @@ async function main(): Promise<void> {
     pg = new PGlite(dir, { ...options, loadDataDir: from && new Blob([from]) });
     await pg.waitReady;
   } catch (error) {
-    post({ failed: `cannot open the embedded database in ${dir}: ${error instanceof Error ? error.message : String(error)}` });
+    // openPglite says which folder could not be opened.
+    post({ failed: error instanceof Error ? error.message : String(error) });
     return;
   }
   const statements = new PglitePreparedStatements(pg);

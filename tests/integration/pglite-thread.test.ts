@@ -137,10 +137,18 @@ await import(${JSON.stringify(inject('pgliteWorkerFile'))});`,
     expect(await reopened.pgliteStatements!.query(`select count(*)::int as n from followers`, [])).toEqual([{ n: 0 }]);
   });
 
-  it('refuses a thread that cannot start with a clear error, and leaves the folder unlocked', async () => {
+  it('refuses a thread that cannot start, or a folder PGlite cannot open in it, with a clear error, and leaves the folder unlocked', async () => {
     const dir = scratchDir();
     const missing = path.join(dir, 'no-such-worker.mjs');
-    await expect(openPglite(dir, { threadFile: missing })).rejects.toThrow(/cannot open the embedded database in .*: the embedded database's thread/);
+    await expect(openPglite(dir, { threadFile: missing })).rejects.toThrow(/cannot open the embedded database in .*: the embedded database's thread failed/);
+    expect(fs.existsSync(path.join(dir, 'wekf.lock'))).toBe(false);
+
+    // A folder of another Postgres: PGlite refuses it in its thread, which then ends.
+    fs.writeFileSync(path.join(dir, 'PG_VERSION'), '9\n');
+    const refused = await openPglite(dir, { threadFile: inject('pgliteWorkerFile') }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DatabaseError);
+    expect((refused as Error).message).toMatch(new RegExp(`^cannot open the embedded database in ${dir}: .+`));
+    expect((refused as Error).message).not.toMatch(/cannot open the embedded database in .*cannot open the embedded database/);
     expect(fs.existsSync(path.join(dir, 'wekf.lock'))).toBe(false);
   });
 });
