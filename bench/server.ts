@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { serverBundleFile } from '../scripts/bundle-server.mjs';
-import { serverNodeFlags } from '../scripts/server-flags.mjs';
+import { serverEnv, serverNodeFlags } from '../scripts/server-flags.mjs';
 
 export interface ServerProcess {
   pid: number;
@@ -70,6 +70,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     // and PGlite's in-memory replay store holds what it would in production, five minutes of pushes.
     ...BENCH_KF_ENV,
     ...(opts.abSwitchFile ? { WEKF_AB_FILE: opts.abSwitchFile } : {}),
+    ...serverEnv({ embedded: !opts.databaseUrl }, {}),
   };
   const log = fs.openSync(opts.logFile, 'a');
   const flags = serverNodeFlags({ embedded: !opts.databaseUrl });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureBuild, root } from './build-if-needed.mjs';
 import { serverBundleFile } from './bundle-server.mjs';
-import { serverNodeFlags } from './server-flags.mjs';
+import { serverEnv, serverNodeFlags } from './server-flags.mjs';
 
 ensureBuild({ force: process.argv.includes('--rebuild') });
 
@@ -18,7 +18,7 @@ const embedded = !process.env.DATABASE_URL;
 const server = spawn(process.execPath, [...serverNodeFlags({ embedded }), serverBundleFile], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+  env: { ...process.env, ...serverEnv({ embedded }), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
 });
 
 // A process manager signals this wrapper; the server must hear it to shut down gracefully.

@@ -182,6 +182,10 @@ describe('starting and stopping the production server', () => {
     const tree = descendants(npm.pid!);
     spawned.push(...tree);
     expect(tree.length).toBeGreaterThanOrEqual(2); // the start wrapper and the server, under npm's shell
+    // The server runs as scripts/server-flags.mjs says for embedded PGlite: a small young generation, two malloc arenas.
+    const server = tree.find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server.mjs'));
+    expect(fs.readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=4');
+    expect(fs.readFileSync(`/proc/${server}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
 
     const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
     npm.kill('SIGTERM');
