@@ -4,7 +4,7 @@
 import 'server-only';
 import type postgres from 'postgres';
 import type { DatabaseHandle } from '../client';
-import type { PgliteStatements, Statement } from '../handle';
+import type { Statement } from '../handle';
 
 export type { Statement } from '../handle';
 
@@ -17,12 +17,9 @@ function onPostgres(sql: postgres.Sql): RawExecutor {
   return { query: async <T>(text: string, params: unknown[]) => (await query(sql, { text, params })) as unknown as T[] };
 }
 
-function onPglite(statements: PgliteStatements): RawExecutor {
-  return { query: <T>(text: string, params: unknown[]) => statements.query<T>(text, params) };
-}
-
 export function rawExecutor(database: DatabaseHandle): RawExecutor {
-  return database.postgres ? onPostgres(database.postgres) : onPglite(database.pgliteStatements!);
+  // On PGlite, its prepared statements (in this thread or in PGlite's own) are the executor.
+  return database.postgres ? onPostgres(database.postgres) : database.pgliteStatements!;
 }
 
 /**
