@@ -53,7 +53,11 @@ async function main(): Promise<void> {
   const bundled = (file: string) => (dev ? undefined : path.join(dir, '.next', 'wekf', file));
   // Password hashes and the generated secret live in the data folder: private before anything is written.
   const database = await withPrivateDataDir(config.dataDir, () =>
-    getDatabase({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir), pgliteThreadFile: pgliteThreadFile(bundled('pglite-worker.mjs')) }),
+    getDatabase({
+      url: config.DATABASE_URL,
+      dataDir: path.join(config.dataDir),
+      pgliteThreadFile: config.DATABASE_URL ? undefined : pgliteThreadFile(bundled('pglite-worker.mjs')),
+    }),
   );
   serverLog.info({ db: database.description, mode: config.sandbox ? 'sandbox' : 'live' }, 'database ready');
   // Not a reason to stop: said once, where the operator reads the start.
