@@ -20,7 +20,6 @@ export type PgliteThreadCall = { id: number } & (
   | { op: 'query'; text: string; params: unknown[] }
   /** Hot-path statements in one transaction, in one call. */
   | { op: 'transaction'; statements: Statement[] }
-  | { op: 'dump' }
   | { op: 'close' }
 );
 

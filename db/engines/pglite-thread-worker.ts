@@ -7,7 +7,7 @@ import { PglitePreparedStatements } from './pglite-prepared';
 import type { PgliteThreadAnswer, PgliteThreadCall, PgliteThreadData, PgliteThreadError } from './pglite-thread-protocol';
 
 const port = parentPort!;
-const post = (answer: PgliteThreadAnswer, transfer?: ArrayBuffer[]) => port.postMessage(answer, transfer);
+const post = (answer: PgliteThreadAnswer) => port.postMessage(answer);
 
 async function main(): Promise<void> {
   const { dir, options, from } = workerData as PgliteThreadData;
@@ -33,8 +33,6 @@ async function main(): Promise<void> {
         return statements.query(call.text, call.params);
       case 'transaction':
         return statements.transaction(call.statements);
-      case 'dump':
-        return new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer());
       case 'close':
         return pg.close();
     }
@@ -46,7 +44,7 @@ async function main(): Promise<void> {
     previous = previous.then(async () => {
       try {
         const value = await run(call);
-        post({ id: call.id, value }, value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : undefined);
+        post({ id: call.id, value });
       } catch (error) {
         post({ id: call.id, error: errorData(error) });
       }

@@ -98,8 +98,8 @@ export class PgliteThread extends BasePGlite {
   }
 
   async dumpDataDir(): Promise<Blob> {
-    const bytes = (await this._runExclusiveQuery(() => this.#call({ op: 'dump' }))) as Uint8Array<ArrayBuffer>;
-    return new Blob([bytes]);
+    // Only the tests dump a database, and theirs run in-thread.
+    throw new DatabaseError('dumpDataDir is not available on the embedded database thread');
   }
 
   // Files attached to a query (COPY … TO/FROM '/dev/blob'): wekf attaches none.
