@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   announceReady(config, sandbox?.account.apiBase);
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     serverLog.info({ signal }, 'shutting down');
@@ -128,10 +128,16 @@ async function main(): Promise<void> {
     await app.close?.();
     await closeDatabase();
     serverLog.info('stopped');
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // PGlite's thread crashed: every request that needs the database would fail from now on, and only a
+  // new start reopens its folder. Stopping says so once and lets the process manager start wekf again.
+  void database.lost?.then((reason) => {
+    serverLog.error({ reason }, 'the embedded database stopped; wekf stops too (exit code 1), for its process manager to start it again');
+    void stop('embedded database lost', 1);
+  });
 }
 
 /** PGlite's own thread (db/engines/pglite-thread.ts) when the build made its worker; else PGlite runs on this thread. */

@@ -28,6 +28,12 @@ export interface DatabaseHandle {
   runsApart: boolean;
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Present on PGlite in its own thread: settles with the reason if that thread stops by itself
+   * (PGlite crashed); every statement fails from then on. Never settles after close(). Postgres has
+   * none: postgres.js reconnects by itself.
+   */
+  lost?: Promise<string>;
   /** Present on Postgres: a dedicated connection for LISTEN or advisory locks. */
   postgres?: postgres.Sql;
   /** Present on PGlite: in this thread, or in a thread of its own (engines/pglite-thread.ts). */

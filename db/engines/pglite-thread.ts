@@ -38,9 +38,13 @@ export class PgliteThread extends BasePGlite {
   /** Why the thread can no longer answer (it stopped, or was closed); undefined while it runs. */
   #gone: string | undefined;
   readonly #started: Promise<void>;
+  /** Settles with the reason once the thread has stopped by itself (not by close()); never otherwise. */
+  readonly stopped: Promise<string>;
 
   constructor(workerFile: string, data: PgliteThreadData) {
     super();
+    let announceStop: (reason: string) => void = () => {};
+    this.stopped = new Promise((resolve) => (announceStop = resolve));
     this.#worker = new Worker(workerFile, { workerData: data });
     this.#started = new Promise<void>((resolve, reject) => {
       this.#worker.on('message', (answer: PgliteThreadAnswer) => {
@@ -52,6 +56,7 @@ export class PgliteThread extends BasePGlite {
       // Whichever comes first names the reason: an error in the thread, then its exit.
       const gone = (reason: string) => {
         reject(new DatabaseError(reason));
+        if (this.#gone === undefined) announceStop(reason);
         this.#stop(reason);
       };
       this.#worker.on('error', (error) => gone(`the embedded database's thread failed: ${error.message}`));

@@ -34,6 +34,7 @@ export async function openPglite(dir: string | undefined, opts: { from?: Blob; t
   }
   let pg: PgliteClient;
   let statements: PgliteStatements;
+  let lost: Promise<string> | undefined;
   try {
     if (opts.threadFile !== undefined) {
       if (dir === undefined) throw new DatabaseError('PGlite in its own thread needs a folder');
@@ -46,6 +47,7 @@ export async function openPglite(dir: string | undefined, opts: { from?: Blob; t
       });
       pg = thread;
       statements = thread.statements;
+      lost = thread.stopped;
     } else {
       const options = { postgresqlconf: POSTGRESQL_CONF, loadDataDir: opts.from };
       const local = dir === undefined ? new PGlite(options) : new PGlite(dir, options);
@@ -67,6 +69,7 @@ export async function openPglite(dir: string | undefined, opts: { from?: Blob; t
     description: dir === undefined ? 'pglite (memory)' : `pglite (${dir}${opts.threadFile ? ', own thread' : ''})`,
     pglite: pg,
     pgliteStatements: statements,
+    lost,
     ping: (timeoutMs = 1000) => withTimeout(pg.query('select 1').then(() => undefined), timeoutMs),
     close: async () => {
       try {

@@ -106,13 +106,16 @@ describe('PGlite in its own thread', () => {
     expect(fs.readFileSync(path.join(dir, 'wekf.lock'), 'utf8')).toBe(String(process.pid));
     await first.close();
     expect(fs.existsSync(path.join(dir, 'wekf.lock'))).toBe(false);
+    // A thread ended by close() is not a lost database: the server stops only for a crash.
+    const settled = await Promise.race([first.lost!.then(() => 'lost'), new Promise((resolve) => setTimeout(resolve, 50, 'still'))]);
+    expect(settled).toBe('still');
 
     const again = await openPglite(dir, { threadFile });
     cleanups.push(() => again.close());
     expect((await again.db.select({ openid: followers.openid }).from(followers)).map((f) => f.openid)).toEqual(['o_kept']);
   });
 
-  it('fails the call in flight and every later one when its thread stops, and closes without waiting', async () => {
+  it('fails the call in flight and every later one when its thread stops, says why once, and closes without waiting', async () => {
     const dir = scratchDir();
     // The real worker, with a listener beside it that ends the thread on one statement: how a crash
     // of PGlite's thread (out of memory, say) looks from here.
@@ -130,6 +133,8 @@ await import(${JSON.stringify(inject('pgliteWorkerFile'))});`,
     await expect(inFlight).rejects.toThrow(new DatabaseError("the embedded database's thread stopped (exit code 7)"));
     await expect(handle.pgliteStatements!.query('select 1', [])).rejects.toThrow(/thread stopped/);
     await expect(handle.ping()).rejects.toThrow(/thread stopped/);
+    // What the server logs before it stops (server.ts): the reason, once.
+    await expect(handle.lost).resolves.toBe("the embedded database's thread stopped (exit code 7)");
     await handle.close();
     // The folder is free again, and what was written before the stop is there.
     const reopened = await openPglite(dir, { threadFile: inject('pgliteWorkerFile') });
