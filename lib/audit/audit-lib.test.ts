@@ -1,8 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvCell, csvRow } from './csv';
 import { settingsDiff } from './diff';
 import { auditQuery, parseAuditFilters } from './filters';
-import { actionLabel } from './labels';
+import { actionLabel, AUDIT_ACTIONS, AUDIT_KINDS, detailText } from './labels';
 import { endOfLocalDate, startOfLocalDate } from './time';
 
 describe('settingsDiff', () => {
@@ -79,4 +81,44 @@ describe('audit labels', () => {
     expect(actionLabel('agent.teleport', 'en')).toBe('agent.teleport');
     expect(actionLabel('constructor', 'en')).toBe('constructor');
   });
+
+  it('shows a JSON detail as pairs and any other detail as written', () => {
+    expect(detailText('{"filter":{},"rows":1,"outcome":"complete"}')).toBe('filter: — · rows: 1 · outcome: complete');
+    expect(detailText('{"filter":{"from":"2026-12-01","status":"closed"},"rows":0}')).toBe('filter: (from: 2026-12-01 · status: closed) · rows: 0');
+    expect(detailText('{"busy":true}')).toBe('busy: true');
+    expect(detailText('role=operator')).toBe('role=operator');
+    expect(detailText('{not json')).toBe('{not json');
+    expect(detailText('{"list":[1,2]}')).toBe('list: 1,2');
+  });
+
+  it('names every action the code writes, in both languages, under a kind the filter offers', () => {
+    const written = writtenAuditActions();
+    // The scan finds them: a sample from each way of writing one.
+    expect(written).toEqual(expect.arrayContaining(['user.add', 'live.close', 'sessions.export', 'sandbox.agent-offline']));
+    for (const action of written) {
+      expect(Object.hasOwn(AUDIT_ACTIONS, action), `${action} has a label`).toBe(true);
+      expect(Object.hasOwn(AUDIT_KINDS, action.split('.')[0]!), `${action}'s kind is in the filter`).toBe(true);
+    }
+    const kindNames = Object.values(AUDIT_KINDS).map((label) => label.en);
+    expect(new Set(kindNames).size, 'no two kinds read alike').toBe(kindNames.length);
+  });
 });
+
+/** The actions written by lib/ and app/: `action: 'x.y'` literals, and the sandbox's steps (`sandbox.${audit}`). */
+function writtenAuditActions(): string[] {
+  const actions = new Set<string>();
+  for (const dir of ['lib', 'app']) {
+    for (const file of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+      if (!/\.tsx?$/.test(file) || /\.test\.tsx?$/.test(file)) continue;
+      const source = fs.readFileSync(path.join(dir, file), 'utf8');
+      for (const m of source.matchAll(/\baction: '([a-z]+(?:\.[a-z_-]+)+)'/g)) actions.add(m[1]!);
+      if (file.startsWith(path.join('(console)', 'sandbox'))) {
+        // `{ audit: 'follow', target … }`, `{ audit: online ? 'agent-online' : 'agent-offline', target … }`
+        for (const step of source.matchAll(/\baudit: ([^,]+), target/g)) {
+          for (const m of step[1]!.matchAll(/'([a-z]+(?:-[a-z]+)*)'/g)) actions.add(`sandbox.${m[1]}`);
+        }
+      }
+    }
+  }
+  return [...actions].sort();
+}

@@ -13,12 +13,14 @@ export const AUDIT_KINDS: Record<string, Label> = {
   agent: { zh: '客服', en: 'Agents' },
   settings: { zh: '设置', en: 'Settings' },
   live: { zh: '实时操作', en: 'Live actions' },
-  session: { zh: '会话', en: 'Sessions' },
+  // Written by early versions only (session.reconciled); kept so their lines stay readable.
+  session: { zh: '会话核对', en: 'Session checks' },
   sessions: { zh: '会话', en: 'Sessions' },
   transcripts: { zh: '聊天记录', en: 'Transcripts' },
   follower: { zh: '粉丝', en: 'Followers' },
   export: { zh: '导出', en: 'Exports' },
   audit: { zh: '操作日志', en: 'Audit log' },
+  sandbox: { zh: '沙盒演示', en: 'Sandbox' },
 };
 
 export const AUDIT_ACTIONS: Record<string, Label> = {
@@ -43,6 +45,10 @@ export const AUDIT_ACTIONS: Record<string, Label> = {
   'agent.bind.code': { zh: '生成绑定码', en: 'Created binding code' },
   'agent.bind.qr': { zh: '生成绑定二维码', en: 'Created binding QR code' },
   'agent.unbind': { zh: '解除客服微信绑定', en: 'Unbound agent WeChat' },
+  'live.assign': { zh: '分配排队粉丝', en: 'Assigned a waiting follower' },
+  'live.close': { zh: '结束会话', en: 'Closed a session' },
+  'live.drop': { zh: '移出队列', en: 'Dropped from the queue' },
+  'session.reconciled': { zh: '会话与微信核对', en: 'Session checked against WeChat' },
   'settings.hours': { zh: '修改服务时间', en: 'Changed service hours' },
   'settings.keywords': { zh: '修改关键词与排队', en: 'Changed keywords and waiting' },
   'settings.templates': { zh: '修改回复文案', en: 'Changed reply texts' },
@@ -51,6 +57,15 @@ export const AUDIT_ACTIONS: Record<string, Label> = {
   'transcripts.pull': { zh: '拉取聊天记录', en: 'Pulled transcripts' },
   'follower.remark': { zh: '修改粉丝备注', en: 'Changed follower remark' },
   'audit.export': { zh: '导出操作日志', en: 'Exported the audit log' },
+  'sandbox.demo-agents': { zh: '沙盒：添加演示客服', en: 'Sandbox: added demo agents' },
+  'sandbox.follow': { zh: '沙盒：添加粉丝', en: 'Sandbox: added a follower' },
+  'sandbox.follower-send': { zh: '沙盒：粉丝发消息', en: 'Sandbox: follower sent a message' },
+  'sandbox.agent-online': { zh: '沙盒：客服上线', en: 'Sandbox: agent went online' },
+  'sandbox.agent-offline': { zh: '沙盒：客服下线', en: 'Sandbox: agent went offline' },
+  'sandbox.agent-accept': { zh: '沙盒：客服接入', en: 'Sandbox: agent accepted a follower' },
+  'sandbox.agent-switch': { zh: '沙盒：客服转接', en: 'Sandbox: agent transferred a session' },
+  'sandbox.agent-reply': { zh: '沙盒：客服回复', en: 'Sandbox: agent replied' },
+  'sandbox.agent-close': { zh: '沙盒：客服结束会话', en: 'Sandbox: agent closed a session' },
 };
 
 export function actionLabel(action: string, locale: Locale): string {
@@ -59,4 +74,31 @@ export function actionLabel(action: string, locale: Locale): string {
 
 export function kindLabel(kind: string, locale: Locale): string {
   return Object.hasOwn(AUDIT_KINDS, kind) ? AUDIT_KINDS[kind]![locale] : kind;
+}
+
+/**
+ * An audit line's detail as the page shows it: a JSON object (what exports and transcript pulls
+ * record) as `key: value` pairs, nested objects inline and an empty one as "—"; any other text as
+ * written. The CSV keeps the stored text.
+ */
+export function detailText(detail: string): string {
+  if (!detail.startsWith('{')) return detail;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(detail);
+  } catch {
+    return detail;
+  }
+  return isPlainObject(parsed) ? pairs(parsed) : detail;
+}
+
+function pairs(object: Record<string, unknown>): string {
+  const entries = Object.entries(object);
+  if (entries.length === 0) return '—';
+  const nested = (value: Record<string, unknown>) => (Object.keys(value).length === 0 ? '—' : `(${pairs(value)})`);
+  return entries.map(([key, value]) => `${key}: ${isPlainObject(value) ? nested(value) : String(value)}`).join(' · ');
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

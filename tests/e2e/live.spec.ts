@@ -82,6 +82,9 @@ test('the sandbox drives keyword → queue message → accept → greeting → c
   await sandbox.getByRole('button', { name: '结束 · 阿明' }).click();
   await expect(live.getByTestId(`active-${openid}`)).toHaveCount(0);
   await expect(card.getByText('客服消息接口')).toHaveCount(3);
+  // The thread is longer than its box by now, and shows its newest line: the closing text.
+  const thread = card.getByRole('list', { name: '消息' });
+  await expect.poll(() => thread.evaluate((list) => list.scrollHeight > list.clientHeight && list.scrollTop + list.clientHeight >= list.scrollHeight - 1)).toBe(true);
   await expectSameDocument(live);
 
   // The fake WeChat saw the session end, and wekf answered its event.
@@ -108,9 +111,15 @@ test('an operator assigns, closes and drops from the Live page; WeChat refusals 
 
   const first = 'o_e2e_assign';
   await sim(page, `followers/${first}/subscribe`);
+  const sentAt = Date.now();
   await sim(page, `followers/${first}/text`, { text: '客服' });
   const waiting = page.getByTestId(`waiting-${first}`);
   await expect(waiting).toBeVisible();
+  // Its last message at the service's time (Asia/Shanghai unless the settings say otherwise), as the
+  // Sessions and Audit pages write it, not at the server's (this machine runs in UTC).
+  const serviceTime = (at: number) => new Intl.DateTimeFormat('zh-CN', { timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(at);
+  const lastMessage = (await waiting.locator('td').nth(3).textContent())?.trim();
+  expect([serviceTime(sentAt), serviceTime(Date.now())]).toContain(lastMessage);
 
   // 小李 goes offline in WeChat: assigning to them is refused with WeChat's meaning.
   await sim(page, `agents/${encodeURIComponent((await agentAccount(page, '小李'))!)}/online`, { online: false });

@@ -86,6 +86,9 @@ test.describe.serial('session history', () => {
     await page.goto('/sessions?status=active&openid=o_e2e_hist_c');
     await expect(rows(page)).toHaveCount(1);
     await expect(rows(page).first()).toContainText('接待中');
+    // Its page says the session is going on, not that it ended.
+    await rows(page).first().getByRole('link').click();
+    await expect(page.getByText('会话进行中：微信的聊天记录每 10 分钟拉取一次，本会话的消息在下次拉取后显示。')).toBeVisible();
   });
 
   test('a session shows its timeline, the messages we sent and, once pulled, its transcript', async ({ page }) => {

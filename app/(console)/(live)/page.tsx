@@ -22,7 +22,7 @@ export default async function LivePage({ searchParams }: { searchParams: Promise
   // "Today" is the service's day, in its time zone, not the server's.
   const startOfToday = new Date(now.getTime() - (wallClock(now.getTime(), settings.hours.timezone) % DAY));
   const live = await readLiveQueueShared(database, { now, startOfToday });
-  const view = { t, locale, serverNow: now.getTime() };
+  const view = { t, locale, serverNow: now.getTime(), timezone: settings.hours.timezone };
   return (
     <>
       {denied && (

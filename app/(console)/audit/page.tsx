@@ -14,7 +14,7 @@ import { currentDatabase } from '@/db/client';
 import type { AuditChanges } from '@/db/queries/audit-log';
 import { listUsers } from '@/db/queries/users';
 import { auditQuery, cursorParam, parseAuditFilters } from '@/lib/audit/filters';
-import { actionLabel, AUDIT_KINDS, kindLabel } from '@/lib/audit/labels';
+import { actionLabel, AUDIT_KINDS, detailText, kindLabel } from '@/lib/audit/labels';
 import { auditPage } from '@/lib/audit/list';
 import { formatAuditTime } from '@/lib/audit/time';
 import { requireRole } from '@/lib/auth/session';
@@ -120,7 +120,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       {actionLabel(row.action, locale)}
                       {row.target && <span className="break-all text-slate-500"> · {row.target}</span>}
                     </p>
-                    {row.detail && <p className="text-xs break-all text-slate-500">{row.detail}</p>}
+                    {row.detail && <p className="text-xs break-all text-slate-500">{detailText(row.detail)}</p>}
                     {row.changes != null && <Changes changes={row.changes as AuditChanges} t={t} />}
                   </div>
                 </Td>

@@ -74,7 +74,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
         </InlineNotice>
       )}
       <p className="mb-2 text-sm text-slate-600" data-testid="session-count">
-        {total.capped ? t('sessions.countMore', { count: number.format(COUNT_CAP) }) : t('sessions.count', { count: number.format(total.count) })}
+        {total.capped ? t('sessions.countMore', { count: number.format(COUNT_CAP) }) : total.count === 1 ? t('sessions.countOne') : t('sessions.count', { count: number.format(total.count) })}
       </p>
       {page.rows.length === 0 ? (
         <EmptyState title={filtered ? t('sessions.empty') : t('sessions.emptyNone')}>{filtered ? t('sessions.emptyHint') : t('sessions.emptyNoneHint')}</EmptyState>

@@ -11,14 +11,17 @@ import { listUsers, type PublicUser } from '@/db/queries/users';
 import { requireRole } from '@/lib/auth/session';
 import type { Translate } from '@/lib/i18n/format';
 import { getT } from '@/lib/i18n/server';
+import { loadKfSettings } from '@/lib/kf/settings';
 import { addUserAction, changeRoleAction, resetPasswordAction, setDisabledAction } from './actions';
 import { AddUserForm } from './add-user-form';
 
 export default async function UsersPage() {
   const me = await requireRole('admin');
   const { t, locale } = await getT();
-  const users = await listUsers(currentDatabase().db);
-  const dateFormat = new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium' });
+  const database = currentDatabase();
+  const [users, settings] = await Promise.all([listUsers(database.db), loadKfSettings(database)]);
+  // The service's day, as every console page dates things, not the server's.
+  const dateFormat = new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeZone: settings.hours.timezone });
   return (
     <>
       <PageHeader title={t('users.title')} intro={t('users.intro')} />

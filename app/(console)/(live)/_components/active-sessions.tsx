@@ -51,7 +51,8 @@ export function ActiveSessions({ active, total, agents, ...view }: { active: Act
   );
 }
 
-function AgentSessions({ entries, name, t, locale, serverNow }: { entries: ActiveEntry[]; name: string } & LiveView) {
+function AgentSessions({ entries, name, ...view }: { entries: ActiveEntry[]; name: string } & LiveView) {
+  const { t, locale, serverNow } = view;
   const dialog = { cancelLabel: t('common.cancel'), closeLabel: t('common.close') };
   return (
     <Table label={`${t('live.activeTitle')} · ${name}`}>
@@ -72,7 +73,7 @@ function AgentSessions({ entries, name, t, locale, serverNow }: { entries: Activ
             <Td label={t('live.since')} className="tabular-nums whitespace-nowrap">
               {entry.startedAt ? (
                 <span>
-                  {timeOfDay(entry.startedAt, locale)}{' '}
+                  {timeOfDay(entry.startedAt, view)}{' '}
                   <span className="text-slate-500">
                     (<Elapsed from={entry.startedAt.toISOString()} serverNow={serverNow} locale={locale} />)
                   </span>
@@ -82,7 +83,7 @@ function AgentSessions({ entries, name, t, locale, serverNow }: { entries: Activ
               )}
             </Td>
             <Td label={t('live.lastActivity')} className="tabular-nums whitespace-nowrap text-slate-600">
-              {entry.lastMessageAt ? timeOfDay(entry.lastMessageAt, locale) : '—'}
+              {entry.lastMessageAt ? timeOfDay(entry.lastMessageAt, view) : '—'}
             </Td>
             <Td label={t('live.actions')}>
               <ConfirmDialog

@@ -6,8 +6,10 @@ export interface LiveView {
   locale: Locale;
   /** The render's clock, so the server's text and the browser's first tick agree. */
   serverNow: number;
+  /** The service's time zone (the settings' hours): times read as on every other page, whatever the server's zone. */
+  timezone: string;
 }
 
-export function timeOfDay(date: Date, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { timeStyle: 'short' }).format(date);
+export function timeOfDay(date: Date, view: Pick<LiveView, 'locale' | 'timezone'>): string {
+  return new Intl.DateTimeFormat(view.locale === 'zh' ? 'zh-CN' : 'en-GB', { timeStyle: 'short', timeZone: view.timezone }).format(date);
 }

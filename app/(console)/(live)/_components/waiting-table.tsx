@@ -58,7 +58,7 @@ export function WaitingTable({
                   <Elapsed from={entry.queuedAt.toISOString()} serverNow={serverNow} locale={locale} />
                 </Td>
                 <Td label={t('live.lastMessage')} className="tabular-nums whitespace-nowrap text-slate-600">
-                  {entry.lastMessageAt ? timeOfDay(entry.lastMessageAt, locale) : '—'}
+                  {entry.lastMessageAt ? timeOfDay(entry.lastMessageAt, view) : '—'}
                 </Td>
                 <Td label={t('live.expiresIn')} className="tabular-nums whitespace-nowrap">
                   {entry.waitExpiresAt ? <Countdown until={entry.waitExpiresAt.toISOString()} serverNow={serverNow} locale={locale} /> : '—'}

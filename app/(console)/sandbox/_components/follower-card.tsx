@@ -2,6 +2,7 @@ import { ActionForm } from '@/components/action-form';
 import { Badge } from '@/components/ui/badge';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
+import { NewestLastList } from '@/components/ui/newest-last-list';
 import type { Translate } from '@/lib/i18n/format';
 import { describeErrcode } from '@/lib/wechat/errcodes';
 import { followerSendAction } from '../actions';
@@ -37,7 +38,7 @@ export function FollowerCard({
         {follower.state === 'waiting' && <Badge tone="warning">{t('live.waitingCount')}</Badge>}
         {follower.state === 'served' && <Badge tone="success">{follower.agentName ?? t('live.activeCount')}</Badge>}
       </header>
-      <ol className="max-h-80 space-y-2 overflow-y-auto bg-slate-50 px-3 py-3 text-sm" aria-label={t('sandbox.message')}>
+      <NewestLastList count={follower.thread.length} className="max-h-80 space-y-2 overflow-y-auto bg-slate-50 px-3 py-3 text-sm" aria-label={t('sandbox.message')}>
         {follower.thread.length === 0 && <li className="text-center text-xs text-slate-500">{t('sandbox.threadEmpty')}</li>}
         {follower.thread.map((item, i) => (
           <li key={i} className={item.kind === 'typed' ? 'flex justify-end' : item.kind === 'event' || item.kind === 'failed' ? 'text-center' : 'flex justify-start'}>
@@ -66,7 +67,7 @@ export function FollowerCard({
             )}
           </li>
         ))}
-      </ol>
+      </NewestLastList>
       <div className="space-y-2 px-3 py-3">
         <ActionForm action={followerSendAction} submitLabel={t('sandbox.send')} submitVariant="primary" keep={['text']} noValidate>
           {openid}

@@ -3,7 +3,7 @@ import type { Locale, Translate } from '@/lib/i18n/format';
 import { formatSeconds } from '@/lib/kf/metrics-view';
 
 export function dateTimeFormat(locale: Locale, timezone: string): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium', timeZone: timezone });
+  return new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: timezone });
 }
 
 export function durationText(t: Translate, from: Date | null, to: Date | null): string {

@@ -10,7 +10,15 @@ const AGENT_SENT = 2002;
 export function Transcript(props: { t: Translate; lines: TranscriptLine[]; when: Intl.DateTimeFormat; status: HistoryStatus; arriving: boolean; everyMinutes: number }) {
   const { t, lines, when } = props;
   if (lines.length === 0) {
-    const text = props.status === 'waiting' ? t('session.transcriptWaiting') : props.arriving ? t('session.transcriptArriving', { minutes: props.everyMinutes }) : t('session.transcriptEmpty');
+    const minutes = props.everyMinutes;
+    const text =
+      props.status === 'waiting'
+        ? t('session.transcriptWaiting')
+        : props.status === 'active'
+          ? t('session.transcriptActive', { minutes })
+          : props.arriving
+            ? t('session.transcriptArriving', { minutes })
+            : t('session.transcriptEmpty');
     return <EmptyState title={text} />;
   }
   return (
