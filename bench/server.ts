@@ -58,8 +58,9 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     ADMIN_EMAIL: 'bench@example.com',
     ADMIN_PASSWORD: 'bench-password-not-secret',
     AUTH_SECRET: BENCH_AUTH_SECRET,
-    // info, for the embedded database's upkeep rounds (the report's pause target); nothing per request logs at info.
-    LOG_LEVEL: 'info',
+    // debug, for each of the embedded database's upkeep rounds (the report's pause target); nothing
+    // per request logs at debug but a client hanging up mid-request.
+    LOG_LEVEL: 'debug',
     WECHAT_APP_ID: opts.wechat.appId,
     WECHAT_APP_SECRET: opts.wechat.appSecret,
     WECHAT_TOKEN: opts.wechat.token,

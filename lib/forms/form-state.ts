@@ -42,7 +42,7 @@ export function invalidFormState(issues: readonly Issue[], t: Translate): FormSt
   }
   return {
     status: 'error',
-    message: message ?? t('form.invalid'),
+    message: message ?? t(Object.keys(fieldErrors).length > 0 ? 'form.checkFields' : 'form.invalid'),
     ...(Object.keys(fieldErrors).length > 0 ? { fieldErrors } : {}),
   };
 }
@@ -51,5 +51,5 @@ export function invalidFormState(issues: readonly Issue[], t: Translate): FormSt
 export function domainErrorState(error: DomainError, t: Translate): FormState {
   const text = t(error.code, error.params);
   if (error.field === undefined) return { status: 'error', message: text };
-  return { status: 'error', message: t('form.invalid'), fieldErrors: { [error.field]: text } };
+  return { status: 'error', message: t('form.checkFields'), fieldErrors: { [error.field]: text } };
 }

@@ -16,7 +16,7 @@ test('the account\'s existing agents are there after start, with who is online, 
   await expect(xiaowang).toContainText('小王');
   await expect(xiaowang).toContainText('已绑定');
   await expect(xiaowang).toContainText('在线 · 接待中 0');
-  await expect(xiaowang).toContainText('未绑定 openid');
+  await expect(xiaowang).toContainText('暂不提醒：wekf 还不知道该客服的 openid');
   await expect(page.getByTestId(`agent-xiaoli@${suffix}`)).toContainText('离线');
 
   await page.getByRole('button', { name: '立即同步' }).click();

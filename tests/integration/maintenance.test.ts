@@ -1,10 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { recordInteraction } from '@/db/queries/followers';
 import { upkeepStatements, vacuumEmbedded, vacuumWarnings } from '@/db/queries/maintenance';
 import { rawExecutor } from '@/db/queries/raw';
 import type { DatabaseHandle } from '@/db/client';
 import { startEmbeddedMaintenance } from '@/lib/kf/sweeps';
 import { testDatabases } from './databases';
+
+// The upkeep's log lines, as [level, fields, message].
+const logged = vi.hoisted(() => [] as [string, Record<string, unknown>, string][]);
+vi.mock('@/lib/log', async (importOriginal) => {
+  const original = await importOriginal<typeof import('@/lib/log')>();
+  const at = (level: string) => (fields: Record<string, unknown>, message: string) => void logged.push([level, fields, message]);
+  const logger = { child: () => logger, fatal: at('fatal'), error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), trace: at('trace') };
+  return { ...original, log: logger };
+});
 
 interface TableUpkeep {
   dead: number;
@@ -74,6 +83,7 @@ describe.each(testDatabases.filter((d) => d.kind === 'pglite'))('embedded upkeep
     const { handle, drop } = await testDb.open();
     try {
       await leaveDeadRows(handle);
+      logged.length = 0;
       const stop = startEmbeddedMaintenance(() => handle, { firstMs: 0, everyMs: 10, analyzeEveryRounds: 3 });
       try {
         await expect.poll(async () => (await followersUpkeep(handle))?.vacuums, { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
@@ -86,6 +96,12 @@ describe.each(testDatabases.filter((d) => d.kind === 'pglite'))('embedded upkeep
       expect(stats!.dead).toBe(0);
       // Rounds 1, 4, 7, … analyze: one analyze for every three vacuums, rounded up.
       expect(stats!.analyzes).toBe(Math.ceil(stats!.vacuums / 3));
+      // Each round at debug, and one line at info for every three, with the longest pause among them.
+      const rounds = logged.filter(([level, fields]) => level === 'debug' && 'longestMs' in fields).map(([, fields]) => fields.longestMs as number);
+      const summaries = logged.filter(([level]) => level === 'info').map(([, fields]) => fields);
+      expect(rounds.length).toBe(stats!.vacuums);
+      expect(summaries.length).toBe(Math.floor(rounds.length / 3));
+      summaries.forEach((summary, i) => expect(summary).toMatchObject({ rounds: 3, longestPauseMs: Math.max(...rounds.slice(3 * i, 3 * i + 3)) }));
     } finally {
       await drop();
     }

@@ -20,4 +20,11 @@ describe('the invite form', () => {
     expect(Object.keys(errorsOf({ ...good, nickname: '一二三四五六七八九十一二三四五六七' }))).toEqual(['nickname']);
     expect(Object.keys(errorsOf({ ...good, nickname: 'evil\u202Eman' }))).toEqual(['nickname']);
   });
+  it('says an empty field is required, not that it is malformed', () => {
+    // The form shows each field's first problem (lib/forms/form-state.ts).
+    const parsed = inviteSchema.safeParse({ prefix: ' ', accountWx: '', nickname: '', inviteWx: '' });
+    const first: Record<string, string> = {};
+    for (const issue of parsed.error!.issues) first[issue.path.join('.')] ??= issue.message;
+    expect(first).toEqual({ prefix: 'form.required', accountWx: 'form.required', nickname: 'form.required', inviteWx: 'form.required' });
+  });
 });

@@ -86,7 +86,7 @@ export default async function AgentsPage() {
                     <AgentAvatar url={agent.avatarUrl} name={agent.nickname} />
                     <div className="min-w-0">
                       <p className="font-medium">{agent.nickname}</p>
-                      <p className="break-all text-xs text-slate-500">{agent.kfAccount}</p>
+                      <p className="break-words text-xs text-slate-500">{agent.kfAccount}</p>
                     </div>
                   </div>
                 </Td>
@@ -104,7 +104,7 @@ export default async function AgentsPage() {
                   </div>
                 </Td>
                 <Td label={t('agents.worker')}>
-                  <div className="break-all">{agent.kfWx ?? (agent.inviteWx ? <span className="text-slate-500">{agent.inviteWx}</span> : '—')}</div>
+                  <div className="break-words">{agent.kfWx ?? (agent.inviteWx ? <span className="text-slate-500">{agent.inviteWx}</span> : '—')}</div>
                 </Td>
                 <Td label={t('agents.onlineNow')}>
                   <OnlineCell agent={agent} t={t} />

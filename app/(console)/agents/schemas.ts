@@ -5,10 +5,10 @@ import { plainName } from '@/lib/forms/text';
 
 export const agentId = z.coerce.number().int().positive();
 const wechatId = (error: 'agents.accountWxInvalid' | 'agents.inviteWxInvalid') =>
-  z.string({ error: 'form.required' }).trim().regex(WECHAT_ID, { error });
+  z.string({ error: 'form.required' }).trim().min(1, { error: 'form.required' }).regex(WECHAT_ID, { error });
 
 export const inviteSchema = z.object({
-  prefix: z.string({ error: 'form.required' }).trim().regex(KF_PREFIX, { error: 'agents.prefixInvalid' }),
+  prefix: z.string({ error: 'form.required' }).trim().min(1, { error: 'form.required' }).regex(KF_PREFIX, { error: 'agents.prefixInvalid' }),
   accountWx: wechatId('agents.accountWxInvalid'),
   nickname: plainName({ max: NICKNAME_MAX }),
   inviteWx: wechatId('agents.inviteWxInvalid'),

@@ -92,7 +92,11 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
         <h2 id="by-agent" className="text-lg font-semibold">
           {t('metrics.byAgent')}
         </h2>
-        <GroupTable label={t('metrics.byAgent')} first={t('metrics.agent')} rows={metrics.byAgent.map((a) => [a.kfAccount ?? t('metrics.noAgent'), a])} columns={columns} />
+        {metrics.byAgent.length === 0 ? (
+          <EmptyState title={t('metrics.empty')} />
+        ) : (
+          <GroupTable label={t('metrics.byAgent')} first={t('metrics.agent')} rows={metrics.byAgent.map((a) => [a.kfAccount ?? t('metrics.noAgent'), a])} columns={columns} />
+        )}
       </section>
       <section aria-labelledby="heat" className="space-y-3">
         <h2 id="heat" className="text-lg font-semibold">

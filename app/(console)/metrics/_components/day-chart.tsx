@@ -13,8 +13,9 @@ export function DayChart({ days, label, legend }: { days: (MetricsGroup & { day:
   const width = Math.max(days.length * (barWidth + gap), 100);
   return (
     <figure className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-      <div className="overflow-x-auto">
-        <svg role="img" aria-label={label} viewBox={`0 0 ${width} ${HEIGHT + 20}`} width={width} height={HEIGHT + 20} className="max-w-none">
+      <div>
+        {/* As wide as the card, as tall as that makes it up to 16rem, so a month fills a laptop's card and fits a phone's. */}
+        <svg role="img" aria-label={label} viewBox={`0 0 ${width} ${HEIGHT + 20}`} className="h-auto max-h-64 w-full">
           {days.map((d, i) => {
             const parts: [keyof typeof COLOURS, number][] = [
               ['served', d.served],
@@ -34,7 +35,7 @@ export function DayChart({ days, label, legend }: { days: (MetricsGroup & { day:
                   return <rect key={key} x={x} y={y} width={barWidth} height={h} fill={COLOURS[key]} />;
                 })}
                 {(i % 7 === 0 || days.length <= 10) && (
-                  <text x={x} y={HEIGHT + 14} fontSize="9" fill="#64748b">
+                  <text x={x} y={HEIGHT + 14} fontSize="10" fill="#64748b">
                     {d.day.slice(5)}
                   </text>
                 )}

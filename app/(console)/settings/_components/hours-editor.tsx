@@ -108,7 +108,7 @@ export function HoursEditor({
               <ul className="space-y-2">
                 {WEEKDAYS.map((day) => (
                   <li key={day} className="flex flex-col gap-1 border-b border-slate-100 pb-2 sm:flex-row sm:items-start sm:gap-3" data-testid={`day-${day}`}>
-                    <span className="w-14 shrink-0 pt-1 text-sm font-medium">{t(`settings.day.${day}`)}</span>
+                    <span className="shrink-0 pt-1 text-sm font-medium sm:w-24">{t(`settings.day.${day}`)}</span>
                     <RangeRows
                       prefix={`weekly.${day}`}
                       ranges={weekly[day]}
