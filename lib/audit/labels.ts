@@ -9,7 +9,7 @@ type Label = Record<Locale, string>;
 export const AUDIT_KINDS: Record<string, Label> = {
   auth: { zh: '登录', en: 'Sign-in' },
   account: { zh: '个人账号', en: 'Own account' },
-  user: { zh: '员工', en: 'Staff' },
+  user: { zh: '后台用户', en: 'Staff' },
   agent: { zh: '客服', en: 'Agents' },
   settings: { zh: '设置', en: 'Settings' },
   live: { zh: '实时操作', en: 'Live actions' },
@@ -20,7 +20,7 @@ export const AUDIT_KINDS: Record<string, Label> = {
   follower: { zh: '粉丝', en: 'Followers' },
   export: { zh: '导出', en: 'Exports' },
   audit: { zh: '操作日志', en: 'Audit log' },
-  sandbox: { zh: '沙盒演示', en: 'Sandbox' },
+  sandbox: { zh: '沙盒', en: 'Sandbox' },
 };
 
 export const AUDIT_ACTIONS: Record<string, Label> = {

@@ -76,7 +76,7 @@ describe('domainErrorState', () => {
     const error = thrown(() => parseKeywordList('客服, ！？')).at('keywords');
     expect(domainErrorState(error, en)).toEqual({
       status: 'error',
-      message: 'Please check the fields marked below.',
+      message: 'Please check the marked fields.',
       fieldErrors: { keywords: '"！？" is only punctuation, so no message could match it.' },
     });
     expect(domainErrorState(new DomainError('error.duplicateEmail', {}, { field: 'email' }), zh).fieldErrors).toEqual({

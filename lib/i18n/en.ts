@@ -307,7 +307,7 @@ export const en: Record<MessageKey, string> = {
   'form.passwordTooShort': 'Use at least 10 characters.',
   'form.tooLong': 'Too long.',
   'form.invalid': 'Please check this value.',
-  'form.checkFields': 'Please check the fields marked below.',
+  'form.checkFields': 'Please check the marked fields.',
   'error.generic': 'Something went wrong. Please try again later.',
   'error.forbidden': 'Only admins can do that.',
   'error.unauthenticated': 'Your sign-in has expired. Please sign in again.',

@@ -35,7 +35,7 @@ export function DayChart({ days, label, legend }: { days: (MetricsGroup & { day:
                   return <rect key={key} x={x} y={y} width={barWidth} height={h} fill={COLOURS[key]} />;
                 })}
                 {(i % 7 === 0 || days.length <= 10) && (
-                  <text x={x} y={HEIGHT + 14} fontSize="10" fill="#64748b">
+                  <text x={x} y={HEIGHT + 14} fontSize="11" fill="#64748b">
                     {d.day.slice(5)}
                   </text>
                 )}
