@@ -11,15 +11,15 @@ export function HeatMap({ t, cells }: { t: Translate; cells: { dow: number; hour
   const hours = Array.from({ length: 24 }, (_, h) => h);
   return (
     <div role="region" aria-label={t('metrics.heat')} tabIndex={0} className="overflow-x-auto rounded-xl border border-slate-200 bg-white p-2 shadow-sm">
-      <table className="border-separate border-spacing-0.5 text-center text-[10px]" data-testid="heat-map">
+      <table className="w-full min-w-[40rem] table-fixed border-separate border-spacing-0.5 text-center text-[10px]" data-testid="heat-map">
         <caption className="sr-only">{t('metrics.heat')}</caption>
         <thead>
           <tr>
-            <th scope="col" className="px-1 whitespace-nowrap text-slate-500">
+            <th scope="col" className="w-16 px-1 whitespace-nowrap text-slate-500">
               {t('metrics.weekday')}
             </th>
             {hours.map((h) => (
-              <th key={h} scope="col" className="w-6 font-normal text-slate-500">
+              <th key={h} scope="col" className="font-normal text-slate-500">
                 {h}
               </th>
             ))}
@@ -35,7 +35,7 @@ export function HeatMap({ t, cells }: { t: Translate; cells: { dow: number; hour
                 const n = counts.get(`${dow}:${h}`) ?? 0;
                 const shade = n === 0 ? 0 : Math.min(SHADES.length - 1, 1 + Math.floor((n / max) * (SHADES.length - 2)));
                 return (
-                  <td key={h} className={cx('h-6 w-6 rounded-sm ring-1 ring-slate-100', SHADES[shade])}>
+                  <td key={h} className={cx('h-6 rounded-sm ring-1 ring-slate-100', SHADES[shade])}>
                     {n > 0 ? n : ''}
                   </td>
                 );
