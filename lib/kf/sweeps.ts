@@ -80,7 +80,7 @@ export function startEmbeddedMaintenance(
         since.rounds += 1;
         if (fields.longestMs >= since.longestPauseMs) Object.assign(since, { longestPauseMs: fields.longestMs, longestStatement: t.longest });
         if (since.rounds === analyzeEveryRounds) {
-          sweepLog.info(since, 'embedded database upkeep: vacuumed and analyzed');
+          sweepLog.info(since, 'embedded database upkeep over its last rounds');
           since = { rounds: 0, longestPauseMs: 0, longestStatement: '' };
         }
       })
