@@ -576,7 +576,7 @@ export const en: Record<MessageKey, string> = {
   'sandbox.guideTitle': 'Three-minute tour',
   'sandbox.guide1': 'Add the demo agents (小王 and 小李).',
   'sandbox.guide2': 'Add a follower and send 「{keyword}」 as them.',
-  'sandbox.guide3': 'Open the Live page and watch them join the queue.',
+  'sandbox.guide3': 'They join the queue: the Live page shows them at once.',
   'sandbox.guide4': 'Accept them as 小王: the follower gets the greeting.',
   'sandbox.guide5': 'Close the session: the follower gets the closing text.',
   'sandbox.guideDone': 'done',

@@ -57,7 +57,8 @@ export default async function SandboxPage() {
   const steps = [
     agents.length > 0,
     pushes.some((p) => (p.fields as Record<string, unknown>).Content === keyword),
-    pushes.some((p) => (p.fields as Record<string, unknown>).Content === keyword),
+    // Someone is in WeChat's queue, or has been taken from it.
+    snapshot.queue.length > 0 || sessionEvents.has('kf_create_session'),
     sessionEvents.has('kf_create_session'),
     sessionEvents.has('kf_close_session'),
   ];
