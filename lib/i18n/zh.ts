@@ -574,7 +574,7 @@ export const zh = {
   'sandbox.guideTitle': '三分钟上手',
   'sandbox.guide1': '添加演示客服（小王、小李）。',
   'sandbox.guide2': '添加一位粉丝，并以粉丝身份发送「{keyword}」。',
-  'sandbox.guide3': '粉丝进入排队：“实时队列”页面会立即显示。'
+  'sandbox.guide3': '粉丝进入排队：“实时队列”页面会立即显示。',
   'sandbox.guide4': '以小王的身份接入这位粉丝，粉丝会收到问候语。',
   'sandbox.guide5': '结束会话，粉丝会收到结束语。',
   'sandbox.guideDone': '完成',
