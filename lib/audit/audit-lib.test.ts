@@ -82,13 +82,15 @@ describe('audit labels', () => {
     expect(actionLabel('constructor', 'en')).toBe('constructor');
   });
 
-  it('shows a JSON detail as pairs and any other detail as written', () => {
-    expect(detailText('{"filter":{},"rows":1,"outcome":"complete"}')).toBe('filter: — · rows: 1 · outcome: complete');
-    expect(detailText('{"filter":{"from":"2026-12-01","status":"closed"},"rows":0}')).toBe('filter: (from: 2026-12-01 · status: closed) · rows: 0');
-    expect(detailText('{"busy":true}')).toBe('busy: true');
-    expect(detailText('role=operator')).toBe('role=operator');
-    expect(detailText('{not json')).toBe('{not json');
-    expect(detailText('{"list":[1,2]}')).toBe('list: 1,2');
+  it('shows name=value and JSON details as pairs in the reader\'s language, and any other detail as written', () => {
+    expect(detailText('{"filter":{},"rows":1,"outcome":"complete"}', 'en')).toBe('filter: — · rows: 1 · outcome: complete');
+    expect(detailText('{"filter":{"from":"2026-12-01","status":"closed"},"rows":0}', 'zh')).toBe('筛选: (起: 2026-12-01 · 状态: closed) · 行数: 0');
+    expect(detailText('kf_account=xiaowang@wekf_sim', 'zh')).toBe('客服帐号: xiaowang@wekf_sim');
+    expect(detailText('nickname=Amy Lee', 'en')).toBe('nickname: Amy Lee');
+    expect(detailText('inviteWx=amy_worker errcode=65412', 'en')).toBe('invited WeChat ID: amy_worker · errcode: 65412 (This agent account is already bound to a WeChat user)');
+    expect(detailText('kf_openid: o_1 → o_2 (code)', 'en')).toBe('kf_openid: o_1 → o_2 (code)');
+    expect(detailText('{not json', 'en')).toBe('{not json');
+    expect(detailText('{"list":[1,2],"odd":1}', 'en')).toBe('list: 1,2 · odd: 1');
   });
 
   it('names every action the code writes, in both languages, under a kind the filter offers', () => {

@@ -2,6 +2,7 @@
 // their own names (`agent.invite`, `live.close`…); a name missing here is shown as it is written, so
 // a new action is never hidden, only less readable until it gets a line here.
 import type { Locale } from '@/lib/i18n/format';
+import { describeErrcode } from '@/lib/wechat/errcodes';
 
 type Label = Record<Locale, string>;
 
@@ -76,12 +77,51 @@ export function kindLabel(kind: string, locale: Locale): string {
   return Object.hasOwn(AUDIT_KINDS, kind) ? AUDIT_KINDS[kind]![locale] : kind;
 }
 
+// The names in audit details (`kf_account=…`, an export's JSON), in the reader's language; a name
+// missing here is shown as written.
+const DETAIL_NAMES: Record<string, Label> = {
+  kf_account: { zh: '客服帐号', en: 'agent account' },
+  role: { zh: '角色', en: 'role' },
+  nickname: { zh: '昵称', en: 'nickname' },
+  inviteWx: { zh: '邀请的微信号', en: 'invited WeChat ID' },
+  errcode: { zh: '错误码', en: 'errcode' },
+  status: { zh: '状态', en: 'status' },
+  accounts: { zh: '帐号', en: 'accounts' },
+  added: { zh: '新增', en: 'added' },
+  updated: { zh: '更新', en: 'updated' },
+  removed: { zh: '移除', en: 'removed' },
+  filter: { zh: '筛选', en: 'filter' },
+  rows: { zh: '行数', en: 'rows' },
+  outcome: { zh: '结果', en: 'outcome' },
+  busy: { zh: '已有一次在运行', en: 'already running' },
+  from: { zh: '起', en: 'from' },
+  to: { zh: '止', en: 'to' },
+};
+
 /**
- * An audit line's detail as the page shows it: a JSON object (what exports and transcript pulls
- * record) as `key: value` pairs, nested objects inline and an empty one as "—"; any other text as
- * written. The CSV keeps the stored text.
+ * An audit line's detail as the page shows it: `name=value` pairs and a JSON object (what exports
+ * and transcript pulls record) as `name: value`, the names in the reader's language, a WeChat errcode
+ * with its meaning, nested objects inline and an empty one as "—"; any other text as written. The
+ * CSV keeps the stored text.
  */
-export function detailText(detail: string): string {
+export function detailText(detail: string, locale: Locale): string {
+  const name = (key: string) => (Object.hasOwn(DETAIL_NAMES, key) ? DETAIL_NAMES[key]![locale] : key);
+  const value = (key: string, v: unknown): string => {
+    if (isPlainObject(v)) return Object.keys(v).length === 0 ? '—' : `(${pairs(v)})`;
+    const meaning = key === 'errcode' ? describeErrcode(Number(v)) : undefined;
+    return meaning ? `${String(v)} ${locale === 'zh' ? `（${meaning.zh}）` : `(${meaning.en})`}` : String(v);
+  };
+  const pairs = (object: Record<string, unknown>): string => {
+    const entries = Object.entries(object);
+    return entries.length === 0 ? '—' : entries.map(([key, v]) => `${name(key)}: ${value(key, v)}`).join(' · ');
+  };
+  if (/^\w+=/.test(detail)) {
+    // inviteWx=amy errcode=65412: each name up to its '=', each value up to the next name.
+    const parts = detail.split(/\s*\b(\w+)=/).slice(1);
+    const object: Record<string, string> = {};
+    for (let i = 0; i + 1 < parts.length; i += 2) object[parts[i]!] = parts[i + 1]!;
+    return pairs(object);
+  }
   if (!detail.startsWith('{')) return detail;
   let parsed: unknown;
   try {
@@ -90,13 +130,6 @@ export function detailText(detail: string): string {
     return detail;
   }
   return isPlainObject(parsed) ? pairs(parsed) : detail;
-}
-
-function pairs(object: Record<string, unknown>): string {
-  const entries = Object.entries(object);
-  if (entries.length === 0) return '—';
-  const nested = (value: Record<string, unknown>) => (Object.keys(value).length === 0 ? '—' : `(${pairs(value)})`);
-  return entries.map(([key, value]) => `${key}: ${isPlainObject(value) ? nested(value) : String(value)}`).join(' · ');
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

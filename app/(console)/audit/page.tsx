@@ -120,7 +120,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       {actionLabel(row.action, locale)}
                       {row.target && <span className="break-all text-slate-500"> · {row.target}</span>}
                     </p>
-                    {row.detail && <p className="text-xs break-all text-slate-500">{detailText(row.detail)}</p>}
+                    {row.detail && <p className="text-xs break-all text-slate-500">{detailText(row.detail, locale)}</p>}
                     {row.changes != null && <Changes changes={row.changes as AuditChanges} t={t} />}
                   </div>
                 </Td>
