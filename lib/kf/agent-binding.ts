@@ -189,12 +189,13 @@ export async function setAgentOpenid(
 ): Promise<void> {
   const agent = await bindableAgent(deps, params.agentId);
   const db = deps.database.db;
-  if (!OPENID_SHAPE.test(params.openid)) throw new DomainError('agents.openidShape', {}, { field: 'openid' });
+  // A follower wekf has seen is an openid whatever its shape (the fake WeChat's are short); the
+  // shape catches a WeChat ID or a nickname pasted instead of one not seen yet.
+  const seen = (await findFollower(db, { openid: params.openid })) !== undefined;
+  if (!seen && !OPENID_SHAPE.test(params.openid)) throw new DomainError('agents.openidShape', {}, { field: 'openid' });
   const other = await findAgentByOpenid(db, { openid: params.openid });
   if (other && other.id !== agent.id) throw new DomainError('agents.openidTaken', { kfAccount: other.kfAccount }, { field: 'openid' });
-  if (!params.confirmUnseen && !(await findFollower(db, { openid: params.openid }))) {
-    throw new DomainError('agents.openidUnseen', {}, { field: 'openid' });
-  }
+  if (!params.confirmUnseen && !seen) throw new DomainError('agents.openidUnseen', {}, { field: 'openid' });
   const now = (deps.now ?? (() => new Date()))();
   await db.transaction((tx) => bindOpenid(tx, { agentId: agent.id, openid: params.openid, source: 'typed', now, actorId: actor.id }));
 }

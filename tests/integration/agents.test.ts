@@ -2,6 +2,7 @@
 // code or by a one-time code, against the fake WeChat over HTTP on both engines.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findAgentByAccount, listAgents } from '@/db/queries/agents';
+import { recordInteraction } from '@/db/queries/followers';
 import { listAudit } from '@/db/queries/audit-log';
 import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { openPostgres } from '@/db/engines/postgres';
@@ -251,6 +252,11 @@ describe.each(testDatabases)('agents on $kind', (base) => {
     await expect(setAgentOpenid(deps, actor, { agentId: a.id, openid: 'o_never_seen_000000000000000', confirmUnseen: false })).rejects.toMatchObject({ code: 'agents.openidUnseen' });
     await setAgentOpenid(deps, actor, { agentId: a.id, openid: 'o_never_seen_000000000000000', confirmUnseen: true });
     await expect(setAgentOpenid(deps, actor, { agentId: b.id, openid: 'o_never_seen_000000000000000', confirmUnseen: true })).rejects.toMatchObject({ code: 'agents.openidTaken' });
+    // A follower wekf has seen is taken at its word, short as the fake WeChat's openids are.
+    await expect(setAgentOpenid(deps, actor, { agentId: b.id, openid: 'sbx_short', confirmUnseen: true })).rejects.toMatchObject({ code: 'agents.openidShape' });
+    await recordInteraction(h.database.db, { openid: 'sbx_short', trigger: 'message', now: new Date() });
+    await setAgentOpenid(deps, actor, { agentId: b.id, openid: 'sbx_short', confirmUnseen: false });
+    expect((await findAgentByAccount(h.database.db, { kfAccount: b.kfAccount }))?.kfOpenid).toBe('sbx_short');
   });
 });
 
