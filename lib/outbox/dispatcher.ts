@@ -14,6 +14,7 @@ import type { KfApi } from '@/lib/wechat/kf-api';
 import type { CustomMessage } from '@/lib/wechat/kf-types';
 import { backoffMs, classifySendFailure, MAX_ATTEMPTS } from './classify';
 import { OutcomeWriter } from './outcome-writer';
+import { SKIP_REASONS } from './skip-reasons';
 import { LOW_VALUE_PRIORITY, RESERVED_SENDS, textToSend, type TextPayload } from './payloads';
 
 export interface DispatcherOptions {
@@ -163,7 +164,7 @@ export class OutboxDispatcher {
     const superseded = supersededPlaceUpdates(queue);
     for (const row of queue) {
       if (superseded.has(row.id)) {
-        writer.push({ id: row.id, outcome: 'skipped', errcode: null, error: 'a newer place-in-line update for this session went instead' });
+        writer.push({ id: row.id, outcome: 'skipped', errcode: null, error: SKIP_REASONS.superseded });
         continue;
       }
       await unwritten.take();
@@ -202,11 +203,11 @@ export class OutboxDispatcher {
     if (row.subscribed === false) return { id: row.id, outcome: 'skipped', errcode: 43004, error: 'follower unsubscribed' };
     // Queue updates must not use up the sends a greeting and a closing text will need.
     if (row.priority >= LOW_VALUE_PRIORITY && budget !== null && budget <= RESERVED_SENDS) {
-      return { id: row.id, outcome: 'skipped', errcode: null, error: 'kept the send budget for higher-value messages' };
+      return { id: row.id, outcome: 'skipped', errcode: null, error: SKIP_REASONS.budget };
     }
     const payload = row.payload as TextPayload;
     if (payload.whileWaiting !== undefined && row.position === null) {
-      return { id: row.id, outcome: 'skipped', errcode: null, error: 'the follower is no longer waiting' };
+      return { id: row.id, outcome: 'skipped', errcode: null, error: SKIP_REASONS.notWaiting };
     }
     const place = row.position !== null && row.waitingCount !== null ? { position: row.position, count: row.waitingCount } : undefined;
     const text = { content: textToSend(payload, place) };

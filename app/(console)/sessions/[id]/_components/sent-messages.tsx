@@ -2,7 +2,9 @@ import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import type { SessionOutboxRow } from '@/db/queries/session-timeline';
 import type { Locale, MessageKey, Translate } from '@/lib/i18n/format';
 import { describeErrcode } from '@/lib/wechat/errcodes';
+import { skipReasonKey } from '@/lib/outbox/skip-reasons';
 import { shortOpenid } from '@/components/follower-name';
+import { cx } from '@/components/ui/styles';
 
 export function SentMessages({ t, locale, rows, when }: { t: Translate; locale: Locale; rows: SessionOutboxRow[]; when: Intl.DateTimeFormat }) {
   if (rows.length === 0) return <p className="text-sm text-slate-500">{t('session.messagesEmpty')}</p>;
@@ -28,12 +30,14 @@ export function SentMessages({ t, locale, rows, when }: { t: Translate; locale: 
                 {when.format(row.sentAt ?? row.createdAt)}
               </Td>
               <Td label={t('session.msgOutcome')}>
-                <span className={row.status === 'sent' ? 'text-brand-700' : row.status === 'failed' ? 'text-red-700' : 'text-slate-700'}>
+                <span className={cx('whitespace-nowrap', row.status === 'sent' ? 'text-brand-700' : row.status === 'failed' ? 'text-red-700' : 'text-slate-700')}>
                   {t(`session.out.${row.status}`)}
                 </span>
                 {meaning && <span className="block text-sm text-slate-700">{meaning[locale]}</span>}
                 {row.lastErrcode !== null && <span className="block text-xs text-slate-500">{t('session.errcode', { code: row.lastErrcode })}</span>}
-                {!meaning && row.status === 'skipped' && row.lastError && <span className="block text-xs text-slate-500">{row.lastError}</span>}
+                {!meaning && row.status === 'skipped' && row.lastError && (
+                  <span className="block text-xs text-slate-500">{skipReasonKey(row.lastError) ? t(skipReasonKey(row.lastError)!) : row.lastError}</span>
+                )}
               </Td>
             </Tr>
           );

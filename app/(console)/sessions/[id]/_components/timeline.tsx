@@ -1,3 +1,4 @@
+import { cx } from '@/components/ui/styles';
 import type { Translate } from '@/lib/i18n/format';
 import type { TimelineEntry } from '@/lib/kf/session-timeline';
 
@@ -33,7 +34,7 @@ export function Timeline({ t, entries, when }: { t: Translate; entries: Timeline
           <p className="text-sm text-slate-900">
             {describe(t, e)}
             {e.kind === 'alert' && e.status !== 'sent' && (
-              <span className="ml-2 text-xs text-red-700">
+              <span className={cx('ml-2 text-xs', e.status === 'failed' ? 'text-red-700' : 'text-slate-500')}>
                 {t(`session.out.${e.status as 'failed'}`)}
                 {e.errcode !== null && ` · ${t('session.errcode', { code: e.errcode })}`}
               </span>
