@@ -64,6 +64,8 @@ test('service hours: a field error at the range, the preview follows the edit, a
 
   // Open again on Monday: the preview changes with the edit before anything is saved.
   await hours.getByTestId('day-mon').getByRole('button', { name: '+ 添加时段' }).click();
+  // Focus goes to the new range, so the keyboard types into it.
+  await expect(hours.getByLabel('周一第 1 段开始')).toBeFocused();
   await hours.getByLabel('周一第 1 段开始').fill('00:00');
   await hours.getByLabel('周一第 1 段结束').fill('24:00');
   await expect(hours.getByTestId('hours-variable')).toHaveText('周一 00:00-24:00');
@@ -109,6 +111,7 @@ test('two admins: the second save of the same section is refused, naming who sav
 
   const mine = page.getByRole('region', { name: '关键词与排队' });
   await mine.getByRole('button', { name: '+ 添加关键词' }).click();
+  await expect(mine.getByLabel('关键词 2')).toBeFocused();
   await mine.getByLabel('关键词 2').fill('人工');
   await mine.getByRole('button', { name: '保存关键词与排队' }).click();
   await expect(mine.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();

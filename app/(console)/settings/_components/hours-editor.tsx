@@ -5,6 +5,7 @@
 import { useMemo, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
+import { useFocusAdded } from '@/components/ui/focus-added';
 import type { FormAction } from '@/components/ui/form';
 import { Input } from '@/components/ui/input';
 import { Textarea } from '@/components/ui/textarea';
@@ -228,8 +229,9 @@ function RangeRows({
 }) {
   const t = translator(locale);
   const set = (i: number, part: keyof TimeRange, value: string) => onChange(ranges.map((r, j) => (j === i ? { ...r, [part]: value } : r)));
+  const added = useFocusAdded<HTMLDivElement>(ranges.length);
   return (
-    <div className="flex min-w-0 flex-1 flex-wrap items-start gap-x-3 gap-y-2">
+    <div ref={added.container} className="flex min-w-0 flex-1 flex-wrap items-start gap-x-3 gap-y-2">
       {ranges.length === 0 && closedLabel && <p className="py-1 text-sm text-slate-500">{closedLabel}</p>}
       {ranges.map((range, i) => (
         <div key={i} className="flex items-start gap-1">
@@ -246,7 +248,10 @@ function RangeRows({
         </div>
       ))}
       <div className="flex flex-wrap gap-1">
-        <Button size="sm" variant="ghost" className="text-brand-700" onClick={() => onChange([...ranges, { start: '', end: '' }])}>
+        <Button size="sm" variant="ghost" className="text-brand-700" onClick={() => {
+            added.focusAfterAdd(`input[name="${prefix}.${ranges.length}.start"]`);
+            onChange([...ranges, { start: '', end: '' }]);
+          }}>
           {t('settings.hours.addRange')}
         </Button>
         {closedLabel && ranges.length > 0 && (

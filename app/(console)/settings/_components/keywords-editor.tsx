@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Checkbox } from '@/components/ui/checkbox';
+import { useFocusAdded } from '@/components/ui/focus-added';
 import { Field } from '@/components/ui/field';
 import type { FormAction } from '@/components/ui/form';
 import { Input } from '@/components/ui/input';
@@ -26,6 +27,7 @@ export function KeywordsEditor({
 }) {
   const t = translator(locale);
   const [keywords, setKeywords] = useState(initial.keywords);
+  const added = useFocusAdded<HTMLUListElement>(keywords.length);
   const [waitMinutes, setWaitMinutes] = useState(String(initial.waitMinutes));
   const [repeatPosition, setRepeatPosition] = useState(initial.repeatPosition);
   return (
@@ -35,7 +37,7 @@ export function KeywordsEditor({
           <fieldset className="min-w-0">
             <legend className="mb-1 text-sm font-medium text-slate-700">{t('settings.keywords.list')}</legend>
             <p className="mb-3 text-xs text-slate-500">{t('settings.keywords.help')}</p>
-            <ul className="flex flex-wrap gap-3">
+            <ul ref={added.container} className="flex flex-wrap gap-3">
               {keywords.map((keyword, i) => (
                 <li key={i} className="flex items-start gap-1">
                   <Field label={t('settings.keywords.one', { n: i + 1 })} name={`keywords.${i}`} labelHidden className="w-36">
@@ -47,7 +49,10 @@ export function KeywordsEditor({
                 </li>
               ))}
             </ul>
-            <Button size="sm" className="mt-3" onClick={() => setKeywords((ks) => [...ks, ''])} disabled={keywords.length >= 20}>
+            <Button size="sm" className="mt-3" onClick={() => {
+                added.focusAfterAdd(`input[name="keywords.${keywords.length}"]`);
+                setKeywords((ks) => [...ks, '']);
+              }} disabled={keywords.length >= 20}>
               {t('settings.keywords.add')}
             </Button>
           </fieldset>
