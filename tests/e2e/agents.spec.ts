@@ -54,9 +54,14 @@ test('an agent scans the binding QR code with WeChat and the page says bound by 
   const row = page.getByTestId(`agent-xiaowang@${suffix}`);
   await row.getByRole('button', { name: '绑定' }).click();
   const dialog = page.getByRole('dialog', { name: '绑定 小王 的 openid' });
+  const askedAt = Date.now();
   await dialog.getByRole('button', { name: '扫码绑定' }).click();
   await expect(dialog.getByRole('img', { name: '绑定二维码' })).toBeVisible();
   await expect(dialog.getByText('等待客服操作')).toBeVisible();
+  // It expires in ten minutes, said at the service's time (Asia/Shanghai), as the page around it.
+  const serviceTime = (at: number) => new Intl.DateTimeFormat('zh-CN', { timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(at);
+  const waiting = await dialog.getByText('等待客服操作').textContent();
+  expect([serviceTime(askedAt + 600_000), serviceTime(Date.now() + 600_000)].map((time) => `（${time} 过期）`).some((end) => waiting?.endsWith(end))).toBe(true);
 
   const calls = (await simGet(`calls?path=${encodeURIComponent('/cgi-bin/qrcode/create')}`)) as { body: { action_info: { scene: { scene_str: string } } } }[];
   const scene = calls.at(-1)!.body.action_info.scene.scene_str;

@@ -22,7 +22,7 @@ import { describeErrcode } from '@/lib/wechat/errcodes';
 import { WechatApiError } from '@/lib/wechat/errors';
 import { avatarAction, clearOpenidAction, inviteAction, reinviteAction, removeAction, renameAction, setOpenidAction, syncNowAction } from './actions';
 import { AgentAvatar } from './_components/agent-avatar';
-import { BindDialog, type BindLabels } from './_components/bind-dialog';
+import { BindDialog, type BindClock, type BindLabels } from './_components/bind-dialog';
 import { InviteForm } from './_components/invite-form';
 
 export const dynamic = 'force-dynamic';
@@ -114,7 +114,7 @@ export default async function AgentsPage() {
                 </Td>
                 {admin && (
                   <Td label={t('agents.actions')}>
-                    {agent.status === 'removed' ? <div className="text-slate-400">—</div> : <AgentActions agent={agent} t={t} />}
+                    {agent.status === 'removed' ? <div className="text-slate-400">—</div> : <AgentActions agent={agent} t={t} clock={{ locale, timeZone: settings.hours.timezone }} />}
                   </Td>
                 )}
               </Tr>
@@ -205,7 +205,7 @@ function AlertCell({ agent, t }: { agent: AgentRow; t: Translate }) {
   );
 }
 
-function AgentActions({ agent, t }: { agent: AgentRow; t: Translate }) {
+function AgentActions({ agent, t, clock }: { agent: AgentRow; t: Translate; clock: BindClock }) {
   const id = <input type="hidden" name="agentId" value={agent.id} />;
   const dialog = { cancelLabel: t('common.cancel'), closeLabel: t('common.close') };
   const bindLabels: BindLabels = {
@@ -234,6 +234,7 @@ function AgentActions({ agent, t }: { agent: AgentRow; t: Translate }) {
       <BindDialog
         agentId={agent.id}
         labels={bindLabels}
+        clock={clock}
         setOpenid={setOpenidAction}
         currentOpenid={agent.kfOpenid}
         unbind={

@@ -14,6 +14,7 @@ import { Input } from '@/components/ui/input';
 import { InlineNotice } from '@/components/ui/notice';
 import { Tabs } from '@/components/ui/tabs';
 import { bindingStateAction, offerBindingAction, type BindingOfferView } from '../actions';
+import type { Locale } from '@/lib/i18n/format';
 
 export type BindLabels = Record<
   | 'bind'
@@ -39,15 +40,23 @@ export type BindLabels = Record<
 
 const POLL_MS = 2000;
 
+/** How the dialog writes a code's expiry: in the service's zone, as the page around it does. */
+export interface BindClock {
+  locale: Locale;
+  timeZone: string;
+}
+
 export function BindDialog({
   agentId,
   labels,
+  clock,
   setOpenid,
   currentOpenid,
   unbind,
 }: {
   agentId: number;
   labels: BindLabels;
+  clock: BindClock;
   setOpenid: FormAction;
   currentOpenid: string | null;
   /** The unbind form, when the agent has an openid. */
@@ -73,8 +82,8 @@ export function BindDialog({
             key={opened}
             label={labels.title}
             items={[
-              { id: 'qr', label: labels.qr, content: <Offer kind="qr" agentId={agentId} labels={labels} /> },
-              { id: 'code', label: labels.code, content: <Offer kind="code" agentId={agentId} labels={labels} /> },
+              { id: 'qr', label: labels.qr, content: <Offer kind="qr" agentId={agentId} labels={labels} clock={clock} /> },
+              { id: 'code', label: labels.code, content: <Offer kind="code" agentId={agentId} labels={labels} clock={clock} /> },
               {
                 id: 'typed',
                 label: labels.typed,
@@ -102,7 +111,7 @@ export function BindDialog({
 type OfferState = { status: 'idle' } | { status: 'error'; message: string } | { status: 'out'; offer: BindingOfferView; state: 'waiting' | 'bound' | 'expired' };
 
 /** One QR code or code: made on request, then watched until used, expired or the dialog closes. */
-function Offer({ kind, agentId, labels }: { kind: 'qr' | 'code'; agentId: number; labels: BindLabels }) {
+function Offer({ kind, agentId, labels, clock }: { kind: 'qr' | 'code'; agentId: number; labels: BindLabels; clock: BindClock }) {
   const router = useRouter();
   const [state, setState] = useState<OfferState>({ status: 'idle' });
   const [busy, setBusy] = useState(false);
@@ -138,7 +147,7 @@ function Offer({ kind, agentId, labels }: { kind: 'qr' | 'code'; agentId: number
     );
   }
   const { offer } = state;
-  const expires = new Date(offer.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const expires = new Intl.DateTimeFormat(clock.locale === 'zh' ? 'zh-CN' : 'en-GB', { timeStyle: 'short', timeZone: clock.timeZone }).format(new Date(offer.expiresAt));
   return (
     <div className="space-y-3" data-testid={`binding-${kind}`}>
       {kind === 'qr' ? (
