@@ -15,7 +15,7 @@ describe('a WeChat refusal in the console', () => {
     expect(text).toContain('开通「客服功能」');
   });
   it('names an unknown code as unknown rather than inventing a meaning', () => {
-    expect(wechatErrorMessage(new WechatApiError(99999, 'odd'), translator('en'), 'en')).toBe('WeChat refused: Unknown errcode 99999 (errcode 99999)');
+    expect(wechatErrorMessage(new WechatApiError(99999, 'odd'), translator('en'), 'en')).toBe('WeChat refused: Unknown error (errcode 99999)');
   });
   it('says WeChat is unreachable for a network failure, and leaves other errors alone', () => {
     expect(wechatErrorMessage(new WechatNetworkError('timeout', 'x', '/cgi-bin/token'), translator('en'), 'en')).toBe('WeChat cannot be reached right now; try again shortly.');

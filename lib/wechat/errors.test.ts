@@ -66,7 +66,7 @@ describe('WechatApiError', () => {
   });
 
   it('gives an unknown code a generic meaning', () => {
-    expect(new WechatApiError(12345, 'new thing').meaning.en).toBe('Unknown errcode 12345');
+    expect(new WechatApiError(12345, 'new thing').meaning).toEqual({ zh: '未知错误', en: 'Unknown error' });
   });
 });
 

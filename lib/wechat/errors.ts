@@ -52,7 +52,7 @@ export class WechatApiError extends Error {
     super(`WeChat API error ${errcode}${path ? ` on ${path}` : ''}: ${clean}`);
     this.errcode = errcode;
     this.errmsg = clean;
-    this.meaning = describeErrcode(errcode) ?? { zh: `未知错误码 ${errcode}`, en: `Unknown errcode ${errcode}` };
+    this.meaning = describeErrcode(errcode) ?? { zh: '未知错误', en: 'Unknown error' };
     this.path = path;
   }
 }
