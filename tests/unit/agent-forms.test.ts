@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inviteSchema } from '@/app/(console)/agents/schemas';
+import { inviteSchema, openidSchema } from '@/app/(console)/agents/schemas';
 
 const good = { prefix: 'amy_1', accountWx: 'brand_oa', nickname: '小艾', inviteWx: 'amy_worker' };
 const errorsOf = (input: Record<string, string>) => {
@@ -26,5 +26,13 @@ describe('the invite form', () => {
     const first: Record<string, string> = {};
     for (const issue of parsed.error!.issues) first[issue.path.join('.')] ??= issue.message;
     expect(first).toEqual({ prefix: 'form.required', accountWx: 'form.required', nickname: 'form.required', inviteWx: 'form.required' });
+  });
+});
+
+describe('the typed openid', () => {
+  it('is refused before any lookup when longer than an openid can be', () => {
+    const parsed = openidSchema.safeParse({ agentId: '1', openid: 'o'.repeat(65) });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual(['openid', 'agents.openidShape']);
   });
 });

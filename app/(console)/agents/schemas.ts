@@ -20,6 +20,6 @@ export const avatarSchema = z.object({ agentId, avatar: z.instanceof(File, { err
 export const agentOnlySchema = z.object({ agentId });
 export const openidSchema = z.object({
   agentId,
-  openid: z.string({ error: 'form.required' }).trim().min(1, { error: 'form.required' }),
+  openid: z.string({ error: 'form.required' }).trim().min(1, { error: 'form.required' }).max(64, { error: 'agents.openidShape' }),
   confirmUnseen: z.stringbool().optional().default(false),
 });
