@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_BOM, csvCell, csvRow } from './csv';
+import { CSV_BOM, csvCell, csvRow, exportStamp } from './csv';
 
 describe('csvCell', () => {
   it('leaves plain text, Chinese and numbers alone', () => {
@@ -39,5 +39,14 @@ describe('csvRow', () => {
 
   it('has a BOM that is the UTF-8 byte order mark', () => {
     expect(Buffer.from(CSV_BOM, 'utf8')).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  });
+});
+
+describe('exportStamp', () => {
+  it('stamps a download at the service\'s wall time, not UTC', () => {
+    const at = new Date('2026-12-07T14:41:30Z');
+    expect(exportStamp(at, 'Asia/Shanghai')).toBe('202612072241');
+    expect(exportStamp(at, 'UTC')).toBe('202612071441');
+    expect(exportStamp(new Date('2026-12-31T20:00:00Z'), 'Asia/Shanghai')).toBe('202701010400');
   });
 });

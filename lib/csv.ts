@@ -3,6 +3,8 @@
 // injection: a cell starting with = + - @ (or a tab or CR, which some spreadsheets skip before
 // reading a formula) gets a leading apostrophe, so it is shown as text and never run.
 
+import { wallClock } from '@/lib/service-hours/clock';
+
 export const CSV_BOM = '\uFEFF';
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -19,4 +21,9 @@ export function csvCell(value: CsvValue): string {
 
 export function csvRow(values: CsvValue[]): string {
   return `${values.map(csvCell).join(',')}\r\n`;
+}
+
+/** A download's time stamp in the service's zone, as the staff who asked for it read their clock: 202612072241. */
+export function exportStamp(at: Date, timezone: string): string {
+  return new Date(wallClock(at.getTime(), timezone)).toISOString().slice(0, 16).replace(/[-:T]/g, '');
 }

@@ -8,6 +8,7 @@ import { actionLabel } from '@/lib/audit/labels';
 import { auditPage } from '@/lib/audit/list';
 import { formatAuditTime } from '@/lib/audit/time';
 import { CLIENT_IP_HEADER } from '@/lib/auth/options';
+import { exportStamp } from '@/lib/csv';
 import { AuthError, assertRole } from '@/lib/auth/session';
 import { getT } from '@/lib/i18n/server';
 import { loadKfSettings } from '@/lib/kf/settings';
@@ -69,7 +70,7 @@ export async function GET(request: Request): Promise<Response> {
       }
     },
   });
-  const day = new Date().toISOString().slice(0, 10);
+  const day = exportStamp(new Date(), timezone).slice(0, 8);
   return new Response(stream, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',

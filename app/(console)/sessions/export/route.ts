@@ -2,6 +2,7 @@
 // of a date range) as a streamed CSV, for admins and operators; audited when it ends.
 import { currentDatabase } from '@/db/client';
 import { AuthError, assertRole } from '@/lib/auth/session';
+import { exportStamp } from '@/lib/csv';
 import { loadKfSettings } from '@/lib/kf/settings';
 import { exportSessionsCsv, exportTranscriptsCsv } from '@/lib/kf/session-export';
 import { parseSessionFilters } from '../schemas';
@@ -23,7 +24,7 @@ export async function GET(request: Request): Promise<Response> {
   if (parsed.invalid.length > 0) return plain(400, `Invalid filters: ${parsed.invalid.join(', ')}`);
   const db = currentDatabase().db;
   const timezone = (await loadKfSettings(db)).hours.timezone;
-  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
+  const stamp = exportStamp(new Date(), timezone);
 
   if (url.searchParams.get('kind') === 'transcripts') {
     const { from, to } = parsed.filter;
