@@ -7,6 +7,7 @@ import { ActionDialog } from '@/components/ui/action-dialog';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { currentDatabase } from '@/db/client';
+import { listAgents } from '@/db/queries/agents';
 import { requireUser } from '@/lib/auth/session';
 import { getT } from '@/lib/i18n/server';
 import { loadSessionDetail } from '@/lib/kf/session-timeline';
@@ -27,8 +28,12 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
   const { t, locale } = await getT();
   const db = currentDatabase().db;
   const now = new Date();
-  const [detail, settings] = await Promise.all([loadSessionDetail(db, { id, now }), loadKfSettings(db)]);
+  const [detail, settings, agents] = await Promise.all([loadSessionDetail(db, { id, now }), loadKfSettings(db), listAgents(db)]);
   if (!detail) notFound();
+  // Agents by their nickname, as the Live page and the messages table name them; an account wekf
+  // no longer knows by its kf_account.
+  const nicknames = new Map(agents.map((a) => [a.kfAccount, a.nickname]));
+  const agentName = (kfAccount: string) => nicknames.get(kfAccount) ?? kfAccount;
   const timezone = settings.hours.timezone;
   const when = dateTimeFormat(locale, timezone);
   const { session, remark } = detail;
@@ -90,7 +95,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
           <h2 id="timeline" className="mb-3 text-lg font-semibold">
             {t('session.timeline')}
           </h2>
-          <Timeline t={t} entries={detail.timeline} when={when} />
+          <Timeline t={t} entries={detail.timeline} when={when} agentName={agentName} />
         </section>
         <section aria-labelledby="transcript">
           <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
@@ -106,6 +111,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
             status={session.historyStatus}
             arriving={detail.transcriptArriving}
             everyMinutes={TRANSCRIPT_SYNC_EVERY_MS / 60_000}
+            agentName={agentName}
           />
         </section>
       </div>
@@ -130,7 +136,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
                 </Link>
                 <span className="text-slate-600">{when.format(o.queuedAt)}</span>
                 <StatusBadge t={t} status={o.status} />
-                {o.kfAccount && <span className="text-slate-500">{o.kfAccount}</span>}
+                {o.kfAccount && <span className="text-slate-500">{agentName(o.kfAccount)}</span>}
               </li>
             ))}
           </ul>

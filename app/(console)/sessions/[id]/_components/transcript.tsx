@@ -7,8 +7,16 @@ import { cx } from '@/components/ui/styles';
 // opercode 2002: the agent sent it; 2003: the agent received it (from the follower).
 const AGENT_SENT = 2002;
 
-export function Transcript(props: { t: Translate; lines: TranscriptLine[]; when: Intl.DateTimeFormat; status: HistoryStatus; arriving: boolean; everyMinutes: number }) {
-  const { t, lines, when } = props;
+export function Transcript(props: {
+  t: Translate;
+  lines: TranscriptLine[];
+  when: Intl.DateTimeFormat;
+  status: HistoryStatus;
+  arriving: boolean;
+  everyMinutes: number;
+  agentName: (kfAccount: string) => string;
+}) {
+  const { t, lines, when, agentName } = props;
   if (lines.length === 0) {
     const minutes = props.everyMinutes;
     const text =
@@ -29,7 +37,7 @@ export function Transcript(props: { t: Translate; lines: TranscriptLine[]; when:
           <li key={line.id} className={cx('flex', agent ? 'justify-end' : 'justify-start')}>
             <div className={cx('max-w-[85%] rounded-2xl px-3 py-2 text-sm shadow-xs', agent ? 'bg-brand-700 text-white' : 'bg-white text-slate-900 ring-1 ring-slate-200')}>
               <p className={cx('mb-0.5 text-xs', agent ? 'text-white/80' : 'text-slate-500')}>
-                {agent ? t('session.agentLine', { agent: line.kfAccount ?? '—' }) : t('session.followerLine')} · <time dateTime={line.sentAt.toISOString()}>{when.format(line.sentAt)}</time>
+                {agent ? t('session.agentLine', { agent: line.kfAccount ? agentName(line.kfAccount) : '—' }) : t('session.followerLine')} · <time dateTime={line.sentAt.toISOString()}>{when.format(line.sentAt)}</time>
               </p>
               <p className="break-words whitespace-pre-wrap">{line.text}</p>
             </div>
