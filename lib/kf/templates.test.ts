@@ -74,6 +74,14 @@ describe('validateTemplate', () => {
     });
   });
 
+  it('flags a variable left without its closing brace, which a follower would read as written', () => {
+    expect(validateTemplate('queue', '您排在第 {position 位，共 {count} 人')).toEqual({ ok: false, reason: 'unclosed_variables', unknown: ['position'] });
+    expect(validateTemplate('queue', '第 {position}')).toEqual({ ok: true });
+    // Braces around anything else are text.
+    expect(validateTemplate('queue', '{VIP 专线} {position} {')).toEqual({ ok: true });
+    expect(() => assertValidTemplate('queue', '{count')).toThrow(expect.objectContaining({ code: 'error.template.unclosedVariables', params: { names: '{count}' } }));
+  });
+
   it('flags {agent} in the closing text, which is sent after the agent has left', () => {
     expect(validateTemplate('closing', '{agent}祝您愉快')).toMatchObject({ ok: false, unknown: ['agent'] });
   });

@@ -63,7 +63,12 @@ export const MAX_TEMPLATE_BYTES = 1800;
 
 export type TemplateCheck =
   | { ok: true }
-  | { ok: false; reason: 'empty' | 'too_long' | 'unknown_variables'; unknown: string[] };
+  | { ok: false; reason: 'empty' | 'too_long' | 'unknown_variables' | 'unclosed_variables'; unknown: string[] };
+
+// `{position` with no closing brace: sent as written, so a follower would read the placeholder.
+// Only for the names of variables; any other brace (`{VIP`, a lone `{`) is text.
+const UNCLOSED = /\{([A-Za-z_]\w*)(?![\w}])/g;
+const VARIABLE_NAMES = new Set<string>(KNOWN_VARIABLES);
 
 export function validateTemplate(name: TemplateName, template: string): TemplateCheck {
   if (template.trim() === '') return { ok: false, reason: 'empty', unknown: [] };
@@ -71,7 +76,9 @@ export function validateTemplate(name: TemplateName, template: string): Template
   if (tooLong) return { ok: false, reason: 'too_long', unknown: [] };
   const allowed = new Set(TEMPLATE_VARIABLES[name]);
   const unknown = [...new Set([...template.matchAll(VARIABLE)].map((m) => m[1]!))].filter((v) => !allowed.has(v));
-  return unknown.length > 0 ? { ok: false, reason: 'unknown_variables', unknown } : { ok: true };
+  if (unknown.length > 0) return { ok: false, reason: 'unknown_variables', unknown };
+  const unclosed = [...new Set([...template.matchAll(UNCLOSED)].map((m) => m[1]!))].filter((v) => VARIABLE_NAMES.has(v));
+  return unclosed.length > 0 ? { ok: false, reason: 'unclosed_variables', unknown: unclosed } : { ok: true };
 }
 
 export type TemplateCode = Extract<MessageKey, `error.template.${string}`>;
@@ -90,12 +97,19 @@ const CODES: Record<Exclude<TemplateCheck, { ok: true }>['reason'], TemplateCode
   empty: 'error.template.empty',
   too_long: 'error.template.tooLong',
   unknown_variables: 'error.template.unknownVariables',
+  unclosed_variables: 'error.template.unclosedVariables',
 };
+
+/** The catalog code and its parameters for a text that cannot be saved, for a form's field. */
+export function templateProblem(check: Exclude<TemplateCheck, { ok: true }>): { code: TemplateCode; params: Record<string, string | number> } {
+  const names = check.unknown.map((v) => `{${v}}`).join(' ');
+  return { code: CODES[check.reason], params: check.reason === 'too_long' ? { max: MAX_TEMPLATE_LENGTH } : names ? { names } : {} };
+}
 
 /** validateTemplate for a use case that saves: throws a TemplateError naming what is wrong. */
 export function assertValidTemplate(name: TemplateName, template: string): void {
   const check = validateTemplate(name, template);
   if (check.ok) return;
-  const names = check.unknown.map((v) => `{${v}}`).join(' ');
-  throw new TemplateError(CODES[check.reason], check.reason === 'too_long' ? { max: MAX_TEMPLATE_LENGTH } : names ? { names } : {});
+  const problem = templateProblem(check);
+  throw new TemplateError(problem.code, problem.params);
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { checkbox, listOf } from '@/lib/forms/fields';
 import { expandDateSpans, findOverlaps } from '@/lib/kf/hours-form';
 import { KeywordListError, matchesKeyword, parseKeywordList } from '@/lib/kf/keywords';
-import { DEFAULT_TEMPLATES, MAX_TEMPLATE_LENGTH, validateTemplate, type TemplateName } from '@/lib/kf/templates';
+import { DEFAULT_TEMPLATES, templateProblem, validateTemplate, type TemplateName } from '@/lib/kf/templates';
 import { serviceHoursSchema, WEEKDAYS, type ServiceHours } from '@/lib/service-hours';
 import { isCalendarDate } from '@/lib/service-hours/clock';
 
@@ -98,8 +98,8 @@ export const templatesFormSchema = z
       const value = (form.templates[name] ?? '').replace(/\r\n?/g, '\n');
       const check = validateTemplate(name, value);
       if (!check.ok) {
-        const message = check.reason === 'empty' ? 'error.template.empty' : check.reason === 'too_long' ? 'error.template.tooLong' : 'error.template.unknownVariables';
-        ctx.addIssue({ code: 'custom', path: ['templates', name], message, params: { max: MAX_TEMPLATE_LENGTH, names: check.unknown.map((v) => `{${v}}`).join(' ') } });
+        const problem = templateProblem(check);
+        ctx.addIssue({ code: 'custom', path: ['templates', name], message: problem.code, params: problem.params });
       }
       templates[name] = value;
     }

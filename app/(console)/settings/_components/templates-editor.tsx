@@ -11,7 +11,7 @@ import { Textarea } from '@/components/ui/textarea';
 import { cx } from '@/components/ui/styles';
 import { isMessageKey, translator, type Locale, type MessageKey } from '@/lib/i18n/format';
 import { textLimitOf, utf8Bytes } from '@/lib/kf/text-limits';
-import { DEFAULT_TEMPLATES, renderTemplate, TEMPLATE_VARIABLES, validateTemplate, type TemplateName } from '@/lib/kf/templates';
+import { DEFAULT_TEMPLATES, renderTemplate, templateProblem, TEMPLATE_VARIABLES, validateTemplate, type TemplateName } from '@/lib/kf/templates';
 import { SectionForm } from './section-form';
 
 export function TemplatesEditor({
@@ -87,7 +87,9 @@ function TemplateField({
   const wrapper = useRef<HTMLDivElement>(null);
   const variables = TEMPLATE_VARIABLES[name] ?? [];
   const check = validateTemplate(name, value);
-  const liveError = !check.ok && check.reason === 'unknown_variables' ? t('error.template.unknownVariables', { names: check.unknown.map((v) => `{${v}}`).join(' ') }) : undefined;
+  // Said while typing only for what the text itself gets wrong (not for an empty or long one mid-edit).
+  const problem = !check.ok && (check.reason === 'unknown_variables' || check.reason === 'unclosed_variables') ? templateProblem(check) : undefined;
+  const liveError = problem ? t(problem.code, problem.params) : undefined;
   const rendered = renderTemplate(value, samples);
   const limit = textLimitOf(name);
   const used = limit.unit === 'bytes' ? utf8Bytes(rendered) : [...rendered].length;
