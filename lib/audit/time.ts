@@ -1,4 +1,5 @@
 // Audit times are shown and filtered in the service's time zone, the one staff plan their day in.
+import { intlLocale } from '@/lib/i18n/intl';
 import { instantsAtWall } from '@/lib/service-hours/clock';
 
 const DAY_MS = 86_400_000;
@@ -16,5 +17,5 @@ export function endOfLocalDate(date: string, timezone: string): Date {
 }
 
 export function formatAuditTime(at: Date, timezone: string, locale: 'zh' | 'en'): string {
-  return new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: timezone, dateStyle: 'medium', timeStyle: 'medium' }).format(at);
+  return new Intl.DateTimeFormat(intlLocale(locale), { timeZone: timezone, dateStyle: 'medium', timeStyle: 'medium' }).format(at);
 }

@@ -14,6 +14,7 @@ import { listAgentsForConsole, type AgentRow } from '@/db/queries/agents';
 import { findJobRun } from '@/db/queries/job-runs';
 import { requireUser } from '@/lib/auth/session';
 import type { Locale, Translate } from '@/lib/i18n/format';
+import { intlLocale } from '@/lib/i18n/intl';
 import { getT } from '@/lib/i18n/server';
 import { AGENT_SYNC_JOB } from '@/lib/kf/agents';
 import { loadKfSettings } from '@/lib/kf/settings';
@@ -47,7 +48,7 @@ export default async function AgentsPage() {
     findJobRun(database.db, { name: AGENT_SYNC_JOB }),
     loadKfSettings(database),
   ]);
-  const time = new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: settings.hours.timezone });
+  const time = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'short', timeZone: settings.hours.timezone });
   // The part after @ is the same for every account of one Official Account: offer it to the invite.
   const accountWx = agents.find((a) => a.status !== 'removed')?.kfAccount.split('@')[1] ?? '';
 

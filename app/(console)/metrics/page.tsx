@@ -8,6 +8,7 @@ import { currentDatabase } from '@/db/client';
 import { sessionMetrics, type MetricsGroup } from '@/db/queries/metrics';
 import { requireUser } from '@/lib/auth/session';
 import type { Locale, Translate } from '@/lib/i18n/format';
+import { intlLocale } from '@/lib/i18n/intl';
 import { getT } from '@/lib/i18n/server';
 import { fillDays, formatSeconds, serviceLevel } from '@/lib/kf/metrics-view';
 import { loadKfSettings } from '@/lib/kf/settings';
@@ -110,8 +111,8 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
 }
 
 function formatters(t: Translate, locale: Locale) {
-  const number = new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-GB');
-  const percent = new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { style: 'percent', maximumFractionDigits: 1 });
+  const number = new Intl.NumberFormat(intlLocale(locale));
+  const percent = new Intl.NumberFormat(intlLocale(locale), { style: 'percent', maximumFractionDigits: 1 });
   const units = { h: t('duration.h'), min: t('duration.min'), s: t('duration.s') };
   return { n: (v: number) => number.format(v), s: (v: number | null) => formatSeconds(v, units), pct: (v: number | null) => (v === null ? '—' : percent.format(v)) };
 }

@@ -19,6 +19,7 @@ import { FilterForm } from './_components/filter-form';
 import { linkButtonClass } from './_components/format';
 import { SessionTable } from './_components/session-table';
 import type { MessageKey } from '@/lib/i18n/format';
+import { intlLocale } from '@/lib/i18n/intl';
 import { parseSessionFilters, sessionsHref, type FilterField, type SearchParams } from './schemas';
 
 const FIELD_LABELS: Record<FilterField, MessageKey> = {
@@ -47,7 +48,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
     follower ? remarkMatchesOverCap(db, follower) : false,
   ]);
   const filtered = Object.keys(parsed.query).length > 0;
-  const number = new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-GB');
+  const number = new Intl.NumberFormat(intlLocale(locale));
   return (
     <>
       <PageHeader title={t('sessions.title')} intro={t('sessions.intro')}>

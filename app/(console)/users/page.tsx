@@ -10,6 +10,7 @@ import { currentDatabase } from '@/db/client';
 import { listUsers, type PublicUser } from '@/db/queries/users';
 import { requireRole } from '@/lib/auth/session';
 import type { Translate } from '@/lib/i18n/format';
+import { intlLocale } from '@/lib/i18n/intl';
 import { getT } from '@/lib/i18n/server';
 import { loadKfSettings } from '@/lib/kf/settings';
 import { addUserAction, changeRoleAction, resetPasswordAction, setDisabledAction } from './actions';
@@ -21,7 +22,7 @@ export default async function UsersPage() {
   const database = currentDatabase();
   const [users, settings] = await Promise.all([listUsers(database.db), loadKfSettings(database)]);
   // The service's day, as every console page dates things, not the server's.
-  const dateFormat = new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeZone: settings.hours.timezone });
+  const dateFormat = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeZone: settings.hours.timezone });
   return (
     <>
       <PageHeader title={t('users.title')} intro={t('users.intro')} />

@@ -1,4 +1,5 @@
 import type { Locale, Translate } from '@/lib/i18n/format';
+import { intlLocale } from '@/lib/i18n/intl';
 
 /** What every part of the live page needs to render text and ticking times. */
 export interface LiveView {
@@ -11,5 +12,5 @@ export interface LiveView {
 }
 
 export function timeOfDay(date: Date, view: Pick<LiveView, 'locale' | 'timezone'>): string {
-  return new Intl.DateTimeFormat(view.locale === 'zh' ? 'zh-CN' : 'en-GB', { timeStyle: 'short', timeZone: view.timezone }).format(date);
+  return new Intl.DateTimeFormat(intlLocale(view.locale), { timeStyle: 'short', timeZone: view.timezone }).format(date);
 }

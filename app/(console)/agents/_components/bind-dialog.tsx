@@ -15,6 +15,7 @@ import { InlineNotice } from '@/components/ui/notice';
 import { Tabs } from '@/components/ui/tabs';
 import { bindingStateAction, offerBindingAction, type BindingOfferView } from '../actions';
 import type { Locale } from '@/lib/i18n/format';
+import { intlLocale } from '@/lib/i18n/intl';
 
 export type BindLabels = Record<
   | 'bind'
@@ -147,7 +148,7 @@ function Offer({ kind, agentId, labels, clock }: { kind: 'qr' | 'code'; agentId:
     );
   }
   const { offer } = state;
-  const expires = new Intl.DateTimeFormat(clock.locale === 'zh' ? 'zh-CN' : 'en-GB', { timeStyle: 'short', timeZone: clock.timeZone }).format(new Date(offer.expiresAt));
+  const expires = new Intl.DateTimeFormat(intlLocale(clock.locale), { timeStyle: 'short', timeZone: clock.timeZone }).format(new Date(offer.expiresAt));
   return (
     <div className="space-y-3" data-testid={`binding-${kind}`}>
       {kind === 'qr' ? (

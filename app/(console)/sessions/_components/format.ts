@@ -1,9 +1,10 @@
 // How the session pages write times and durations: in the service time zone, in the reader's language.
 import type { Locale, Translate } from '@/lib/i18n/format';
+import { intlLocale } from '@/lib/i18n/intl';
 import { formatSeconds } from '@/lib/kf/metrics-view';
 
 export function dateTimeFormat(locale: Locale, timezone: string): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: timezone });
+  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'medium', timeZone: timezone });
 }
 
 export function durationText(t: Translate, from: Date | null, to: Date | null): string {

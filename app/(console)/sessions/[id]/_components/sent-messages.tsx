@@ -22,6 +22,7 @@ export function SentMessages({ t, locale, rows, when }: { t: Translate; locale: 
         {rows.map((row) => {
           const kindKey = `session.kind.${row.kind}` as MessageKey;
           const meaning = row.lastErrcode !== null ? describeErrcode(row.lastErrcode) : undefined;
+          const skipKey = skipReasonKey(row.lastError);
           return (
             <Tr key={row.id} data-testid={`message-${row.id}`}>
               <Td label={t('session.msgKind')}>{t(kindKey) === kindKey ? row.kind : t(kindKey)}</Td>
@@ -36,7 +37,7 @@ export function SentMessages({ t, locale, rows, when }: { t: Translate; locale: 
                 {meaning && <span className="block text-sm text-slate-700">{meaning[locale]}</span>}
                 {row.lastErrcode !== null && <span className="block text-xs text-slate-500">{t('session.errcode', { code: row.lastErrcode })}</span>}
                 {!meaning && row.status === 'skipped' && row.lastError && (
-                  <span className="block text-xs text-slate-500">{skipReasonKey(row.lastError) ? t(skipReasonKey(row.lastError)!) : row.lastError}</span>
+                  <span className="block text-xs text-slate-500">{skipKey ? t(skipKey) : row.lastError}</span>
                 )}
               </Td>
             </Tr>
