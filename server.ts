@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     database: currentDatabase,
     maxSkewSeconds: config.WECHAT_MAX_SKEW_SECONDS,
     agentSyncMinutes: config.AGENT_SYNC_MINUTES,
+    pushRetentionDays: config.PUSH_RETENTION_DAYS,
     outboxThread: outboxThreadFor(config, database, bundled('outbox-worker.mjs')),
   });
 

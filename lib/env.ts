@@ -82,6 +82,7 @@ function scheduleProblem(text: string): string | undefined {
 
 export const DEFAULT_SANDBOX_WECHAT_PORT = 3301;
 export const DEFAULT_SERVICE_HOURS = '09:00-18:00';
+export const DEFAULT_PUSH_RETENTION_DAYS = 90;
 export const SANDBOX_SERVICE_HOURS = '00:00-24:00';
 
 const envSchema = z
@@ -124,6 +125,7 @@ const envSchema = z
       .refine((list) => list.length > 0, { message: 'must be at least one keyword (comma-separated)' }),
     QUEUE_WAIT_MINUTES: intInRange(1, 24 * 60, 30),
     AGENT_SYNC_MINUTES: intInRange(1, 24 * 60, 5),
+    PUSH_RETENTION_DAYS: intInRange(0, 3650, DEFAULT_PUSH_RETENTION_DAYS, ' (0: keep every push)'),
     AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
       message: 'must be at least 32 characters',
     }),

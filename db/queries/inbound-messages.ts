@@ -1,8 +1,8 @@
 import 'server-only';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../client';
+import type { DatabaseHandle, DbOrTx } from '../client';
 import { inboundMessages } from '../schema';
-import type { RawExecutor } from './raw';
+import { rawExecutor, type RawExecutor } from './raw';
 
 export type InboundClaim = { claimed: true; id: number } | { claimed: false; reply: string | null };
 
@@ -73,4 +73,29 @@ export async function storedReplies(
     pushes.map((p) => p.openid),
   ]);
   return new Map(rows.map((row) => [row.dedupe_key, row.reply]));
+}
+
+// The oldest `limit` pushes by id, and of those the ones received before the cutoff deleted. Ids
+// follow arrival, so the oldest rows are at the front of the primary key and a slice reads only
+// them: no index on received_at, which every push would pay for. A slice that keeps some of its
+// rows has reached the pushes still kept.
+const DELETE_OLD_SLICE = `
+  with oldest as (
+    select id, received_at from inbound_messages order by id limit $2
+  ),
+  gone as (
+    delete from inbound_messages as m using oldest as o
+    where m.id = o.id and o.received_at < $1::timestamptz
+    returning 1
+  )
+  select (select count(*) from gone)::int as deleted, (select count(*) from oldest)::int as looked`;
+
+/** Deletes a slice of pushes received before `before` (retention): how many were deleted, and whether older ones may remain. */
+export async function deleteOldInboundSlice(
+  database: DatabaseHandle,
+  params: { before: Date; limit: number },
+): Promise<{ deleted: number; more: boolean }> {
+  const [row] = await rawExecutor(database).query<{ deleted: number; looked: number }>(DELETE_OLD_SLICE, [params.before.toISOString(), params.limit]);
+  const deleted = row?.deleted ?? 0;
+  return { deleted, more: deleted === params.limit };
 }

@@ -4,7 +4,7 @@
 import 'server-only';
 import fs from 'node:fs';
 import type { DatabaseHandle } from '@/db/client';
-import type { Env } from '@/lib/env';
+import { DEFAULT_PUSH_RETENTION_DAYS, type Env } from '@/lib/env';
 import { saveMemoryReplayStore } from '@/db/queries/replay-store';
 import { errorText, log } from '@/lib/log';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
@@ -17,6 +17,7 @@ import { startPeriodicJob, type PeriodicJob } from '@/lib/jobs/runner';
 import { startMetricsRollup } from './metrics-rollup';
 import { AGENT_SYNC_JOB, syncAgents } from './agents';
 import { startFollowerRemarkSync } from './follower-remark-sync';
+import { startPushRetention } from './push-retention';
 import { startEmbeddedMaintenance, startExpirySweep, startReplaySweep } from './sweeps';
 import { startTranscriptSync } from './transcripts';
 import { startReconciliation } from './reconcile';
@@ -74,6 +75,8 @@ export function createWechatRuntime(opts: {
   agentSyncMinutes?: number;
   /** How long the start waits for the first agent sync before answering anyway. */
   agentSyncStartWaitMs?: number;
+  /** PUSH_RETENTION_DAYS: pushes older than this are deleted; 0 keeps them all. */
+  pushRetentionDays?: number;
 }): WechatRuntime {
   const { account } = opts;
   const kf = kfApiFor(account, opts.database);
@@ -109,6 +112,8 @@ export function createWechatRuntime(opts: {
   const metricsRollup = background ? startMetricsRollup(opts.database) : undefined;
   // Followers' remarks read back from WeChat, so the console shows who someone is, one instance at a time.
   const remarkSync = background ? startFollowerRemarkSync(opts.database, kf) : undefined;
+  // The push ledger kept for PUSH_RETENTION_DAYS, one instance at a time.
+  const pushRetention = background ? startPushRetention(opts.database, opts.pushRetentionDays ?? DEFAULT_PUSH_RETENTION_DAYS) : undefined;
 
   const webhook = createWebhook({
     token: account.token,
@@ -128,7 +133,7 @@ export function createWechatRuntime(opts: {
     agentsReady,
     async stop() {
       for (const stop of stopSweeps) stop();
-      await Promise.all([dispatcher.stop(), outboxThread?.stop(), transcriptPull?.stop(), metricsRollup?.stop(), remarkSync?.stop(), agentSync?.stop(), reconciliation?.stop()]);
+      await Promise.all([dispatcher.stop(), outboxThread?.stop(), transcriptPull?.stop(), metricsRollup?.stop(), remarkSync?.stop(), pushRetention?.stop(), agentSync?.stop(), reconciliation?.stop()]);
       await saveReplayStore(opts.database);
     },
   };

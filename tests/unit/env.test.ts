@@ -23,6 +23,7 @@ describe('parseEnv', () => {
       KF_KEYWORDS: ['客服'],
       QUEUE_WAIT_MINUTES: 30,
       AGENT_SYNC_MINUTES: 5,
+      PUSH_RETENTION_DAYS: 90,
       sandbox: true,
       TRUST_PROXY: 0,
       SESSION_MAX_DAYS: 7,
@@ -96,6 +97,7 @@ describe('parseEnv', () => {
     KF_KEYWORDS: { KF_KEYWORDS: ' , ' },
     QUEUE_WAIT_MINUTES: { QUEUE_WAIT_MINUTES: 'soon' },
     AGENT_SYNC_MINUTES: { AGENT_SYNC_MINUTES: '0' },
+    PUSH_RETENTION_DAYS: { PUSH_RETENTION_DAYS: '-1' },
     AUTH_SECRET: { AUTH_SECRET: 'short' },
     ADMIN_EMAIL: { ADMIN_EMAIL: 'boss', ADMIN_PASSWORD: 'long-enough-password' },
     ADMIN_PASSWORD: { ADMIN_EMAIL: 'boss@example.com', ADMIN_PASSWORD: 'short' },
@@ -108,6 +110,12 @@ describe('parseEnv', () => {
     HTTP_MAX_CONNECTIONS: { HTTP_MAX_CONNECTIONS: 'lots' },
     FORCE_HTTPS: { FORCE_HTTPS: 'always' },
   };
+
+  it('reads PUSH_RETENTION_DAYS as days, 0 keeping every push', () => {
+    expect(parseEnv({ PUSH_RETENTION_DAYS: '0' }).PUSH_RETENTION_DAYS).toBe(0);
+    expect(parseEnv({ PUSH_RETENTION_DAYS: '7' }).PUSH_RETENTION_DAYS).toBe(7);
+    expect(errorOf({ PUSH_RETENTION_DAYS: '3651' }).message).toBe('PUSH_RETENTION_DAYS must be between 0 and 3650 (0: keep every push)');
+  });
 
   it('reads FORCE_HTTPS as a flag, off by default', () => {
     expect(parseEnv({}).FORCE_HTTPS).toBe(false);
