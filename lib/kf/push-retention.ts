@@ -17,7 +17,11 @@ export interface PushRetentionOptions {
   now?: Date;
   /** Rows a statement deletes at most: on PGlite every statement holds the webhook up while it runs. */
   sliceRows?: number;
-  /** Slices a run deletes at most; a backlog (a first run on an old table) drains over several runs. */
+  /**
+   * Slices a run deletes at most; a backlog (a first run on an old table) drains over several runs.
+   * On PGlite fewer: its upkeep's next vacuum (sweeps.ts) cleans what a run deleted while pushes
+   * wait, about 70 ms for 100,000 rows.
+   */
   maxSlices?: number;
 }
 
@@ -25,7 +29,7 @@ export interface PushRetentionOptions {
 export async function forgetOldPushes(opts: PushRetentionOptions): Promise<{ deleted: number; before: string; backlog: boolean }> {
   const before = new Date((opts.now ?? new Date()).getTime() - opts.days * DAY_MS);
   const sliceRows = opts.sliceRows ?? 2000;
-  const maxSlices = opts.maxSlices ?? 250;
+  const maxSlices = opts.maxSlices ?? (opts.database.kind === 'pglite' ? 50 : 250);
   let deleted = 0;
   for (let slice = 0; slice < maxSlices; slice++) {
     const result = await deleteOldInboundSlice(opts.database, { before, limit: sliceRows });
