@@ -80,13 +80,15 @@ export async function findFollowerRemark(tx: DbOrTx, params: { openid: string })
 /**
  * Followers whose remark the sync (lib/kf/follower-remark-sync.ts) should read from WeChat: never
  * read, or read before `staleBefore`. `open`: those with an open session (customer_sessions_status_
- * queued_id_idx, a handful of rows), never read first, then in queue order, so someone who just
- * queued is named within a run. `recent`: also those queued since `since` (customer_sessions_queued_
- * id_idx), never read first, then the longest unread.
+ * queued_id_idx, a handful of rows) or one that ended since `endedSince` (customer_sessions_ended_
+ * at_idx: a session closed within a run must not wait for the week's read to name its follower),
+ * never read first, then in queue order, so someone who just queued is named within a run.
+ * `recent`: also those queued since `since` (customer_sessions_queued_id_idx), never read first,
+ * then the longest unread.
  */
 export async function listRemarkCandidates(
   db: DbOrTx,
-  params: { scope: 'open' | 'recent'; since: Date; staleBefore: Date; limit: number },
+  params: { scope: 'open' | 'recent'; since: Date; endedSince: Date; staleBefore: Date; limit: number },
 ): Promise<string[]> {
   const s = customerSessions;
   const due = or(isNull(followers.remarkCheckedAt), lt(followers.remarkCheckedAt, params.staleBefore));
@@ -96,7 +98,7 @@ export async function listRemarkCandidates(
       .select({ openid: followers.openid })
       .from(s)
       .innerJoin(followers, eq(followers.openid, s.openid))
-      .where(and(isOpenSession(), due))
+      .where(and(or(isOpenSession(), gte(s.endedAt, params.endedSince)), due))
       .orderBy(sql`${followers.remarkCheckedAt} nulls first`, s.queuedAt, s.id)
       .limit(params.limit);
     return rows.map((r) => r.openid);

@@ -1,8 +1,8 @@
 // The remark sync: staff may name followers in WeChat's own admin too, so remarks are read back
 // (user/info/batchget, 100 openids a call) for followers with an open session or one in the last
-// week, at most once a day each. Every minute for open sessions, never-read first, so someone who
-// just queued is named within a minute; every RECENT_EVERY_RUNS runs also the last week's followers
-// (a costlier read). A bounded number of calls per run; skipped while WeChat is unreachable. Never
+// week, at most once a day each. Every minute for open sessions and those ended in the last few
+// minutes, never-read first, so someone who just queued (or came and went within a minute) is named
+// within a minute; every RECENT_EVERY_RUNS runs also the last week's followers (a costlier read). A bounded number of calls per run; skipped while WeChat is unreachable. Never
 // on the webhook's path.
 import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
@@ -20,6 +20,9 @@ export const REMARK_SYNC_EVERY_MS = 60_000;
 const RECENT_EVERY_RUNS = 15;
 const STALE_AFTER_MS = 86_400_000;
 const RECENT_MS = 7 * 86_400_000;
+// Sessions ended this recently count as open for the minute's read: a few runs' margin, so one
+// failed run does not leave a short session's follower to the week's read.
+const JUST_ENDED_MS = 5 * 60_000;
 /** batchget calls one run may make: up to 1,000 followers a minute. */
 export const REMARK_SYNC_MAX_CALLS = 10;
 
@@ -52,6 +55,7 @@ export async function syncFollowerRemarks(deps: {
   const openids = await listRemarkCandidates(db, {
     scope: deps.scope,
     since: new Date(at - RECENT_MS),
+    endedSince: new Date(at - JUST_ENDED_MS),
     staleBefore: new Date(at - STALE_AFTER_MS),
     limit: maxCalls * USER_INFO_BATCH_MAX,
   });

@@ -90,6 +90,16 @@ describe.each(testDatabases)('follower remarks on $kind', (base) => {
     expect((await stored(['o_week_007'])).get('o_week_007')?.remark).toBe('Renamed in WeChat');
   });
 
+  it('names within a minute a follower whose session ended since the last runs, not one ended long ago', async () => {
+    const justClosed = await seed('o_just', 2, { open: false, ago: 2 * 60_000, remark: (i) => `刚走 ${i}` });
+    const closedEarlier = await seed('o_earlier', 2, { open: false, ago: 20 * 60_000, remark: () => 'Earlier' });
+
+    expect(await sync('open')).toMatchObject({ scope: 'open', calls: 1, checked: 2, changed: 2 });
+    expect(new Set(asked().flat())).toEqual(new Set(justClosed));
+    expect((await stored(justClosed)).get('o_just_001')?.remark).toBe('刚走 1');
+    expect((await stored(closedEarlier)).get('o_earlier_000')?.checkedAt).toBeNull();
+  });
+
   it('makes at most maxCalls calls a run, and the next run carries on with those not yet read', async () => {
     const open = await seed('o_budget', 150, { open: true, ago: 60_000, remark: (i) => `B${i}` });
     expect(await sync('open', 1)).toMatchObject({ calls: 1, checked: 100 });
