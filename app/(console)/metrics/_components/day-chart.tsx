@@ -10,11 +10,17 @@ export function DayChart({ days, label, legend }: { days: (MetricsGroup & { day:
   const max = Math.max(1, ...days.map((d) => d.sessions));
   const barWidth = 12;
   const gap = 4;
-  const width = Math.max(days.length * (barWidth + gap), 100);
+  // A short range keeps two weeks' slots, so its few bars stay bars rather than blocks.
+  const slots = Math.max(days.length, 14);
+  const width = slots * (barWidth + gap);
+  // A date every week, and the last day when it stands three slots clear of the one before: at a
+  // phone's width a slot is about 23 px, and a date needs about 35.
+  const labelled = (i: number) => i % 7 === 0 || (i === days.length - 1 && i % 7 >= 3);
   return (
     <figure className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-      {/* As wide as the card, as tall as that makes it up to 16rem, so a month fills a laptop's card and fits a phone's. */}
-      <svg role="img" aria-label={label} viewBox={`0 0 ${width} ${HEIGHT + 20}`} className="h-auto max-h-64 w-full">
+      {/* Stretched to the card (preserveAspectRatio none), so each day takes an equal share of its
+          width at any size, and the dates beneath, in HTML, keep their size on a phone. */}
+      <svg role="img" aria-label={label} viewBox={`0 0 ${width} ${HEIGHT}`} preserveAspectRatio="none" className="h-40 w-full">
         {days.map((d, i) => {
           const parts: [keyof typeof COLOURS, number][] = [
             ['served', d.served],
@@ -33,15 +39,17 @@ export function DayChart({ days, label, legend }: { days: (MetricsGroup & { day:
                 y -= h;
                 return <rect key={key} x={x} y={y} width={barWidth} height={h} fill={COLOURS[key]} />;
               })}
-              {(i % 7 === 0 || days.length <= 10) && (
-                <text x={x} y={HEIGHT + 14} fontSize="11" fill="#64748b">
-                  {d.day.slice(5)}
-                </text>
-              )}
             </g>
           );
         })}
       </svg>
+      <div aria-hidden className="mt-1 flex text-xs text-slate-500">
+        {Array.from({ length: slots }, (_, i) => (
+          <span key={i} className="min-w-0 flex-1 whitespace-nowrap">
+            {i < days.length && labelled(i) ? days[i]!.day.slice(5) : ''}
+          </span>
+        ))}
+      </div>
       <figcaption className="mt-2 flex flex-wrap gap-3 text-xs text-slate-600">
         {(Object.keys(COLOURS) as (keyof typeof COLOURS)[]).map((k) => (
           <span key={k} className="inline-flex items-center gap-1">
