@@ -148,6 +148,12 @@ test.describe.serial('session history', () => {
     // Amy accepted two sessions (one still open): sessions 2, served 2, expired 0, dropped 0.
     await expect(amyRow.getByRole('cell')).toHaveText([amy, '2', '2', '0', '0', /\d/, /\d/, /\d|—/, /%/]);
     await expect(page.getByTestId('heat-map')).toBeVisible();
+    // The day chart's dates keep their size on a phone (drawn in the SVG, they shrank with it).
+    await page.setViewportSize({ width: 390, height: 844 });
+    const dates = page.getByTestId('day-chart-dates');
+    await expect(dates).toContainText(/\d\d-\d\d/);
+    expect(await dates.evaluate((el) => getComputedStyle(el).fontSize)).toBe('12px');
+    await page.setViewportSize({ width: 1280, height: 720 });
     await expect(page.getByText(/服务水平：在 60 秒内接入的会话/)).toBeVisible();
     await page.getByLabel('服务水平目标（秒）').fill('5');
     await page.getByRole('button', { name: '更新' }).click();

@@ -43,7 +43,7 @@ export function DayChart({ days, label, legend }: { days: (MetricsGroup & { day:
           );
         })}
       </svg>
-      <div aria-hidden className="mt-1 flex text-xs text-slate-500">
+      <div aria-hidden data-testid="day-chart-dates" className="mt-1 flex text-xs text-slate-500">
         {Array.from({ length: slots }, (_, i) => (
           <span key={i} className="min-w-0 flex-1 whitespace-nowrap">
             {i < days.length && labelled(i) ? days[i]!.day.slice(5) : ''}
