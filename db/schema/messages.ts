@@ -2,7 +2,10 @@ import { bigint, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-o
 
 export const inboundState = pgEnum('inbound_state', ['processing', 'done']);
 
-/** Every push from WeChat, once: the dedupe ledger, the stored reply and each follower's last interaction. */
+/**
+ * Every push from WeChat, once, for PUSH_RETENTION_DAYS (lib/kf/push-retention.ts): the dedupe ledger
+ * and the reply stored for retries. A follower's last interaction is on `followers`.
+ */
 export const inboundMessages = pgTable(
   'inbound_messages',
   {
