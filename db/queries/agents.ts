@@ -39,17 +39,31 @@ export interface AgentRow extends Agent {
   alerts: AlertReadiness;
 }
 
-/** The Agents page: every agent with whether a queue alert could reach them right now. */
+/**
+ * The Agents page: every agent with whether a queue alert could reach them right now: inside the
+ * 48-hour window a message to the account opens, or the minute a scan or a follow opens (the QR
+ * binding's scan is one), with sends left.
+ */
 export async function listAgentsForConsole(tx: DbOrTx, params: { now: Date }): Promise<AgentRow[]> {
   const rows = await tx
-    .select({ agent: agents, sendsLeft: followers.messageSendsLeft, windowEndsAt: followers.messageGrantExpiresAt, subscribed: followers.subscribed })
+    .select({
+      agent: agents,
+      sendsLeft: followers.messageSendsLeft,
+      windowEndsAt: followers.messageGrantExpiresAt,
+      eventSendsLeft: followers.eventSendsLeft,
+      eventWindowEndsAt: followers.eventGrantExpiresAt,
+      subscribed: followers.subscribed,
+    })
     .from(agents)
     .leftJoin(followers, eq(followers.openid, agents.kfOpenid))
     .orderBy(sql`${agents.status} = 'removed'`, asc(agents.createdAt), asc(agents.id));
-  return rows.map(({ agent, sendsLeft, windowEndsAt, subscribed }) => {
+  return rows.map(({ agent, sendsLeft, windowEndsAt, eventSendsLeft, eventWindowEndsAt, subscribed }) => {
+    const open = (endsAt: Date | null) => endsAt !== null && endsAt > params.now;
     let alerts: AlertReadiness = 'ready';
     if (!agent.kfOpenid) alerts = 'no_openid';
-    else if (!windowEndsAt || windowEndsAt <= params.now || subscribed === false) alerts = 'window_closed';
+    else if (subscribed === false) alerts = 'window_closed';
+    else if (open(eventWindowEndsAt) && (eventSendsLeft ?? 0) > 0) alerts = 'ready';
+    else if (!open(windowEndsAt)) alerts = 'window_closed';
     else if ((sendsLeft ?? 0) <= 0) alerts = 'used_up';
     return { ...agent, alerts };
   });

@@ -1,6 +1,7 @@
 // What to do when a send fails, decided by errcode (never by message text). DESIGN.md "Outbound".
 import 'server-only';
 import { WechatApiError, WechatNetworkError } from '@/lib/wechat/errors';
+import { FAILURE_REASONS } from './skip-reasons';
 
 export type FailureAction =
   | { action: 'retry'; errcode: number | null; reason: string }
@@ -12,6 +13,13 @@ const RETRY_ERRCODES = new Set([-1, 45011]);
 const TOKEN_ERRCODES = new Set([40001, 42001, 40014]);
 
 export function classifySendFailure(error: unknown): FailureAction {
+  // WeChat took the whole message and did not answer in time: it may well have delivered it (seen
+  // with a slow answer: the follower got each retry), and a message sent twice reads as spam and
+  // spends the follower's sends. Not sent again; the console says so. A connection refused or
+  // dropped is retried: on a reused keep-alive connection that is mostly one WeChat had closed.
+  if (error instanceof WechatNetworkError && error.code === 'timeout' && error.maybeDelivered) {
+    return { action: 'final', errcode: null, reason: FAILURE_REASONS.unconfirmed };
+  }
   if (error instanceof WechatNetworkError) return { action: 'retry', errcode: null, reason: `network: ${error.code}` };
   if (error instanceof WechatApiError) {
     const reason = `${error.errcode} ${error.meaning.en}`;

@@ -67,7 +67,9 @@ export class OutboxDispatcher {
       batchSize: opts.batchSize ?? 200,
       concurrentSends: opts.concurrentSends ?? DEFAULT_CONCURRENT_SENDS,
       leaseMs: opts.leaseMs ?? 30_000,
-      sendTimeoutMs: opts.sendTimeoutMs ?? 5000,
+      // Inside half the lease (a row starts by then) with room to spare: a send still unanswered then is
+      // not repeated (classify.ts), so the wait is long enough for a slow WeChat to answer.
+      sendTimeoutMs: opts.sendTimeoutMs ?? 10_000,
       writeEveryMs: opts.writeEveryMs ?? 10,
       now: opts.now ?? (() => new Date()),
     };
@@ -201,6 +203,9 @@ export class OutboxDispatcher {
 
   async #deliver(row: ClaimedOutboxRow, budget: number | null, now: Date): Promise<OutboxOutcome> {
     if (row.subscribed === false) return { id: row.id, outcome: 'skipped', errcode: 43004, error: 'follower unsubscribed' };
+    // None left: WeChat would refuse it (45047, or 45015 once the window has closed), so it is not
+    // asked. The count is the followers row's, which every push and every send keeps.
+    if (budget !== null && budget <= 0) return { id: row.id, outcome: 'skipped', errcode: null, error: SKIP_REASONS.spent };
     // Queue updates must not use up the sends a greeting and a closing text will need.
     if (row.priority >= LOW_VALUE_PRIORITY && budget !== null && budget <= RESERVED_SENDS) {
       return { id: row.id, outcome: 'skipped', errcode: null, error: SKIP_REASONS.budget };

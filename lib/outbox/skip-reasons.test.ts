@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '@/lib/i18n/format';
-import { SKIP_REASONS, skipReasonKey } from './skip-reasons';
+import { FAILURE_REASONS, SKIP_REASONS, skipReasonKey } from './skip-reasons';
 
 describe('skip reasons', () => {
   it('says each stored reason in the reader\'s language, and any other text as it is', () => {
@@ -11,6 +11,7 @@ describe('skip reasons', () => {
       expect(key, reason).toMatch(/^session\.skip\./);
       expect(translator('en')(key!)).not.toBe(key);
     }
+    expect(translator('en')(skipReasonKey(FAILURE_REASONS.unconfirmed)!)).toMatch(/^WeChat did not answer within 10 seconds/);
     expect(skipReasonKey('follower unsubscribed')).toBeUndefined();
     expect(skipReasonKey(null)).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { WechatApiError, WechatNetworkError, WechatProtocolError } from './errors';
-import { createHttpExchange, ExchangeTimeout, fetchExchange, type ExchangeFn } from './http-exchange';
+import { createHttpExchange, ExchangeFailed, ExchangeTimeout, fetchExchange, type ExchangeFn } from './http-exchange';
 import { MemoryTokenStore, type FetchedToken, type TokenStore } from './token-store';
 
 export const DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
@@ -170,10 +170,11 @@ export class WechatClient {
       return parseJson(answer.text, request.path);
     } catch (cause) {
       if (cause instanceof WechatNetworkError || cause instanceof WechatProtocolError) throw cause;
+      const maybeDelivered = cause instanceof ExchangeFailed && cause.requestSent;
       if (cause instanceof ExchangeTimeout) {
-        throw new WechatNetworkError('timeout', request.path, `${request.path} timed out after ${timeoutMs} ms`);
+        throw new WechatNetworkError('timeout', request.path, `${request.path} timed out after ${timeoutMs} ms`, { maybeDelivered });
       }
-      throw new WechatNetworkError('network', request.path, `Request to ${request.path} failed`, { cause });
+      throw new WechatNetworkError('network', request.path, `Request to ${request.path} failed`, { cause, maybeDelivered });
     }
   }
 }

@@ -65,11 +65,23 @@ export class WechatNetworkError extends Error {
   readonly code: WechatNetworkErrorCode;
   readonly path: string;
   readonly status: number | undefined;
+  /**
+   * The request had reached WeChat whole when the exchange failed (a timeout waiting for the answer,
+   * a connection dropped before it): WeChat may have acted on it. A call that is not safe to repeat,
+   * such as sending a message, must not be sent again blindly.
+   */
+  readonly maybeDelivered: boolean;
 
-  constructor(code: WechatNetworkErrorCode, path: string, message: string, options?: { status?: number; cause?: unknown }) {
+  constructor(
+    code: WechatNetworkErrorCode,
+    path: string,
+    message: string,
+    options?: { status?: number; cause?: unknown; maybeDelivered?: boolean },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.path = path;
     this.status = options?.status;
+    this.maybeDelivered = options?.maybeDelivered ?? false;
   }
 }

@@ -18,8 +18,22 @@ export interface Answer {
   text: string;
 }
 
+/**
+ * The exchange failed. `requestSent`: the request had been written whole before it did, so the
+ * server may have acted on it (a message sent) though no answer came back.
+ */
+export class ExchangeFailed extends Error {
+  constructor(
+    message: string,
+    readonly requestSent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** The exchange took longer than its timeout; the connection was dropped. */
-export class ExchangeTimeout extends Error {}
+export class ExchangeTimeout extends ExchangeFailed {}
 
 export type ExchangeFn = (exchange: Exchange) => Promise<Answer>;
 
@@ -31,10 +45,13 @@ export function createHttpExchange(opts: { maxSockets?: number } = {}): Exchange
       const secure = x.url.protocol === 'https:';
       const headers = { ...x.headers, ...(x.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(x.body)) }) };
       const request = (secure ? https : http).request(x.url, { method: x.method, headers, agent: secure ? agents.https : agents.http });
-      const timer = setTimeout(() => request.destroy(new ExchangeTimeout(`no answer within ${x.timeoutMs} ms`)), x.timeoutMs);
+      // 'finish': the whole request is handed to the socket, so from then on the server may act on it.
+      let sent = false;
+      request.on('finish', () => (sent = true));
+      const timer = setTimeout(() => request.destroy(new ExchangeTimeout(`no answer within ${x.timeoutMs} ms`, sent)), x.timeoutMs);
       const fail = (error: Error) => {
         clearTimeout(timer);
-        reject(error);
+        reject(error instanceof ExchangeFailed ? error : new ExchangeFailed(error.message, sent, { cause: error }));
       };
       request.on('error', fail);
       request.on('response', (response) => {
@@ -61,8 +78,9 @@ export async function fetchExchange(fetchFn: typeof fetch, x: Omit<Exchange, 'bo
     const res = await fetchFn(x.url, { method: x.method, headers: x.headers, body: x.body, signal: controller.signal });
     return { status: res.status, text: await res.text() };
   } catch (error) {
-    if (controller.signal.aborted) throw new ExchangeTimeout(`no answer within ${x.timeoutMs} ms`);
-    throw error;
+    // fetch does not say how far the request got: a timeout may have reached the server, a refusal not.
+    if (controller.signal.aborted) throw new ExchangeTimeout(`no answer within ${x.timeoutMs} ms`, true);
+    throw new ExchangeFailed(error instanceof Error ? error.message : String(error), false, { cause: error });
   } finally {
     clearTimeout(timer);
   }

@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import type { DatabaseHandle } from '@/db/client';
 import { enqueueOutbox, listOutboxFor, recordOutboxOutcomes } from '@/db/queries/outbox';
 import { customerSessions, followers, outbox } from '@/db/schema';
+import { SKIP_REASONS } from '@/lib/outbox/skip-reasons';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { backoffMs, MAX_ATTEMPTS } from '@/lib/outbox/classify';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
@@ -130,6 +131,20 @@ describe.each(testDatabases)('outbox batch on $kind', (base) => {
     // Claimed order: closing (4 → 3), first update (3 → 2), second update kept back at 2.
     expect(await statuses('o_mixed')).toEqual(['sent', 'skipped', 'sent']);
     expect((await follower('o_mixed'))?.messageSendsLeft).toBe(2);
+  });
+
+  it('a valuable row is not sent once no sends are left (WeChat would refuse it), nor once the window has closed', async () => {
+    await seedFollower('o_spent', { message: [1, 48 * HOUR] });
+    await queue('o_spent', OUTBOX_PRIORITY.agentAlert, { count: 3 });
+    await seedFollower('o_closed', { message: [5, -HOUR], event: [3, -MINUTE] });
+    await queue('o_closed', OUTBOX_PRIORITY.greeting);
+
+    await dispatcher().runOnce();
+    expect(await statuses('o_spent')).toEqual(['sent', 'skipped', 'skipped']);
+    expect(await statuses('o_closed')).toEqual(['skipped']);
+    expect(sent).toEqual(['o_spent']);
+    const [, spent] = await listOutboxFor(database.db, { openid: 'o_spent' });
+    expect(spent).toMatchObject({ lastErrcode: null, lastError: SKIP_REASONS.spent });
   });
 
   it('writes a batch of sent, retried, failed and skipped rows back, each with its own outcome', async () => {

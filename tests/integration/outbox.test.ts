@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { enqueueOutbox, listOutboxFor } from '@/db/queries/outbox';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
+import { FAILURE_REASONS } from '@/lib/outbox/skip-reasons';
 import { followers, wechatTokens } from '@/db/schema';
 import { emptiedForEachTest, testDatabases } from './databases';
 import { isTransfer, startKfHarness, type KfHarness } from './kf-harness';
@@ -79,12 +80,11 @@ describe.each(testDatabases)('outbox on $kind', (base) => {
     expect(h.sim.follower('o_down').inbox().at(-1)?.text).toContain('排在第 1 位');
   });
 
-  it('a hanging WeChat API times out the send and retries it later', async () => {
+  it('a send WeChat took but did not answer in time is not sent again: the follower gets it once, and the row says why', async () => {
     h.sim.faults.inject({ path: SEND, delayMs: 1500, times: 1 });
     await h.sim.follower('o_hang').sendText('客服');
     const dispatcher = h.runtime.dispatcher as unknown as { runOnce(): Promise<number> };
-    // The harness's dispatcher uses the default 5 s send timeout; a short one shows the retry path.
-    const { OutboxDispatcher } = await import('@/lib/outbox/dispatcher');
+    // A short timeout: the fake answers after 1.5 s, and delivers then.
     const impatient = new OutboxDispatcher({
       database: () => h.database,
       kf: h.runtime.kf,
@@ -93,11 +93,27 @@ describe.each(testDatabases)('outbox on $kind', (base) => {
     });
     await impatient.runOnce();
     let [row] = await listOutboxFor(h.database.db, { openid: 'o_hang' });
-    expect(row).toMatchObject({ status: 'pending' });
-    expect(row!.lastError).toContain('timeout');
+    expect(row).toMatchObject({ status: 'failed', lastErrcode: null, lastError: FAILURE_REASONS.unconfirmed });
+
+    // The late answer lands; later rounds leave the row alone, so the follower has the message once.
+    await new Promise((resolve) => setTimeout(resolve, 1600));
     h.sim.clock.advance(10_000);
     await dispatcher.runOnce();
     [row] = await listOutboxFor(h.database.db, { openid: 'o_hang' });
+    expect(row!.status).toBe('failed');
+    expect(h.sim.follower('o_hang').inbox().filter((m) => m.text.includes('排在第'))).toHaveLength(1);
+  });
+
+  it('a connection WeChat drops before answering is retried, and sent once it answers', async () => {
+    h.sim.faults.inject({ path: SEND, drop: true, times: 1 });
+    await h.sim.follower('o_drop').sendText('客服');
+    const dispatcher = h.runtime.dispatcher as unknown as { runOnce(): Promise<number> };
+    await dispatcher.runOnce();
+    let [row] = await listOutboxFor(h.database.db, { openid: 'o_drop' });
+    expect(row).toMatchObject({ status: 'pending', lastError: 'network: network' });
+    h.sim.clock.advance(10_000);
+    await dispatcher.runOnce();
+    [row] = await listOutboxFor(h.database.db, { openid: 'o_drop' });
     expect(row!.status).toBe('sent');
   });
 

@@ -36,7 +36,7 @@ export function SentMessages({ t, locale, rows, when }: { t: Translate; locale: 
                 </span>
                 {meaning && <span className="block text-sm text-slate-700">{meaning[locale]}</span>}
                 {row.lastErrcode !== null && <span className="block text-xs text-slate-500">{t('session.errcode', { code: row.lastErrcode })}</span>}
-                {!meaning && row.status === 'skipped' && row.lastError && (
+                {!meaning && row.lastError && (row.status === 'skipped' || skipKey) && (
                   <span className="block text-xs text-slate-500">{skipKey ? t(skipKey) : row.lastError}</span>
                 )}
               </Td>
