@@ -15,7 +15,8 @@ export interface QueryCheckOptions {
   crypto?: WechatCrypto;
   maxSkewSeconds?: number;
   wallClock?: () => number;
-  log: Pick<Logger, 'warn'>;
+  /** Where refusals that point at the configuration are said (refusalWarner). */
+  warn: RefusalWarner;
 }
 
 export interface Answer {
@@ -31,8 +32,33 @@ export const plainText = (status: number, body: string): Answer => ({
 });
 
 const TIMESTAMP = /^[0-9]{1,12}$/;
-const PLAIN_PUSH_WARNING =
-  'an unencrypted push arrived but an EncodingAESKey is configured: switch the account to safe mode in WeChat, or unset the key';
+
+/**
+ * What a refused push says in the log when the likeliest cause is wekf's configuration rather than
+ * an attacker: without it, an account whose token or key changed in WeChat's console only shows
+ * followers getting no answer. Once a minute each (refusals repeat with every push, and a prober
+ * must not flood the log); never the body or the query's values.
+ */
+export const REFUSAL_WARNINGS = {
+  plainPush: 'an unencrypted push arrived but an EncodingAESKey is configured: switch the account to safe mode in WeChat, or unset the key',
+  badSignature: "a push's signature does not match WECHAT_TOKEN: check that the token in WeChat's console is the same (or someone is probing the webhook)",
+  staleTimestamp: "a push's timestamp is too far from this server's clock (WECHAT_MAX_SKEW_SECONDS): check the clock",
+  noAesKey: 'an encrypted push arrived but no EncodingAESKey is configured: set WECHAT_ENCODING_AES_KEY, or switch the account to plain mode in WeChat',
+  unopenable: "an encrypted push could not be opened: check that WECHAT_ENCODING_AES_KEY and WECHAT_APP_ID are the account's (the key may have been reset in WeChat's console)",
+} as const;
+
+export type RefusalWarner = (warning: keyof typeof REFUSAL_WARNINGS, fields?: Record<string, unknown>) => void;
+
+/** A warner that says each warning at most once a minute (by `wallClock`). */
+export function refusalWarner(log: Pick<Logger, 'warn'>, wallClock: () => number = Date.now): RefusalWarner {
+  const last = new Map<string, number>();
+  return (warning, fields) => {
+    const now = wallClock();
+    if (now - (last.get(warning) ?? -Infinity) < 60_000) return;
+    last.set(warning, now);
+    log.warn(fields ?? {}, REFUSAL_WARNINGS[warning]);
+  };
+}
 
 /**
  * Signature, freshness and mode, from the query alone. WeChat's plain signature covers only the
@@ -43,7 +69,6 @@ const PLAIN_PUSH_WARNING =
 export function queryChecker(options: QueryCheckOptions): (method: string, q: URLSearchParams) => Answer | undefined {
   const maxSkewMs = (options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS) * 1000;
   const wallClock = options.wallClock ?? Date.now;
-  let lastPlainWarning = 0;
   return (method, q) => {
     if (method !== 'GET' && method !== 'POST') {
       const refused = plainText(405, 'method not allowed');
@@ -53,14 +78,17 @@ export function queryChecker(options: QueryCheckOptions): (method: string, q: UR
     if (!signed.signature || !signed.timestamp || !signed.nonce) return plainText(400, 'missing parameters');
     if (method === 'GET' && q.get('echostr') === null) return plainText(400, 'missing parameters');
     if (!TIMESTAMP.test(signed.timestamp)) return plainText(400, 'bad timestamp');
-    if (!verifyPlainSignature(options.token, signed)) return plainText(403, 'bad signature');
-    if (Math.abs(wallClock() - Number(signed.timestamp) * 1000) > maxSkewMs) return plainText(403, 'stale timestamp');
+    if (!verifyPlainSignature(options.token, signed)) {
+      options.warn('badSignature');
+      return plainText(403, 'bad signature');
+    }
+    const skewSeconds = Math.round((wallClock() - Number(signed.timestamp) * 1000) / 1000);
+    if (Math.abs(skewSeconds) * 1000 > maxSkewMs) {
+      options.warn('staleTimestamp', { skewSeconds });
+      return plainText(403, 'stale timestamp');
+    }
     if (method === 'POST' && options.crypto && q.get('encrypt_type') !== 'aes') {
-      // Once a minute at most: every push would say the same until the account or the key changes.
-      if (wallClock() - lastPlainWarning > 60_000) {
-        lastPlainWarning = wallClock();
-        options.log.warn(PLAIN_PUSH_WARNING);
-      }
+      options.warn('plainPush');
       return plainText(400, 'encrypted push required');
     }
     return undefined;

@@ -21,7 +21,7 @@ import { placeInLineRow, runKeywordBatch, type KeywordItem, type KeywordResult }
 import { MicroBatcher } from './micro-batcher';
 import { pushKindOf, replyAroundAgent, routeOf, routeReply } from './routing';
 import { loadKfSettings, type KfSettings } from './settings';
-import { plainText, pushQueryOf, queryChecker } from './webhook-query';
+import { plainText, pushQueryOf, queryChecker, refusalWarner } from './webhook-query';
 import { renderText } from './texts';
 
 export interface WebhookRequest {
@@ -77,7 +77,8 @@ export function createWebhook(options: WebhookOptions): Webhook {
   const now = options.now ?? (() => new Date());
   const deadlineMs = options.databaseDeadlineMs ?? DATABASE_DEADLINE_MS;
   const batchers = createBatchers(options);
-  const checkQuery = queryChecker({ ...options, log: webhookLog });
+  const warn = refusalWarner(webhookLog, options.wallClock);
+  const checkQuery = queryChecker({ ...options, warn });
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
     return checkQuery(request.method, request.query) ?? handleChecked(request);
@@ -95,6 +96,10 @@ export function createWebhook(options: WebhookOptions): Webhook {
       message = encrypted ? openEncrypted(request.body, q, signed, options) : parseInbound(parseXml(request.body));
     } catch (error) {
       if (error instanceof WechatProtocolError) {
+        // An encrypted push that cannot be opened: the key or the appid, far likelier than an attack,
+        // since the query's signature (made with the token) was right.
+        if (encrypted && error.code === 'bad_aes_key') warn('noAesKey');
+        if (encrypted && (error.code === 'bad_signature' || error.code === 'decrypt_failed' || error.code === 'appid_mismatch')) warn('unopenable', { reason: error.code });
         if (error.code === 'bad_signature') return text(403, 'bad signature');
         return text(400, `bad request: ${error.code}`);
       }
