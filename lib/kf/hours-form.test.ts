@@ -62,4 +62,10 @@ describe('holiday spans', () => {
     ]);
     expect(unreadable).toEqual(['国庆']);
   });
+
+  it('returns a date that has the shape but is no day, rather than rolling it into the next month', () => {
+    const { spans, unreadable } = parseDateList('2027-02-30\n2027-02-27~2027-02-29\n2028-02-29');
+    expect(spans).toEqual([{ from: '2028-02-29', to: '2028-02-29' }]);
+    expect(unreadable).toEqual(['2027-02-30', '2027-02-27~2027-02-29']);
+  });
 });

@@ -3,6 +3,7 @@
 // that the webhook does not (overlapping ranges are harmless to isOpen, but always a typo).
 // Pure: the form's preview runs it in the browser too.
 import { WEEKDAYS, type ServiceHours, type TimeRange, type Weekday } from '@/lib/service-hours';
+import { isCalendarDate } from '@/lib/service-hours/clock';
 
 const DAY_MS = 86_400_000;
 const WEEK_MINUTES = 7 * 24 * 60;
@@ -103,7 +104,8 @@ export function parseDateList(text: string): { spans: DateSpan[]; unreadable: st
   const unreadable: string[] = [];
   for (const part of text.normalize('NFKC').split(/[\n,;、]+/).map((p) => p.trim()).filter(Boolean)) {
     const match = /^(\d{4}-\d{2}-\d{2})(?:\s*(?:\.\.|~|–|—|至|到|-(?=\s*\d{4}-))\s*(\d{4}-\d{2}-\d{2}))?$/.exec(part);
-    if (match) spans.push({ from: match[1]!, to: match[2] ?? match[1]! });
+    // 2027-02-30 has the shape but is no day: refused, not rolled over to 2 March.
+    if (match && isCalendarDate(match[1]!) && (match[2] === undefined || isCalendarDate(match[2]))) spans.push({ from: match[1]!, to: match[2] ?? match[1]! });
     else unreadable.push(part);
   }
   return { spans, unreadable };

@@ -14,7 +14,7 @@ import { fillDays, formatSeconds, serviceLevel } from '@/lib/kf/metrics-view';
 import { loadKfSettings } from '@/lib/kf/settings';
 import { DayChart } from './_components/day-chart';
 import { HeatMap } from './_components/heat-map';
-import { parseMetricsQuery } from './schemas';
+import { MAX_DAYS, parseMetricsQuery } from './schemas';
 
 const INVALID_LABELS = { from: 'sessions.from', to: 'sessions.to', target: 'metrics.target' } as const;
 
@@ -61,6 +61,11 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
       {query.invalid.length > 0 && (
         <InlineNotice tone="error" className="mb-4">
           {t('sessions.invalid', { fields: query.invalid.map((f) => t(INVALID_LABELS[f])).join(locale === 'zh' ? '、' : ', ') })}
+        </InlineNotice>
+      )}
+      {query.rangeRefused && (
+        <InlineNotice tone="error" className="mb-4">
+          {query.rangeRefused === 'tooLong' ? t('metrics.rangeTooLong', { max: MAX_DAYS }) : t('metrics.rangeBackwards')}
         </InlineNotice>
       )}
       <section aria-labelledby="totals" className="mb-6">

@@ -67,6 +67,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
       {parsed.invalid.length > 0 && (
         <InlineNotice tone="error" className="mb-4">
           {t('sessions.invalid', { fields: parsed.invalid.map((f) => t(FIELD_LABELS[f])).join(locale === 'zh' ? '、' : ', ') })}
+          {parsed.rangeBackwards && ` ${t('sessions.rangeBackwards')}`}
         </InlineNotice>
       )}
       {follower && overCap && (

@@ -2,11 +2,13 @@
 // here for the page and the export alike, so both show exactly the same sessions. A bad value is
 // dropped and named, never guessed at. Below them, the session page's remark form.
 import { z } from 'zod';
+import { isCalendarDate } from '@/lib/service-hours/clock';
 import { unsafeCharacter } from '@/lib/forms/text';
 import { remarkFits } from '@/lib/wechat/user-info';
 import { decodeCursor, HISTORY_STATUSES, type SessionCursor, type SessionFilter } from '@/db/queries/session-history';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)));
+// A real day: 2026-02-30 has the shape, and Date.parse would roll it over to March.
+const date = z.string().refine(isCalendarDate);
 const fields = {
   from: date,
   to: date,
@@ -27,6 +29,8 @@ export interface ParsedFilters {
   before?: SessionCursor;
   /** Filters given but not understood (shown on the page, then ignored). */
   invalid: FilterField[];
+  /** The end date was before the start date: it is among `invalid`, and the page says why. */
+  rangeBackwards: boolean;
   /** The filters as URL values, to rebuild links (pages, export) with the same list. */
   query: Partial<Record<FilterField, string>>;
 }
@@ -51,7 +55,8 @@ export function parseSessionFilters(params: SearchParams): ParsedFilters {
     (values as Record<string, unknown>)[name] = parsed.data;
     query[name] = raw;
   }
-  if (values.from && values.to && values.from > values.to) {
+  const rangeBackwards = Boolean(values.from && values.to && values.from > values.to);
+  if (rangeBackwards) {
     invalid.push('to');
     delete values.to;
     delete query.to;
@@ -65,7 +70,7 @@ export function parseSessionFilters(params: SearchParams): ParsedFilters {
     follower: values.follower,
     waitedOverMinutes: values.waited,
   };
-  return { filter, after: decodeCursor(first(params.after)), before: decodeCursor(first(params.before)), invalid, query };
+  return { filter, after: decodeCursor(first(params.after)), before: decodeCursor(first(params.before)), invalid, rangeBackwards, query };
 }
 
 /** `/sessions?…` for these filters and an optional page cursor. */
