@@ -84,6 +84,20 @@ export async function dropWaitingSession(tx: DbOrTx, params: { id: number; userI
   return rows.length > 0;
 }
 
+/**
+ * The follower unfollowed: their place in line ends (status `abandoned`, reason follower_left), so
+ * they leave the line the others are counted in; WeChat would refuse every message to them anyway.
+ * An active session is left to its agent and WeChat's close event. How many ended.
+ */
+export async function endWaitOnUnfollow(tx: DbOrTx, params: { openid: string; now: Date }): Promise<number> {
+  const rows = await tx
+    .update(customerSessions)
+    .set({ status: 'abandoned', endedAt: params.now, endReason: SESSION_END_REASON.followerLeft, updatedAt: params.now })
+    .where(and(eq(customerSessions.openid, params.openid), isStillWaiting(params.now)))
+    .returning({ id: customerSessions.id });
+  return rows.length;
+}
+
 /** Reconciliation: WeChat no longer holds this open session. False when it ended meanwhile. */
 export async function closeSessionGoneFromWechat(tx: DbOrTx, params: { id: number; now: Date }): Promise<boolean> {
   const rows = await tx

@@ -16,6 +16,8 @@ export const SESSION_END_REASON = {
   closedByStaff: 'closed_by_staff',
   /** Reconciliation found WeChat no longer holds this session (a kf_close_session we never got). */
   closedInWechat: 'closed_in_wechat',
+  /** The follower unfollowed the account while waiting (status abandoned): WeChat lets nobody message them now. */
+  followerLeft: 'follower_left',
 } as const;
 export type SessionEndReason = (typeof SESSION_END_REASON)[keyof typeof SESSION_END_REASON];
 

@@ -5,7 +5,7 @@
 import 'server-only';
 import type { Tx } from '@/db/client';
 import { findAgentNickname } from '@/db/queries/agents';
-import { activateSession, closeSession, findOpenSession, openActiveSession, switchSessionAgent } from '@/db/queries/customer-sessions';
+import { activateSession, closeSession, endWaitOnUnfollow, findOpenSession, openActiveSession, switchSessionAgent } from '@/db/queries/customer-sessions';
 import { recordInteraction, recordUnsubscribe } from '@/db/queries/followers';
 import { enqueueOutbox, type NewOutboxRow } from '@/db/queries/outbox';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
@@ -69,6 +69,9 @@ async function bindingReply(msg: InboundMessage, ctx: FlowContext): Promise<stri
 
 async function onUnsubscribe(msg: InboundOf<'event.unsubscribe'>, ctx: FlowContext): Promise<FlowReply> {
   await recordUnsubscribe(ctx.tx, { openid: msg.FromUserName, now: ctx.now });
+  // Out of the line: the others' places count without them, and no agent is offered someone WeChat
+  // lets nobody message.
+  await endWaitOnUnfollow(ctx.tx, { openid: msg.FromUserName, now: ctx.now });
   return success;
 }
 

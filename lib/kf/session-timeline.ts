@@ -7,6 +7,8 @@ import 'server-only';
 import type { DbOrTx } from '@/db/client';
 import { findFollowerRemark } from '@/db/queries/followers';
 import { historyStatus, listFollowerSessions } from '@/db/queries/session-history';
+import { SESSION_END_REASON } from '@/db/queries/session-rules';
+import { getUserById } from '@/db/queries/users';
 import {
   findSessionById,
   listSessionEvents,
@@ -26,9 +28,12 @@ export type TimelineEntry =
   | { kind: 'alert'; at: Date; to: string; status: string; errcode: number | null }
   | { kind: 'accepted'; at: Date; by: string | null }
   | { kind: 'switched'; at: Date; from: string | null; to: string | null }
-  | { kind: 'closed'; at: Date; by: string | null }
+  // staff: who ended it from the console (closed_by_staff, dropped_by_staff), as named now; '' for
+  // a staff member since deleted.
+  | { kind: 'closed'; at: Date; by: string | null; staff?: string }
   | { kind: 'expired'; at: Date }
-  | { kind: 'dropped'; at: Date }
+  | { kind: 'dropped'; at: Date; staff?: string }
+  | { kind: 'unfollowed'; at: Date }
   | { kind: 'corrected'; at: Date; detail: Record<string, unknown> | null };
 
 /** Who accepted the session: the first agent switched away from, else the one holding it now. */
@@ -36,8 +41,16 @@ export function acceptedBy(session: Pick<SessionRow, 'kfAccount'>, events: Pick<
   return events.find((e) => e.kind === 'switched')?.fromKfAccount ?? session.kfAccount;
 }
 
-export function buildTimeline(input: { session: SessionRow; position: number; events: SessionEventRow[]; outbox: SessionOutboxRow[] }): TimelineEntry[] {
+export function buildTimeline(input: {
+  session: SessionRow;
+  position: number;
+  events: SessionEventRow[];
+  outbox: SessionOutboxRow[];
+  /** The name of the staff member who ended it from the console, if one did ('' when since deleted). */
+  endedByStaff?: string;
+}): TimelineEntry[] {
   const { session, events } = input;
+  const staff = session.endReason === SESSION_END_REASON.closedByStaff || session.endReason === SESSION_END_REASON.droppedByStaff ? (input.endedByStaff ?? '') : undefined;
   // An agent may start a session with a follower who never queued (kf_create_session without a
   // wait): it starts active, accepted at the moment it was "queued", with no place-in-line message.
   const agentStarted =
@@ -55,9 +68,10 @@ export function buildTimeline(input: { session: SessionRow; position: number; ev
     else entries.push({ kind: 'corrected', at: e.at, detail: (e.detail as Record<string, unknown> | null) ?? null });
   }
   if (session.endedAt) {
-    if (session.status === 'closed') entries.push({ kind: 'closed', at: session.endedAt, by: session.closedByKfAccount });
+    if (session.status === 'closed') entries.push({ kind: 'closed', at: session.endedAt, by: session.closedByKfAccount, staff });
     else if (session.status === 'expired') entries.push({ kind: 'expired', at: session.endedAt });
-    else if (session.status === 'abandoned') entries.push({ kind: 'dropped', at: session.endedAt });
+    else if (session.endReason === SESSION_END_REASON.followerLeft) entries.push({ kind: 'unfollowed', at: session.endedAt });
+    else if (session.status === 'abandoned') entries.push({ kind: 'dropped', at: session.endedAt, staff });
   }
   // Stable: entries at the same instant keep the order above (queued before its alerts, …).
   return entries.map((e, i) => [e, i] as const).sort((a, b) => a[0].at.getTime() - b[0].at.getTime() || a[1] - b[1]).map(([e]) => e);
@@ -75,10 +89,11 @@ export async function loadSessionDetail(db: DbOrTx, params: { id: number; now: D
     listFollowerSessions(db, { openid: session.openid, exceptId: session.id }),
     findFollowerRemark(db, { openid: session.openid }),
   ]);
+  const endedBy = session.endedByUserId === null ? undefined : await getUserById(db, { id: session.endedByUserId });
   return {
     session: { ...session, historyStatus: historyStatus(session.status) },
     remark: follower?.remark ?? null,
-    timeline: buildTimeline({ session, position, events, outbox: outboxRows }),
+    timeline: buildTimeline({ session, position, events, outbox: outboxRows, endedByStaff: endedBy?.name ?? endedBy?.email }),
     messages: outboxRows,
     transcript,
     transcriptArriving: transcript.length === 0 && transcriptArriving(session, params.now),

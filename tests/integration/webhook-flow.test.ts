@@ -187,6 +187,22 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     expect(h.sim.follower('o_q3').inbox().at(-1)?.text).toContain('当前共有 2 人在排队，您排在第 2 位');
   });
 
+  it('a follower who unfollows while waiting leaves the line, and those behind move up', async () => {
+    await h.addAgent('ida');
+    for (const openid of ['o_gone', 'o_stays']) await h.sim.follower(openid).sendText('客服');
+    await h.drainOutbox();
+    expect(h.sim.follower('o_stays').inbox().at(-1)?.text).toContain('当前共有 2 人在排队，您排在第 2 位');
+
+    await h.sim.follower('o_gone').unsubscribe();
+    const [gone] = await listSessionsByOpenid(h.database.db, { openid: 'o_gone' });
+    expect(gone).toMatchObject({ status: 'abandoned', endReason: 'follower_left', endedByUserId: null });
+    expect(gone!.endedAt).toBeInstanceOf(Date);
+
+    await h.sim.follower('o_stays').sendText('客服');
+    await h.drainOutbox();
+    expect(h.sim.follower('o_stays').inbox().at(-1)?.text).toContain('当前共有 1 人在排队，您排在第 1 位');
+  });
+
   it('a place in line tells the follower the place they hold when it is sent, not when they asked', async () => {
     const kf = await h.addAgent('fay');
     await h.sim.follower('o_ahead').sendText('客服');

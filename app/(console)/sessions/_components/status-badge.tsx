@@ -12,6 +12,7 @@ const reasons: Record<SessionEndReason, MessageKey> = {
   dropped_by_staff: 'sessions.reason.dropped_by_staff',
   closed_by_staff: 'sessions.reason.closed_by_staff',
   closed_in_wechat: 'sessions.reason.closed_in_wechat',
+  follower_left: 'sessions.reason.follower_left',
 };
 
 export function StatusBadge({ t, status, endReason }: { t: Translate; status: HistoryStatus; endReason?: string | null }) {

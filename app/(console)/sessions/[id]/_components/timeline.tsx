@@ -16,11 +16,15 @@ function describe(t: Translate, e: TimelineEntry, agentName: (kfAccount: string)
     case 'switched':
       return t('session.ev.switched', { from: agent(e.from), to: agent(e.to) });
     case 'closed':
+      if (e.staff !== undefined) return t('session.ev.closedByStaff', { staff: e.staff || t('session.ev.someStaff'), by: agent(e.by) });
       return t('session.ev.closed', { by: agent(e.by) });
     case 'expired':
       return t('session.ev.expired');
     case 'dropped':
+      if (e.staff !== undefined) return t('session.ev.droppedByStaff', { staff: e.staff || t('session.ev.someStaff') });
       return t('session.ev.dropped');
+    case 'unfollowed':
+      return t('session.ev.unfollowed');
     case 'corrected':
       return t('session.ev.corrected', { detail: e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}: ${String(v)}`).join(', ') : '—' });
   }
