@@ -26,13 +26,34 @@ function keptValues(formData: FormData, keep: readonly string[]): FormObject {
   }
 }
 
-/** useActionState for a form action, keeping the `keep` fields in the browser after an error. */
+// Said in the browser, which cannot reach the server's catalogs when the server is what failed; in
+// the page's language (the root layout's lang).
+const UNREACHABLE = {
+  zh: '无法连接服务器，操作未执行：请检查网络后重试。',
+  en: 'The server could not be reached, so nothing was done: check your connection and try again.',
+};
+
+function unreachable(): FormState {
+  return { status: 'error', message: document.documentElement.lang.startsWith('zh') ? UNREACHABLE.zh : UNREACHABLE.en };
+}
+
+/**
+ * useActionState for a form action, keeping the `keep` fields in the browser after an error. A call
+ * that never reached the server (offline, the server down: fetch's TypeError) is an error beside the
+ * form, not a thrown one: thrown, it would replace the whole page with its error screen.
+ */
 export function useFormAction(
   action: FormAction,
   { keep = [], onSuccess }: { keep?: readonly string[]; onSuccess?: (result: FormState) => void } = {},
 ) {
   return useActionState<FormResult, FormData>(async (previous, formData) => {
-    const result = await action(previous, formData);
+    let result: FormState;
+    try {
+      result = await action(previous, formData);
+    } catch (error) {
+      if (!(error instanceof TypeError) && navigator.onLine) throw error;
+      result = unreachable();
+    }
     if (result.status === 'success') onSuccess?.(result);
     return result.status === 'error' && keep.length > 0 ? { ...result, values: keptValues(formData, keep), kept: keep } : result;
   }, idle);

@@ -146,7 +146,14 @@ test('an operator assigns, closes and drops from the Live page; WeChat refusals 
   const dropping = page.getByTestId(`waiting-${second}`);
   await expect(dropping).toBeVisible();
   await dropping.getByRole('button', { name: '移出队列' }).click();
-  await page.getByRole('dialog', { name: `把 ${second} 移出队列？` }).getByRole('button', { name: '移出队列' }).click();
+  // Offline, the action cannot reach the server: said in the dialog, and the queue stays on screen.
+  await page.context().setOffline(true);
+  const dropDialog = page.getByRole('dialog', { name: `把 ${second} 移出队列？` });
+  await dropDialog.getByRole('button', { name: '移出队列' }).click();
+  await expect(dropDialog.getByText('无法连接服务器，操作未执行：请检查网络后重试。')).toBeVisible();
+  await expect(dropping).toBeVisible();
+  await page.context().setOffline(false);
+  await dropDialog.getByRole('button', { name: '移出队列' }).click();
   await expect(dropping).toHaveCount(0);
   await expectSameDocument(page);
 
