@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 export interface NavItem {
   href: string;
@@ -23,15 +23,26 @@ export function ConsoleNav({
 }) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  // Escape closes the phone's menu and gives the focus back to its button, as a dialog does.
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !open) return;
+    setOpen(false);
+    menuButton.current?.focus();
+  };
   const isActive = (href: string) => (href === '/' ? pathname === '/' : pathname.startsWith(href));
   return (
-    <aside className="border-b border-slate-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-60 md:shrink-0 md:flex-col md:border-r md:border-b-0">
+    <aside
+      onKeyDown={closeOnEscape}
+      className="border-b border-slate-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-60 md:shrink-0 md:flex-col md:border-r md:border-b-0"
+    >
       <div className="flex items-center justify-between px-4 py-3 md:py-5">
         <Link href="/" className="flex items-center gap-2 font-semibold">
           <span className="flex h-8 w-8 items-center justify-center rounded-lg bg-brand-600 text-sm font-bold text-white">kf</span>
           <span>{appName}</span>
         </Link>
         <button
+          ref={menuButton}
           type="button"
           className="rounded-md border border-slate-300 px-3 py-1 text-sm md:hidden"
           aria-expanded={open}

@@ -54,7 +54,7 @@ test('changing my password signs out my other sessions; the old password stops w
   await expect(otherPage).toHaveURL(/\/login$/);
 
   await signIn(otherPage, me.email, me.password);
-  await expect(otherPage.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确。');
+  await expect(otherPage.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确，或账号已停用。');
   await signInAs(otherPage, me.email, 'changer-password-2');
 
   // Audited, without the password.

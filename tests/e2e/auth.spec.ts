@@ -15,14 +15,20 @@ test('admin signs in and sees the console with their name', async ({ page }) => 
 
 test('a wrong password shows an error and does not sign in', async ({ page }) => {
   await signIn(page, admin.email, 'not-the-password');
-  await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确。');
+  await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确，或账号已停用。');
   await page.goto('/');
   await expect(page).toHaveURL(/\/login$/);
 });
 
+test('an empty form is asked to be filled, without an attempt', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText('请输入邮箱和密码。');
+});
+
 test('an unknown account gets the same error as a wrong password', async ({ page }) => {
   await signIn(page, 'nobody@e2e.test', 'whatever-password');
-  await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确。');
+  await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确，或账号已停用。');
 });
 
 test('sign out ends the session', async ({ page }) => {
@@ -133,7 +139,7 @@ test('a disabled staff member is signed out and cannot sign in again', async ({ 
   await memberPage.reload();
   await expect(memberPage).toHaveURL(/\/login$/);
   await signIn(memberPage, member.email, member.password);
-  await expect(memberPage.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确。');
+  await expect(memberPage.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确，或账号已停用。');
   await adminContext.close();
   await memberContext.close();
 });

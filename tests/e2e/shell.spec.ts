@@ -75,3 +75,20 @@ test('the sandbox banner shows where the fake WeChat listens', async ({ page }) 
   const answer = await page.request.get(`${url}/cgi-bin/token`);
   expect(await answer.json()).toMatchObject({ errcode: expect.any(Number) });
 });
+
+test.describe('a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('opens the menu from its button and closes it with Escape, the focus back on the button', async ({ page }) => {
+    await signInAsAdmin(page);
+    const menu = page.getByRole('button', { name: '菜单' });
+    const nav = page.locator('#console-nav');
+    await expect(nav).toBeHidden();
+    await menu.click();
+    await expect(nav).toBeVisible();
+    await page.getByRole('link', { name: '会话记录' }).focus();
+    await page.keyboard.press('Escape');
+    await expect(nav).toBeHidden();
+    await expect(menu).toBeFocused();
+  });
+});

@@ -19,7 +19,7 @@ test('a forged X-Forwarded-For cannot lock the owner out', async ({ browser }) =
   const attacker = await attackerContext.newPage();
   for (let i = 0; i < 4; i++) {
     await signIn(attacker, owner.email, `guess-${i}`);
-    await expect(attacker.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确。');
+    await expect(attacker.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确，或账号已停用。');
   }
   await signIn(attacker, owner.email, 'guess-4');
   await expect(attacker.getByRole('alert').filter({ hasText: /./ })).toHaveText('失败次数过多，请 15 分钟后再试。');

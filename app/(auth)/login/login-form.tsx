@@ -10,6 +10,7 @@ interface Labels {
   submit: string;
   submitting: string;
   invalid: string;
+  missing: string;
   throttled: string;
   unavailable: string;
   failed: string;
@@ -32,6 +33,11 @@ export function LoginForm({ labels }: { labels: Labels }) {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
+    // Said here, not sent: an empty attempt is no failed sign-in (nor one toward the throttle).
+    if (String(form.get('email') ?? '').trim() === '' || String(form.get('password') ?? '') === '') {
+      setError(labels.missing);
+      return;
+    }
     setPending(true);
     setError(null);
     try {

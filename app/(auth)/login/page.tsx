@@ -25,6 +25,7 @@ export default async function LoginPage() {
               submit: t('login.submit'),
               submitting: t('login.submitting'),
               invalid: t('login.invalid'),
+              missing: t('login.missing'),
               throttled: t('login.throttled'),
               unavailable: t('login.unavailable'),
               failed: t('login.failed'),
