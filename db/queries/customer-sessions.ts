@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { customerSessions } from '../schema';
 import { isOpenSession, isStillWaiting, isWaitExpired, openSessionSql, SESSION_END_REASON, waitHasExpired, type SessionEndReason } from './session-rules';
@@ -27,6 +27,31 @@ export async function activateSession(tx: DbOrTx, params: { id: number; kfAccoun
     .update(customerSessions)
     .set({ status: 'active', kfAccount: params.kfAccount, startedAt: params.now, updatedAt: params.now })
     .where(eq(customerSessions.id, params.id));
+}
+
+/**
+ * An agent accepted, in WeChat's tool, a follower whose wait had ended here unserved (expired, or
+ * dropped by staff) since `endedSince`: WeChat has no call to take anyone out of its own waiting
+ * list, so they were still in it. That session is served after all: active again, from its own
+ * queueing, so its wait counts in full. What it had ended as, or undefined when there is none.
+ */
+export async function resumeEndedWait(
+  tx: DbOrTx,
+  params: { openid: string; kfAccount: string; now: Date; endedSince: Date },
+): Promise<{ id: number; endReason: SessionEndReason; endedAt: Date; endedByUserId: number | null } | undefined> {
+  const [latest] = await tx
+    .select()
+    .from(customerSessions)
+    .where(eq(customerSessions.openid, params.openid))
+    .orderBy(desc(customerSessions.queuedAt), desc(customerSessions.id))
+    .limit(1);
+  const resumable: readonly (string | null)[] = [SESSION_END_REASON.waitExpired, SESSION_END_REASON.droppedByStaff];
+  if (!latest || latest.startedAt !== null || !latest.endedAt || latest.endedAt < params.endedSince || !resumable.includes(latest.endReason)) return undefined;
+  await tx
+    .update(customerSessions)
+    .set({ status: 'active', kfAccount: params.kfAccount, startedAt: params.now, endedAt: null, endReason: null, endedByUserId: null, updatedAt: params.now })
+    .where(eq(customerSessions.id, latest.id));
+  return { id: latest.id, endReason: latest.endReason as SessionEndReason, endedAt: latest.endedAt, endedByUserId: latest.endedByUserId };
 }
 
 /** An agent accepted a follower wekf never queued: the session starts active. */

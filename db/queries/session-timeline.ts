@@ -43,6 +43,23 @@ export async function listSessionEvents(db: DbOrTx, params: { sessionId: number 
 
 export type SessionEventRow = Awaited<ReturnType<typeof listSessionEvents>>[number];
 
+/**
+ * A wait that had ended here (expired, or dropped by staff) and that an agent then accepted in WeChat
+ * (resumeEndedWait): the session's own columns now say it was served, so the ending is kept here.
+ */
+export async function recordWaitResumed(
+  db: DbOrTx,
+  params: { sessionId: number; endReason: string; endedAt: Date; endedByUserId: number | null; kfAccount: string },
+): Promise<void> {
+  await db.insert(sessionEvents).values({
+    sessionId: params.sessionId,
+    kind: 'resumed',
+    at: params.endedAt,
+    kfAccount: params.kfAccount,
+    detail: { endReason: params.endReason, endedByUserId: params.endedByUserId },
+  });
+}
+
 /** A switch, written by the flow when WeChat says kf_switch_session (not on the per-message path). */
 export async function recordSessionSwitch(db: DbOrTx, params: { sessionId: number; from: string | null; to: string; at: Date }): Promise<void> {
   await db.insert(sessionEvents).values({ sessionId: params.sessionId, kind: 'switched', fromKfAccount: params.from, kfAccount: params.to, at: params.at });

@@ -5,12 +5,12 @@
 import 'server-only';
 import type { Tx } from '@/db/client';
 import { findAgentNickname } from '@/db/queries/agents';
-import { activateSession, closeSession, endWaitOnUnfollow, findOpenSession, openActiveSession, switchSessionAgent } from '@/db/queries/customer-sessions';
+import { activateSession, closeSession, endWaitOnUnfollow, findOpenSession, openActiveSession, resumeEndedWait, switchSessionAgent } from '@/db/queries/customer-sessions';
 import { recordInteraction, recordUnsubscribe } from '@/db/queries/followers';
 import { enqueueOutbox, type NewOutboxRow } from '@/db/queries/outbox';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { SESSION_END_REASON } from '@/db/queries/session-rules';
-import { recordSessionSwitch } from '@/db/queries/session-timeline';
+import { recordSessionSwitch, recordWaitResumed } from '@/db/queries/session-timeline';
 import type { InboundKind, InboundMessage, InboundOf } from '@/lib/wechat/messages';
 import type { KfSettings } from './settings';
 import { bindByScene, bindingSceneOf } from './agent-binding';
@@ -27,6 +27,9 @@ export interface FlowContext {
 }
 
 const success: FlowReply = { type: 'success' };
+// How long after a wait ended here an agent's accept in WeChat is taken as serving it: WeChat keeps
+// its own waiting list and says nothing of how long; a day covers a queue left overnight.
+const RESUMABLE_FOR_MS = 24 * 3600_000;
 
 type Handler<K extends InboundKind> = (msg: InboundOf<K>, ctx: FlowContext) => Promise<FlowReply>;
 type HandlerTable = { [K in InboundKind]?: Handler<K> };
@@ -85,8 +88,13 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
   const session = await findOpenSession(ctx.tx, { openid, now: ctx.now });
   if (session?.status === 'active') return success; // already accepted: nothing new to say
   if (session) await activateSession(ctx.tx, { id: session.id, kfAccount: msg.KfAccount, now: ctx.now });
-  // An agent may also start a session with a follower wekf never queued (or whose wait expired).
-  else await openActiveSession(ctx.tx, { openid, kfAccount: msg.KfAccount, now: ctx.now });
+  else {
+    // Still in WeChat's waiting list after their wait ended here: that wait was served after all.
+    const resumed = await resumeEndedWait(ctx.tx, { openid, kfAccount: msg.KfAccount, now: ctx.now, endedSince: new Date(ctx.now.getTime() - RESUMABLE_FOR_MS) });
+    if (resumed) await recordWaitResumed(ctx.tx, { sessionId: resumed.id, ...resumed, kfAccount: msg.KfAccount });
+    // An agent may also start a session with a follower wekf never queued.
+    else await openActiveSession(ctx.tx, { openid, kfAccount: msg.KfAccount, now: ctx.now });
+  }
   const agent = (await findAgentNickname(ctx.tx, { kfAccount: msg.KfAccount })) ?? msg.KfAccount.split('@')[0]!;
   await send(ctx, [
     {

@@ -34,6 +34,8 @@ export type TimelineEntry =
   | { kind: 'expired'; at: Date }
   | { kind: 'dropped'; at: Date; staff?: string }
   | { kind: 'unfollowed'; at: Date }
+  // Its wait ended here (expired, or dropped by staff), yet an agent accepted it from WeChat's list later.
+  | { kind: 'waitEnded'; at: Date; reason: 'wait_expired' | 'dropped_by_staff' }
   | { kind: 'corrected'; at: Date; detail: Record<string, unknown> | null };
 
 /** Who accepted the session: the first agent switched away from, else the one holding it now. */
@@ -65,7 +67,10 @@ export function buildTimeline(input: {
   if (session.startedAt && !agentStarted) entries.push({ kind: 'accepted', at: session.startedAt, by: acceptedBy(session, events) });
   for (const e of events) {
     if (e.kind === 'switched') entries.push({ kind: 'switched', at: e.at, from: e.fromKfAccount, to: e.kfAccount });
-    else entries.push({ kind: 'corrected', at: e.at, detail: (e.detail as Record<string, unknown> | null) ?? null });
+    else if (e.kind === 'resumed') {
+      const reason = (e.detail as { endReason?: string } | null)?.endReason === 'dropped_by_staff' ? 'dropped_by_staff' : 'wait_expired';
+      entries.push({ kind: 'waitEnded', at: e.at, reason });
+    } else entries.push({ kind: 'corrected', at: e.at, detail: (e.detail as Record<string, unknown> | null) ?? null });
   }
   if (session.endedAt) {
     if (session.status === 'closed') entries.push({ kind: 'closed', at: session.endedAt, by: session.closedByKfAccount, staff });

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
+import { expireWaitingSessions, listSessionsByOpenid } from '@/db/queries/customer-sessions';
+import { loadSessionDetail } from '@/lib/kf/session-timeline';
 import { countInboundByKey, listInboundFor } from '@/db/queries/inbound-messages';
 import { listOutboxFor } from '@/db/queries/outbox';
 import { inboundMessages } from '@/db/schema';
@@ -309,6 +310,24 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     const sessions = await listSessionsByOpenid(h.database.db, { openid: 'o_late' });
     expect(sessions.map((s) => s.status)).toEqual(['expired', 'waiting']);
     expect(sessions[0]!.endReason).toBe('wait_expired');
+  });
+
+  it('an agent who accepts from WeChat’s list a follower whose wait ran out here serves that wait, counted in full', async () => {
+    const kf = await h.addAgent('hal');
+    await h.sim.follower('o_overnight').sendText('客服');
+    const [queued] = await listSessionsByOpenid(h.database.db, { openid: 'o_overnight' });
+    h.sim.clock.advance(31 * 60_000);
+    expect(await expireWaitingSessions(h.database.db, { now: new Date(h.sim.clock.now()) })).toBe(1);
+
+    // WeChat kept them in its own waiting list; an agent takes them from there.
+    await h.sim.agents.accept(kf, 'o_overnight');
+    await h.sim.settled();
+    const sessions = await listSessionsByOpenid(h.database.db, { openid: 'o_overnight' });
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]).toMatchObject({ id: queued!.id, status: 'active', kfAccount: kf, endedAt: null, endReason: null, queuedAt: queued!.queuedAt });
+    expect(sessions[0]!.startedAt!.getTime() - queued!.queuedAt.getTime()).toBeGreaterThanOrEqual(31 * 60_000);
+    const timeline = (await loadSessionDetail(h.database.db, { id: queued!.id, now: new Date(h.sim.clock.now()) }))!.timeline.map((e) => e.kind);
+    expect(timeline).toEqual(['queued', 'waitEnded', 'accepted']);
   });
 
   it('outside service hours the keyword gets the off-hours text naming the hours and when service resumes', async () => {

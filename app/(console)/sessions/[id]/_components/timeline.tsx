@@ -25,6 +25,8 @@ function describe(t: Translate, e: TimelineEntry, agentName: (kfAccount: string)
       return t('session.ev.dropped');
     case 'unfollowed':
       return t('session.ev.unfollowed');
+    case 'waitEnded':
+      return t(e.reason === 'dropped_by_staff' ? 'session.ev.droppedStillWaiting' : 'session.ev.expiredStillWaiting');
     case 'corrected':
       return t('session.ev.corrected', { detail: e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}: ${String(v)}`).join(', ') : '—' });
   }
