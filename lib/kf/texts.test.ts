@@ -13,6 +13,15 @@ describe('the off-hours text', () => {
     expect(text).toContain('将于 明天 09:00 恢复服务');
   });
 
+  it('on a holiday says today is one, after the weekly hours that name today as open', () => {
+    const tuesdayMorning = new Date('2026-12-08T02:00:00Z'); // 10:00 Tuesday in Shanghai
+    const hours = { ...defaultServiceHours('mon-fri 09:00-18:00', 'Asia/Shanghai'), holidays: ['2026-12-08'] };
+    const text = offHoursText(settings(hours), tuesdayMorning);
+    expect(text).toContain('周一至周五 09:00-18:00（今天是节假日，休息）');
+    expect(text).toContain('将于 明天 09:00 恢复服务');
+    expect(offHoursText(settings(defaultServiceHours('mon-fri 09:00-18:00', 'Asia/Shanghai')), new Date('2026-12-08T12:00:00Z'))).not.toContain('节假日');
+  });
+
   it('still reads whole when service stays closed past the look-ahead', () => {
     const now = new Date('2026-11-29T15:30:00Z');
     const holidays = Array.from({ length: 40 }, (_, i) => new Date(now.getTime() + i * 86_400_000).toISOString().slice(0, 10));

@@ -1,5 +1,5 @@
 // The texts wekf says, rendered from the settings' templates with the variables every text shares.
-import { formatOpening, formatSchedule, nextOpening } from '@/lib/service-hours';
+import { formatOpening, formatSchedule, isHolidayAt, nextOpening } from '@/lib/service-hours';
 import type { KfSettings } from './settings';
 import { renderTemplate, type TemplateName } from './templates';
 
@@ -23,10 +23,14 @@ export function renderText(settings: KfSettings, name: TemplateName, vars: Recor
 // When no opening is found within the look-ahead (closed for weeks), the text still reads whole.
 const RESUME_UNKNOWN = '近期';
 
+// On a holiday the weekly hours name today as open: said, so the text does not contradict itself.
+const HOLIDAY_TODAY = '（今天是节假日，休息）';
+
 /** The off-hours text also says when service resumes: 「明天 09:00」, or a date further off. */
 export function offHoursText(settings: KfSettings, now: Date): string {
   const opening = nextOpening(settings.hours, now);
   return renderText(settings, 'offHours', {
+    ...(isHolidayAt(settings.hours, now) ? { hours: `${baseVars(settings).hours}${HOLIDAY_TODAY}` } : {}),
     resume: opening ? formatOpening(opening, settings.hours.timezone, 'zh', now) : RESUME_UNKNOWN,
   });
 }

@@ -12,6 +12,11 @@ function coversSameDay(r: TimeRange, minute: number): boolean {
   return minute >= minuteOf(r.start) && (isOvernight(r) || minute < minuteOf(r.end));
 }
 
+/** Whether `at` falls on one of the holidays, in the service's time zone. */
+export function isHolidayAt(hours: ServiceHours, at: Date): boolean {
+  return hours.holidays.includes(dateOfWall(wallClock(at.getTime(), hours.timezone)));
+}
+
 export function isOpen(hours: ServiceHours, at: Date): boolean {
   const wall = wallClock(at.getTime(), hours.timezone);
   const date = dateOfWall(wall);

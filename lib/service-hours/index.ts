@@ -5,5 +5,5 @@ export { LOOKAHEAD_DAYS, MAX_RANGES_PER_DAY, WEEKDAYS, type ServiceHours, type T
 export { ServiceHoursError, type ServiceHoursCode } from './errors';
 export { defaultServiceHours, parseSchedule } from './parse';
 export { serviceHoursSchema } from './validate';
-export { isOpen, nextOpening } from './evaluate';
+export { isHolidayAt, isOpen, nextOpening } from './evaluate';
 export { formatOpening, formatSchedule } from './format';
