@@ -551,7 +551,7 @@ export const en: Record<MessageKey, string> = {
   'live.expiresIn': 'Wait expires in',
   'live.reason': 'Why waiting',
   'live.reasonNoAgent': 'No agent online',
-  'live.reasonAllBusy': 'All agents busy',
+  'live.reasonAllBusy': 'Every online agent is serving someone',
   'live.reasonNotAccepted': 'Not accepted yet',
   'live.reasonPinned': 'Pinned to {agent}',
   'live.actions': 'Actions',
