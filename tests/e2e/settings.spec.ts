@@ -92,7 +92,7 @@ test('reply texts: an unknown variable is refused at the field; the preview rend
   // A good edit saves, and counts bytes as WeChat does (客 is 3).
   const welcome = texts.getByTestId('template-welcome');
   await welcome.getByRole('textbox').fill('客');
-  await expect(welcome.getByTestId('template-welcome-count')).toContainText('3 / 约 2048 字节');
+  await expect(welcome.getByTestId('template-welcome-count')).toHaveText('文字 1 / 600 字 · 发出时 3 / 约 2048 字节（被动回复）');
   await welcome.getByRole('textbox').fill('欢迎关注！');
   await welcome.getByRole('button', { name: '插入 {keyword}' }).click();
   await texts.getByRole('button', { name: '保存回复文案' }).click();

@@ -11,7 +11,7 @@ import { Textarea } from '@/components/ui/textarea';
 import { cx } from '@/components/ui/styles';
 import { isMessageKey, translator, type Locale, type MessageKey } from '@/lib/i18n/format';
 import { textLimitOf, utf8Bytes } from '@/lib/kf/text-limits';
-import { DEFAULT_TEMPLATES, renderTemplate, templateProblem, TEMPLATE_VARIABLES, validateTemplate, type TemplateName } from '@/lib/kf/templates';
+import { DEFAULT_TEMPLATES, MAX_TEMPLATE_LENGTH, renderTemplate, templateProblem, TEMPLATE_VARIABLES, validateTemplate, type TemplateName } from '@/lib/kf/templates';
 import { SectionForm } from './section-form';
 
 export function TemplatesEditor({
@@ -94,6 +94,9 @@ function TemplateField({
   const limit = textLimitOf(name);
   const used = limit.unit === 'bytes' ? utf8Bytes(rendered) : [...rendered].length;
   const near = used >= limit.max * 0.9;
+  // What can be saved is counted on the text as written, apart from WeChat's limit on it as sent.
+  const written = [...value].length;
+  const overWritten = written > MAX_TEMPLATE_LENGTH;
 
   const insert = (variable: string) => {
     const area = wrapper.current?.querySelector('textarea');
@@ -142,7 +145,12 @@ function TemplateField({
         <p className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm whitespace-pre-wrap break-words" data-testid={`template-${name}-preview`}>
           {rendered}
         </p>
-        <p className={cx('mt-1 text-xs', near ? 'font-medium text-amber-800' : 'text-slate-500')} data-testid={`template-${name}-count`}>
+        <p
+          className={cx('mt-1 text-xs', overWritten ? 'font-medium text-red-700' : near ? 'font-medium text-amber-800' : 'text-slate-500')}
+          data-testid={`template-${name}-count`}
+        >
+          {t('settings.templates.written', { used: written, max: MAX_TEMPLATE_LENGTH })}
+          {' · '}
           {t(limit.unit === 'bytes' ? 'settings.templates.bytes' : 'settings.templates.chars', { used, max: limit.max })}
           {near && ` · ${t('settings.templates.nearLimit')}`}
         </p>
