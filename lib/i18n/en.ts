@@ -93,7 +93,7 @@ export const en: Record<MessageKey, string> = {
   'agents.bindQrHelp': 'Have the agent scan this with WeChat (valid 10 minutes, once). Scanning follows the account if they do not yet.',
   'agents.bindQrAlt': 'Binding QR code',
   'agents.bindCodeHelp': 'Within 10 minutes, have the agent send the account:',
-  'agents.bindWaiting': 'Waiting for the agent… (expires {time})',
+  'agents.bindWaiting': 'Waiting for the agent… (valid until {time})',
   'agents.bindDone': 'Bound.',
   'agents.bindExpired': 'Expired; make a new one.',
   'agents.bindNew': 'Make a new one',

@@ -91,7 +91,7 @@ export const zh = {
   'agents.bindQrHelp': '请客服用微信扫描此二维码（10 分钟内有效，只能使用一次）。未关注的会先关注公众号。',
   'agents.bindQrAlt': '绑定二维码',
   'agents.bindCodeHelp': '请客服在 10 分钟内向公众号发送：',
-  'agents.bindWaiting': '等待客服操作…（{time} 过期）',
+  'agents.bindWaiting': '等待客服操作…（有效至 {time}）',
   'agents.bindDone': '已绑定。',
   'agents.bindExpired': '已过期，请重新生成。',
   'agents.bindNew': '重新生成',

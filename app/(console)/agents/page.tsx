@@ -227,6 +227,7 @@ function AgentActions({ agent, t, clock }: { agent: AgentRow; t: Translate; cloc
     openidHelp: t('agents.openidHelp'),
     confirmUnseen: t('agents.confirmUnseen'),
     save: t('agents.saveOpenid'),
+    unbound: t('agents.unbound'),
     close: t('common.close'),
   };
   const canInvite = agent.status === 'uninvited' || agent.status === 'rejected' || agent.status === 'expired';

@@ -35,6 +35,7 @@ export type BindLabels = Record<
   | 'openidHelp'
   | 'confirmUnseen'
   | 'save'
+  | 'unbound'
   | 'close',
   string
 >;
@@ -65,6 +66,14 @@ export function BindDialog({
 }) {
   const [open, setOpen] = useState(false);
   const [opened, setOpened] = useState(0);
+  // The page re-renders without the unbind form once the openid is gone, and its message went with
+  // it: said here instead, and the typed openid's box starts again from what is stored.
+  const [shownOpenid, setShownOpenid] = useState(currentOpenid);
+  const [justUnbound, setJustUnbound] = useState(false);
+  if (currentOpenid !== shownOpenid) {
+    setShownOpenid(currentOpenid);
+    setJustUnbound(shownOpenid !== null && currentOpenid === null);
+  }
   return (
     <>
       <Button
@@ -72,6 +81,7 @@ export function BindDialog({
         aria-haspopup="dialog"
         onClick={() => {
           setOpened((n) => n + 1);
+          setJustUnbound(false);
           setOpen(true);
         }}
       >
@@ -93,11 +103,16 @@ export function BindDialog({
                     <ActionForm action={setOpenid} submitLabel={labels.save} submitVariant="primary" layout="stacked" keep={['openid']} noValidate>
                       <input type="hidden" name="agentId" value={agentId} />
                       <Field label={labels.openid} name="openid" help={labels.openidHelp}>
-                        <Input name="openid" autoComplete="off" spellCheck={false} defaultValue={currentOpenid ?? undefined} className="font-mono" />
+                        <Input key={currentOpenid ?? ''} name="openid" autoComplete="off" spellCheck={false} defaultValue={currentOpenid ?? undefined} className="font-mono" />
                       </Field>
                       <Checkbox name="confirmUnseen" value="true" label={labels.confirmUnseen} className="mt-3" />
                     </ActionForm>
                     {unbind}
+                    {justUnbound && (
+                      <p role="status" className="text-sm text-brand-700">
+                        {labels.unbound}
+                      </p>
+                    )}
                   </div>
                 ),
               },
