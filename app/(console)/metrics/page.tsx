@@ -5,6 +5,7 @@ import { Input } from '@/components/ui/input';
 import { InlineNotice } from '@/components/ui/notice';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import { currentDatabase } from '@/db/client';
+import { listAgents } from '@/db/queries/agents';
 import { sessionMetrics, type MetricsGroup } from '@/db/queries/metrics';
 import { requireUser } from '@/lib/auth/session';
 import type { Locale, Translate } from '@/lib/i18n/format';
@@ -26,7 +27,13 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
   const db = currentDatabase().db;
   const timezone = (await loadKfSettings(db)).hours.timezone;
   const query = parseMetricsQuery(await searchParams, timezone, new Date());
-  const metrics = await sessionMetrics(db, { from: query.from, to: query.to, timezone, targetSeconds: query.targetSeconds });
+  const [metrics, agents] = await Promise.all([sessionMetrics(db, { from: query.from, to: query.to, timezone, targetSeconds: query.targetSeconds }), listAgents(db)]);
+  // Agents by nickname, as on every other page; with their account when two share one.
+  const agentLabel = (kfAccount: string) => {
+    const nickname = agents.find((a) => a.kfAccount === kfAccount)?.nickname;
+    if (!nickname) return kfAccount;
+    return agents.filter((a) => a.nickname === nickname).length > 1 ? `${nickname} (${kfAccount})` : nickname;
+  };
   const days = fillDays(metrics.byDay, query.from, query.to, EMPTY);
   const fmt = formatters(t, locale);
   const columns: [string, (g: MetricsGroup) => string][] = [
@@ -101,7 +108,7 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
         {metrics.byAgent.length === 0 ? (
           <EmptyState title={t('metrics.empty')} />
         ) : (
-          <GroupTable label={t('metrics.byAgent')} first={t('metrics.agent')} rows={metrics.byAgent.map((a) => [a.kfAccount ?? t('metrics.noAgent'), a])} columns={columns} />
+          <GroupTable label={t('metrics.byAgent')} first={t('metrics.agent')} rows={metrics.byAgent.map((a) => [a.kfAccount ? agentLabel(a.kfAccount) : t('metrics.noAgent'), a])} columns={columns} />
         )}
       </section>
       <section aria-labelledby="heat" className="space-y-3">

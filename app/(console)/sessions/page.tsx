@@ -81,7 +81,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
       {page.rows.length === 0 ? (
         <EmptyState title={filtered ? t('sessions.empty') : t('sessions.emptyNone')}>{filtered ? t('sessions.emptyHint') : t('sessions.emptyNoneHint')}</EmptyState>
       ) : (
-        <SessionTable t={t} locale={locale} timezone={timezone} rows={page.rows} now={now} />
+        <SessionTable t={t} locale={locale} timezone={timezone} rows={page.rows} now={now} nicknames={new Map(agents.map((a) => [a.kfAccount, a.nickname]))} />
       )}
       {(page.newer || page.older) && (
         <nav aria-label={t('sessions.pages')} className="mt-4 flex flex-wrap justify-end gap-2">

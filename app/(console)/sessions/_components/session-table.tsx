@@ -6,7 +6,22 @@ import type { Locale, Translate } from '@/lib/i18n/format';
 import { dateTimeFormat, durationText } from './format';
 import { StatusBadge } from './status-badge';
 
-export function SessionTable({ t, locale, timezone, rows, now }: { t: Translate; locale: Locale; timezone: string; rows: SessionHistoryRow[]; now: Date }) {
+export function SessionTable({
+  t,
+  locale,
+  timezone,
+  rows,
+  now,
+  nicknames,
+}: {
+  t: Translate;
+  locale: Locale;
+  timezone: string;
+  rows: SessionHistoryRow[];
+  now: Date;
+  /** kf_account → nickname, so every agent a session passed through is named alike. */
+  nicknames: ReadonlyMap<string, string>;
+}) {
   const when = dateTimeFormat(locale, timezone);
   return (
     <Table label={t('sessions.title')}>
@@ -23,7 +38,8 @@ export function SessionTable({ t, locale, timezone, rows, now }: { t: Translate;
       <TBody>
         {rows.map((row) => {
           const waitedUntil = row.startedAt ?? row.endedAt ?? now;
-          const agentsText = [...(row.switchedFrom ? row.switchedFrom.split(',') : []), row.agentNickname ?? row.kfAccount].filter(Boolean).join(' → ');
+          const switchedFrom = (row.switchedFrom ? row.switchedFrom.split(',') : []).map((account) => nicknames.get(account) ?? account);
+          const agentsText = [...switchedFrom, row.agentNickname ?? row.kfAccount].filter(Boolean).join(' → ');
           return (
             <Tr key={row.id} data-testid={`session-${row.id}`}>
               <Td label={t('sessions.colFollower')}>
