@@ -570,7 +570,7 @@ export const en: Record<MessageKey, string> = {
   'live.activeEmpty': 'No session in progress',
   'live.activeEmptyBody': 'Once an agent accepts a follower, the session shows here, grouped by agent.',
   'live.since': 'Since',
-  'live.lastActivity': 'Last activity',
+  'live.lastActivity': 'Last message to the account',
   'live.close': 'Close session',
   'live.closeTitle': 'Close the session with {follower}?',
   'live.closeBody': 'WeChat ends the session, and the follower gets the closing text.',

@@ -568,7 +568,7 @@ export const zh = {
   'live.activeEmpty': '目前没有进行中的会话',
   'live.activeEmptyBody': '客服接入粉丝后，会话会按客服分组显示在这里。',
   'live.since': '开始',
-  'live.lastActivity': '最后活动',
+  'live.lastActivity': '公众号最后收到消息',
   'live.close': '结束会话',
   'live.closeTitle': '结束与 {follower} 的会话？',
   'live.closeBody': '微信会结束该会话，粉丝会收到结束语。',

@@ -82,6 +82,8 @@ function AgentSessions({ entries, name, ...view }: { entries: ActiveEntry[]; nam
                 '—'
               )}
             </Td>
+            {/* What the account itself last received: once an agent holds the chat, WeChat gives its
+                messages to the agent's tool, so this says when wekf last heard from them, not the chat's pace. */}
             <Td label={t('live.lastActivity')} className="tabular-nums whitespace-nowrap text-slate-600">
               {entry.lastMessageAt ? timeOfDay(entry.lastMessageAt, view) : '—'}
             </Td>
