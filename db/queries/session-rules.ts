@@ -10,6 +10,13 @@ export { SESSION_END_REASON, type SessionEndReason } from '../schema';
 /** Statuses of a session that has not ended: the follower is queued or talking to an agent. */
 export const OPEN_SESSION_STATUSES = ['waiting', 'active'] as const;
 
+/**
+ * How long after a wait ended here (expired, or dropped by staff) an agent's accept in WeChat is
+ * taken as serving it (resumeEndedWait): WeChat keeps its own waiting list and says nothing of how
+ * long; a day covers a queue left overnight.
+ */
+export const RESUMABLE_WAIT_MS = 24 * 3600_000;
+
 // ---- Drizzle ------------------------------------------------------------------------------------
 
 export const isOpenSession = (): SQL => inArray(customerSessions.status, [...OPEN_SESSION_STATUSES]);

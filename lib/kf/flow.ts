@@ -9,7 +9,7 @@ import { activateSession, closeSession, endWaitOnUnfollow, findOpenSession, open
 import { recordInteraction, recordUnsubscribe } from '@/db/queries/followers';
 import { enqueueOutbox, type NewOutboxRow } from '@/db/queries/outbox';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
-import { SESSION_END_REASON } from '@/db/queries/session-rules';
+import { RESUMABLE_WAIT_MS, SESSION_END_REASON } from '@/db/queries/session-rules';
 import { recordSessionSwitch, recordWaitResumed } from '@/db/queries/session-timeline';
 import type { InboundKind, InboundMessage, InboundOf } from '@/lib/wechat/messages';
 import type { KfSettings } from './settings';
@@ -27,9 +27,6 @@ export interface FlowContext {
 }
 
 const success: FlowReply = { type: 'success' };
-// How long after a wait ended here an agent's accept in WeChat is taken as serving it: WeChat keeps
-// its own waiting list and says nothing of how long; a day covers a queue left overnight.
-const RESUMABLE_FOR_MS = 24 * 3600_000;
 
 type Handler<K extends InboundKind> = (msg: InboundOf<K>, ctx: FlowContext) => Promise<FlowReply>;
 type HandlerTable = { [K in InboundKind]?: Handler<K> };
@@ -90,7 +87,7 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
   if (session) await activateSession(ctx.tx, { id: session.id, kfAccount: msg.KfAccount, now: ctx.now });
   else {
     // Still in WeChat's waiting list after their wait ended here: that wait was served after all.
-    const resumed = await resumeEndedWait(ctx.tx, { openid, kfAccount: msg.KfAccount, now: ctx.now, endedSince: new Date(ctx.now.getTime() - RESUMABLE_FOR_MS) });
+    const resumed = await resumeEndedWait(ctx.tx, { openid, kfAccount: msg.KfAccount, now: ctx.now, endedSince: new Date(ctx.now.getTime() - RESUMABLE_WAIT_MS) });
     if (resumed) await recordWaitResumed(ctx.tx, { sessionId: resumed.id, ...resumed, kfAccount: msg.KfAccount });
     // An agent may also start a session with a follower wekf never queued.
     else await openActiveSession(ctx.tx, { openid, kfAccount: msg.KfAccount, now: ctx.now });

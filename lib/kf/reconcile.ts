@@ -6,8 +6,9 @@
 import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { listLiveAgents } from '@/db/queries/live-queue';
-import { recordSessionCorrection } from '@/db/queries/session-timeline';
-import { closeSessionGoneFromWechat, listOpenSessions, openActiveSession, setSessionHeldBy, type CustomerSession } from '@/db/queries/customer-sessions';
+import { recordSessionCorrection, recordWaitResumed } from '@/db/queries/session-timeline';
+import { closeSessionGoneFromWechat, listOpenSessions, openActiveSession, resumeEndedWait, setSessionHeldBy, type CustomerSession } from '@/db/queries/customer-sessions';
+import { RESUMABLE_WAIT_MS } from '@/db/queries/session-rules';
 import { startPeriodicJob, type PeriodicJob } from '@/lib/jobs/runner';
 import { WechatNetworkError } from '@/lib/wechat/errors';
 import type { KfApi } from '@/lib/wechat/kf-api';
@@ -85,10 +86,17 @@ export async function reconcileSessions(database: DatabaseHandle, kf: KfApi, opt
     await correct(database, result, session, kind, () => setSessionHeldBy(db, { id: session.id, kfAccount, now }), now, kfAccount);
   }
 
-  // Held in WeChat with no open session here: an accept whose event never reached us.
+  // Held in WeChat with no open session here: an accept whose event never reached us. As on the
+  // event's own path (flow.ts), a wait that had ended here unserved is resumed rather than a new,
+  // 0-second session opened beside it.
   for (const [openid, kfAccount] of heldBy) {
     if (openByOpenid.has(openid)) continue;
-    const opened = await openActiveSession(db, { openid, kfAccount, now });
+    const resumed = await db.transaction(async (tx) => {
+      const ended = await resumeEndedWait(tx, { openid, kfAccount, now, endedSince: new Date(now.getTime() - RESUMABLE_WAIT_MS) });
+      if (ended) await recordWaitResumed(tx, { sessionId: ended.id, ...ended, kfAccount });
+      return ended;
+    });
+    const opened = resumed ?? (await openActiveSession(db, { openid, kfAccount, now }));
     if (opened) await record(database, result, { sessionId: opened.id, kind: 'opened_in_wechat', kfAccount }, now);
   }
   return result;

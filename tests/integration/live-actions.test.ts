@@ -162,9 +162,11 @@ describe.each(testDatabases)('live actions and reconciliation on $kind', (testDb
       expect(await openSession(h.database, 'o_rec_1')).toMatchObject({ id: assigned.id, status: 'active', kfAccount: li });
       expect(await openSession(h.database, 'o_rec_2')).toMatchObject({ id: switched.id, status: 'active', kfAccount: li });
       expect(await openSession(h.database, 'o_rec_3')).toMatchObject({ id: closed.id, status: 'closed', endReason: 'closed_in_wechat' });
+      // Still in WeChat's waiting list after the drop: the dropped wait was served after all, and the
+      // session keeps its own queueing (not a new 0-second one).
       const reopened = await openSession(h.database, 'o_rec_4');
-      expect(reopened).toMatchObject({ status: 'active', kfAccount: wang });
-      expect(reopened.id).not.toBe(dropped.id);
+      expect(reopened).toMatchObject({ id: dropped.id, status: 'active', kfAccount: wang, queuedAt: dropped.queuedAt, endReason: null });
+      expect((await listSessionEvents(h.database.db, { sessionId: dropped.id })).map((e) => e.kind).sort()).toEqual(['corrected', 'resumed']);
 
       expect(result.corrections).toEqual(
         expect.arrayContaining([
