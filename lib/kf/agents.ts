@@ -17,6 +17,8 @@ import {
   type SyncedAccount,
 } from '@/db/queries/agents';
 import { recordAudit } from '@/db/queries/audit-log';
+import { findJobRun } from '@/db/queries/job-runs';
+import { log } from '@/lib/log';
 import { CHANNEL, notify } from '@/db/listen';
 import { DomainError } from '@/lib/errors';
 import { runJob, type JobOutcome } from '@/lib/jobs/runner';
@@ -71,7 +73,11 @@ export function syncedAccountOf(info: KfAccountInfo): SyncedAccount {
 export interface SyncResult extends SyncCounts {
   accounts: number;
   online: number;
+  /** WeChat listed no account right after a sync that listed some: the known agents were kept. */
+  keptOnEmpty?: boolean;
 }
+
+const agentsLog = log.child({ module: 'agents' });
 
 /**
  * One sync: WeChat's account list, then who is online. Unlocked: the periodic job holds the job's
@@ -81,6 +87,13 @@ export async function syncAgents(deps: AgentDeps): Promise<SyncResult> {
   const now = clock(deps);
   const listedAt = now();
   const list = await deps.kf.getKfList();
+  // An empty list right after one that had accounts: WeChat answering empty for a moment is likelier
+  // than every account deleted at once, and taken at its word it would tell every follower there is
+  // no customer service. The agents stay until a second sync in a row lists none.
+  if (list.length === 0 && ((await findJobRun(deps.database.db, { name: AGENT_SYNC_JOB }))?.lastSummary as { accounts?: number } | null)?.accounts) {
+    agentsLog.warn('WeChat listed no customer-service accounts; keeping the known agents until the next sync lists none too');
+    return { added: 0, updated: 0, removed: 0, accounts: 0, online: await refreshOnlineOnce(deps), keptOnEmpty: true };
+  }
   const counts = await deps.database.db.transaction(async (tx) => {
     const counts = await applyAccountList(tx, { accounts: list.map(syncedAccountOf), listedAt, now: now() });
     if (counts.added + counts.updated + counts.removed > 0) await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'synced' }));

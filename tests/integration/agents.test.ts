@@ -83,6 +83,20 @@ describe.each(testDatabases)('agents on $kind', (base) => {
     expect((await findAgentByAccount(h.database.db, { kfAccount: `dan@${suffix}` }))?.removedAt).toBeInstanceOf(Date);
   });
 
+  it('keeps the known agents when WeChat suddenly lists none, until a second sync in a row lists none too', async () => {
+    await accountInWechat('eve', 'bound', true);
+    await accountInWechat('fay', 'waiting');
+    expect(await runAgentSync(deps)).toMatchObject({ value: { accounts: 2, added: 2 } });
+    for (const name of ['eve', 'fay']) await h.runtime.kf.deleteKfAccount(`${name}@${suffix}`);
+    h.sim.clock.advance(1000);
+
+    expect(await runAgentSync(deps)).toMatchObject({ value: { accounts: 0, removed: 0, keptOnEmpty: true } });
+    expect((await listAgents(h.database.db)).map((a) => a.status).sort()).toEqual(['active', 'invited']);
+    h.sim.clock.advance(1000);
+    expect(await runAgentSync(deps)).toMatchObject({ value: { accounts: 0, removed: 2 } });
+    expect((await listAgents(h.database.db)).map((a) => a.status)).toEqual(['removed', 'removed']);
+  });
+
   it('syncs in one instance at a time: a second sync meanwhile is told it is busy', async () => {
     await accountInWechat('eve', 'bound');
     const other = h.databaseUrl ? await openPostgres(h.databaseUrl, { max: 2 }) : h.database;

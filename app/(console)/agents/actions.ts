@@ -26,7 +26,9 @@ function done(message: string): string {
 export const syncNowAction = adminAction(z.object({}), async (_input, { user, t }) => {
   const result = await syncAgentsNow(deps(), user);
   if (result === 'busy') return done(t('agents.syncBusy'));
-  return done(t('agents.synced', { ...result }));
+  if (result.keptOnEmpty) return done(t('agents.syncKeptOnEmpty'));
+  const { accounts, added, updated, removed } = result;
+  return done(t('agents.synced', { accounts, added, updated, removed }));
 });
 
 /**
