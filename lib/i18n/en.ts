@@ -17,6 +17,7 @@ export const en: Record<MessageKey, string> = {
   'shell.sandboxBanner':
     'Sandbox mode: no Official Account is configured, so wekf is talking to its built-in fake WeChat. Nothing reaches real WeChat users.',
   'shell.denied': 'You do not have access to that page.',
+  'shell.signedOut': 'Please sign in first.',
   'role.admin': 'Admin',
   'role.operator': 'Operator',
   'login.title': 'Sign in to wekf',

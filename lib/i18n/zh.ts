@@ -15,6 +15,7 @@ export const zh = {
   'shell.language': '语言',
   'shell.sandboxBanner': '沙盒模式：未配置公众号，wekf 正在使用内置的模拟微信。消息不会发送到真实的微信用户。',
   'shell.denied': '你没有权限访问该页面。',
+  'shell.signedOut': '请先登录。',
   'role.admin': '管理员',
   'role.operator': '操作员',
   'login.title': '登录 wekf',

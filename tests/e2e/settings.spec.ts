@@ -161,6 +161,10 @@ test('an operator reads the settings but cannot save, even by replaying an admin
     data: body,
   });
   expect(await replay.text()).toContain('只有管理员可以执行此操作。');
+  // The audit export is admins' only: said in words, not the browser's bare 403 page.
+  const exported = await reader.request.get('/audit/export');
+  expect(exported.status()).toBe(403);
+  expect(await exported.text()).toBe('你没有权限访问该页面。');
   await reader.reload();
   await expect(reader.getByRole('region', { name: '关键词与排队' }).getByLabel('排队有效期（分钟）')).toHaveValue('40');
   await reader.context().close();

@@ -22,8 +22,14 @@ export async function GET(request: Request): Promise<Response> {
   try {
     user = await assertRole('admin');
   } catch (error) {
-    if (error instanceof AuthError) return new Response(null, { status: error.code === 'forbidden' ? 403 : 401 });
-    throw error;
+    if (!(error instanceof AuthError)) throw error;
+    // A line of text rather than nothing: a browser shows it instead of its bare "HTTP ERROR 403".
+    const { t } = await getT();
+    const forbidden = error.code === 'forbidden';
+    return new Response(t(forbidden ? 'shell.denied' : 'shell.signedOut'), {
+      status: forbidden ? 403 : 401,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
   }
   const { t, locale } = await getT();
   const db = currentDatabase().db;
