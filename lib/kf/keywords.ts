@@ -39,8 +39,10 @@ export function matchesKeyword(content: string, keywords: string[]): string | un
 }
 
 function checkKeyword(keyword: string): void {
-  if ([...keyword].length > MAX_KEYWORD_LENGTH) {
-    throw new KeywordListError('error.keywords.tooLong', { keyword, max: MAX_KEYWORD_LENGTH });
+  const chars = [...keyword];
+  if (chars.length > MAX_KEYWORD_LENGTH) {
+    // Named by its start: the whole of a pasted paragraph would fill the form with red.
+    throw new KeywordListError('error.keywords.tooLong', { keyword: `${chars.slice(0, MAX_KEYWORD_LENGTH).join('')}…`, max: MAX_KEYWORD_LENGTH });
   }
   if (matchKey(keyword) === '') throw new KeywordListError('error.keywords.onlyPunctuation', { keyword });
 }
