@@ -358,6 +358,7 @@ export const en: Record<MessageKey, string> = {
   'account.savePassword': 'Change password',
   'account.passwordChanged': 'Password changed. Your other sessions are signed out; this browser stays signed in.',
   'account.wrongPassword': 'The current password is not right.',
+  'account.samePassword': 'The new password is the current one; choose another.',
   'account.throttled': 'Too many attempts. Try again later.',
   'account.sessions': 'Other sessions',
   'account.sessionsIntro': 'Signed in on another browser or device you no longer use? Sign them all out; this browser stays signed in.',

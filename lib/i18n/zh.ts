@@ -356,6 +356,7 @@ export const zh = {
   'account.savePassword': '修改密码',
   'account.passwordChanged': '密码已修改。其他设备上的登录已退出，本浏览器保持登录。',
   'account.wrongPassword': '当前密码不正确。',
+  'account.samePassword': '新密码与当前密码相同，请换一个。',
   'account.throttled': '尝试次数过多，请稍后再试。',
   'account.sessions': '其他设备上的登录',
   'account.sessionsIntro': '在别的浏览器或设备上登录过又不再使用？让它们全部退出，本浏览器保持登录。',

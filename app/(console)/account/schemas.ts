@@ -11,6 +11,8 @@ export const changePasswordSchema = z
       .max(200, { error: 'form.tooLong' }),
     confirmPassword: z.string({ error: 'form.required' }),
   })
-  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], error: 'form.passwordMismatch' });
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], error: 'form.passwordMismatch' })
+  // A change that changes nothing would still end every other sign-in: said instead.
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ['newPassword'], error: 'account.samePassword' });
 
 export const signOutOthersSchema = z.object({});
