@@ -28,6 +28,10 @@ test('changing my password signs out my other sessions; the old password stops w
   await expect(page.getByRole('heading', { name: '我的账号', level: 1 })).toBeVisible();
   const form = page.getByRole('region', { name: '修改密码' });
 
+  // Empty, each field says so in the console's language (not a browser bubble).
+  await form.getByRole('button', { name: '修改密码' }).click();
+  await expect(form.getByText('必填。')).toHaveCount(3);
+
   // The current password is checked, and the new one typed twice.
   await form.getByLabel('当前密码').fill('not-my-password');
   await form.getByLabel('新密码', { exact: true }).fill('changer-password-2');

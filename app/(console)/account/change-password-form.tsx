@@ -26,7 +26,8 @@ export function ChangePasswordForm({
   const errorId = (name: string) => `account-${name}-error`;
   return (
     // React empties the fields after every submit, so a typed password never lingers or comes back.
-    <form action={formAction} className="max-w-sm space-y-4">
+    // noValidate: the server's messages are in the console's language, the browser's bubbles not.
+    <form action={formAction} noValidate className="max-w-sm space-y-4">
       {fields.map(({ name, autoComplete }) => (
         <div key={name}>
           <label htmlFor={`account-${name}`} className="mb-1 block text-sm font-medium text-slate-700">

@@ -5,11 +5,13 @@ import { z } from 'zod';
 export const changePasswordSchema = z
   .object({
     currentPassword: z.string({ error: 'form.required' }).min(1, { error: 'form.required' }).max(1024, { error: 'form.tooLong' }),
+    // An empty field says it is required (the first issue per field is the one shown), not too short.
     newPassword: z
       .string({ error: 'form.required' })
+      .min(1, { error: 'form.required' })
       .min(10, { error: 'form.passwordTooShort' })
       .max(200, { error: 'form.tooLong' }),
-    confirmPassword: z.string({ error: 'form.required' }),
+    confirmPassword: z.string({ error: 'form.required' }).min(1, { error: 'form.required' }),
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], error: 'form.passwordMismatch' })
   // A change that changes nothing would still end every other sign-in: said instead.

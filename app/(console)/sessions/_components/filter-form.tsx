@@ -11,7 +11,9 @@ import { linkButtonClass } from './format';
 
 export function FilterForm({ t, query, agents }: { t: Translate; query: ParsedFilters['query']; agents: { kfAccount: string; nickname: string }[] }) {
   return (
-    <form method="get" action="/sessions" aria-label={t('sessions.filters')} className="mb-4 grid grid-cols-2 gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm md:grid-cols-3 xl:grid-cols-6">
+    // noValidate: a bad value is named on the page in the console's language (sessions.invalid), not
+    // in a browser bubble in the browser's.
+    <form method="get" action="/sessions" noValidate aria-label={t('sessions.filters')} className="mb-4 grid grid-cols-2 gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm md:grid-cols-3 xl:grid-cols-6">
       <Field label={t('sessions.from')}>
         <Input type="date" name="from" defaultValue={query.from} className="w-full" />
       </Field>
