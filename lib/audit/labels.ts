@@ -64,6 +64,8 @@ export const AUDIT_ACTIONS: Record<string, Label> = {
   'sandbox.agent-online': { zh: '沙盒：客服上线', en: 'Sandbox: agent went online' },
   'sandbox.agent-offline': { zh: '沙盒：客服下线', en: 'Sandbox: agent went offline' },
   'sandbox.agent-accept': { zh: '沙盒：客服接入', en: 'Sandbox: agent accepted a follower' },
+  'sandbox.agent-accept-invite': { zh: '沙盒：客服接受邀请', en: 'Sandbox: agent accepted the invitation' },
+  'sandbox.follower-scan': { zh: '沙盒：粉丝扫描绑定二维码', en: 'Sandbox: follower scanned the binding QR code' },
   'sandbox.agent-switch': { zh: '沙盒：客服转接', en: 'Sandbox: agent transferred a session' },
   'sandbox.agent-reply': { zh: '沙盒：客服回复', en: 'Sandbox: agent replied' },
   'sandbox.agent-close': { zh: '沙盒：客服结束会话', en: 'Sandbox: agent closed a session' },

@@ -52,6 +52,8 @@ export const sandboxWechat = {
   sendText: (openid: string, text: string) => control('POST', `${follower(openid)}/text`, { text }),
   /** Names the follower as staff would in WeChat's own admin: user/info then returns it as the remark. */
   setRemark: (openid: string, remark: string) => control('POST', `${follower(openid)}/remark`, { remark }),
+  /** The follower scans a QR code whose scene is `scene` with WeChat (a SCAN push, or subscribe with qrscene_). */
+  scan: (openid: string, scene: string) => control('POST', `${follower(openid)}/scan`, { scene }),
   acceptInvite: (kfAccount: string) => control('POST', `${agent(kfAccount)}/accept-invite`, {}),
   setOnline: (kfAccount: string, online: boolean) => control('POST', `${agent(kfAccount)}/online`, { online }),
   accept: (kfAccount: string, openid?: string) => control('POST', `${agent(kfAccount)}/accept`, openid ? { openid } : {}),

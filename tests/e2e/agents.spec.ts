@@ -42,11 +42,33 @@ test('an invited colleague who accepts in WeChat shows as bound after a sync', a
   await expect(row).toContainText('邀请中');
   await expect(row).toContainText('过期');
 
-  // The colleague accepts the invitation in their WeChat.
-  await sim(`agents/${encodeURIComponent(`neo@${suffix}`)}/accept-invite`);
-  await page.getByRole('button', { name: '立即同步' }).click();
+  // The colleague accepts the invitation in their WeChat, played from the sandbox page.
+  await page.goto('/sandbox');
+  await page.getByRole('button', { name: 'Neo · 在微信中接受邀请' }).click();
+  await expect(page.getByRole('article', { name: 'Neo' }).getByRole('button', { name: /Neo · 上线/ })).toBeVisible();
+  await page.goto('/agents');
   await expect(row).toContainText('已绑定');
   await expect(row).toContainText('neo_worker');
+});
+
+test('a sandbox follower scans the binding QR code the Agents page shows, and becomes the agent\'s openid', async ({ page }) => {
+  await openAgents(page);
+  const row = page.getByTestId(`agent-xiaoli@${suffix}`);
+  await row.getByRole('button', { name: '绑定' }).click();
+  const dialog = page.getByRole('dialog', { name: '绑定 小李 的 openid' });
+  await dialog.getByRole('button', { name: '扫码绑定' }).click();
+  await expect(dialog.getByText('等待客服操作')).toBeVisible();
+
+  // In another tab, the sandbox plays 小李 holding her phone to the code.
+  const sandbox = await page.context().newPage();
+  await sandbox.goto('/sandbox');
+  await sandbox.getByLabel('粉丝名字').fill('李的手机');
+  await sandbox.getByRole('button', { name: '添加粉丝' }).click();
+  const phone = sandbox.getByTestId('follower-李的手机');
+  await phone.getByRole('button', { name: '扫描绑定二维码' }).click();
+  await expect(phone).toContainText('已绑定客服账号 小李');
+  await expect(dialog.getByText('已绑定。')).toBeVisible({ timeout: 5000 });
+  await sandbox.close();
 });
 
 test('an agent scans the binding QR code with WeChat and the page says bound by itself', async ({ page }) => {

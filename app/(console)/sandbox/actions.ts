@@ -9,18 +9,23 @@ import { staffAction } from '@/lib/actions';
 import type { SignedInUser } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
 import { SandboxRefusal, sandboxAvailable, sandboxWechat } from '@/lib/sandbox/console';
+import { runAgentSync } from '@/lib/kf/agents';
 import { addDemoAgents, followerOpenid, setDemoAgentOnline } from '@/lib/sandbox/demo';
 import { wechatApiForConsole } from '@/lib/wechat-account/console';
 import { WechatApiError } from '@/lib/wechat/errors';
 import {
   addFollowerSchema,
+  agentAcceptInviteSchema,
   agentAcceptSchema,
   agentCloseSchema,
   agentOnlineSchema,
   agentReplySchema,
   agentSwitchSchema,
+  followerScanSchema,
   followerSendSchema,
 } from './schemas';
+
+const QR_CREATE_PATH = '/cgi-bin/qrcode/create';
 
 type Step<S extends z.ZodType> = (input: z.infer<S>, user: SignedInUser) => Promise<{ audit: string; target: string }>;
 
@@ -62,6 +67,25 @@ export const addFollowerAction = sandboxStep(addFollowerSchema, async ({ name })
 export const followerSendAction = sandboxStep(followerSendSchema, async ({ openid, text }) => {
   await sandboxWechat.sendText(openid, text);
   return { audit: 'follower-send', target: openid };
+});
+
+/**
+ * The follower scans the binding QR code the Agents page showed last, as an agent holding their phone
+ * would: the code's scene is read from the fake WeChat's record of qrcode/create.
+ */
+export const followerScanAction = sandboxStep(followerScanSchema, async ({ openid }) => {
+  const created = await sandboxWechat.calls(QR_CREATE_PATH);
+  const scene = (created.at(-1)?.body as { action_info?: { scene?: { scene_str?: string } } } | undefined)?.action_info?.scene?.scene_str;
+  if (!scene) throw new DomainError('sandbox.noQrCode');
+  await sandboxWechat.scan(openid, scene);
+  return { audit: 'follower-scan', target: openid };
+});
+
+/** The invited WeChat user accepts in WeChat; a sync then shows the agent bound, as it would later by itself. */
+export const agentAcceptInviteAction = sandboxStep(agentAcceptInviteSchema, async ({ kfAccount }) => {
+  await sandboxWechat.acceptInvite(kfAccount);
+  await runAgentSync({ database: currentDatabase(), kf: wechatApiForConsole() });
+  return { audit: 'agent-accept-invite', target: kfAccount };
 });
 
 export const agentOnlineAction = sandboxStep(agentOnlineSchema, async ({ kfAccount, online }) => {

@@ -38,6 +38,7 @@ export default async function SandboxPage() {
     kfAccount: a.kfAccount,
     nickname: a.nickname,
     online: a.online,
+    invited: !a.boundWx && a.invite?.status === 'waiting',
     sessions: snapshot.sessions.filter((s) => s.kfAccount === a.kfAccount).map((s) => ({ openid: s.openid, name: nameOf(s.openid) })),
   }));
   const followers: FollowerView[] = snapshot.followers

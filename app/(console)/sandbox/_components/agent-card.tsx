@@ -3,12 +3,14 @@ import { Badge } from '@/components/ui/badge';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import type { Translate } from '@/lib/i18n/format';
-import { agentAcceptAction, agentCloseAction, agentOnlineAction, agentReplyAction, agentSwitchAction } from '../actions';
+import { agentAcceptAction, agentAcceptInviteAction, agentCloseAction, agentOnlineAction, agentReplyAction, agentSwitchAction } from '../actions';
 
 export interface AgentView {
   kfAccount: string;
   nickname: string;
   online: boolean;
+  /** Invited and not yet accepted in WeChat: all this agent can do is accept. */
+  invited: boolean;
   sessions: { openid: string; name: string }[];
 }
 
@@ -23,15 +25,21 @@ export function AgentCard({ agent, others, t }: { agent: AgentView; others: Agen
         </div>
         <Badge tone={agent.online ? 'success' : 'neutral'}>{t(agent.online ? 'live.online' : 'live.offline')}</Badge>
       </header>
-      <div className="flex flex-wrap gap-2">
-        <ActionForm action={agentOnlineAction} submitLabel={`${agent.nickname} · ${t(agent.online ? 'sandbox.goOffline' : 'sandbox.goOnline')}`}>
-          {kf}
-          <input type="hidden" name="online" value={agent.online ? 'false' : 'true'} />
-        </ActionForm>
-        <ActionForm action={agentAcceptAction} submitLabel={`${agent.nickname} · ${t('sandbox.acceptNext')}`} submitVariant="primary">
+      {agent.invited ? (
+        <ActionForm action={agentAcceptInviteAction} submitLabel={`${agent.nickname} · ${t('sandbox.acceptInvite')}`} submitVariant="primary">
           {kf}
         </ActionForm>
-      </div>
+      ) : (
+        <div className="flex flex-wrap gap-2">
+          <ActionForm action={agentOnlineAction} submitLabel={`${agent.nickname} · ${t(agent.online ? 'sandbox.goOffline' : 'sandbox.goOnline')}`}>
+            {kf}
+            <input type="hidden" name="online" value={agent.online ? 'false' : 'true'} />
+          </ActionForm>
+          <ActionForm action={agentAcceptAction} submitLabel={`${agent.nickname} · ${t('sandbox.acceptNext')}`} submitVariant="primary">
+            {kf}
+          </ActionForm>
+        </div>
+      )}
       {agent.sessions.length > 0 && (
         <ul className="mt-3 space-y-3" aria-label={`${agent.nickname} · ${t('sandbox.serving')}`}>
           {agent.sessions.map((session) => (

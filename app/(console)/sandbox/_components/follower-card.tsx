@@ -5,7 +5,7 @@ import { Input } from '@/components/ui/input';
 import { NewestLastList } from '@/components/ui/newest-last-list';
 import type { Translate } from '@/lib/i18n/format';
 import { describeErrcode } from '@/lib/wechat/errcodes';
-import { followerSendAction } from '../actions';
+import { followerScanAction, followerSendAction } from '../actions';
 import type { ThreadItem } from './thread';
 
 export interface FollowerView {
@@ -75,10 +75,16 @@ export function FollowerCard({
             <Input name="text" controlSize="sm" placeholder={keyword} autoComplete="off" />
           </Field>
         </ActionForm>
-        <ActionForm action={followerSendAction} submitLabel={`「${keyword}」`} submitVariant="secondary">
-          {openid}
-          <input type="hidden" name="text" value={keyword} />
-        </ActionForm>
+        <div className="flex flex-wrap gap-2">
+          <ActionForm action={followerSendAction} submitLabel={`「${keyword}」`} submitVariant="secondary">
+            {openid}
+            <input type="hidden" name="text" value={keyword} />
+          </ActionForm>
+          {/* As an agent holding their phone to the code the Agents page shows. */}
+          <ActionForm action={followerScanAction} submitLabel={t('sandbox.scanQr')}>
+            {openid}
+          </ActionForm>
+        </div>
       </div>
     </article>
   );
