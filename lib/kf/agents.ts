@@ -90,7 +90,7 @@ export async function syncAgents(deps: AgentDeps): Promise<SyncResult> {
   // An empty list right after one that had accounts: WeChat answering empty for a moment is likelier
   // than every account deleted at once, and taken at its word it would tell every follower there is
   // no customer service. The agents stay until a second sync in a row lists none.
-  if (list.length === 0 && ((await findJobRun(deps.database.db, { name: AGENT_SYNC_JOB }))?.lastSummary as { accounts?: number } | null)?.accounts) {
+  if (list.length === 0 && (await accountsLastListed(deps.database.db)) > 0) {
     agentsLog.warn('WeChat listed no customer-service accounts; keeping the known agents until the next sync lists none too');
     return { added: 0, updated: 0, removed: 0, accounts: 0, online: await refreshOnlineOnce(deps), keptOnEmpty: true };
   }
@@ -101,6 +101,12 @@ export async function syncAgents(deps: AgentDeps): Promise<SyncResult> {
   });
   const online = await refreshOnlineOnce(deps);
   return { ...counts, accounts: list.length, online };
+}
+
+/** How many accounts the last successful sync was given (its job_runs summary); 0 when none ran. */
+async function accountsLastListed(db: Db): Promise<number> {
+  const summary = (await findJobRun(db, { name: AGENT_SYNC_JOB }))?.lastSummary as Partial<SyncResult> | null | undefined;
+  return summary?.accounts ?? 0;
 }
 
 async function refreshOnlineOnce(deps: AgentDeps): Promise<number> {
