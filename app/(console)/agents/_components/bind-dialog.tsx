@@ -100,7 +100,8 @@ export function BindDialog({
                 label: labels.typed,
                 content: (
                   <div className="space-y-4">
-                    <ActionForm action={setOpenid} submitLabel={labels.save} submitVariant="primary" layout="stacked" keep={['openid']} noValidate>
+                    {/* Started afresh once unbound, so the save's earlier "saved" does not stand beside it. */}
+                    <ActionForm key={justUnbound ? 'unbound' : 'bound'} action={setOpenid} submitLabel={labels.save} submitVariant="primary" layout="stacked" keep={['openid']} noValidate>
                       <input type="hidden" name="agentId" value={agentId} />
                       <Field label={labels.openid} name="openid" help={labels.openidHelp}>
                         <Input key={currentOpenid ?? ''} name="openid" autoComplete="off" spellCheck={false} defaultValue={currentOpenid ?? undefined} className="font-mono" />
