@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { customerSessions } from '../schema';
 import { isOpenSession, isStillWaiting, isWaitExpired, openSessionSql, SESSION_END_REASON, waitHasExpired, type SessionEndReason } from './session-rules';
@@ -8,13 +8,16 @@ export type CustomerSession = typeof customerSessions.$inferSelect;
 
 /**
  * The follower's open session. A waiting session past its expiry is expired here and now, so a
- * read never disagrees with the sweep.
+ * read never disagrees with the sweep. `lock` holds its row to the end of the transaction: two of
+ * WeChat's session events for one follower, handled at once, then apply one after the other, the
+ * second reading what the first left.
  */
-export async function findOpenSession(tx: DbOrTx, params: { openid: string; now: Date }): Promise<CustomerSession | undefined> {
-  const [session] = await tx
+export async function findOpenSession(tx: DbOrTx, params: { openid: string; now: Date; lock?: boolean }): Promise<CustomerSession | undefined> {
+  const query = tx
     .select()
     .from(customerSessions)
     .where(and(eq(customerSessions.openid, params.openid), isOpenSession()));
+  const [session] = params.lock ? await query.for('update') : await query;
   if (session && waitHasExpired(session, params.now)) {
     await expireSession(tx, { id: session.id, now: params.now });
     return undefined;
@@ -22,10 +25,35 @@ export async function findOpenSession(tx: DbOrTx, params: { openid: string; now:
   return session;
 }
 
-export async function activateSession(tx: DbOrTx, params: { id: number; kfAccount: string; now: Date }): Promise<void> {
+/**
+ * When WeChat made the session event being applied (`eventAt`): the session remembers the latest, so
+ * an older event arriving after it is known to be overtaken (overtakenBy).
+ */
+const latestEventAt = (eventAt: Date | undefined) =>
+  eventAt ? sql`greatest(${customerSessions.kfEventAt}, ${eventAt.toISOString()}::timestamptz)` : customerSessions.kfEventAt;
+
+/** True when a session event made at `eventAt` is older than one already applied to the session. */
+export function overtakenBy(session: Pick<CustomerSession, 'kfEventAt'>, eventAt: Date): boolean {
+  return session.kfEventAt !== null && session.kfEventAt > eventAt;
+}
+
+/**
+ * Whether any session of the follower has had a session event applied made at or after `eventAt`
+ * (an accept arriving after the close that ended its session has been overtaken by it).
+ */
+export async function hasSessionEventSince(tx: DbOrTx, params: { openid: string; eventAt: Date }): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: customerSessions.id })
+    .from(customerSessions)
+    .where(and(eq(customerSessions.openid, params.openid), gte(customerSessions.kfEventAt, params.eventAt)))
+    .limit(1);
+  return row !== undefined;
+}
+
+export async function activateSession(tx: DbOrTx, params: { id: number; kfAccount: string; now: Date; eventAt?: Date }): Promise<void> {
   await tx
     .update(customerSessions)
-    .set({ status: 'active', kfAccount: params.kfAccount, startedAt: params.now, updatedAt: params.now })
+    .set({ status: 'active', kfAccount: params.kfAccount, startedAt: params.now, kfEventAt: latestEventAt(params.eventAt), updatedAt: params.now })
     .where(eq(customerSessions.id, params.id));
 }
 
@@ -37,7 +65,7 @@ export async function activateSession(tx: DbOrTx, params: { id: number; kfAccoun
  */
 export async function resumeEndedWait(
   tx: DbOrTx,
-  params: { openid: string; kfAccount: string; now: Date; endedSince: Date },
+  params: { openid: string; kfAccount: string; now: Date; endedSince: Date; eventAt?: Date },
 ): Promise<{ id: number; endReason: SessionEndReason; endedAt: Date; endedByUserId: number | null } | undefined> {
   const [latest] = await tx
     .select()
@@ -49,7 +77,7 @@ export async function resumeEndedWait(
   if (!latest || latest.startedAt !== null || !latest.endedAt || latest.endedAt < params.endedSince || !resumable.includes(latest.endReason)) return undefined;
   await tx
     .update(customerSessions)
-    .set({ status: 'active', kfAccount: params.kfAccount, startedAt: params.now, endedAt: null, endReason: null, endedByUserId: null, updatedAt: params.now })
+    .set({ status: 'active', kfAccount: params.kfAccount, startedAt: params.now, endedAt: null, endReason: null, endedByUserId: null, kfEventAt: latestEventAt(params.eventAt), updatedAt: params.now })
     .where(eq(customerSessions.id, latest.id));
   return { id: latest.id, endReason: latest.endReason as SessionEndReason, endedAt: latest.endedAt, endedByUserId: latest.endedByUserId };
 }
@@ -57,32 +85,43 @@ export async function resumeEndedWait(
 /** An agent accepted a follower wekf never queued: the session starts active. */
 export async function openActiveSession(
   tx: DbOrTx,
-  params: { openid: string; kfAccount: string; now: Date },
+  params: { openid: string; kfAccount: string; now: Date; eventAt?: Date },
 ): Promise<CustomerSession | undefined> {
   const [session] = await tx
     .insert(customerSessions)
-    .values({ openid: params.openid, status: 'active', kfAccount: params.kfAccount, queuedAt: params.now, startedAt: params.now })
+    .values({ openid: params.openid, status: 'active', kfAccount: params.kfAccount, queuedAt: params.now, startedAt: params.now, kfEventAt: params.eventAt })
     .onConflictDoNothing({ target: customerSessions.openid, where: sql.raw(openSessionSql()) })
     .returning();
   return session;
 }
 
-export async function switchSessionAgent(tx: DbOrTx, params: { id: number; kfAccount: string; now: Date }): Promise<void> {
+export async function switchSessionAgent(tx: DbOrTx, params: { id: number; kfAccount: string; now: Date; eventAt?: Date }): Promise<void> {
   await tx
     .update(customerSessions)
-    .set({ kfAccount: params.kfAccount, updatedAt: params.now })
+    .set({ kfAccount: params.kfAccount, kfEventAt: latestEventAt(params.eventAt), updatedAt: params.now })
     .where(eq(customerSessions.id, params.id));
 }
 
 export async function closeSession(
   tx: DbOrTx,
-  params: { id: number; closedBy: string; now: Date; reason: SessionEndReason },
+  params: { id: number; closedBy: string; now: Date; reason: SessionEndReason; eventAt?: Date },
 ): Promise<void> {
   // A close staff asked for from the live page (markClosingByStaff) is recorded as theirs.
   const reason = sql<SessionEndReason>`case when ${customerSessions.endedByUserId} is not null then ${SESSION_END_REASON.closedByStaff} else ${params.reason} end`;
+  // A close that overtook its accept (still waiting here): the closing agent served it, from no
+  // later than now.
   await tx
     .update(customerSessions)
-    .set({ status: 'closed', closedByKfAccount: params.closedBy, endedAt: params.now, endReason: reason, updatedAt: params.now })
+    .set({
+      status: 'closed',
+      kfAccount: sql`coalesce(${customerSessions.kfAccount}, ${params.closedBy})`,
+      startedAt: sql`coalesce(${customerSessions.startedAt}, ${params.now.toISOString()}::timestamptz)`,
+      closedByKfAccount: params.closedBy,
+      endedAt: params.now,
+      endReason: reason,
+      kfEventAt: latestEventAt(params.eventAt),
+      updatedAt: params.now,
+    })
     .where(eq(customerSessions.id, params.id));
 }
 
@@ -123,21 +162,33 @@ export async function endWaitOnUnfollow(tx: DbOrTx, params: { openid: string; no
   return rows.length;
 }
 
-/** Reconciliation: WeChat no longer holds this open session. False when it ended meanwhile. */
+/**
+ * Reconciliation: WeChat no longer holds this open session. False when it ended meanwhile. What
+ * WeChat said now overtakes any session event made before now that is still on its way.
+ */
 export async function closeSessionGoneFromWechat(tx: DbOrTx, params: { id: number; now: Date }): Promise<boolean> {
   const rows = await tx
     .update(customerSessions)
-    .set({ status: 'closed', endedAt: params.now, endReason: SESSION_END_REASON.closedInWechat, updatedAt: params.now })
+    .set({ status: 'closed', endedAt: params.now, endReason: SESSION_END_REASON.closedInWechat, kfEventAt: latestEventAt(params.now), updatedAt: params.now })
     .where(and(eq(customerSessions.id, params.id), isOpenSession()))
     .returning({ id: customerSessions.id });
   return rows.length > 0;
 }
 
-/** Reconciliation: WeChat says this agent holds the session (a missed create or switch). False when it ended meanwhile. */
+/**
+ * Reconciliation: WeChat says this agent holds the session (a missed create or switch). False when
+ * it ended meanwhile. As above, it overtakes session events made before now.
+ */
 export async function setSessionHeldBy(tx: DbOrTx, params: { id: number; kfAccount: string; now: Date }): Promise<boolean> {
   const rows = await tx
     .update(customerSessions)
-    .set({ status: 'active', kfAccount: params.kfAccount, startedAt: sql`coalesce(${customerSessions.startedAt}, ${params.now.toISOString()}::timestamptz)`, updatedAt: params.now })
+    .set({
+      status: 'active',
+      kfAccount: params.kfAccount,
+      startedAt: sql`coalesce(${customerSessions.startedAt}, ${params.now.toISOString()}::timestamptz)`,
+      kfEventAt: latestEventAt(params.now),
+      updatedAt: params.now,
+    })
     .where(and(eq(customerSessions.id, params.id), isOpenSession()))
     .returning({ id: customerSessions.id });
   return rows.length > 0;

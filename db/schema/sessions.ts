@@ -36,6 +36,11 @@ export const customerSessions = pgTable(
     endReason: text().$type<SessionEndReason>(),
     /** The staff member who ended it from the console (drop, close); null for WeChat's own events. */
     endedByUserId: integer().references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * WeChat's time (CreateTime) of the latest accept, switch or close event applied to it. Those
+     * pushes can arrive out of order; one older than this has been overtaken and changes nothing.
+     */
+    kfEventAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

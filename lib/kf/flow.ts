@@ -5,7 +5,17 @@
 import 'server-only';
 import type { Tx } from '@/db/client';
 import { findAgentNickname } from '@/db/queries/agents';
-import { activateSession, closeSession, endWaitOnUnfollow, findOpenSession, openActiveSession, resumeEndedWait, switchSessionAgent } from '@/db/queries/customer-sessions';
+import {
+  activateSession,
+  closeSession,
+  endWaitOnUnfollow,
+  findOpenSession,
+  hasSessionEventSince,
+  openActiveSession,
+  overtakenBy,
+  resumeEndedWait,
+  switchSessionAgent,
+} from '@/db/queries/customer-sessions';
 import { recordInteraction, recordUnsubscribe } from '@/db/queries/followers';
 import { enqueueOutbox, type NewOutboxRow } from '@/db/queries/outbox';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
@@ -80,43 +90,64 @@ async function grantOnly(msg: InboundOf<'event.CLICK'>, ctx: FlowContext): Promi
   return success;
 }
 
+// WeChat's accept, switch and close pushes for one follower can arrive out of order: each is
+// applied only if no later one (by WeChat's CreateTime) has been applied to the session already, and
+// the session's row is held meanwhile. Reconciliation corrects what is still wrong within minutes;
+// this keeps a follower from being greeted after their chat closed, or a session from going back to
+// the agent it was switched from.
+
+/** When WeChat made the event: its CreateTime, in seconds. */
+function eventTimeOf(msg: InboundOf<'event.kf_create_session' | 'event.kf_switch_session' | 'event.kf_close_session'>): Date {
+  return new Date(msg.CreateTime * 1000);
+}
+
 async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx: FlowContext): Promise<FlowReply> {
   const openid = msg.FromUserName;
-  const session = await findOpenSession(ctx.tx, { openid, now: ctx.now });
+  const eventAt = eventTimeOf(msg);
+  const session = await findOpenSession(ctx.tx, { openid, now: ctx.now, lock: true });
   if (session?.status === 'active') return success; // already accepted: nothing new to say
-  if (session) await activateSession(ctx.tx, { id: session.id, kfAccount: msg.KfAccount, now: ctx.now });
-  else {
+  // A switch made in the same second or later already names who holds it.
+  let kfAccount = msg.KfAccount;
+  if (session) {
+    if (session.kfAccount !== null && session.kfEventAt !== null && session.kfEventAt >= eventAt) kfAccount = session.kfAccount;
+    await activateSession(ctx.tx, { id: session.id, kfAccount, now: ctx.now, eventAt });
+  } else {
+    // Its session was closed by a later event (the close overtook this accept): nothing to start, nothing to say.
+    if (await hasSessionEventSince(ctx.tx, { openid, eventAt })) return success;
     // Still in WeChat's waiting list after their wait ended here: that wait was served after all.
-    const resumed = await resumeEndedWait(ctx.tx, { openid, kfAccount: msg.KfAccount, now: ctx.now, endedSince: new Date(ctx.now.getTime() - RESUMABLE_WAIT_MS) });
-    if (resumed) await recordWaitResumed(ctx.tx, { sessionId: resumed.id, ...resumed, kfAccount: msg.KfAccount });
+    const resumed = await resumeEndedWait(ctx.tx, { openid, kfAccount, now: ctx.now, endedSince: new Date(ctx.now.getTime() - RESUMABLE_WAIT_MS), eventAt });
+    if (resumed) await recordWaitResumed(ctx.tx, { sessionId: resumed.id, ...resumed, kfAccount });
     // An agent may also start a session with a follower wekf never queued.
-    else await openActiveSession(ctx.tx, { openid, kfAccount: msg.KfAccount, now: ctx.now });
+    else await openActiveSession(ctx.tx, { openid, kfAccount, now: ctx.now, eventAt });
   }
-  const agent = (await findAgentNickname(ctx.tx, { kfAccount: msg.KfAccount })) ?? msg.KfAccount.split('@')[0]!;
+  const agent = (await findAgentNickname(ctx.tx, { kfAccount })) ?? kfAccount.split('@')[0]!;
   await send(ctx, [
     {
       kind: 'greeting',
       openid,
       priority: OUTBOX_PRIORITY.greeting,
-      payload: textPayload(renderText(ctx.settings, 'greeting', { agent }), { kfAccount: msg.KfAccount }),
+      payload: textPayload(renderText(ctx.settings, 'greeting', { agent }), { kfAccount }),
     },
   ]);
   return success;
 }
 
 async function onSessionSwitched(msg: InboundOf<'event.kf_switch_session'>, ctx: FlowContext): Promise<FlowReply> {
-  const session = await findOpenSession(ctx.tx, { openid: msg.FromUserName, now: ctx.now });
-  if (!session) return success;
-  await switchSessionAgent(ctx.tx, { id: session.id, kfAccount: msg.ToKfAccount, now: ctx.now });
+  const eventAt = eventTimeOf(msg);
+  const session = await findOpenSession(ctx.tx, { openid: msg.FromUserName, now: ctx.now, lock: true });
+  if (!session || overtakenBy(session, eventAt)) return success;
+  await switchSessionAgent(ctx.tx, { id: session.id, kfAccount: msg.ToKfAccount, now: ctx.now, eventAt });
   // kf_account now names the new agent only; the timeline and metrics need who had it before.
-  await recordSessionSwitch(ctx.tx, { sessionId: session.id, from: session.kfAccount, to: msg.ToKfAccount, at: ctx.now });
+  await recordSessionSwitch(ctx.tx, { sessionId: session.id, from: session.kfAccount ?? msg.FromKfAccount, to: msg.ToKfAccount, at: ctx.now });
   return success;
 }
 
 async function onSessionClosed(msg: InboundOf<'event.kf_close_session'>, ctx: FlowContext): Promise<FlowReply> {
-  const session = await findOpenSession(ctx.tx, { openid: msg.FromUserName, now: ctx.now });
-  if (!session) return success;
-  await closeSession(ctx.tx, { id: session.id, closedBy: msg.KfAccount, now: ctx.now, reason: SESSION_END_REASON.agentClosed });
+  const eventAt = eventTimeOf(msg);
+  const session = await findOpenSession(ctx.tx, { openid: msg.FromUserName, now: ctx.now, lock: true });
+  // Overtaken: the close of an earlier chat, arriving after the follower's next one was accepted.
+  if (!session || overtakenBy(session, eventAt)) return success;
+  await closeSession(ctx.tx, { id: session.id, closedBy: msg.KfAccount, now: ctx.now, reason: SESSION_END_REASON.agentClosed, eventAt });
   await send(ctx, [
     { kind: 'closing', openid: msg.FromUserName, priority: OUTBOX_PRIORITY.closing, payload: textPayload(renderText(ctx.settings, 'closing')) },
   ]);

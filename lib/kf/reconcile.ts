@@ -92,11 +92,11 @@ export async function reconcileSessions(database: DatabaseHandle, kf: KfApi, opt
   for (const [openid, kfAccount] of heldBy) {
     if (openByOpenid.has(openid)) continue;
     const resumed = await db.transaction(async (tx) => {
-      const ended = await resumeEndedWait(tx, { openid, kfAccount, now, endedSince: new Date(now.getTime() - RESUMABLE_WAIT_MS) });
+      const ended = await resumeEndedWait(tx, { openid, kfAccount, now, endedSince: new Date(now.getTime() - RESUMABLE_WAIT_MS), eventAt: now });
       if (ended) await recordWaitResumed(tx, { sessionId: ended.id, ...ended, kfAccount });
       return ended;
     });
-    const opened = resumed ?? (await openActiveSession(db, { openid, kfAccount, now }));
+    const opened = resumed ?? (await openActiveSession(db, { openid, kfAccount, now, eventAt: now }));
     if (opened) await record(database, result, { sessionId: opened.id, kind: 'opened_in_wechat', kfAccount }, now);
   }
   return result;

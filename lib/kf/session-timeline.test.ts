@@ -18,6 +18,7 @@ function session(over: Partial<SessionRow>): SessionRow {
     startedAt: null,
     endedAt: null,
     endReason: null,
+    kfEventAt: null,
     endedByUserId: null,
     createdAt: T(0),
     updatedAt: T(0),

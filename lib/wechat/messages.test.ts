@@ -221,6 +221,17 @@ describe('dedupeKey, isEvent, isUserMessage', () => {
     expect(keys[0]).toBe(keys[1]);
   });
 
+  it('names the agents of session events, so two switches of one follower in one second are two events', () => {
+    const switch1 = evt('kf_switch_session', '<FromKfAccount><![CDATA[a@b]]></FromKfAccount><ToKfAccount><![CDATA[c@b]]></ToKfAccount>');
+    const switch2 = evt('kf_switch_session', '<FromKfAccount><![CDATA[c@b]]></FromKfAccount><ToKfAccount><![CDATA[d@b]]></ToKfAccount>');
+    expect(dedupeKey(switch1)).toBe('oUser:1348831860:kf_switch_session:a@b>c@b');
+    expect(dedupeKey(switch2)).not.toBe(dedupeKey(switch1));
+    const accepted = [evt('kf_create_session', '<KfAccount><![CDATA[a@b]]></KfAccount>'), evt('kf_create_session', '<KfAccount><![CDATA[c@b]]></KfAccount>')];
+    expect(dedupeKey(accepted[0]!)).toBe('oUser:1348831860:kf_create_session:a@b');
+    expect(dedupeKey(accepted[1]!)).not.toBe(dedupeKey(accepted[0]!));
+    expect(dedupeKey(evt('kf_close_session', '<KfAccount><![CDATA[a@b]]></KfAccount>'))).toBe('oUser:1348831860:kf_close_session:a@b');
+  });
+
   it('falls back to FromUserName:CreateTime:MsgType for an unknown type without MsgId', () => {
     const m: InboundMessage = parseInbound({ ToUserName: 'gh', FromUserName: 'o', CreateTime: '5', MsgType: 'new_thing' });
     expect(dedupeKey(m)).toBe('o:5:new_thing');

@@ -174,11 +174,22 @@ export function qrScene(msg: InboundMessage): string | undefined {
  * Idempotency key for a push (PROTOCOL.md §2.5): FromUserName:MsgId for messages, since a MsgId is
  * only known to be unique per sender (a key two followers shared once handed one follower the
  * other's stored reply); for events FromUserName:CreateTime:Event, the Event part keeping two
- * different events in one second apart.
+ * different events in one second apart. Customer-service session events also name their agents:
+ * two switches of one follower in one second (A→B, then B→C) are two events, where a retry repeats
+ * the same accounts.
  */
 export function dedupeKey(msg: InboundMessage): string {
   const msgId = msgIdOf(msg);
   if (msg.MsgType !== 'event' && msgId !== undefined) return `${msg.FromUserName}:${msgId}`;
   const what = 'Event' in msg && msg.MsgType === 'event' ? (msg.Event ?? '') : msg.MsgType;
-  return `${msg.FromUserName}:${msg.CreateTime}:${what}`;
+  const key = `${msg.FromUserName}:${msg.CreateTime}:${what}`;
+  switch (msg.kind) {
+    case 'event.kf_create_session':
+    case 'event.kf_close_session':
+      return `${key}:${msg.KfAccount}`;
+    case 'event.kf_switch_session':
+      return `${key}:${msg.FromKfAccount}>${msg.ToKfAccount}`;
+    default:
+      return key;
+  }
 }

@@ -266,6 +266,69 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     expect(h.sim.follower('o_kf').inbox().at(-1)?.text).toContain('本次服务已结束');
   });
 
+  describe('session events that arrive out of order', () => {
+    // WeChat pushes each session change on its own; a slow delivery can land after the next one.
+    const sessionEvent = (openid: string, at: number, event: string, accounts: Record<string, string>) => ({
+      FromUserName: openid,
+      CreateTime: at,
+      MsgType: 'event',
+      Event: event,
+      ...accounts,
+    });
+
+    it('a close that overtook its accept ends the session, and the late accept greets nobody and opens nothing', async () => {
+      const ann = await h.addAgent('ann', { nickname: '小安' });
+      await h.sim.follower('o_quick').sendText('客服');
+      const t = Math.floor(Date.now() / 1000);
+      expect(await (await h.push(sessionEvent('o_quick', t + 1, 'kf_close_session', { KfAccount: ann }))).text()).toBe('success');
+      expect(await (await h.push(sessionEvent('o_quick', t, 'kf_create_session', { KfAccount: ann }))).text()).toBe('success');
+
+      const sessions = await listSessionsByOpenid(h.database.db, { openid: 'o_quick' });
+      expect(sessions).toHaveLength(1);
+      // Served by the agent who closed it, so the metrics count it answered.
+      expect(sessions[0]).toMatchObject({ status: 'closed', kfAccount: ann, closedByKfAccount: ann, endReason: 'agent_closed' });
+      expect(sessions[0]!.startedAt).toBeInstanceOf(Date);
+      const kinds = (await listOutboxFor(h.database.db, { openid: 'o_quick' })).map((r) => r.kind);
+      expect(kinds).toContain('closing');
+      expect(kinds).not.toContain('greeting');
+    });
+
+    it('switches hold in the order WeChat made them: an overtaken one changes nothing, two in one second both count', async () => {
+      const ann = await h.addAgent('ann');
+      const ben = await h.addAgent('ben');
+      const cat = await h.addAgent('cat');
+      await h.sim.follower('o_passed').sendText('客服');
+      const t = Math.floor(Date.now() / 1000);
+      await h.push(sessionEvent('o_passed', t, 'kf_create_session', { KfAccount: ann }));
+      // ben → cat was made after ann → ben, yet arrives first.
+      await h.push(sessionEvent('o_passed', t + 2, 'kf_switch_session', { FromKfAccount: ben, ToKfAccount: cat }));
+      await h.push(sessionEvent('o_passed', t + 1, 'kf_switch_session', { FromKfAccount: ann, ToKfAccount: ben }));
+      let [session] = await listSessionsByOpenid(h.database.db, { openid: 'o_passed' });
+      expect(session).toMatchObject({ status: 'active', kfAccount: cat });
+
+      // Two switches in one second are two events, not a retry of one.
+      await h.push(sessionEvent('o_passed', t + 3, 'kf_switch_session', { FromKfAccount: cat, ToKfAccount: ann }));
+      await h.push(sessionEvent('o_passed', t + 3, 'kf_switch_session', { FromKfAccount: ann, ToKfAccount: ben }));
+      [session] = await listSessionsByOpenid(h.database.db, { openid: 'o_passed' });
+      expect(session).toMatchObject({ status: 'active', kfAccount: ben });
+      const timeline = (await loadSessionDetail(h.database.db, { id: session!.id, now: new Date() }))!.timeline;
+      expect(timeline.filter((e) => e.kind === 'switched').map((e) => e.kind === 'switched' && e.to)).toEqual([cat, ann, ben]);
+    });
+
+    it('a switch that overtook the accept leaves the session with the agent it was switched to, who greets', async () => {
+      const ann = await h.addAgent('ann', { nickname: '小安' });
+      const ben = await h.addAgent('ben', { nickname: '小本' });
+      await h.sim.follower('o_handed').sendText('客服');
+      const t = Math.floor(Date.now() / 1000);
+      await h.push(sessionEvent('o_handed', t + 1, 'kf_switch_session', { FromKfAccount: ann, ToKfAccount: ben }));
+      await h.push(sessionEvent('o_handed', t, 'kf_create_session', { KfAccount: ann }));
+      const [session] = await listSessionsByOpenid(h.database.db, { openid: 'o_handed' });
+      expect(session).toMatchObject({ status: 'active', kfAccount: ben });
+      await h.drainOutbox();
+      expect(h.sim.follower('o_handed').inbox().at(-1)?.text).toBe('您好，我是客服小本，很高兴为您服务。');
+    });
+  });
+
   it('a waiting follower’s every message goes to customer service, and none of their events', async () => {
     await h.addAgent('ann');
     await h.sim.follower('o_waits').sendText('客服');
@@ -299,7 +362,7 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     const response = await h.push({ FromUserName: 'o_ghost', CreateTime: 1700000000, MsgType: 'event', Event: 'kf_close_session', KfAccount: 'x@y' });
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('success');
-    expect(await countInboundByKey(h.database.db, { dedupeKey: 'o_ghost:1700000000:kf_close_session' })).toBe(1);
+    expect(await countInboundByKey(h.database.db, { dedupeKey: 'o_ghost:1700000000:kf_close_session:x@y' })).toBe(1);
   });
 
   it('a waiting session past its expiry is expired, and the keyword then opens a new one', async () => {
