@@ -4,7 +4,7 @@
 import 'server-only';
 import { and, asc, eq, inArray, lt, ne, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
-import { agents, followers } from '../schema';
+import { agents, customerSessions, followers } from '../schema';
 
 export type Agent = typeof agents.$inferSelect;
 export type AgentStatus = Agent['status'];
@@ -37,6 +37,11 @@ export type AlertReadiness = 'ready' | 'no_openid' | 'window_closed' | 'used_up'
 export interface AgentRow extends Agent {
   /** Whether WeChat lets wekf message this agent now (their 48-hour window, PROTOCOL.md §6.7). */
   alerts: AlertReadiness;
+  /**
+   * Sessions they hold now, by wekf's own record (current to the last event, as on the Live page);
+   * WeChat's own count (acceptedCases) is only as fresh as the last sync.
+   */
+  activeChats: number;
 }
 
 /**
@@ -53,11 +58,13 @@ export async function listAgentsForConsole(tx: DbOrTx, params: { now: Date }): P
       eventSendsLeft: followers.eventSendsLeft,
       eventWindowEndsAt: followers.eventGrantExpiresAt,
       subscribed: followers.subscribed,
+      // customer_sessions_agent_status_queued_idx: one agent's active sessions.
+      activeChats: sql<number>`(select count(*) from ${customerSessions} where ${customerSessions.kfAccount} = ${agents.kfAccount} and ${customerSessions.status} = 'active')`.mapWith(Number),
     })
     .from(agents)
     .leftJoin(followers, eq(followers.openid, agents.kfOpenid))
     .orderBy(sql`${agents.status} = 'removed'`, asc(agents.createdAt), asc(agents.id));
-  return rows.map(({ agent, sendsLeft, windowEndsAt, eventSendsLeft, eventWindowEndsAt, subscribed }) => {
+  return rows.map(({ agent, sendsLeft, windowEndsAt, eventSendsLeft, eventWindowEndsAt, subscribed, activeChats }) => {
     const open = (endsAt: Date | null) => endsAt !== null && endsAt > params.now;
     let alerts: AlertReadiness = 'ready';
     if (!agent.kfOpenid) alerts = 'no_openid';
@@ -65,7 +72,7 @@ export async function listAgentsForConsole(tx: DbOrTx, params: { now: Date }): P
     else if (open(eventWindowEndsAt) && (eventSendsLeft ?? 0) > 0) alerts = 'ready';
     else if (!open(windowEndsAt)) alerts = 'window_closed';
     else if ((sendsLeft ?? 0) <= 0) alerts = 'used_up';
-    return { ...agent, alerts };
+    return { ...agent, alerts, activeChats };
   });
 }
 
@@ -219,6 +226,16 @@ export async function updateAgent(
 }
 
 /** Another agent already inviting or bound to this WeChat ID (WeChat would refuse with 65407/65408). */
+/** An agent (not removed) already called `nickname`, other than `exceptId`. */
+export async function findAgentByNickname(tx: DbOrTx, params: { nickname: string; exceptId?: number }): Promise<Agent | undefined> {
+  const [row] = await tx
+    .select()
+    .from(agents)
+    .where(and(ne(agents.status, 'removed'), eq(agents.nickname, params.nickname), params.exceptId === undefined ? undefined : ne(agents.id, params.exceptId)))
+    .limit(1);
+  return row;
+}
+
 export async function findAgentByWorkerWx(tx: DbOrTx, params: { wx: string; exceptId?: number }): Promise<Agent | undefined> {
   const [row] = await tx
     .select()

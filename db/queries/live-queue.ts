@@ -36,8 +36,8 @@ export interface LiveAgent {
   kfAccount: string;
   nickname: string;
   online: boolean;
-  /** WeChat's count from getonlinekflist (issue 15's online-status job). */
-  acceptedCases: number;
+  /** Sessions they hold now, by wekf's own record (current to the last event, every one counted). */
+  activeChats: number;
   onlineCheckedAt: Date | null;
 }
 
@@ -108,7 +108,8 @@ export async function listLiveAgents(db: DbOrTx): Promise<LiveAgent[]> {
       kfAccount: agents.kfAccount,
       nickname: agents.nickname,
       online: agents.online,
-      acceptedCases: agents.acceptedCases,
+      // customer_sessions_agent_status_queued_idx: one agent's active sessions.
+      activeChats: sql<number>`(select count(*) from ${customerSessions} where ${customerSessions.kfAccount} = ${agents.kfAccount} and ${customerSessions.status} = 'active')`.mapWith(Number),
       onlineCheckedAt: agents.onlineCheckedAt,
     })
     .from(agents)

@@ -1,6 +1,6 @@
 // Transcript lines pulled from WeChat's chat records, and the pull's cursor per 24-hour window.
 import 'server-only';
-import { and, asc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { customerSessions, sessionMessages, transcriptSyncWindows } from '../schema';
 
@@ -36,6 +36,12 @@ export async function saveSyncWindow(
         updatedAt: params.now,
       },
     });
+}
+
+/** How many transcript lines the session has (session_messages_session_idx). */
+export async function countSessionTranscript(db: DbOrTx, params: { sessionId: number }): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(sessionMessages).where(eq(sessionMessages.sessionId, params.sessionId));
+  return row?.n ?? 0;
 }
 
 export interface TranscriptRecord {

@@ -9,6 +9,7 @@ import {
   applyOnlineList,
   findAgent,
   findAgentByAccount,
+  findAgentByNickname,
   findAgentByWorkerWx,
   insertAgent,
   updateAgent,
@@ -156,7 +157,7 @@ export type InviteResult = { agent: Agent; invited: true } | { agent: Agent; inv
 
 /**
  * Create the account in WeChat, then invite its worker. Refused before WeChat is called when the
- * kf_account or the invitee is already taken here. When WeChat creates the account but refuses the
+ * kf_account, the nickname or the invitee is already taken here. When WeChat creates the account but refuses the
  * invitation, the agent is kept as `uninvited` with the reason, for a retry.
  */
 export async function inviteAgent(deps: AgentDeps, actor: Actor, input: InviteInput): Promise<InviteResult> {
@@ -165,6 +166,7 @@ export async function inviteAgent(deps: AgentDeps, actor: Actor, input: InviteIn
   const db = deps.database.db;
   const existing = await findAgentByAccount(db, { kfAccount });
   if (existing && existing.status !== 'removed') throw new DomainError('agents.accountTaken', { kfAccount }, { field: 'prefix' });
+  await refuseTakenNickname(db, input.nickname);
   await refuseTakenWorker(db, input.inviteWx);
 
   await deps.kf.addKfAccount({ kfAccount, nickname: input.nickname });
@@ -188,6 +190,16 @@ export async function reinviteAgent(deps: AgentDeps, actor: Actor, params: { age
   }
   await refuseTakenWorker(deps.database.db, params.inviteWx, agent.id);
   return sendInvite(deps, actor, agent, params.inviteWx);
+}
+
+/**
+ * Followers are told their agent's nickname and the console names agents by it: two called alike
+ * could not be told apart. (Accounts made in WeChat's own tool may still share one; the console then
+ * adds the account.)
+ */
+async function refuseTakenNickname(db: Db, nickname: string, exceptId?: number): Promise<void> {
+  const taken = await findAgentByNickname(db, { nickname, exceptId });
+  if (taken) throw new DomainError('agents.nicknameTaken', { nickname, kfAccount: taken.kfAccount }, { field: 'nickname' });
 }
 
 async function refuseTakenWorker(db: Db, inviteWx: string, exceptId?: number): Promise<void> {
@@ -232,6 +244,7 @@ async function sendInvite(deps: AgentDeps, actor: Actor, agent: Agent, inviteWx:
 export async function renameAgent(deps: AgentDeps, actor: Actor, params: { agentId: number; nickname: string }): Promise<Agent> {
   const agent = await liveAgent(deps, params.agentId);
   if (agent.nickname === params.nickname) return agent;
+  await refuseTakenNickname(deps.database.db, params.nickname, agent.id);
   await deps.kf.updateKfAccount({ kfAccount: agent.kfAccount, nickname: params.nickname });
   return deps.database.db.transaction(async (tx) => {
     const row = await updateAgent(tx, { id: agent.id, now: clock(deps)(), set: { nickname: params.nickname } });

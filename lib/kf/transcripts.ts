@@ -3,7 +3,7 @@
 // (transcript_sync_windows), never older than WeChat keeps (30 days), each line stored once.
 import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
-import { findSyncWindow, insertTranscriptRecords, latestSyncWindow, listOpenSyncWindows, saveSyncWindow, type TranscriptRecord } from '@/db/queries/transcripts';
+import { countSessionTranscript, findSyncWindow, insertTranscriptRecords, latestSyncWindow, listOpenSyncWindows, saveSyncWindow, type TranscriptRecord } from '@/db/queries/transcripts';
 import { recordAudit } from '@/db/queries/audit-log';
 import { runJob, startPeriodicJob, type PeriodicJob } from '@/lib/jobs/runner';
 import type { KfApi } from '@/lib/wechat/kf-api';
@@ -128,9 +128,16 @@ const BUSY_RETRIES = 20;
 const BUSY_RETRY_MS = 500;
 
 /**
- * "Pull transcripts now" from the console: the same job under the same lock, audited.
+ * "Pull transcripts now" from the console: the same job under the same lock, audited. The pull
+ * brings every chat's new lines, while the page it is asked from shows one session's: `here` is how
+ * many that session gained meanwhile (by this pull, or one under way when it was asked).
  */
-export async function pullTranscriptsNow(database: DatabaseHandle, kf: RecordPager, userId: number): Promise<{ busy: boolean; added: number }> {
+export async function pullTranscriptsNow(
+  database: DatabaseHandle,
+  kf: RecordPager,
+  params: { userId: number; sessionId: number },
+): Promise<{ busy: boolean; added: number; here: number }> {
+  const before = await countSessionTranscript(database.db, { sessionId: params.sessionId });
   // A run already under way (the timer, another instance) usually ends within seconds: wait for it
   // and run once more, so the lines of a session that just closed are in when the page reloads.
   // A WeChat refusal propagates as it is: the console action words it in the reader's language.
@@ -139,6 +146,8 @@ export async function pullTranscriptsNow(database: DatabaseHandle, kf: RecordPag
     await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
     outcome = await runTranscriptSync(database, kf);
   }
-  await recordAudit(database.db, { userId, action: 'transcripts.pull', detail: JSON.stringify(outcome.ran ? outcome.value : { busy: true }) });
-  return outcome.ran ? { busy: false, added: outcome.value.added } : { busy: true, added: 0 };
+  await recordAudit(database.db, { userId: params.userId, action: 'transcripts.pull', detail: JSON.stringify(outcome.ran ? outcome.value : { busy: true }) });
+  if (!outcome.ran) return { busy: true, added: 0, here: 0 };
+  const here = (await countSessionTranscript(database.db, { sessionId: params.sessionId })) - before;
+  return { busy: false, added: outcome.value.added, here };
 }

@@ -107,13 +107,18 @@ test.describe.serial('session history', () => {
     await expect(page.getByRole('table', { name: '我们发出的消息' })).toContainText('接入问候');
 
     await page.getByRole('button', { name: '立即拉取聊天记录' }).click();
-    await expect(page.getByText(/已拉取，新增 \d+ 条聊天记录。/)).toBeVisible();
+    // The pull brings every chat's lines; the page says how many are this session's.
+    const pulled = page.getByText(/^已拉取：微信聊天记录新增 \d+ 条，其中本会话 \d+ 条。$/);
+    await expect(pulled).toBeVisible();
+    const [, added, here] = (await pulled.textContent())!.match(/新增 (\d+) 条，其中本会话 (\d+) 条/)!.map(Number);
     await page.reload();
     const transcript = page.getByTestId('transcript');
     await expect(transcript).toContainText('我想退货, "急"');
     await expect(transcript).toContainText('好的，请提供订单号');
     await expect(transcript).toContainText('客服 e2eamy');
     await expect(transcript).not.toContainText(amy);
+    // Its counts are checked in transcript-sync.test.ts; here, that they are said.
+    expect(here).toBeLessThanOrEqual(added!);
   });
 
   test('Export CSV downloads exactly the filtered list, with a BOM and guarded cells', async ({ page }) => {
@@ -187,5 +192,10 @@ test.describe.serial('session history', () => {
     await expect(page.getByRole('alert').filter({ hasText: '以下筛选条件无效' })).toHaveText('以下筛选条件无效，已忽略：排队日期起、等待超过（分钟）');
     await page.goto('/sessions/99999999');
     await expect(page.getByRole('heading', { name: '找不到该页面' })).toBeVisible();
+    // Metrics for a range nobody queued in: one sentence, not a month of zeros.
+    await page.goto('/metrics?from=2020-01-01&to=2020-01-31');
+    await expect(page.getByText('2020-01-01 至 2020-01-31 没有粉丝排队')).toBeVisible();
+    await expect(page.getByRole('table')).toHaveCount(0);
+    await expect(page.getByTestId('heat-map')).toHaveCount(0);
   });
 });

@@ -1,10 +1,11 @@
 // The Agents page's "queue alerts" column (listAgentsForConsole): whether WeChat lets wekf message
 // each agent now, from the windows PROTOCOL.md §6.7 gives: 5 sends in the 48 hours after a message
-// to the account, 3 in the minute after a scan or a follow (the QR binding's scan is one).
+// to the account, 3 in the minute after a scan or a follow (the QR binding's scan is one). And the
+// chats each holds, by wekf's own sessions, as the Live page counts them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { listAgentsForConsole, upsertAgent } from '@/db/queries/agents';
-import { followers } from '@/db/schema';
+import { customerSessions, followers } from '@/db/schema';
 import { testDatabases } from './databases';
 
 const NOW = new Date('2026-12-07T08:00:00Z');
@@ -41,5 +42,18 @@ describe.each(testDatabases)('agent alert readiness on $kind', (testDb) => {
       quiet: 'window_closed',
       left: 'window_closed',
     });
+  });
+
+  it("counts the chats each agent holds now from wekf's sessions, not WeChat's last-synced figure", async () => {
+    await upsertAgent(handle.db, { kfAccount: 'busy@acct', nickname: 'busy', status: 'active' });
+    await upsertAgent(handle.db, { kfAccount: 'idle@acct', nickname: 'idle', status: 'active' });
+    await handle.db.insert(customerSessions).values([
+      { openid: 'o_f1', status: 'active', kfAccount: 'busy@acct', startedAt: NOW },
+      { openid: 'o_f2', status: 'active', kfAccount: 'busy@acct', startedAt: NOW },
+      { openid: 'o_f3', status: 'closed', kfAccount: 'busy@acct', startedAt: NOW, endedAt: NOW },
+      { openid: 'o_f4', status: 'waiting' },
+    ]);
+    const chats = Object.fromEntries((await listAgentsForConsole(handle.db, { now: NOW })).map((a) => [a.nickname, a.activeChats]));
+    expect(chats).toMatchObject({ busy: 2, idle: 0 });
   });
 });

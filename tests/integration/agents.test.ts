@@ -137,9 +137,16 @@ describe.each(testDatabases)('agents on $kind', (base) => {
     expect(await findAgentByAccount(h.database.db, { kfAccount: `gus@${suffix}` })).toMatchObject({ status: 'invited', inviteErrcode: null, inviteError: null, inviteWx: 'gus_worker' });
   });
 
-  it('refuses a taken kf_account or invitee before calling WeChat', async () => {
-    await inviteAgent(deps, actor, { prefix: 'hal', accountWx: suffix, nickname: 'Hal', inviteWx: 'hal_worker' });
+  it('refuses a taken kf_account, nickname or invitee before calling WeChat', async () => {
+    const hal = await inviteAgent(deps, actor, { prefix: 'hal', accountWx: suffix, nickname: 'Hal', inviteWx: 'hal_worker' });
+    await inviteAgent(deps, actor, { prefix: 'ivy', accountWx: suffix, nickname: 'Ivy', inviteWx: 'ivy_worker' });
     const calls = h.sim.calls().length;
+    await expect(inviteAgent(deps, actor, { prefix: 'hal2', accountWx: suffix, nickname: 'Hal', inviteWx: 'hal2_worker' })).rejects.toMatchObject({
+      code: 'agents.nicknameTaken',
+      field: 'nickname',
+    });
+    await expect(renameAgent(deps, actor, { agentId: hal.agent.id, nickname: 'Ivy' })).rejects.toMatchObject({ code: 'agents.nicknameTaken', field: 'nickname' });
+    expect(await findAgentByAccount(h.database.db, { kfAccount: `hal@${suffix}` })).toMatchObject({ nickname: 'Hal' });
     await expect(inviteAgent(deps, actor, { prefix: 'hal', accountWx: suffix, nickname: 'Hal 2', inviteWx: 'other_worker' })).rejects.toMatchObject({
       code: 'agents.accountTaken',
       field: 'prefix',

@@ -3,9 +3,9 @@
 // 24-hour windows resumed from their msgid cursor, never asking for what WeChat no longer keeps.
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { customerSessions, sessionMessages, transcriptSyncWindows } from '@/db/schema';
+import { customerSessions, sessionMessages, transcriptSyncWindows, users } from '@/db/schema';
 import { loadSessionDetail } from '@/lib/kf/session-timeline';
-import { RECORD_RETENTION_SECONDS, runTranscriptSync, syncTranscripts } from '@/lib/kf/transcripts';
+import { pullTranscriptsNow, RECORD_RETENTION_SECONDS, runTranscriptSync, syncTranscripts } from '@/lib/kf/transcripts';
 import { emptiedForEachTest, testDatabases } from './databases';
 import { startKfHarness, type KfHarness } from './kf-harness';
 
@@ -69,6 +69,22 @@ describe.each(testDatabases)('transcript pull on $kind', (base) => {
     expect(refetched.fetched).toBeGreaterThanOrEqual(4);
     expect(refetched.added).toBe(0);
     expect(await lines()).toHaveLength(stored.length);
+  });
+
+  it("pulled from a session's page, says every chat's new lines and that session's", async () => {
+    const here = await conversation('o_here', [
+      ['在吗', '在的'],
+      ['退款呢', '已处理'],
+    ]);
+    await conversation('o_there', [['你好', '您好']]);
+    const [user] = await h.database.db.insert(users).values({ email: 'lead@pull.test', name: 'Lead', role: 'operator', passwordHash: 'x' }).returning({ id: users.id });
+    const pulled = await pullTranscriptsNow(h.database, h.runtime.kf, { userId: user!.id, sessionId: here.id });
+    const stored = await lines();
+    expect(pulled).toEqual({ busy: false, added: stored.length, here: stored.filter((l) => l.sessionId === here.id).length });
+    expect(pulled.here).toBeGreaterThanOrEqual(4);
+    expect(pulled.added).toBeGreaterThan(pulled.here);
+    // Nothing new the second time, here or anywhere.
+    expect(await pullTranscriptsNow(h.database, h.runtime.kf, { userId: user!.id, sessionId: here.id })).toEqual({ busy: false, added: 0, here: 0 });
   });
 
   it('resumes a window from its msgid cursor instead of asking from the start again', async () => {

@@ -38,14 +38,13 @@ export default async function LivePage({ searchParams }: { searchParams: Promise
         waiting={live.waiting}
         total={live.counters.waiting}
         agents={live.agents}
-        busyAgents={new Set(live.active.map((s) => s.kfAccount ?? ''))}
         {...view}
       />
       <div className="mt-8 grid gap-8 lg:grid-cols-3">
         <div className="lg:col-span-2">
           <ActiveSessions active={live.active} total={live.counters.active} agents={live.agents} {...view} />
         </div>
-        <AgentList agents={live.agents} active={live.active} t={t} />
+        <AgentList agents={live.agents} t={t} />
       </div>
     </>
   );

@@ -180,7 +180,7 @@ function OnlineCell({ agent, t }: { agent: AgentRow; t: Translate }) {
   return (
     <div className="flex items-center gap-2 whitespace-nowrap">
       <span aria-hidden="true" className={`size-2 rounded-full ${agent.online ? 'bg-emerald-500' : 'bg-slate-300'}`} />
-      {agent.online ? t('agents.online', { count: agent.acceptedCases }) : t('agents.offline')}
+      {agent.online ? t('agents.online', { count: agent.activeChats }) : t('agents.offline')}
     </div>
   );
 }

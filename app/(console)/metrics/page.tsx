@@ -88,36 +88,45 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
           ))}
         </dl>
       </section>
-      {metrics.total.sessions === 0 && <EmptyState title={t('metrics.empty')} className="mb-6" />}
-      <section aria-labelledby="by-day" className="mb-6 space-y-3">
-        <h2 id="by-day" className="text-lg font-semibold">
-          {t('metrics.byDay')}
-        </h2>
-        <DayChart
-          days={days}
-          label={t('metrics.byDay')}
-          legend={{ served: t('metrics.served'), expired: t('metrics.expired'), dropped: t('metrics.dropped'), open: t('sessions.status.waiting') }}
-        />
-        <GroupTable label={t('metrics.byDay')} first={t('metrics.day')} rows={days.map((d) => [d.day, d])} columns={columns} />
-        <Definitions t={t} target={query.targetSeconds} />
-      </section>
-      <section aria-labelledby="by-agent" className="mb-6 space-y-3">
-        <h2 id="by-agent" className="text-lg font-semibold">
-          {t('metrics.byAgent')}
-        </h2>
-        {metrics.byAgent.length === 0 ? (
-          <EmptyState title={t('metrics.empty')} />
-        ) : (
-          <GroupTable label={t('metrics.byAgent')} first={t('metrics.agent')} rows={metrics.byAgent.map((a) => [a.kfAccount ? agentLabel(a.kfAccount) : t('metrics.noAgent'), a])} columns={columns} />
-        )}
-      </section>
-      <section aria-labelledby="heat" className="space-y-3">
-        <h2 id="heat" className="text-lg font-semibold">
-          {t('metrics.heat')}
-        </h2>
-        <HeatMap t={t} cells={metrics.heat} />
-        <p className="text-xs text-slate-500">{t('metrics.defHeat')}</p>
-      </section>
+      {metrics.total.sessions === 0 ? (
+        // Nothing queued in the range: one sentence instead of a chart, a table of zeros per day and
+        // an empty heat map.
+        <section aria-labelledby="by-day" className="space-y-3">
+          <h2 id="by-day" className="sr-only">
+            {t('metrics.byDay')}
+          </h2>
+          <EmptyState title={t('metrics.empty')}>{t('metrics.emptyHint', { from: query.from, to: query.to })}</EmptyState>
+          <Definitions t={t} target={query.targetSeconds} />
+        </section>
+      ) : (
+        <>
+          <section aria-labelledby="by-day" className="mb-6 space-y-3">
+            <h2 id="by-day" className="text-lg font-semibold">
+              {t('metrics.byDay')}
+            </h2>
+            <DayChart
+              days={days}
+              label={t('metrics.byDay')}
+              legend={{ served: t('metrics.served'), expired: t('metrics.expired'), dropped: t('metrics.dropped'), open: t('sessions.status.waiting') }}
+            />
+            <GroupTable label={t('metrics.byDay')} first={t('metrics.day')} rows={days.map((d) => [d.day, d])} columns={columns} />
+            <Definitions t={t} target={query.targetSeconds} />
+          </section>
+          <section aria-labelledby="by-agent" className="mb-6 space-y-3">
+            <h2 id="by-agent" className="text-lg font-semibold">
+              {t('metrics.byAgent')}
+            </h2>
+            <GroupTable label={t('metrics.byAgent')} first={t('metrics.agent')} rows={metrics.byAgent.map((a) => [a.kfAccount ? agentLabel(a.kfAccount) : t('metrics.noAgent'), a])} columns={columns} />
+          </section>
+          <section aria-labelledby="heat" className="space-y-3">
+            <h2 id="heat" className="text-lg font-semibold">
+              {t('metrics.heat')}
+            </h2>
+            <HeatMap t={t} cells={metrics.heat} />
+            <p className="text-xs text-slate-500">{t('metrics.defHeat')}</p>
+          </section>
+        </>
+      )}
     </>
   );
 }

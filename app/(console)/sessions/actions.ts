@@ -2,18 +2,18 @@
 // Session history's mutations: pull WeChat's chat records now instead of at the next run, and set
 // the follower's remark. Operators may do both. Audited in the use cases.
 import { revalidatePath } from 'next/cache';
-import { z } from 'zod';
 import { currentDatabase } from '@/db/client';
 import { staffAction } from '@/lib/actions';
 import { setFollowerRemark } from '@/lib/kf/follower-remarks';
 import { pullTranscriptsNow } from '@/lib/kf/transcripts';
 import { wechatApiForConsole } from '@/lib/wechat-account/console';
-import { remarkSchema } from './schemas';
+import { pullSchema, remarkSchema } from './schemas';
 
-export const pullTranscriptsAction = staffAction(z.object({}), async (_input, { user, t }) => {
-  const result = await pullTranscriptsNow(currentDatabase(), wechatApiForConsole(), user.id);
+export const pullTranscriptsAction = staffAction(pullSchema, async (input, { user, t }) => {
+  const result = await pullTranscriptsNow(currentDatabase(), wechatApiForConsole(), { userId: user.id, sessionId: input.sessionId });
   revalidatePath('/sessions', 'layout');
-  return result.busy ? t('session.pullBusy') : t('session.pulled', { added: result.added });
+  // Every chat's new lines, and this session's: the page shows only the latter.
+  return result.busy ? t('session.pullBusy') : t('session.pulled', { added: result.added, here: result.here });
 });
 
 export const setRemarkAction = staffAction(remarkSchema, async (input, { user, t }) => {

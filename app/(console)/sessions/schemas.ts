@@ -94,6 +94,11 @@ const remark = z
     else if (!remarkFits(value)) ctx.addIssue({ code: 'custom', message: 'session.remarkTooLong' });
   });
 
+/** "Pull transcripts now" on a session's page: the pull is the account's, the count is also this session's. */
+export const pullSchema = z.object({
+  sessionId: z.coerce.number({ error: 'form.invalid' }).int().positive({ error: 'form.invalid' }),
+});
+
 export const remarkSchema = z.object({
   sessionId: z.coerce.number({ error: 'form.invalid' }).int().positive({ error: 'form.invalid' }),
   remark,

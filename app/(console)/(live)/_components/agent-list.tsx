@@ -1,9 +1,9 @@
 import { Badge } from '@/components/ui/badge';
-import type { ActiveEntry, LiveAgent } from '@/db/queries/live-queue';
+import type { LiveAgent } from '@/db/queries/live-queue';
 import type { Translate } from '@/lib/i18n/format';
 
 /** Who is online and how many each is serving (our open sessions, current to the last event). */
-export function AgentList({ agents, active, t }: { agents: LiveAgent[]; active: ActiveEntry[]; t: Translate }) {
+export function AgentList({ agents, t }: { agents: LiveAgent[]; t: Translate }) {
   return (
     <section aria-labelledby="agents-heading">
       <h2 id="agents-heading" className="mb-3 text-base font-semibold">
@@ -21,7 +21,7 @@ export function AgentList({ agents, active, t }: { agents: LiveAgent[]; active: 
               </div>
               <div className="flex shrink-0 items-center gap-2">
                 <span className="text-xs text-slate-600 tabular-nums">
-                  {t('live.load', { n: active.filter((s) => s.kfAccount === agent.kfAccount).length })}
+                  {t('live.load', { n: agent.activeChats })}
                 </span>
                 <Badge tone={agent.online ? 'success' : 'neutral'}>{t(agent.online ? 'live.online' : 'live.offline')}</Badge>
               </div>

@@ -10,8 +10,9 @@ export function WaitingActions({ entry, agents, t }: { entry: WaitingEntry; agen
   const sessionId = <input type="hidden" name="sessionId" value={entry.sessionId} />;
   const dialog = { cancelLabel: t('common.cancel'), closeLabel: t('common.close') };
   const follower = followerLabel(entry);
-  // Online agents first; an offline one may still be chosen, and WeChat's refusal is then shown.
-  const choices = [...agents].sort((a, b) => Number(b.online) - Number(a.online));
+  // Online agents first, the least busy leading (and chosen unless the follower asked for someone);
+  // an offline one may still be chosen, and WeChat's refusal is then shown.
+  const choices = [...agents].sort((a, b) => Number(b.online) - Number(a.online) || a.activeChats - b.activeChats);
   const preferred = entry.kfAccount ?? choices.find((a) => a.online)?.kfAccount;
   return (
     <div className="flex flex-wrap items-start gap-2">
@@ -31,7 +32,7 @@ export function WaitingActions({ entry, agents, t }: { entry: WaitingEntry; agen
           <Select name="kfAccount" defaultValue={preferred} required>
             {choices.map((agent) => (
               <option key={agent.kfAccount} value={agent.kfAccount}>
-                {agent.nickname} · {t(agent.online ? 'live.online' : 'live.offline')}
+                {agent.nickname} · {t(agent.online ? 'live.online' : 'live.offline')} · {t('live.load', { n: agent.activeChats })}
               </option>
             ))}
           </Select>

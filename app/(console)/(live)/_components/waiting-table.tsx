@@ -12,13 +12,12 @@ export function WaitingTable({
   waiting,
   total,
   agents,
-  busyAgents,
   ...view
-}: { waiting: WaitingEntry[]; total: number; agents: LiveAgent[]; busyAgents: Set<string> } & LiveView) {
+}: { waiting: WaitingEntry[]; total: number; agents: LiveAgent[] } & LiveView) {
   const { t, locale, serverNow } = view;
   const online = agents.filter((a) => a.online);
   // An online agent with nobody in hand could take this follower now: they wait for an accept.
-  const someoneFree = online.some((a) => !busyAgents.has(a.kfAccount));
+  const someoneFree = online.some((a) => a.activeChats === 0);
   const nickname = (kfAccount: string) => agents.find((a) => a.kfAccount === kfAccount)?.nickname ?? kfAccount;
   const reason = (entry: WaitingEntry) => {
     if (entry.kfAccount) return <Badge tone="info">{t('live.reasonPinned', { agent: nickname(entry.kfAccount) })}</Badge>;

@@ -102,7 +102,9 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
             <h2 id="transcript" className="text-lg font-semibold">
               {t('session.transcript')}
             </h2>
-            <ActionForm action={pullTranscriptsAction} submitLabel={t('session.pull')} submitSize="sm" />
+            <ActionForm action={pullTranscriptsAction} submitLabel={t('session.pull')} submitSize="sm">
+              <input type="hidden" name="sessionId" value={session.id} />
+            </ActionForm>
           </div>
           <Transcript
             t={t}
