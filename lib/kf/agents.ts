@@ -157,8 +157,8 @@ export type InviteResult = { agent: Agent; invited: true } | { agent: Agent; inv
 
 /**
  * Create the account in WeChat, then invite its worker. Refused before WeChat is called when the
- * kf_account, the nickname or the invitee is already taken here. When WeChat creates the account but refuses the
- * invitation, the agent is kept as `uninvited` with the reason, for a retry.
+ * kf_account, the nickname or the invitee is already taken here. When WeChat creates the account
+ * but refuses the invitation, the agent is kept as `uninvited` with the reason, for a retry.
  */
 export async function inviteAgent(deps: AgentDeps, actor: Actor, input: InviteInput): Promise<InviteResult> {
   const kfAccount = `${input.prefix}@${input.accountWx}`;
