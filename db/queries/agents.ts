@@ -45,6 +45,15 @@ export interface AgentRow extends Agent {
 }
 
 /**
+ * For a select from `agents`: the sessions the agent holds now, by wekf's record
+ * (customer_sessions_agent_status_queued_idx). The outer column is written out whole: Drizzle leaves
+ * a lone table's columns unqualified, which inside this subquery would name customer_sessions' own.
+ */
+export function activeChatsOfAgent() {
+  return sql<number>`(select count(*) from ${customerSessions} as cs where cs.kf_account = "agents"."kf_account" and cs.status = 'active')`.mapWith(Number);
+}
+
+/**
  * The Agents page: every agent with whether a queue alert could reach them right now: inside the
  * 48-hour window a message to the account opens, or the minute a scan or a follow opens (the QR
  * binding's scan is one), with sends left.
@@ -58,8 +67,7 @@ export async function listAgentsForConsole(tx: DbOrTx, params: { now: Date }): P
       eventSendsLeft: followers.eventSendsLeft,
       eventWindowEndsAt: followers.eventGrantExpiresAt,
       subscribed: followers.subscribed,
-      // customer_sessions_agent_status_queued_idx: one agent's active sessions.
-      activeChats: sql<number>`(select count(*) from ${customerSessions} where ${customerSessions.kfAccount} = ${agents.kfAccount} and ${customerSessions.status} = 'active')`.mapWith(Number),
+      activeChats: activeChatsOfAgent(),
     })
     .from(agents)
     .leftJoin(followers, eq(followers.openid, agents.kfOpenid))

@@ -5,6 +5,7 @@ import 'server-only';
 import { and, asc, count, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { agents, customerSessions, followers } from '../schema';
+import { activeChatsOfAgent } from './agents';
 import { isStillWaiting, SESSION_END_REASON } from './session-rules';
 
 /** The page shows this many of each list; the counters still count everyone. */
@@ -108,8 +109,7 @@ export async function listLiveAgents(db: DbOrTx): Promise<LiveAgent[]> {
       kfAccount: agents.kfAccount,
       nickname: agents.nickname,
       online: agents.online,
-      // customer_sessions_agent_status_queued_idx: one agent's active sessions.
-      activeChats: sql<number>`(select count(*) from ${customerSessions} where ${customerSessions.kfAccount} = ${agents.kfAccount} and ${customerSessions.status} = 'active')`.mapWith(Number),
+      activeChats: activeChatsOfAgent(),
       onlineCheckedAt: agents.onlineCheckedAt,
     })
     .from(agents)

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { listAgentsForConsole, upsertAgent } from '@/db/queries/agents';
+import { listLiveAgents } from '@/db/queries/live-queue';
 import { customerSessions, followers } from '@/db/schema';
 import { testDatabases } from './databases';
 
@@ -55,5 +56,8 @@ describe.each(testDatabases)('agent alert readiness on $kind', (testDb) => {
     ]);
     const chats = Object.fromEntries((await listAgentsForConsole(handle.db, { now: NOW })).map((a) => [a.nickname, a.activeChats]));
     expect(chats).toMatchObject({ busy: 2, idle: 0 });
+    // The Live page's list of agents, the same way.
+    const live = Object.fromEntries((await listLiveAgents(handle.db)).map((a) => [a.nickname, a.activeChats]));
+    expect(live).toMatchObject({ busy: 2, idle: 0 });
   });
 });
