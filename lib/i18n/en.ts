@@ -129,6 +129,7 @@ export const en: Record<MessageKey, string> = {
   'agents.openidTaken': 'That openid is bound to {kfAccount}.',
   'agents.openidUnseen': 'This openid has not messaged the account. If it is right, tick the box below and save again.',
   'agents.prefixInvalid': 'Letters, digits and underscores only, at most 10.',
+  'agents.accountWxOriginalId': "That is the account's original ID (gh_…). Customer-service accounts use its WeChat ID, shown beside it in the account's settings.",
   'agents.accountWxInvalid': 'A WeChat ID has 6–20 characters and starts with a letter.',
   'agents.inviteWxInvalid': 'A WeChat ID has 6–20 characters, starts with a letter, and may contain letters, digits, - and _.',
   'wechat.refused': 'WeChat refused: {meaning} (errcode {code})',

@@ -127,6 +127,7 @@ export const zh = {
   'agents.openidTaken': '该 openid 已绑定到客服 {kfAccount}。',
   'agents.openidUnseen': '这个 openid 还没有给公众号发过消息。确认无误请勾选下方选项后再保存。',
   'agents.prefixInvalid': '前缀只能包含英文字母、数字和下划线，最多 10 个。',
+  'agents.accountWxOriginalId': '这是公众号的原始 ID（gh_ 开头）。客服帐号用的是公众号微信号，在公众号设置里原始 ID 旁边可以找到。',
   'agents.accountWxInvalid': '公众号微信号格式不对：6–20 个字符，以字母开头。',
   'agents.inviteWxInvalid': '微信号格式不对：6–20 个字符，以字母开头，可含字母、数字、- 和 _。',
   'wechat.refused': '微信拒绝了请求：{meaning}（错误码 {code}）',

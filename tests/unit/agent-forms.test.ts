@@ -15,6 +15,9 @@ describe('the invite form', () => {
     expect(errorsOf({ ...good, prefix: 'way_too_long_1' })).toEqual({ prefix: 'agents.prefixInvalid' });
     expect(errorsOf({ ...good, prefix: 'amy-1' })).toEqual({ prefix: 'agents.prefixInvalid' });
     expect(errorsOf({ ...good, accountWx: '1brand' })).toEqual({ accountWx: 'agents.accountWxInvalid' });
+    // The original ID has a WeChat ID's shape, yet WeChat refuses it after @.
+    expect(errorsOf({ ...good, accountWx: 'gh_97417a04a28d' })).toEqual({ accountWx: 'agents.accountWxOriginalId' });
+    expect(inviteSchema.parse({ ...good, accountWx: 'gh_brand_oa' }).accountWx).toBe('gh_brand_oa');
     expect(errorsOf({ ...good, inviteWx: 'amy' })).toEqual({ inviteWx: 'agents.inviteWxInvalid' });
     expect(errorsOf({ ...good, inviteWx: 'amy worker' })).toEqual({ inviteWx: 'agents.inviteWxInvalid' });
     expect(Object.keys(errorsOf({ ...good, nickname: '一二三四五六七八九十一二三四五六七' }))).toEqual(['nickname']);
