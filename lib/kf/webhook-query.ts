@@ -97,8 +97,9 @@ export function queryChecker(options: QueryCheckOptions): (method: string, q: UR
 
 
 /**
- * The push's signed query and a hash of its exact body, for the replay store
- * (db/queries/replay-store.ts). Call after checkQuery has passed: the three parameters are present.
+ * The push's signed query and a hash of what it carried (its exact body, or an encrypted push's
+ * message), for the replay store (db/queries/replay-store.ts). Call after checkQuery has passed: the
+ * three parameters are present.
  */
 export function pushQueryOf(q: URLSearchParams, body: Buffer): PushQuery {
   return {

@@ -92,8 +92,16 @@ export function createWebhook(options: WebhookOptions): Webhook {
 
     const encrypted = q.get('encrypt_type') === 'aes';
     let message: InboundMessage;
+    // What the replay store binds to the signed query: the body as sent, or for an encrypted push the
+    // message inside it. msg_signature already vouches for the ciphertext, and WeChat may encrypt a
+    // retry afresh (new random bytes, same message): refused as a replay, it would be lost.
+    let signedContent: Buffer = request.body;
     try {
-      message = encrypted ? openEncrypted(request.body, q, signed, options) : parseInbound(parseXml(request.body));
+      if (encrypted) {
+        const opened = openEncrypted(request.body, q, signed, options);
+        message = opened.message;
+        signedContent = Buffer.from(opened.plaintext);
+      } else message = parseInbound(parseXml(request.body));
     } catch (error) {
       if (error instanceof WechatProtocolError) {
         // An encrypted push that cannot be opened: the key or the appid, far likelier than an attack,
@@ -108,7 +116,7 @@ export function createWebhook(options: WebhookOptions): Webhook {
 
     let replyXml: string;
     // A database that cannot even be asked for (options.database() throws) fails the work, not the request.
-    const work = (async () => handleOnce(message, pushQueryOf(q, request.body), options.database(), now(), batchers))();
+    const work = (async () => handleOnce(message, pushQueryOf(q, signedContent), options.database(), now(), batchers))();
     try {
       const handled = await withDeadline(work, deadlineMs);
       if (handled.replayed) {
@@ -151,7 +159,7 @@ function openEncrypted(
   q: URLSearchParams,
   signed: { timestamp: string; nonce: string },
   options: WebhookOptions,
-): InboundMessage {
+): { message: InboundMessage; plaintext: string } {
   if (!options.crypto) throw new WechatProtocolError('bad_aes_key', 'encrypted push but no EncodingAESKey is configured');
   const envelope = parseXml(body);
   const encrypt = typeof envelope.Encrypt === 'string' ? envelope.Encrypt : '';
@@ -160,7 +168,8 @@ function openEncrypted(
   if (!verifyMsgSignature(options.token, { msgSignature, timestamp: signed.timestamp, nonce: signed.nonce, encrypt })) {
     throw new WechatProtocolError('bad_signature', 'msg_signature does not match');
   }
-  return parseInbound(parseXml(options.crypto.decrypt(encrypt)));
+  const plaintext = options.crypto.decrypt(encrypt);
+  return { message: parseInbound(parseXml(plaintext)), plaintext };
 }
 
 type Handled = { reply: string; queuedOutbound: boolean; replayed?: boolean };

@@ -163,6 +163,41 @@ describe('webhook guards with an EncodingAESKey', () => {
     expect(await listInboundFor(h.database.db, { openid: 'o_real' })).toHaveLength(1);
     expect(await listInboundFor(h.database.db, { openid: 'o_forged' })).toEqual([]);
   });
+
+  it('answers a safe-mode retry that WeChat encrypted afresh as the first delivery, and still refuses another message', async () => {
+    const c = h.sim.credentials;
+    const post = (query: URLSearchParams, body: string) => fetch(`${h.webhookUrl}?${query}`, { method: 'POST', body });
+    const effects = async (openid: string) => ({
+      inbound: (await listInboundFor(h.database.db, { openid })).length,
+      sessions: (await listSessionsByOpenid(h.database.db, { openid })).length,
+    });
+    const crypto = new WechatCrypto({ token: c.token, encodingAESKey: c.encodingAESKey, appId: c.appId });
+    const query = h.signedQuery();
+    // Each encryption draws new random bytes, so the same message gives another ciphertext.
+    const sealed = (inner: string) => {
+      const encrypt = crypto.encrypt(inner);
+      const sealedQuery = new URLSearchParams(query);
+      sealedQuery.set('encrypt_type', 'aes');
+      sealedQuery.set('msg_signature', msgSignature(c.token, query.get('timestamp')!, query.get('nonce')!, encrypt));
+      return { query: sealedQuery, body: buildXml({ ToUserName: c.originalId, Encrypt: encrypt }) };
+    };
+    const message = buildXml({ ToUserName: c.originalId, ...textFields('o_sealed', '客服') });
+    const first = sealed(message);
+    const answered = await post(first.query, first.body);
+    expect(answered.status).toBe(200);
+    const reply = crypto.decryptReply(await answered.text());
+    const retry = sealed(message);
+    expect(retry.body).not.toBe(first.body);
+    const again = await post(retry.query, retry.body);
+    expect(again.status).toBe(200);
+    expect(crypto.decryptReply(await again.text())).toBe(reply);
+    // Acted on once (no agent is set up here, so the keyword opens no session).
+    expect(await effects('o_sealed')).toEqual({ inbound: 1, sessions: 0 });
+    // Another message under the same query (only the token's holder could seal it) is still refused.
+    const other = sealed(buildXml({ ToUserName: c.originalId, ...textFields('o_sealed_other', '客服') }));
+    expect((await post(other.query, other.body)).status).toBe(403);
+    expect(await effects('o_sealed_other')).toEqual({ inbound: 0, sessions: 0 });
+  });
 });
 
 // The replay store, over real HTTP on both engines: WeChat's plain signature does not cover the
