@@ -104,8 +104,18 @@ function eventTimeOf(msg: InboundOf<'event.kf_create_session' | 'event.kf_switch
 async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx: FlowContext): Promise<FlowReply> {
   const openid = msg.FromUserName;
   const eventAt = eventTimeOf(msg);
-  const session = await findOpenSession(ctx.tx, { openid, now: ctx.now, lock: true });
-  if (session?.status === 'active') return success; // already accepted: nothing new to say
+  let session = await findOpenSession(ctx.tx, { openid, now: ctx.now, lock: true });
+  let endedTheChatBefore = false;
+  if (session?.status === 'active') {
+    // Already accepted (or reconciliation found it first): nothing new to say.
+    if (session.kfEventAt === null || session.kfEventAt >= eventAt) return success;
+    // An accept WeChat made after this chat's latest event starts another chat: the one before has
+    // ended, its close still on its way (overtaken when it comes). No closing text: the follower is
+    // already talking to the agent who just accepted.
+    await closeSession(ctx.tx, { id: session.id, closedBy: session.kfAccount ?? msg.KfAccount, now: ctx.now, reason: SESSION_END_REASON.agentClosed, eventAt });
+    session = undefined;
+    endedTheChatBefore = true;
+  }
   // A switch made in the same second or later already names who holds it.
   let kfAccount = msg.KfAccount;
   if (session) {
@@ -113,7 +123,7 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
     await activateSession(ctx.tx, { id: session.id, kfAccount, now: ctx.now, eventAt });
   } else {
     // Its session was closed by a later event (the close overtook this accept): nothing to start, nothing to say.
-    if (await hasSessionEventSince(ctx.tx, { openid, eventAt })) return success;
+    if (!endedTheChatBefore && (await hasSessionEventSince(ctx.tx, { openid, eventAt }))) return success;
     // Still in WeChat's waiting list after their wait ended here: that wait was served after all.
     const resumed = await resumeEndedWait(ctx.tx, { openid, kfAccount, now: ctx.now, endedSince: new Date(ctx.now.getTime() - RESUMABLE_WAIT_MS), eventAt });
     if (resumed) await recordWaitResumed(ctx.tx, { sessionId: resumed.id, ...resumed, kfAccount });
@@ -136,9 +146,14 @@ async function onSessionSwitched(msg: InboundOf<'event.kf_switch_session'>, ctx:
   const eventAt = eventTimeOf(msg);
   const session = await findOpenSession(ctx.tx, { openid: msg.FromUserName, now: ctx.now, lock: true });
   if (!session || overtakenBy(session, eventAt)) return success;
+  // Two switches in one second tell their order by their chain: the later one hands the session on
+  // from whoever holds it. One from someone else, in the same second, came before it.
+  const sameSecond = session.kfEventAt !== null && session.kfEventAt.getTime() === eventAt.getTime();
+  if (sameSecond && session.kfAccount !== null && session.kfAccount !== msg.FromKfAccount) return success;
   await switchSessionAgent(ctx.tx, { id: session.id, kfAccount: msg.ToKfAccount, now: ctx.now, eventAt });
-  // kf_account now names the new agent only; the timeline and metrics need who had it before.
-  await recordSessionSwitch(ctx.tx, { sessionId: session.id, from: session.kfAccount ?? msg.FromKfAccount, to: msg.ToKfAccount, at: ctx.now });
+  // kf_account now names the new agent only; the timeline and metrics need who had it before, as
+  // WeChat says (an overtaken switch may have been skipped in between).
+  await recordSessionSwitch(ctx.tx, { sessionId: session.id, from: msg.FromKfAccount, to: msg.ToKfAccount, at: ctx.now });
   return success;
 }
 

@@ -312,7 +312,40 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
       [session] = await listSessionsByOpenid(h.database.db, { openid: 'o_passed' });
       expect(session).toMatchObject({ status: 'active', kfAccount: ben });
       const timeline = (await loadSessionDetail(h.database.db, { id: session!.id, now: new Date() }))!.timeline;
-      expect(timeline.filter((e) => e.kind === 'switched').map((e) => e.kind === 'switched' && e.to)).toEqual([cat, ann, ben]);
+      // As WeChat said each: the overtaken ann → ben is not among them.
+      expect(timeline.flatMap((e) => (e.kind === 'switched' ? [[e.from, e.to]] : []))).toEqual([
+        [ben, cat],
+        [cat, ann],
+        [ann, ben],
+      ]);
+
+      // Two in one second (ben → cat, then cat → ann) arriving reversed: their chain tells the order,
+      // as ben → cat hands on from someone who no longer holds it.
+      await h.push(sessionEvent('o_passed', t + 4, 'kf_switch_session', { FromKfAccount: cat, ToKfAccount: ann }));
+      await h.push(sessionEvent('o_passed', t + 4, 'kf_switch_session', { FromKfAccount: ben, ToKfAccount: cat }));
+      [session] = await listSessionsByOpenid(h.database.db, { openid: 'o_passed' });
+      expect(session).toMatchObject({ status: 'active', kfAccount: ann });
+    });
+
+    it("another agent's accept after the chat's latest event starts a new chat, and the first chat's late close ends nothing", async () => {
+      const ann = await h.addAgent('ann', { nickname: '小安' });
+      const ben = await h.addAgent('ben', { nickname: '小本' });
+      await h.sim.follower('o_next').sendText('客服');
+      const t = Math.floor(Date.now() / 1000);
+      await h.push(sessionEvent('o_next', t, 'kf_create_session', { KfAccount: ann }));
+      // ann closed at t + 1 and ben accepted at t + 3, but the close arrives last.
+      await h.push(sessionEvent('o_next', t + 3, 'kf_create_session', { KfAccount: ben }));
+      await h.push(sessionEvent('o_next', t + 1, 'kf_close_session', { KfAccount: ann }));
+      const sessions = await listSessionsByOpenid(h.database.db, { openid: 'o_next' });
+      expect(sessions.map((s) => [s.status, s.kfAccount])).toEqual([
+        ['closed', ann],
+        ['active', ben],
+      ]);
+      await h.drainOutbox();
+      const texts = h.sim.follower('o_next').inbox().map((d) => d.text);
+      expect(texts.at(-1)).toBe('您好，我是客服小本，很高兴为您服务。');
+      // The follower is talking to ben: no "service has ended" in between.
+      expect(texts.filter((text) => text?.includes('本次服务已结束'))).toEqual([]);
     });
 
     it('a switch that overtook the accept leaves the session with the agent it was switched to, who greets', async () => {
