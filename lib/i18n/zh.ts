@@ -476,6 +476,7 @@ export const zh = {
   'session.skip.budget': '为更重要的消息保留了剩余的发送次数。',
   'session.skip.notWaiting': '粉丝已不在排队。',
   'session.skip.spent': '此人在微信窗口内的可发送次数已用完，发送会被微信拒绝。',
+  'session.fail.dropped': '微信收到消息后连接中断。消息可能已送达，为免重复未再发送。',
   'session.fail.unconfirmed': '微信 10 秒内未应答。消息可能已送达，为免重复未再发送。',
   'session.errcode': '错误码 {code}',
   'metrics.intro': '按日期范围统计会话、等待和接待，时间按服务时区计算。',

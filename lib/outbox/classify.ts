@@ -13,12 +13,13 @@ const RETRY_ERRCODES = new Set([-1, 45011]);
 const TOKEN_ERRCODES = new Set([40001, 42001, 40014]);
 
 export function classifySendFailure(error: unknown): FailureAction {
-  // WeChat took the whole message and did not answer in time: it may well have delivered it (seen
-  // with a slow answer: the follower got each retry), and a message sent twice reads as spam and
-  // spends the follower's sends. Not sent again; the console says so. A connection refused or
-  // dropped is retried: on a reused keep-alive connection that is mostly one WeChat had closed.
-  if (error instanceof WechatNetworkError && error.code === 'timeout' && error.maybeDelivered) {
-    return { action: 'final', errcode: null, reason: FAILURE_REASONS.unconfirmed };
+  // WeChat took the whole message and did not answer in time, or dropped the connection after it
+  // had it: it may well have delivered it (seen with a slow answer: the follower got each retry), and
+  // a message sent twice reads as spam and spends the follower's sends. Not sent again; the console
+  // says so. A connection refused, or dropped where it was a reused keep-alive one (mostly one WeChat
+  // had closed while idle: the client says maybeDelivered only of the others), is retried.
+  if (error instanceof WechatNetworkError && error.maybeDelivered) {
+    return { action: 'final', errcode: null, reason: error.code === 'timeout' ? FAILURE_REASONS.unconfirmed : FAILURE_REASONS.dropped };
   }
   if (error instanceof WechatNetworkError) return { action: 'retry', errcode: null, reason: `network: ${error.code}` };
   if (error instanceof WechatApiError) {

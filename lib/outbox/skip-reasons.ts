@@ -13,6 +13,7 @@ export const SKIP_REASONS = {
 /** A failed row's reason, when it is not an errcode from WeChat. */
 export const FAILURE_REASONS = {
   unconfirmed: 'WeChat did not answer in time; not sent again, as it may have arrived',
+  dropped: 'the connection to WeChat dropped after it had the message; not sent again, as it may have arrived',
 } as const;
 
 type StoredReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS] | (typeof FAILURE_REASONS)[keyof typeof FAILURE_REASONS];
@@ -23,6 +24,7 @@ const KEYS: Record<StoredReason, MessageKey> = {
   [SKIP_REASONS.notWaiting]: 'session.skip.notWaiting',
   [SKIP_REASONS.spent]: 'session.skip.spent',
   [FAILURE_REASONS.unconfirmed]: 'session.fail.unconfirmed',
+  [FAILURE_REASONS.dropped]: 'session.fail.dropped',
 };
 
 /** The catalog key for a stored skip or failure reason; undefined for any other text (shown as written). */

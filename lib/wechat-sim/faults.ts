@@ -14,6 +14,8 @@ export interface FaultSpec {
   delayMs?: number;
   /** Destroy the connection without any response. */
   drop?: boolean;
+  /** Run the endpoint (a message is delivered), then destroy the connection without answering. */
+  dropAfterActing?: boolean;
 }
 
 export type ActiveFault = Omit<FaultSpec, 'times'> & { remaining: number };
@@ -24,9 +26,9 @@ export class FaultStore {
   inject(spec: FaultSpec): void {
     const times = spec.times ?? 1;
     if (!Number.isInteger(times) || times < 1) throw new RangeError(`fault.times must be a positive integer, got ${times}`);
-    const { path, errcode, httpStatus, delayMs, drop } = spec;
+    const { path, errcode, httpStatus, delayMs, drop, dropAfterActing } = spec;
     const list = this.byPath.get(path) ?? [];
-    list.push({ path, errcode, httpStatus, delayMs, drop, remaining: times });
+    list.push({ path, errcode, httpStatus, delayMs, drop, dropAfterActing, remaining: times });
     this.byPath.set(path, list);
   }
 

@@ -105,6 +105,11 @@ async function handle(deps: ApiListenerDeps, routes: Map<string, Route>, req: In
     return;
   }
   const json = runRoute(deps, route, request);
+  if (fault?.dropAfterActing) {
+    record(0, 'dropped after acting');
+    res.socket?.destroy();
+    return;
+  }
   record(200, json);
   send(res, 200, json);
 }

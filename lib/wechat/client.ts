@@ -170,10 +170,14 @@ export class WechatClient {
       return parseJson(answer.text, request.path);
     } catch (cause) {
       if (cause instanceof WechatNetworkError || cause instanceof WechatProtocolError) throw cause;
-      const maybeDelivered = cause instanceof ExchangeFailed && cause.requestSent;
+      const sentWhole = cause instanceof ExchangeFailed && cause.requestSent;
       if (cause instanceof ExchangeTimeout) {
-        throw new WechatNetworkError('timeout', request.path, `${request.path} timed out after ${timeoutMs} ms`, { maybeDelivered });
+        throw new WechatNetworkError('timeout', request.path, `${request.path} timed out after ${timeoutMs} ms`, { maybeDelivered: sentWhole });
       }
+      // Dropped after the whole request went out: on a fresh connection WeChat had it, and may have
+      // acted on it; on a reused keep-alive connection it was most likely one WeChat had closed while
+      // idle, which never read it.
+      const maybeDelivered = sentWhole && !(cause as ExchangeFailed).reusedConnection;
       throw new WechatNetworkError('network', request.path, `Request to ${request.path} failed`, { cause, maybeDelivered });
     }
   }

@@ -20,16 +20,21 @@ export interface Answer {
 
 /**
  * The exchange failed. `requestSent`: the request had been written whole before it did, so the
- * server may have acted on it (a message sent) though no answer came back.
+ * server may have acted on it (a message sent) though no answer came back. `reusedConnection`: it
+ * went over a keep-alive connection an earlier exchange had used, which the server may have closed
+ * while it sat idle (Node's http docs: such a failure is worth a retry).
  */
 export class ExchangeFailed extends Error {
   constructor(
     message: string,
     readonly requestSent: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reusedConnection?: boolean },
   ) {
     super(message, options);
+    this.reusedConnection = options?.reusedConnection ?? false;
   }
+
+  readonly reusedConnection: boolean;
 }
 
 /** The exchange took longer than its timeout; the connection was dropped. */
@@ -48,10 +53,10 @@ export function createHttpExchange(opts: { maxSockets?: number } = {}): Exchange
       // 'finish': the whole request is handed to the socket, so from then on the server may act on it.
       let sent = false;
       request.on('finish', () => (sent = true));
-      const timer = setTimeout(() => request.destroy(new ExchangeTimeout(`no answer within ${x.timeoutMs} ms`, sent)), x.timeoutMs);
+      const timer = setTimeout(() => request.destroy(new ExchangeTimeout(`no answer within ${x.timeoutMs} ms`, sent, { reusedConnection: request.reusedSocket })), x.timeoutMs);
       const fail = (error: Error) => {
         clearTimeout(timer);
-        reject(error instanceof ExchangeFailed ? error : new ExchangeFailed(error.message, sent, { cause: error }));
+        reject(error instanceof ExchangeFailed ? error : new ExchangeFailed(error.message, sent, { cause: error, reusedConnection: request.reusedSocket }));
       };
       request.on('error', fail);
       request.on('response', (response) => {

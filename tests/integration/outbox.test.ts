@@ -4,6 +4,8 @@ import { enqueueOutbox, listOutboxFor } from '@/db/queries/outbox';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { OutboxDispatcher } from '@/lib/outbox/dispatcher';
 import { FAILURE_REASONS } from '@/lib/outbox/skip-reasons';
+import { accountOfSim } from '@/lib/sandbox';
+import { kfApiFor } from '@/lib/wechat-account/api-client';
 import { followers, wechatTokens } from '@/db/schema';
 import { emptiedForEachTest, testDatabases } from './databases';
 import { isTransfer, startKfHarness, type KfHarness } from './kf-harness';
@@ -104,10 +106,13 @@ describe.each(testDatabases)('outbox on $kind', (base) => {
     expect(h.sim.follower('o_hang').inbox().filter((m) => m.text.includes('排在第'))).toHaveLength(1);
   });
 
-  it('a connection WeChat drops before answering is retried, and sent once it answers', async () => {
+  it('a reused keep-alive connection WeChat dropped is retried, and sent once it answers', async () => {
     h.sim.faults.inject({ path: SEND, drop: true, times: 1 });
     await h.sim.follower('o_drop').sendText('客服');
     const dispatcher = h.runtime.dispatcher as unknown as { runOnce(): Promise<number> };
+    // A call just before leaves the client's connection open and idle: the send goes over it, as
+    // most of a busy outbox's sends do, and a drop there is mostly WeChat closing an idle connection.
+    await h.runtime.kf.getKfList();
     await dispatcher.runOnce();
     let [row] = await listOutboxFor(h.database.db, { openid: 'o_drop' });
     expect(row).toMatchObject({ status: 'pending', lastError: 'network: network' });
@@ -115,6 +120,21 @@ describe.each(testDatabases)('outbox on $kind', (base) => {
     await dispatcher.runOnce();
     [row] = await listOutboxFor(h.database.db, { openid: 'o_drop' });
     expect(row!.status).toBe('sent');
+  });
+
+  it('a fresh connection WeChat drops after taking the message is not sent again: the follower gets it once, and the row says why', async () => {
+    h.sim.faults.inject({ path: SEND, dropAfterActing: true, times: 1 });
+    await h.sim.follower('o_taken').sendText('客服');
+    // A client of its own, with no connection open yet (the access token is read from the database).
+    const fresh = new OutboxDispatcher({ database: () => h.database, kf: kfApiFor(accountOfSim(h.sim), () => h.database), now: () => new Date(h.sim.clock.now()) });
+    await fresh.runOnce();
+    let [row] = await listOutboxFor(h.database.db, { openid: 'o_taken' });
+    expect(row).toMatchObject({ status: 'failed', lastErrcode: null, lastError: FAILURE_REASONS.dropped });
+    h.sim.clock.advance(10_000);
+    await (h.runtime.dispatcher as unknown as { runOnce(): Promise<number> }).runOnce();
+    [row] = await listOutboxFor(h.database.db, { openid: 'o_taken' });
+    expect(row!.status).toBe('failed');
+    expect(h.sim.follower('o_taken').inbox().filter((m) => m.text.includes('排在第'))).toHaveLength(1);
   });
 
   it('a running dispatcher delivers in the background without being asked', async () => {
