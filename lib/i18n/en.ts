@@ -310,6 +310,7 @@ export const en: Record<MessageKey, string> = {
   // end of issue 18 block
   'form.required': 'Required.',
   'form.invalidEmail': 'Enter a valid email address.',
+  'form.passwordBlank': 'A password of spaces only is too easy to guess.',
   'form.passwordTooShort': 'Use at least 10 characters.',
   'form.tooLong': 'Too long.',
   'form.invalid': 'Please check this value.',

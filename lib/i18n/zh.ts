@@ -308,6 +308,7 @@ export const zh = {
   // end of issue 18 block
   'form.required': '必填。',
   'form.invalidEmail': '请输入有效的邮箱地址。',
+  'form.passwordBlank': '密码不能全是空格，太容易猜到。',
   'form.passwordTooShort': '密码至少 10 个字符。',
   'form.tooLong': '太长了。',
   'form.invalid': '输入有误，请检查。',

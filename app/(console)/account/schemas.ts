@@ -1,16 +1,12 @@
 import { z } from 'zod';
+import { newPassword } from '@/lib/forms/password';
 
 // Messages are catalog keys (lib/actions.ts translates them). The new password follows the Staff
-// page's rule: 10 to 200 characters.
+// page's rule (lib/forms/password.ts).
 export const changePasswordSchema = z
   .object({
     currentPassword: z.string({ error: 'form.required' }).min(1, { error: 'form.required' }).max(1024, { error: 'form.tooLong' }),
-    // An empty field says it is required (the first issue per field is the one shown), not too short.
-    newPassword: z
-      .string({ error: 'form.required' })
-      .min(1, { error: 'form.required' })
-      .min(10, { error: 'form.passwordTooShort' })
-      .max(200, { error: 'form.tooLong' }),
+    newPassword: newPassword(),
     confirmPassword: z.string({ error: 'form.required' }).min(1, { error: 'form.required' }),
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], error: 'form.passwordMismatch' })

@@ -4,11 +4,12 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { currentDatabase } from '@/db/client';
 import { adminAction } from '@/lib/actions';
+import { newPassword } from '@/lib/forms/password';
 import { plainName } from '@/lib/forms/text';
 import { addStaff, changeStaffRole, resetStaffPassword, setStaffDisabled } from '@/lib/staff/users';
 
 const role = z.enum(['admin', 'operator'], { error: 'form.invalid' });
-const password = z.string({ error: 'form.required' }).min(10, { error: 'form.passwordTooShort' }).max(200, { error: 'form.tooLong' });
+const password = newPassword();
 const userId = z.coerce.number().int().positive();
 
 const addUserSchema = z.object({
