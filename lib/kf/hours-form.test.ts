@@ -63,6 +63,17 @@ describe('holiday spans', () => {
     expect(unreadable).toEqual(['国庆']);
   });
 
+  it('reads dates written with slashes, dots or one-digit months, and a range written end first', () => {
+    const { spans, unreadable } = parseDateList('2027/03/01\n2027-5-1\n2027.6.9~2027.6.10\n2027-10-07~2027-10-01\n27-10-01');
+    expect(spans).toEqual([
+      { from: '2027-03-01', to: '2027-03-01' },
+      { from: '2027-05-01', to: '2027-05-01' },
+      { from: '2027-06-09', to: '2027-06-10' },
+      { from: '2027-10-01', to: '2027-10-07' },
+    ]);
+    expect(unreadable).toEqual(['27-10-01']);
+  });
+
   it('returns a date that has the shape but is no day, rather than rolling it into the next month', () => {
     const { spans, unreadable } = parseDateList('2027-02-30\n2027-02-27~2027-02-29\n2028-02-29');
     expect(spans).toEqual([{ from: '2028-02-29', to: '2028-02-29' }]);

@@ -95,17 +95,26 @@ export function compressDates(dates: readonly string[]): Required<DateSpan>[] {
   return spans;
 }
 
+// A date as people paste it: 2027-10-01, 2027/10/1, 2027.5.1 (year first, always).
+const PASTED_DATE = String.raw`(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})`;
+const PASTED_SPAN = new RegExp(String.raw`^${PASTED_DATE}(?:\s*(?:\.\.|~|–|—|至|到|-(?=\s*\d{4}[-/.]))\s*${PASTED_DATE})?$`);
+
+const isoDate = (year: string, month: string, day: string) => `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+
 /**
- * A pasted list: one date or range per line or comma (2026-10-01, 2026-10-01~2026-10-07,
- * 2026-10-01..2026-10-07, 2026-10-01 至 2026-10-07). Anything unreadable is returned, not guessed.
+ * A pasted list: one date or range per line or comma (2026-10-01, 2026/10/1, 2026-10-01~2026-10-07,
+ * 2026-10-01..2026-10-07, 2026-10-01 至 2026-10-07). A range written end first is taken the right
+ * way round. Anything unreadable is returned, not guessed.
  */
 export function parseDateList(text: string): { spans: DateSpan[]; unreadable: string[] } {
   const spans: DateSpan[] = [];
   const unreadable: string[] = [];
   for (const part of text.normalize('NFKC').split(/[\n,;、]+/).map((p) => p.trim()).filter(Boolean)) {
-    const match = /^(\d{4}-\d{2}-\d{2})(?:\s*(?:\.\.|~|–|—|至|到|-(?=\s*\d{4}-))\s*(\d{4}-\d{2}-\d{2}))?$/.exec(part);
+    const match = PASTED_SPAN.exec(part);
+    const from = match && isoDate(match[1]!, match[2]!, match[3]!);
+    const to = match && (match[4] === undefined ? from : isoDate(match[4], match[5]!, match[6]!));
     // 2027-02-30 has the shape but is no day: refused, not rolled over to 2 March.
-    if (match && isCalendarDate(match[1]!) && (match[2] === undefined || isCalendarDate(match[2]))) spans.push({ from: match[1]!, to: match[2] ?? match[1]! });
+    if (from && to && isCalendarDate(from) && isCalendarDate(to)) spans.push(from <= to ? { from, to } : { from: to, to: from });
     else unreadable.push(part);
   }
   return { spans, unreadable };

@@ -86,7 +86,7 @@ export function HoursEditor({
     const { spans, unreadable } = parseDateList(paste);
     addSpans(spans);
     setPaste(unreadable.join('\n'));
-    setPasteNote(unreadable.length > 0 ? t('settings.hours.pasteUnreadable', { count: unreadable.length }) : t('settings.hours.pasted', { count: spans.length }));
+    setPasteNote(unreadable.length > 0 ? t('settings.hours.pasteUnreadable', { count: unreadable.length, added: spans.length }) : t('settings.hours.pasted', { count: spans.length }));
   };
 
   return (
