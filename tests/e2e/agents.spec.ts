@@ -56,7 +56,7 @@ test('a sandbox follower scans the binding QR code the Agents page shows, and be
   const row = page.getByTestId(`agent-xiaoli@${suffix}`);
   await row.getByRole('button', { name: '绑定' }).click();
   const dialog = page.getByRole('dialog', { name: '绑定 小李 的 openid' });
-  await dialog.getByRole('button', { name: '扫码绑定' }).click();
+  await dialog.getByRole('button', { name: '生成二维码' }).click();
   await expect(dialog.getByText('等待客服操作')).toBeVisible();
 
   // In another tab, the sandbox plays 小李 holding her phone to the code.
@@ -77,7 +77,7 @@ test('an agent scans the binding QR code with WeChat and the page says bound by 
   await row.getByRole('button', { name: '绑定' }).click();
   const dialog = page.getByRole('dialog', { name: '绑定 小王 的 openid' });
   const askedAt = Date.now();
-  await dialog.getByRole('button', { name: '扫码绑定' }).click();
+  await dialog.getByRole('button', { name: '生成二维码' }).click();
   await expect(dialog.getByRole('img', { name: '绑定二维码' })).toBeVisible();
   await expect(dialog.getByText('等待客服操作')).toBeVisible();
   // It expires in ten minutes, said at the service's time (Asia/Shanghai), as the page around it.

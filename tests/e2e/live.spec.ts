@@ -126,9 +126,9 @@ test('an operator assigns, closes and drops from the Live page; WeChat refusals 
   await waiting.getByRole('button', { name: '分配' }).click();
   let dialog = page.getByRole('dialog');
   // Each choice says how many chats the agent holds now.
-  const agentChoice = (name: string) => dialog.getByLabel('在线客服').locator('option', { hasText: `${name} · ` });
+  const agentChoice = (name: string) => dialog.getByLabel('客服', { exact: true }).locator('option', { hasText: `${name} · ` });
   await expect(agentChoice('小王')).toHaveText(/^小王 · 在线 · 接待 \d+ 人$/);
-  const choose = async (name: string) => dialog.getByLabel('在线客服').selectOption((await agentChoice(name).getAttribute('value'))!);
+  const choose = async (name: string) => dialog.getByLabel('客服', { exact: true }).selectOption((await agentChoice(name).getAttribute('value'))!);
   await choose('小李');
   await dialog.getByRole('button', { name: '分配' }).click();
   await expect(dialog.getByText('微信拒绝了此操作：客服不在线（错误码 65415）')).toBeVisible();

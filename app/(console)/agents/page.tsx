@@ -215,6 +215,8 @@ function AgentActions({ agent, t, clock }: { agent: AgentRow; t: Translate; cloc
     intro: t('agents.bindIntro'),
     qr: t('agents.bindQr'),
     code: t('agents.bindCode'),
+    makeQr: t('agents.bindQrMake'),
+    makeCode: t('agents.bindCodeMake'),
     typed: t('agents.bindTyped'),
     qrHelp: t('agents.bindQrHelp'),
     qrAlt: t('agents.bindQrAlt'),

@@ -23,6 +23,8 @@ export type BindLabels = Record<
   | 'intro'
   | 'qr'
   | 'code'
+  | 'makeQr'
+  | 'makeCode'
   | 'typed'
   | 'qrHelp'
   | 'qrAlt'
@@ -157,7 +159,7 @@ function Offer({ kind, agentId, labels, clock }: { kind: 'qr' | 'code'; agentId:
     return (
       <div className="space-y-3">
         <Button variant="primary" pending={busy} onClick={() => void make()}>
-          {kind === 'qr' ? labels.qr : labels.code}
+          {kind === 'qr' ? labels.makeQr : labels.makeCode}
         </Button>
         {state.status === 'error' && <InlineNotice tone="error">{state.message}</InlineNotice>}
       </div>
