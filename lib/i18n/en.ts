@@ -350,6 +350,7 @@ export const en: Record<MessageKey, string> = {
   'error.template.tooLong': 'Too long: at most {max} characters (emoji count for more).',
   'error.template.unknownVariables': '{names} cannot be used in this text.',
   'error.template.unclosedVariables': 'Close the brace: write {names}.',
+  'error.template.spacedVariables': 'Write {names} with no spaces inside the braces, or it is sent as written.',
   // issue 20: my account, sandbox address, not found
   'nav.account': 'My account',
   'shell.sandboxWechat': 'Fake WeChat: {url}',

@@ -348,6 +348,7 @@ export const zh = {
   'error.template.tooLong': '太长了：最多 {max} 个字符（表情符号占得更多）。',
   'error.template.unknownVariables': '这段文字不能使用 {names}。',
   'error.template.unclosedVariables': '变量缺少右括号：应写作 {names}。',
+  'error.template.spacedVariables': '变量的括号里不能有空格：应写作 {names}，否则会原样发给粉丝。',
   // issue 20: my account, sandbox address, not found
   'nav.account': '我的账号',
   'shell.sandboxWechat': '模拟微信地址：{url}',

@@ -82,6 +82,13 @@ describe('validateTemplate', () => {
     expect(() => assertValidTemplate('queue', '{count')).toThrow(expect.objectContaining({ code: 'error.template.unclosedVariables', params: { names: '{count}' } }));
   });
 
+  it('flags a variable written with spaces inside its braces, which is not filled in', () => {
+    expect(validateTemplate('queue', '您排在第 { position } 位，共 {count } 人')).toEqual({ ok: false, reason: 'spaced_variables', unknown: ['position', 'count'] });
+    // Braces with spaces around anything else are text.
+    expect(validateTemplate('queue', '{ VIP 专线 } { 微笑 } {position}')).toEqual({ ok: true });
+    expect(() => assertValidTemplate('queue', '第 { position } 位')).toThrow(expect.objectContaining({ code: 'error.template.spacedVariables', params: { names: '{position}' } }));
+  });
+
   it('flags {agent} in the closing text, which is sent after the agent has left', () => {
     expect(validateTemplate('closing', '{agent}祝您愉快')).toMatchObject({ ok: false, unknown: ['agent'] });
   });

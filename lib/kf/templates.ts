@@ -63,12 +63,15 @@ export const MAX_TEMPLATE_BYTES = 1800;
 
 export type TemplateCheck =
   | { ok: true }
-  | { ok: false; reason: 'empty' | 'too_long' | 'unknown_variables' | 'unclosed_variables'; unknown: string[] };
+  | { ok: false; reason: 'empty' | 'too_long' | 'unknown_variables' | 'unclosed_variables' | 'spaced_variables'; unknown: string[] };
 
 // `{position` with no closing brace: sent as written, so a follower would read the placeholder.
 // Only for the names of variables; any other brace (`{VIP`, a lone `{`) is text.
 const UNCLOSED = /\{([A-Za-z_]\w*)(?![\w}])/g;
 const VARIABLE_NAMES = new Set<string>(KNOWN_VARIABLES);
+// `{ position }`: a variable's name with spaces inside its braces is not filled in, so a follower
+// would read it as written. Only for the names of variables, as above.
+const SPACED = /\{\s*([A-Za-z_]\w*)\s*\}/g;
 
 export function validateTemplate(name: TemplateName, template: string): TemplateCheck {
   if (template.trim() === '') return { ok: false, reason: 'empty', unknown: [] };
@@ -77,6 +80,9 @@ export function validateTemplate(name: TemplateName, template: string): Template
   const allowed = new Set(TEMPLATE_VARIABLES[name]);
   const unknown = [...new Set([...template.matchAll(VARIABLE)].map((m) => m[1]!))].filter((v) => !allowed.has(v));
   if (unknown.length > 0) return { ok: false, reason: 'unknown_variables', unknown };
+  // Spaces first: `{count }` would otherwise read as a brace left open.
+  const spaced = [...new Set([...template.matchAll(SPACED)].filter((m) => m[0] !== `{${m[1]}}`).map((m) => m[1]!))].filter((v) => VARIABLE_NAMES.has(v));
+  if (spaced.length > 0) return { ok: false, reason: 'spaced_variables', unknown: spaced };
   const unclosed = [...new Set([...template.matchAll(UNCLOSED)].map((m) => m[1]!))].filter((v) => VARIABLE_NAMES.has(v));
   return unclosed.length > 0 ? { ok: false, reason: 'unclosed_variables', unknown: unclosed } : { ok: true };
 }
@@ -98,6 +104,7 @@ const CODES: Record<Exclude<TemplateCheck, { ok: true }>['reason'], TemplateCode
   too_long: 'error.template.tooLong',
   unknown_variables: 'error.template.unknownVariables',
   unclosed_variables: 'error.template.unclosedVariables',
+  spaced_variables: 'error.template.spacedVariables',
 };
 
 /** The catalog code and its parameters for a text that cannot be saved, for a form's field. */
