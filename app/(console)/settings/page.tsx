@@ -42,7 +42,8 @@ export default async function SettingsPage() {
     count: '5',
     agent: '小王',
     // Binding replies (issue 15's texts, when present).
-    kfAccount: 'kf2001@gh_example',
+    // After @ comes the account's WeChat ID, never its gh_ original ID (the Agents page says so too).
+    kfAccount: 'kf2001@brand_oa',
     minutes: '10',
   };
   return (
