@@ -12,10 +12,20 @@ const tones: Record<BadgeTone, string> = {
   info: 'bg-sky-50 text-sky-800 ring-sky-200',
 };
 
-/** A short label for a state (在线, 已停用); the words carry the meaning, the colour only helps. */
-export function Badge({ tone = 'neutral', className, children }: { tone?: BadgeTone; className?: string; children: ReactNode }) {
+/**
+ * A short label for a state (在线, 已停用); the words carry the meaning, the colour only helps. `wrap`
+ * lets a longer one (a reason) break over lines where it would not fit, as in a phone's card.
+ */
+export function Badge({ tone = 'neutral', wrap = false, className, children }: { tone?: BadgeTone; wrap?: boolean; className?: string; children: ReactNode }) {
   return (
-    <span className={cx('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset', tones[tone], className)}>
+    <span
+      className={cx(
+        'inline-flex items-center px-2 py-0.5 text-xs font-medium ring-1 ring-inset',
+        wrap ? 'rounded-lg whitespace-normal' : 'rounded-full whitespace-nowrap',
+        tones[tone],
+        className,
+      )}
+    >
       {children}
     </span>
   );

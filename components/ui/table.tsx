@@ -9,7 +9,8 @@ const stacked = cx(
   'max-md:[&_thead]:sr-only',
   'max-md:[&_tr]:block max-md:[&_tr]:rounded-xl max-md:[&_tr]:border max-md:[&_tr]:border-slate-200 max-md:[&_tr]:bg-white max-md:[&_tr]:p-3 max-md:[&_tr]:shadow-sm',
   'max-md:[&_td]:flex max-md:[&_td]:gap-3 max-md:[&_td]:border-0 max-md:[&_td]:px-0 max-md:[&_td]:py-1.5',
-  'max-md:[&_td]:before:w-20 max-md:[&_td]:before:shrink-0 max-md:[&_td]:before:text-xs max-md:[&_td]:before:leading-5 max-md:[&_td]:before:text-slate-500',
+  // The label wraps within its width: a cell's own nowrap (a time) must not push it over the value.
+  'max-md:[&_td]:before:w-20 max-md:[&_td]:before:shrink-0 max-md:[&_td]:before:whitespace-normal max-md:[&_td]:before:text-xs max-md:[&_td]:before:leading-5 max-md:[&_td]:before:text-slate-500',
   'max-md:[&_td]:before:content-[attr(data-label)]',
 );
 

@@ -20,9 +20,9 @@ export function WaitingTable({
   const someoneFree = online.some((a) => a.activeChats === 0);
   const nickname = (kfAccount: string) => agents.find((a) => a.kfAccount === kfAccount)?.nickname ?? kfAccount;
   const reason = (entry: WaitingEntry) => {
-    if (entry.kfAccount) return <Badge tone="info">{t('live.reasonPinned', { agent: nickname(entry.kfAccount) })}</Badge>;
-    if (online.length === 0) return <Badge tone="danger">{t('live.reasonNoAgent')}</Badge>;
-    return someoneFree ? <Badge tone="neutral">{t('live.reasonNotAccepted')}</Badge> : <Badge tone="warning">{t('live.reasonAllBusy')}</Badge>;
+    if (entry.kfAccount) return <Badge wrap tone="info">{t('live.reasonPinned', { agent: nickname(entry.kfAccount) })}</Badge>;
+    if (online.length === 0) return <Badge wrap tone="danger">{t('live.reasonNoAgent')}</Badge>;
+    return someoneFree ? <Badge wrap tone="neutral">{t('live.reasonNotAccepted')}</Badge> : <Badge wrap tone="warning">{t('live.reasonAllBusy')}</Badge>;
   };
   return (
     <section aria-labelledby="waiting-heading">
