@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS: Record<string, Label> = {
   'auth.sign_in_failed': { zh: '登录失败', en: 'Sign-in failed' },
   'auth.sign_in_throttled': { zh: '登录被限制（尝试过多）', en: 'Sign-in blocked (too many attempts)' },
   'account.password_change': { zh: '修改了自己的密码', en: 'Changed own password' },
+  'account.password_change_refused': { zh: '修改密码被拒（当前密码错误）', en: 'Password change refused (wrong current password)' },
   'account.sign_out_others': { zh: '退出了其他设备', en: 'Signed out other devices' },
   'user.add': { zh: '添加员工', en: 'Added staff member' },
   'user.role': { zh: '修改员工角色', en: 'Changed staff role' },

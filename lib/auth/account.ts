@@ -27,7 +27,12 @@ export async function changeOwnPassword(
   if (attempt.delayMs > 0) await sleep(attempt.delayMs);
   const user = await getUserCredentialsByEmail(db, { email: self.email });
   if (!user || user.id !== self.id) throw new PublicActionError('error.notFound');
-  if (!(await verifyPassword(user.passwordHash, params.currentPassword))) throw new PublicActionError('account.wrongPassword');
+  if (!(await verifyPassword(user.passwordHash, params.currentPassword))) {
+    // On the audit page beside failed sign-ins: a wrong current password may be someone else at an
+    // unattended, signed-in browser.
+    await recordAudit(db, { userId: self.id, action: 'account.password_change_refused', target: user.email });
+    throw new PublicActionError('account.wrongPassword');
+  }
   await endSignInAttempt(db, { email: self.email, ip: null });
   const passwordHash = await hashPassword(params.newPassword);
   return db.transaction(async (tx) => {

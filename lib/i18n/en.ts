@@ -363,7 +363,7 @@ export const en: Record<MessageKey, string> = {
   'account.confirmPassword': 'Repeat new password',
   'account.savePassword': 'Change password',
   'account.passwordChanged': 'Password changed. Your other sessions are signed out; this browser stays signed in.',
-  'account.wrongPassword': 'The current password is not right.',
+  'account.wrongPassword': 'The current password is wrong.',
   'account.samePassword': 'The new password is the current one; choose another.',
   'account.throttled': 'Too many attempts. Try again later.',
   'account.sessions': 'Other sessions',

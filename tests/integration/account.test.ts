@@ -41,7 +41,7 @@ describe.each(testDatabases)('my account on $kind', (testDb) => {
     expect(await signOutOtherSessions(database.db, me)).toBe(version + 1);
     const actions = (await listAudit(database.db, { limit: 50 })).filter((a) => a.target === 'erin@x.test').map((a) => a.action);
     // With Erin's sign-ins after the change: the old password refused, the new one accepted.
-    expect(actions).toEqual(['account.sign_out_others', 'auth.sign_in', 'auth.sign_in_failed', 'account.password_change', 'user.add']);
+    expect(actions).toEqual(['account.sign_out_others', 'auth.sign_in', 'auth.sign_in_failed', 'account.password_change', 'account.password_change_refused', 'user.add']);
   });
 
   it('counts wrong current passwords like failed sign-ins, and then refuses to try', async () => {
