@@ -1,3 +1,4 @@
+import { Announcer } from '@/components/ui/announcer';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { LocaleSwitch } from '@/components/locale-switch';
@@ -63,8 +64,12 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             )}
           </div>
         )}
-        <main className="mx-auto max-w-6xl px-4 py-6 md:px-8">{children}</main>
+        {/* Focusable, so focus has somewhere to go when an action removes what held it (action-dialog.tsx). */}
+        <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 outline-none md:px-8">
+          {children}
+        </main>
       </div>
+      <Announcer />
     </div>
   );
 }

@@ -1,8 +1,11 @@
 'use client';
 // A button that opens a dialog holding a form bound to a server action: the dialog closes when the
 // action succeeds and its message appears beside the button; a refusal stays in the dialog, beside
-// the field it names. Each opening starts from a fresh form.
-import { useState, type ReactNode } from 'react';
+// the field it names. Each opening starts from a fresh form. When the action removes the button's
+// own row (closing a session, dropping a follower), the message is announced for the page instead
+// and the focus goes to the page's main content, not lost to the document.
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { announce } from './announcer';
 import { Button, SubmitButton, type ButtonSize, type ButtonVariant } from './button';
 import { Dialog } from './dialog';
 import { FormResultProvider, useFormAction, type FormAction } from './form';
@@ -31,6 +34,17 @@ export function ActionDialog({ triggerLabel, triggerVariant = 'secondary', trigg
   const [open, setOpen] = useState(false);
   const [opened, setOpened] = useState(0);
   const [done, setDone] = useState<string | undefined>();
+  const succeeded = useRef<{ message: string; at: number } | undefined>(undefined);
+  useEffect(
+    () => () => {
+      // Unmounted soon after succeeding: the page re-rendered without this row.
+      const last = succeeded.current;
+      if (!last || Date.now() - last.at > 10_000) return;
+      announce(last.message);
+      if (document.activeElement === null || document.activeElement === document.body) document.getElementById('main')?.focus();
+    },
+    [],
+  );
   return (
     <div className="flex flex-wrap items-center gap-2">
       <Button
@@ -52,6 +66,7 @@ export function ActionDialog({ triggerLabel, triggerVariant = 'secondary', trigg
           {...form}
           onDone={(message) => {
             setDone(message);
+            succeeded.current = message ? { message, at: Date.now() } : undefined;
             setOpen(false);
           }}
           onCancel={() => setOpen(false)}

@@ -143,6 +143,10 @@ test('an operator assigns, closes and drops from the Live page; WeChat refusals 
   dialog = page.getByRole('dialog', { name: `结束与 ${first} 的会话？` });
   await dialog.getByRole('button', { name: '结束会话' }).click();
   await expect(active).toHaveCount(0);
+  // The row took the button and its message with it: the page says what happened, and the focus
+  // is on the page's content rather than lost.
+  await expect(page.getByTestId('announcer')).toHaveText('已请求微信结束会话。');
+  await expect(page.locator('main')).toBeFocused();
 
   const second = 'o_e2e_drop';
   await sim(page, `followers/${second}/subscribe`);
