@@ -105,7 +105,11 @@ export default async function AgentsPage() {
                   </div>
                 </Td>
                 <Td label={t('agents.worker')}>
-                  <div className="break-words">{agent.kfWx ?? (agent.inviteWx ? <span className="text-slate-500">{agent.inviteWx}</span> : '—')}</div>
+                  {/* The WeChat ID that works this account: bound, or only invited so far (said so). */}
+                  <div className="break-words">
+                    {agent.kfWx ??
+                      (agent.inviteWx ? <span className="text-slate-500">{agent.status === 'invited' ? t('agents.workerInvited', { wx: agent.inviteWx }) : agent.inviteWx}</span> : '—')}
+                  </div>
                 </Td>
                 <Td label={t('agents.onlineNow')}>
                   <OnlineCell agent={agent} t={t} />
