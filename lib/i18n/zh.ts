@@ -472,7 +472,7 @@ export const zh = {
   'session.msgTo': '发给',
   'session.msgTime': '时间',
   'session.msgOutcome': '微信结果',
-  'session.out.sent': '已送达',
+  'session.out.sent': '微信已接收',
   'session.out.pending': '等待发送',
   'session.out.sending': '发送中',
   'session.out.failed': '发送失败',
