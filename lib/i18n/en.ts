@@ -406,7 +406,7 @@ export const en: Record<MessageKey, string> = {
   'sessions.countOne': '1 session',
   'sessions.countMore': 'More than {count} sessions',
   'sessions.empty': 'No sessions match',
-  'sessions.emptyHint': 'Try another date range or clear the filters.',
+  'sessions.emptyHint': 'Try other filters or clear them. The follower filter matches the start of an openid or of a remark.',
   'sessions.emptyNone': 'No sessions yet',
   'sessions.emptyNoneHint': 'Sessions appear here once a follower sends the keyword and queues.',
   'sessions.colFollower': 'Follower',

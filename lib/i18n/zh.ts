@@ -404,7 +404,7 @@ export const zh = {
   'sessions.countOne': '共 1 个会话',
   'sessions.countMore': '超过 {count} 个会话',
   'sessions.empty': '没有符合条件的会话',
-  'sessions.emptyHint': '换个日期范围或清除筛选试试。',
+  'sessions.emptyHint': '换个筛选条件或清除筛选试试。粉丝筛选按 openid 或备注的开头匹配。',
   'sessions.emptyNone': '还没有会话',
   'sessions.emptyNoneHint': '粉丝发送关键词排队后，会话会出现在这里。',
   'sessions.colFollower': '粉丝',
