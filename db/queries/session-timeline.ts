@@ -60,6 +60,11 @@ export async function recordWaitResumed(
   });
 }
 
+/** Staff assigned the waiting follower to an agent from the Live page; WeChat's accept follows. */
+export async function recordSessionAssigned(db: DbOrTx, params: { sessionId: number; kfAccount: string; userId: number; at: Date }): Promise<void> {
+  await db.insert(sessionEvents).values({ sessionId: params.sessionId, kind: 'assigned', kfAccount: params.kfAccount, at: params.at, detail: { userId: params.userId } });
+}
+
 /** A switch, written by the flow when WeChat says kf_switch_session (not on the per-message path). */
 export async function recordSessionSwitch(db: DbOrTx, params: { sessionId: number; from: string | null; to: string; at: Date }): Promise<void> {
   await db.insert(sessionEvents).values({ sessionId: params.sessionId, kind: 'switched', fromKfAccount: params.from, kfAccount: params.to, at: params.at });

@@ -15,7 +15,10 @@ export const sessionEvents = pgTable(
     sessionId: integer()
       .notNull()
       .references(() => customerSessions.id, { onDelete: 'cascade' }),
-    /** 'switched' (fromKfAccount → kfAccount), 'corrected' (reconciliation; detail says what). */
+    /**
+     * 'switched' (fromKfAccount → kfAccount), 'assigned' (by staff to kfAccount; detail.userId),
+     * 'resumed' (a wait that had ended; detail says how), 'corrected' (reconciliation; detail says what).
+     */
     kind: text().notNull(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
     kfAccount: text(),

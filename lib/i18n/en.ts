@@ -456,6 +456,7 @@ export const en: Record<MessageKey, string> = {
   'session.ev.alert': 'Alerted {to}',
   'session.ev.accepted': 'Accepted by {by}',
   'session.ev.switched': 'Switched from {from} to {to}',
+  'session.ev.assigned': '{staff} assigned it to {to} in the console',
   'session.ev.closed': 'Closed by {by}',
   'session.ev.expired': 'Wait ran out before anyone accepted',
   'session.ev.dropped': 'Left the queue',

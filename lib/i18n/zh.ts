@@ -454,6 +454,7 @@ export const zh = {
   'session.ev.alert': '提醒客服 {to}',
   'session.ev.accepted': '{by} 接入',
   'session.ev.switched': '由 {from} 转给 {to}',
+  'session.ev.assigned': '{staff} 在后台分配给 {to}',
   'session.ev.closed': '{by} 结束会话',
   'session.ev.expired': '等待超时，未被接入',
   'session.ev.dropped': '离开队列',

@@ -8,6 +8,7 @@ import type { Db } from '@/db/client';
 import { recordAudit } from '@/db/queries/audit-log';
 import { dropWaitingSession, markClosingByStaff } from '@/db/queries/customer-sessions';
 import { findOpenSessionById } from '@/db/queries/live-queue';
+import { recordSessionAssigned } from '@/db/queries/session-timeline';
 import { DomainError } from '@/lib/errors';
 import { WechatApiError, WechatNetworkError } from '@/lib/wechat/errors';
 import type { KfApi } from '@/lib/wechat/kf-api';
@@ -24,7 +25,10 @@ export async function assignWaitingFollower(
 ): Promise<void> {
   const session = await findOpenSessionById(db, { sessionId: params.sessionId });
   if (session?.status !== 'waiting') throw new DomainError('live.notWaiting');
+  const at = new Date();
   await callWechat(() => kf.createSession({ kfAccount: params.kfAccount, openid: session.openid }));
+  // The session's page says who assigned it; WeChat's accept event only names the agent.
+  await recordSessionAssigned(db, { sessionId: session.id, kfAccount: params.kfAccount, userId: actor.id, at });
   await recordAudit(db, { userId: actor.id, action: 'live.assign', target: `session:${session.id}`, detail: `kf_account=${params.kfAccount}` });
 }
 

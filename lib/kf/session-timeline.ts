@@ -28,6 +28,8 @@ export type TimelineEntry =
   | { kind: 'alert'; at: Date; to: string; status: string; errcode: number | null }
   | { kind: 'accepted'; at: Date; by: string | null }
   | { kind: 'switched'; at: Date; from: string | null; to: string | null }
+  // staff: who assigned it from the Live page, as named now ('' for a staff member since deleted).
+  | { kind: 'assigned'; at: Date; to: string | null; staff: string }
   // staff: who ended it from the console (closed_by_staff, dropped_by_staff), as named now; '' for
   // a staff member since deleted.
   | { kind: 'closed'; at: Date; by: string | null; staff?: string }
@@ -50,6 +52,8 @@ export function buildTimeline(input: {
   outbox: SessionOutboxRow[];
   /** The name of the staff member who ended it from the console, if one did ('' when since deleted). */
   endedByStaff?: string;
+  /** Staff names by user id, for the events that name one (assigned). */
+  staffNames?: ReadonlyMap<number, string>;
 }): TimelineEntry[] {
   const { session, events } = input;
   const staff = session.endReason === SESSION_END_REASON.closedByStaff || session.endReason === SESSION_END_REASON.droppedByStaff ? (input.endedByStaff ?? '') : undefined;
@@ -67,6 +71,7 @@ export function buildTimeline(input: {
   if (session.startedAt && !agentStarted) entries.push({ kind: 'accepted', at: session.startedAt, by: acceptedBy(session, events) });
   for (const e of events) {
     if (e.kind === 'switched') entries.push({ kind: 'switched', at: e.at, from: e.fromKfAccount, to: e.kfAccount });
+    else if (e.kind === 'assigned') entries.push({ kind: 'assigned', at: e.at, to: e.kfAccount, staff: input.staffNames?.get(assignedBy(e) ?? -1) ?? '' });
     else if (e.kind === 'resumed') {
       const reason = (e.detail as { endReason?: string } | null)?.endReason === 'dropped_by_staff' ? 'dropped_by_staff' : 'wait_expired';
       entries.push({ kind: 'waitEnded', at: e.at, reason });
@@ -82,6 +87,12 @@ export function buildTimeline(input: {
   return entries.map((e, i) => [e, i] as const).sort((a, b) => a[0].at.getTime() - b[0].at.getTime() || a[1] - b[1]).map(([e]) => e);
 }
 
+/** The staff member an 'assigned' event names. */
+function assignedBy(e: Pick<SessionEventRow, 'detail'>): number | undefined {
+  const userId = (e.detail as { userId?: unknown } | null)?.userId;
+  return typeof userId === 'number' ? userId : undefined;
+}
+
 /** Everything /sessions/[id] shows, or undefined when there is no such session. */
 export async function loadSessionDetail(db: DbOrTx, params: { id: number; now: Date }) {
   const session = await findSessionById(db, { id: params.id });
@@ -95,10 +106,16 @@ export async function loadSessionDetail(db: DbOrTx, params: { id: number; now: D
     findFollowerRemark(db, { openid: session.openid }),
   ]);
   const endedBy = session.endedByUserId === null ? undefined : await getUserById(db, { id: session.endedByUserId });
+  // Staff named by the events (assignments): a handful at most.
+  const staffNames = new Map<number, string>();
+  for (const id of new Set(events.flatMap((e) => (e.kind === 'assigned' ? [assignedBy(e)] : [])).filter((id) => id !== undefined))) {
+    const user = await getUserById(db, { id });
+    if (user) staffNames.set(id, user.name || user.email);
+  }
   return {
     session: { ...session, historyStatus: historyStatus(session.status) },
     remark: follower?.remark ?? null,
-    timeline: buildTimeline({ session, position, events, outbox: outboxRows, endedByStaff: endedBy?.name ?? endedBy?.email }),
+    timeline: buildTimeline({ session, position, events, outbox: outboxRows, endedByStaff: endedBy?.name ?? endedBy?.email, staffNames }),
     messages: outboxRows,
     transcript,
     transcriptArriving: transcript.length === 0 && transcriptArriving(session, params.now),

@@ -10,6 +10,7 @@ import { readLiveQueue } from '@/db/queries/live-queue';
 import { createUser } from '@/db/queries/users';
 import { DomainError } from '@/lib/errors';
 import { assignWaitingFollower, closeLiveSession, dropWaitingFollower } from '@/lib/kf/live-actions';
+import { loadSessionDetail } from '@/lib/kf/session-timeline';
 import { reconcileSessions } from '@/lib/kf/reconcile';
 import { kfApiFor } from '@/lib/wechat-account/api-client';
 import { accountOfSim } from '@/lib/sandbox';
@@ -58,6 +59,10 @@ describe.each(testDatabases)('live actions and reconciliation on $kind', (testDb
     expect(h.sim.snapshot().sessions.find((s) => s.openid === 'o_act_1')?.kfAccount).toBe(wang);
     const audit = await listAudit(h.database.db, { limit: 5 });
     expect(audit.find((a) => a.action === 'live.assign' && a.target === `session:${session.id}`)).toMatchObject({ userEmail: 'op@live.test' });
+    // The session's page says who assigned it, before WeChat's accept.
+    const timeline = (await loadSessionDetail(h.database.db, { id: session.id, now: new Date() }))!.timeline;
+    expect(timeline.map((e) => e.kind)).toEqual(['queued', 'assigned', 'accepted']);
+    expect(timeline.find((e) => e.kind === 'assigned')).toMatchObject({ to: wang, staff: 'Operator' });
   });
 
   it('shows WeChat refusing to assign to an offline agent (65415) and changes nothing', async () => {

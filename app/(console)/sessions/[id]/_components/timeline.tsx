@@ -15,6 +15,8 @@ function describe(t: Translate, e: TimelineEntry, agentName: (kfAccount: string)
       return t('session.ev.accepted', { by: agent(e.by) });
     case 'switched':
       return t('session.ev.switched', { from: agent(e.from), to: agent(e.to) });
+    case 'assigned':
+      return t('session.ev.assigned', { staff: e.staff || t('session.ev.someStaff'), to: agent(e.to) });
     case 'closed':
       if (e.staff !== undefined) return t('session.ev.closedByStaff', { staff: e.staff || t('session.ev.someStaff'), by: agent(e.by) });
       return t('session.ev.closed', { by: agent(e.by) });
