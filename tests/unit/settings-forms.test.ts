@@ -125,6 +125,11 @@ describe('the keywords form', () => {
 
   it('refuses no keyword at all, punctuation alone, a comma list and a wait out of range', () => {
     expect(fieldErrors(keywordsFormSchema, { version: '0', 'keywords.0': '  ', waitMinutes: '30' })).toEqual({ 'keywords.0': 'At least one keyword is needed.' });
+    // Both problems at once, not the second after the first is fixed.
+    expect(fieldErrors(keywordsFormSchema, { version: '0', 'keywords.0': '', waitMinutes: '0' })).toEqual({
+      'keywords.0': 'At least one keyword is needed.',
+      waitMinutes: 'A whole number of minutes from 1 to 1440.',
+    });
     expect(fieldErrors(keywordsFormSchema, { version: '0', 'keywords.0': '客服', 'keywords.1': '！！', 'keywords.2': 'a,b', waitMinutes: '0' })).toEqual({
       'keywords.1': '"！！" is only punctuation, so no message could match it.',
       'keywords.2': 'One keyword per field (no commas).',

@@ -64,6 +64,7 @@ export const keywordsFormSchema = z
     const waitMinutes = /^\d{1,4}$/.test(form.waitMinutes) ? Number(form.waitMinutes) : NaN;
     if (!(waitMinutes >= 1 && waitMinutes <= 24 * 60)) ctx.addIssue({ code: 'custom', path: ['waitMinutes'], message: 'settings.keywords.waitMinutesRange' });
     const keywords: string[] = [];
+    let refused = false;
     form.keywords.forEach((raw, i) => {
       const keyword = raw.trim();
       if (keyword === '') return;
@@ -74,14 +75,19 @@ export const keywordsFormSchema = z
       } catch (error) {
         if (!(error instanceof KeywordListError)) throw error;
         const code = error.code === 'error.keywords.tooMany' ? 'settings.keywords.oneEach' : error.code;
+        refused = true;
         return ctx.addIssue({ code: 'custom', path, message: code, params: error.params });
       }
       // The flow matches case-insensitively and ignores trailing punctuation: 「Help!」 is 「help」.
       const same = matchesKeyword(keyword, keywords);
-      if (same !== undefined) return ctx.addIssue({ code: 'custom', path, message: 'settings.keywords.duplicate', params: { other: same } });
+      if (same !== undefined) {
+        refused = true;
+        return ctx.addIssue({ code: 'custom', path, message: 'settings.keywords.duplicate', params: { other: same } });
+      }
       keywords.push(keyword);
     });
-    if (keywords.length === 0 && ctx.issues.length === 0) ctx.addIssue({ code: 'custom', path: ['keywords', 0], message: 'error.keywords.empty' });
+    // Every problem at once (a bad wait too); only a keyword refused above makes "none" moot.
+    if (keywords.length === 0 && !refused) ctx.addIssue({ code: 'custom', path: ['keywords', 0], message: 'error.keywords.empty' });
     if (keywords.length > 20) ctx.addIssue({ code: 'custom', path: ['keywords', 20], message: 'error.keywords.tooMany', params: { max: 20, count: keywords.length } });
     if (ctx.issues.length > 0) return z.NEVER;
     return { version: form.version, keywords, waitMinutes, repeatPosition: form.repeatPosition };
