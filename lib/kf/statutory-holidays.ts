@@ -22,10 +22,15 @@ function entriesOf(table: Record<string, string> | undefined, year: number) {
     .sort((a, b) => a.date.localeCompare(b.date));
 }
 
-/** The years among `years` that the package has a schedule for. */
-export function statutoryYears(years: number[]): StatutoryYear[] {
+/**
+ * The years among `years` that the package has a schedule for, each from `from` (YYYY-MM-DD, the
+ * service's today) on: past days change no one's hours, and imported they would only fill the list.
+ * A year with no holiday left is not offered.
+ */
+export function statutoryYears(years: number[], from = ''): StatutoryYear[] {
   const tables = data as { holidays?: Record<string, string>; workdays?: Record<string, string> };
+  const ahead = (days: { date: string; name: string }[]) => days.filter((d) => d.date >= from);
   return years
-    .map((year) => ({ year, holidays: entriesOf(tables.holidays, year), workdays: entriesOf(tables.workdays, year) }))
+    .map((year) => ({ year, holidays: ahead(entriesOf(tables.holidays, year)), workdays: ahead(entriesOf(tables.workdays, year)) }))
     .filter((y) => y.holidays.length > 0);
 }

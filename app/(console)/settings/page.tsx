@@ -33,7 +33,8 @@ export default async function SettingsPage() {
   const view = await readSettingsView(currentDatabase().db);
   const { settings } = view;
   const readOnly = user.role !== 'admin';
-  const thisYear = new Date(wallClock(Date.now(), settings.hours.timezone)).getUTCFullYear();
+  const today = new Date(wallClock(Date.now(), settings.hours.timezone));
+  const thisYear = today.getUTCFullYear();
   const samples = {
     keyword: settings.keywords[0] ?? '',
     hours: formatSchedule(settings.hours.weekly, 'zh'),
@@ -61,7 +62,7 @@ export default async function SettingsPage() {
         source={sourceText(view, 'hours', t)}
         initial={settings.hours}
         saved={{ keywords: settings.keywords, templates: settings.templates, waitMinutes: settings.waitMinutes, repeatPosition: settings.repeatPosition }}
-        statutory={statutoryYears([thisYear, thisYear + 1])}
+        statutory={statutoryYears([thisYear, thisYear + 1], today.toISOString().slice(0, 10))}
         timezones={Intl.supportedValuesOf('timeZone')}
         locale={locale}
       />
