@@ -53,6 +53,6 @@ describe('plainName', () => {
   it('keeps its other messages: required and too long', () => {
     expect(fieldError('   ')).toBe('Required.');
     expect(fieldError(undefined)).toBe('Required.');
-    expect(fieldError('x'.repeat(21))).toBe('Too long.');
+    expect(fieldError('x'.repeat(21))).toBe('Too long: at most 20 characters.');
   });
 });

@@ -315,7 +315,7 @@ export const en: Record<MessageKey, string> = {
   'form.invalidEmail': 'Enter a valid email address.',
   'form.passwordBlank': 'A password of spaces only is too easy to guess.',
   'form.passwordTooShort': 'Use at least 10 characters.',
-  'form.tooLong': 'Too long.',
+  'form.tooLong': 'Too long: at most {max} characters.',
   'form.invalid': 'Please check this value.',
   'form.checkFields': 'Please check the marked fields.',
   'error.generic': 'Something went wrong. Please try again later.',

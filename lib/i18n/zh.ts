@@ -313,7 +313,7 @@ export const zh = {
   'form.invalidEmail': '请输入有效的邮箱地址。',
   'form.passwordBlank': '密码不能全是空格，太容易猜到。',
   'form.passwordTooShort': '密码至少 10 个字符。',
-  'form.tooLong': '太长了。',
+  'form.tooLong': '太长了：最多 {max} 个字符。',
   'form.invalid': '输入有误，请检查。',
   'form.checkFields': '输入有误，请检查。',
   'error.generic': '出错了，请稍后再试。',
