@@ -117,6 +117,8 @@ const historyColumns = {
   // The agents before a switch, oldest first (a switch is rare, so this is a lookup per row of a page).
   cursorAt: sql<string>`to_char(${s.queuedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
   switchedFrom: sql<string | null>`(select string_agg(e.from_kf_account, ',' order by e.at, e.id) from session_events e where e.session_id = ${s.id} and e.kind = 'switched')`,
+  // The staff member who ended it from the console (closed or dropped), as named now; by primary key.
+  endedByStaff: sql<string | null>`(select coalesce(nullif(u.name, ''), u.email) from users u where u.id = ${s.endedByUserId})`,
 };
 
 export type SessionHistoryRow = Omit<Awaited<ReturnType<typeof selectPage>>[number], 'status'> & { status: HistoryStatus };

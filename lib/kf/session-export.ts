@@ -12,7 +12,21 @@ import { errorText, log } from '@/lib/log';
 
 const exportLog = log.child({ module: 'export' });
 
-export const SESSION_CSV_HEADER = ['session_id', 'openid', 'status', 'end_reason', 'queued_at', 'waited_seconds', 'agents', 'accepted_at', 'ended_at', 'handled_seconds', 'closed_by', 'remark'];
+export const SESSION_CSV_HEADER = [
+  'session_id',
+  'openid',
+  'status',
+  'end_reason',
+  'queued_at',
+  'waited_seconds',
+  'agents',
+  'accepted_at',
+  'ended_at',
+  'handled_seconds',
+  'closed_by',
+  'remark',
+  'ended_by_staff',
+];
 export const TRANSCRIPT_CSV_HEADER = ['session_id', 'openid', 'direction', 'agent', 'sent_at', 'text'];
 
 /** "2026-03-01 08:00:05" in the service time zone: what a spreadsheet reads as a date and time. */
@@ -39,6 +53,8 @@ export function sessionCsvLine(row: SessionHistoryRow, at: (d: Date | null) => s
     row.closedByKfAccount,
     // Last, so files read by column position before remarks existed still line up.
     row.remark,
+    // closed_by is the agent account WeChat closed under; this is who asked for it in the console.
+    row.endedByStaff,
   ];
 }
 

@@ -235,7 +235,8 @@ describe.each(testDatabases)('session history on $kind', (testDb) => {
     const [user] = await db.insert(users).values({ email: 'op@csv.test', name: 'Op', role: 'operator', passwordHash: 'x' }).returning({ id: users.id });
     await db.insert(followers).values({ openid: 'o_csv_1', remark: '=王女士' });
     await seed(db, [
-      { openid: 'o_csv_1', status: 'closed', kfAccount: '=cmd|x@y', closedByKfAccount: 'a,"b"', queuedAt: at('2026-02-20T01:00:00Z'), startedAt: at('2026-02-20T01:00:30Z'), endedAt: at('2026-02-20T01:05:30Z'), endReason: 'agent_closed' },
+      // Closed from the console by Op: closed_by is the account WeChat closed under, ended_by_staff Op.
+      { openid: 'o_csv_1', status: 'closed', kfAccount: '=cmd|x@y', closedByKfAccount: 'a,"b"', queuedAt: at('2026-02-20T01:00:00Z'), startedAt: at('2026-02-20T01:00:30Z'), endedAt: at('2026-02-20T01:05:30Z'), endReason: 'closed_by_staff', endedByUserId: user!.id },
       { openid: 'o_csv_2', status: 'expired', kfAccount: '=cmd|x@y', queuedAt: at('2026-02-20T02:00:00Z'), endedAt: at('2026-02-20T02:30:00Z'), endReason: 'wait_expired' },
       { openid: 'o_csv_3', status: 'closed', kfAccount: 'other@y', queuedAt: at('2026-02-20T03:00:00Z') },
     ]);
@@ -244,9 +245,9 @@ describe.each(testDatabases)('session history on $kind', (testDb) => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.subarray(3).toString('utf8');
     const lines = text.split('\r\n');
-    expect(lines[0]).toBe('session_id,openid,status,end_reason,queued_at,waited_seconds,agents,accepted_at,ended_at,handled_seconds,closed_by,remark');
+    expect(lines[0]).toBe('session_id,openid,status,end_reason,queued_at,waited_seconds,agents,accepted_at,ended_at,handled_seconds,closed_by,remark,ended_by_staff');
     expect(lines.slice(1, -1).map((l) => l.split(',')[1])).toEqual(['o_csv_2', 'o_csv_1']);
-    expect(lines[2]).toContain(`,closed,agent_closed,2026-02-20 09:00:00,30,'=cmd|x@y,2026-02-20 09:00:30,2026-02-20 09:05:30,300,"a,""b""",'=王女士`);
+    expect(lines[2]).toContain(`,closed,closed_by_staff,2026-02-20 09:00:00,30,'=cmd|x@y,2026-02-20 09:00:30,2026-02-20 09:05:30,300,"a,""b""",'=王女士,Op`);
     expect(lines[1]).toMatch(/,wait_expired,.*,$/);
     expect(lines.at(-1)).toBe('');
 
