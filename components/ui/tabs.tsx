@@ -30,7 +30,7 @@ export function Tabs({ label, items, defaultTab, className }: { label: string; i
 
   return (
     <div className={className}>
-      <div role="tablist" aria-label={label} onKeyDown={onKeyDown} className="flex gap-1 overflow-x-auto border-b border-slate-200">
+      <div role="tablist" aria-label={label} onKeyDown={onKeyDown} className="flex flex-wrap gap-x-1 border-b border-slate-200">
         {items.map((item, i) => {
           const active = i === current;
           return (
