@@ -37,10 +37,7 @@ export type AlertReadiness = 'ready' | 'no_openid' | 'window_closed' | 'used_up'
 export interface AgentRow extends Agent {
   /** Whether WeChat lets wekf message this agent now (their 48-hour window, PROTOCOL.md §6.7). */
   alerts: AlertReadiness;
-  /**
-   * Sessions they hold now, by wekf's own record (current to the last event, as on the Live page);
-   * WeChat's own count (acceptedCases) is only as fresh as the last sync.
-   */
+  /** Sessions they hold now, by wekf's own record (current to the last event, as on the Live page). */
   activeChats: number;
 }
 
@@ -160,7 +157,7 @@ export async function applyAccountList(tx: DbOrTx, params: { accounts: SyncedAcc
     .where(listedNames.length ? inArray(agents.kfAccount, listedNames) : sql`false`);
   const gone = await tx
     .update(agents)
-    .set({ status: 'removed', removedAt: now, online: false, acceptedCases: 0, updatedAt: now })
+    .set({ status: 'removed', removedAt: now, online: false, updatedAt: now })
     .where(
       and(
         ne(agents.status, 'removed'),
@@ -184,22 +181,17 @@ function differs(known: Agent, account: SyncedAccount): boolean {
   );
 }
 
-/** getonlinekflist: who is signed in to WeChat's tool now and their cases; everyone else offline. */
-export async function applyOnlineList(
-  tx: DbOrTx,
-  params: { online: { kfAccount: string; acceptedCases: number }[]; now: Date },
-): Promise<void> {
+/**
+ * getonlinekflist: who is signed in to WeChat's tool now; everyone else offline. (Its count of each
+ * one's cases is not kept: the console counts them from wekf's sessions, current to the last event.)
+ */
+export async function applyOnlineList(tx: DbOrTx, params: { online: { kfAccount: string }[]; now: Date }): Promise<void> {
   const names = params.online.map((o) => o.kfAccount);
   await tx
     .update(agents)
-    .set({ online: false, acceptedCases: 0, onlineCheckedAt: params.now })
+    .set({ online: false, onlineCheckedAt: params.now })
     .where(names.length ? notInArray(agents.kfAccount, names) : undefined);
-  for (const o of params.online) {
-    await tx
-      .update(agents)
-      .set({ online: true, acceptedCases: o.acceptedCases, onlineCheckedAt: params.now })
-      .where(eq(agents.kfAccount, o.kfAccount));
-  }
+  if (names.length) await tx.update(agents).set({ online: true, onlineCheckedAt: params.now }).where(inArray(agents.kfAccount, names));
 }
 
 /** A console-created agent, before or after WeChat has heard of it. */

@@ -31,9 +31,8 @@ export const agents = pgTable(
      */
     inviteErrcode: integer(),
     inviteError: text(),
-    /** From getonlinekflist: signed in to WeChat's customer-service tool now, and cases in hand. */
+    /** From getonlinekflist: signed in to WeChat's customer-service tool now. */
     online: boolean().notNull().default(false),
-    acceptedCases: integer().notNull().default(0),
     onlineCheckedAt: timestamp({ withTimezone: true }),
     /** The last sync that saw this account in WeChat's list; `removed` when one no longer does. */
     syncedAt: timestamp({ withTimezone: true }),

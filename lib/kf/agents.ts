@@ -113,7 +113,7 @@ async function accountsLastListed(db: Db): Promise<number> {
 async function refreshOnlineOnce(deps: AgentDeps): Promise<number> {
   const list = await deps.kf.getOnlineKfList();
   // status 1 = signed in to WeChat's web tool; 0 (or anything else) = not taking cases.
-  const online = list.filter((o) => o.status === 1).map((o) => ({ kfAccount: o.kf_account, acceptedCases: o.accepted_case }));
+  const online = list.filter((o) => o.status === 1).map((o) => ({ kfAccount: o.kf_account }));
   await deps.database.db.transaction(async (tx) => {
     await applyOnlineList(tx, { online, now: clock(deps)() });
     await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'online' }));
@@ -287,7 +287,7 @@ export async function removeAgent(deps: AgentDeps, actor: Actor, params: { agent
   }
   await deps.database.db.transaction(async (tx) => {
     const now = clock(deps)();
-    await updateAgent(tx, { id: agent.id, now, set: { status: 'removed', removedAt: now, online: false, acceptedCases: 0 } });
+    await updateAgent(tx, { id: agent.id, now, set: { status: 'removed', removedAt: now, online: false } });
     await recordAudit(tx, { userId: actor.id, action: 'agent.remove', target: agent.kfAccount, detail: `status=${agent.status}` });
     await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'removed', agentId: agent.id }));
   });
