@@ -104,26 +104,24 @@ function eventTimeOf(msg: InboundOf<'event.kf_create_session' | 'event.kf_switch
 async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx: FlowContext): Promise<FlowReply> {
   const openid = msg.FromUserName;
   const eventAt = eventTimeOf(msg);
-  let session = await findOpenSession(ctx.tx, { openid, now: ctx.now, lock: true });
-  let endedTheChatBefore = false;
-  if (session?.status === 'active') {
+  const open = await findOpenSession(ctx.tx, { openid, now: ctx.now, lock: true });
+  if (open?.status === 'active') {
     // Already accepted (or reconciliation found it first): nothing new to say.
-    if (session.kfEventAt === null || session.kfEventAt >= eventAt) return success;
+    if (open.kfEventAt === null || open.kfEventAt >= eventAt) return success;
     // An accept WeChat made after this chat's latest event starts another chat: the one before has
     // ended, its close still on its way (overtaken when it comes). No closing text: the follower is
     // already talking to the agent who just accepted.
-    await closeSession(ctx.tx, { id: session.id, closedBy: session.kfAccount ?? msg.KfAccount, now: ctx.now, reason: SESSION_END_REASON.agentClosed, eventAt });
-    session = undefined;
-    endedTheChatBefore = true;
+    await closeSession(ctx.tx, { id: open.id, closedBy: open.kfAccount ?? msg.KfAccount, now: ctx.now, reason: SESSION_END_REASON.agentClosed, eventAt });
   }
+  // Its session was closed by a later event (the close overtook this accept): nothing to start, nothing to say.
+  if (!open && (await hasSessionEventSince(ctx.tx, { openid, eventAt }))) return success;
+  const waiting = open?.status === 'waiting' ? open : undefined;
   // A switch made in the same second or later already names who holds it.
   let kfAccount = msg.KfAccount;
-  if (session) {
-    if (session.kfAccount !== null && session.kfEventAt !== null && session.kfEventAt >= eventAt) kfAccount = session.kfAccount;
-    await activateSession(ctx.tx, { id: session.id, kfAccount, now: ctx.now, eventAt });
+  if (waiting) {
+    if (waiting.kfAccount !== null && waiting.kfEventAt !== null && waiting.kfEventAt >= eventAt) kfAccount = waiting.kfAccount;
+    await activateSession(ctx.tx, { id: waiting.id, kfAccount, now: ctx.now, eventAt });
   } else {
-    // Its session was closed by a later event (the close overtook this accept): nothing to start, nothing to say.
-    if (!endedTheChatBefore && (await hasSessionEventSince(ctx.tx, { openid, eventAt }))) return success;
     // Still in WeChat's waiting list after their wait ended here: that wait was served after all.
     const resumed = await resumeEndedWait(ctx.tx, { openid, kfAccount, now: ctx.now, endedSince: new Date(ctx.now.getTime() - RESUMABLE_WAIT_MS), eventAt });
     if (resumed) await recordWaitResumed(ctx.tx, { sessionId: resumed.id, ...resumed, kfAccount });
