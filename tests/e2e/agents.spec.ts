@@ -1,6 +1,6 @@
 // The Agents page against the sandbox's fake WeChat, which starts with two agents (小王 online,
 // 小李 offline): sync, invite, binding by QR scan, and what an operator may do.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { addStaff, signInAs, signInAsAdmin, sim, simGet } from './helpers';
 
 const suffix = 'wekf_sim';

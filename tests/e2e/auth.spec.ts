@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addStaff, addStaffForm, admin, signIn, signInAs, signInAsAdmin, signOut } from './helpers';
 
 test('admin signs in and sees the console with their name', async ({ page }) => {

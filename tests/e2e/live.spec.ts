@@ -1,7 +1,7 @@
 // The Live page and the Sandbox page in a real browser, against the server's own fake WeChat
 // (sandbox mode): changes arrive without a reload, staff assign/close/drop from the console, an
 // operator may act, a signed-out browser gets nothing from the event stream.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { addStaff, signInAs, signInAsAdmin, signOut } from './helpers';
 
 // Each test walks a whole flow through the fake WeChat and the webhook on a shared, busy machine.

@@ -1,4 +1,4 @@
-import { expect, test, type APIResponse, type Page } from '@playwright/test';
+import { expect, test, type APIResponse, type Page } from './fixtures';
 import { addStaff, admin, signInAs, signInAsAdmin } from './helpers';
 
 /**

@@ -3,7 +3,7 @@
 // (real pushes to wekf's webhook), never by clicking through setup.
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from './fixtures';
 import { addStaff, signInAs, signInAsAdmin, signOut } from './helpers';
 
 interface Sim {

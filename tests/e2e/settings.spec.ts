@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './fixtures';
 import { addStaff, admin, signInAs, signInAsAdmin } from './helpers';
 
 const second = { email: 'second-admin@e2e.test', name: '第二管理员', role: '管理员' as const, password: 'second-admin-pw-1' };

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { admin, signInAsAdmin } from './helpers';
 
 test.describe('an English browser', () => {

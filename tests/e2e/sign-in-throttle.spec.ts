@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addStaff, signIn, signInAs, signInAsAdmin } from './helpers';
 
 // The server runs with TRUST_PROXY=true (playwright.config.ts): one proxy in front, which appends

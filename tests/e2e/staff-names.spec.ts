@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addStaffForm, signInAsAdmin } from './helpers';
 
 test('a name with a right-to-left override is refused beside the name field, and no one is added', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addStaff, addStaffForm, admin, signInAsAdmin } from './helpers';
 
 test('a refused add-user submit keeps email, name and role, but not the password', async ({ page }) => {
