@@ -1,9 +1,11 @@
 'use client';
 // A modal on the native <dialog>: the browser keeps focus inside, makes the page behind inert and
 // closes on Esc. We add what it leaves out: focus goes to [data-autofocus] (or the first field, not
-// the close button) on open and back to what had it on close, and a click on the backdrop closes.
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+// the close button) on open and back to what had it on close, Tab wraps around inside (focus-wrap.ts),
+// and a click on the backdrop closes.
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { Button } from './button';
+import { tabbables, wrappedFocus } from './focus-wrap';
 import { cx } from './styles';
 
 export interface DialogProps {
@@ -44,12 +46,25 @@ export function Dialog({ open, onClose, title, description, closeLabel, classNam
     onClose();
   }
 
+  function keepTabInside(event: KeyboardEvent<HTMLDialogElement>) {
+    if (event.key !== 'Tab' || !ref.current) return;
+    const controls = tabbables(ref.current);
+    const current = controls.indexOf(document.activeElement as HTMLElement);
+    // Focus on something inside that Tab does not stop at (text focused by a script): the browser knows the next stop.
+    if (current === -1 && document.activeElement !== ref.current && ref.current.contains(document.activeElement)) return;
+    const target = wrappedFocus(current, controls.length, event.shiftKey);
+    if (target === undefined) return;
+    event.preventDefault();
+    controls[target]!.focus();
+  }
+
   return (
     <dialog
       ref={ref}
       aria-labelledby={titleId}
       aria-describedby={description ? descriptionId : undefined}
       onClose={handleClose}
+      onKeyDown={keepTabInside}
       onClick={(event) => {
         // The dialog element itself is hit only outside its content box: the backdrop.
         if (event.target === ref.current) ref.current.close();

@@ -64,6 +64,14 @@ test('disabling asks first; Esc closes the question, returns focus and changes n
   const confirm = page.getByRole('dialog', { name: '停用 Stays？' });
   await expect(confirm).toBeVisible();
   await expect(confirm.getByRole('button', { name: '取消' })).toBeFocused();
+  // Tab stays inside the question: from its last button it wraps to the close button, and back.
+  const buttons = confirm.getByRole('button');
+  await page.keyboard.press('Tab');
+  await expect(buttons.last()).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(confirm.getByRole('button', { name: '关闭' })).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(buttons.last()).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(confirm).toBeHidden();
   await expect(trigger).toBeFocused();
