@@ -10,6 +10,7 @@ import { Button, SubmitButton, type ButtonSize, type ButtonVariant } from './but
 import { Dialog } from './dialog';
 import { FormResultProvider, useFormAction, type FormAction } from './form';
 import { FormNotice } from './notice';
+import type { FileLimits } from '@/lib/forms/file-limits';
 
 export interface ActionDialogProps {
   action: FormAction;
@@ -24,6 +25,8 @@ export interface ActionDialogProps {
   closeLabel: string;
   /** Fields kept after a refused submit (never a password). */
   keep?: readonly string[];
+  /** Files refused in the browser above their size (lib/forms/file-limits.ts). */
+  fileLimits?: FileLimits;
   /** Focus Cancel on open instead of the first field: for a confirmation of something drastic. */
   focusCancel?: boolean;
   /** The form's fields, hidden ones included. */
@@ -79,6 +82,7 @@ export function ActionDialog({ triggerLabel, triggerVariant = 'secondary', trigg
 function DialogForm({
   action,
   keep,
+  fileLimits,
   submitLabel,
   submitVariant = 'primary',
   cancelLabel,
@@ -86,11 +90,11 @@ function DialogForm({
   children,
   onDone,
   onCancel,
-}: Pick<ActionDialogProps, 'action' | 'keep' | 'submitLabel' | 'submitVariant' | 'cancelLabel' | 'focusCancel' | 'children'> & {
+}: Pick<ActionDialogProps, 'action' | 'keep' | 'fileLimits' | 'submitLabel' | 'submitVariant' | 'cancelLabel' | 'focusCancel' | 'children'> & {
   onDone: (message: string | undefined) => void;
   onCancel: () => void;
 }) {
-  const [result, formAction] = useFormAction(action, { keep, onSuccess: (r) => onDone(r.message) });
+  const [result, formAction] = useFormAction(action, { keep, fileLimits, onSuccess: (r) => onDone(r.message) });
   return (
     <form action={formAction} noValidate className="space-y-4">
       <FormResultProvider value={result}>{children}</FormResultProvider>

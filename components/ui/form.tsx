@@ -6,6 +6,7 @@
 import { createContext, use, useActionState, type ReactNode } from 'react';
 import type { FormState } from '@/lib/forms/form-state';
 import { formDataToObject, pickFields, type FormNode, type FormObject } from '@/lib/forms/form-data';
+import { oversizedFiles, type FileLimits } from '@/lib/forms/file-limits';
 
 export type FormAction = (state: FormState, formData: FormData) => Promise<FormState>;
 
@@ -40,16 +41,18 @@ function unreachable(): FormState {
 /**
  * useActionState for a form action, keeping the `keep` fields in the browser after an error. A call
  * that never reached the server (offline, the server down: fetch's TypeError) is an error beside the
- * form, not a thrown one: thrown, it would replace the whole page with its error screen.
+ * form, not a thrown one: thrown, it would replace the whole page with its error screen. Files over
+ * their field's limit in `fileLimits` are refused here, without calling the server (file-limits.ts).
  */
 export function useFormAction(
   action: FormAction,
-  { keep = [], onSuccess }: { keep?: readonly string[]; onSuccess?: (result: FormState) => void } = {},
+  { keep = [], onSuccess, fileLimits = {} }: { keep?: readonly string[]; onSuccess?: (result: FormState) => void; fileLimits?: FileLimits } = {},
 ) {
   return useActionState<FormResult, FormData>(async (previous, formData) => {
     let result: FormState;
+    const tooLarge = oversizedFiles(formData, fileLimits);
     try {
-      result = await action(previous, formData);
+      result = tooLarge ? { status: 'error', fieldErrors: tooLarge } : await action(previous, formData);
     } catch (error) {
       if (!(error instanceof TypeError) && navigator.onLine) throw error;
       result = unreachable();

@@ -153,12 +153,17 @@ test('an operator sees the agents without controls, and a replayed admin action 
   await operatorContext.close();
 });
 
-test('an avatar of a few megabytes, as WeChat takes, uploads from the Agents page', async ({ page }) => {
+test('an avatar of a few megabytes, as WeChat takes, uploads from the Agents page; a larger one is refused beside its field', async ({ page }) => {
   await openAgents(page);
   await page.getByTestId(`agent-xiaoli@${suffix}`).getByRole('button', { name: '头像' }).click();
   const dialog = page.getByRole('dialog');
   // A 640×640 JPEG's header, padded to 1.6 MB: above the 1 MB a console action takes by default.
   const header = [0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x00, 0x00, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x02, 0x80, 0x02, 0x80, 0x03, 0, 0, 0, 0];
+  // 8 MB is over what the server takes at all: refused beside the field, and the page stays.
+  const tooLarge = Buffer.concat([Buffer.from(header), Buffer.alloc(8 * 1024 * 1024)]);
+  await dialog.getByLabel('头像').setInputFiles({ name: 'big.jpg', mimeType: 'image/jpeg', buffer: tooLarge });
+  await dialog.getByRole('button', { name: '上传头像' }).click();
+  await expect(dialog.getByLabel('头像')).toHaveAccessibleDescription(/5 MB/);
   const buffer = Buffer.concat([Buffer.from(header), Buffer.alloc(1.6 * 1024 * 1024)]);
   await dialog.getByLabel('头像').setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer });
   await dialog.getByRole('button', { name: '上传头像' }).click();

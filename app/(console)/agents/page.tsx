@@ -16,7 +16,7 @@ import { requireUser } from '@/lib/auth/session';
 import type { Locale, Translate } from '@/lib/i18n/format';
 import { intlLocale } from '@/lib/i18n/intl';
 import { getT } from '@/lib/i18n/server';
-import { AGENT_SYNC_JOB } from '@/lib/kf/agents';
+import { AGENT_SYNC_JOB, AVATAR_MAX_BYTES } from '@/lib/kf/agents';
 import { loadKfSettings } from '@/lib/kf/settings';
 import { wechatErrorMessage } from '@/lib/forms/wechat-error';
 import { describeErrcode } from '@/lib/wechat/errcodes';
@@ -275,7 +275,14 @@ function AgentActions({ agent, t, clock }: { agent: AgentRow; t: Translate; cloc
           <Input name="nickname" autoComplete="off" defaultValue={agent.nickname} />
         </Field>
       </ActionDialog>
-      <ActionDialog action={avatarAction} triggerLabel={t('agents.avatar')} title={t('agents.avatar')} submitLabel={t('agents.avatarSubmit')} {...dialog}>
+      <ActionDialog
+        action={avatarAction}
+        triggerLabel={t('agents.avatar')}
+        title={t('agents.avatar')}
+        submitLabel={t('agents.avatarSubmit')}
+        fileLimits={{ avatar: { maxBytes: AVATAR_MAX_BYTES, message: t('agents.avatarTooBig', { max: '5 MB' }) } }}
+        {...dialog}
+      >
         {id}
         <Field label={t('agents.avatar')} name="avatar" help={t('agents.avatarHelp')}>
           <Input name="avatar" type="file" accept="image/jpeg" />
