@@ -176,8 +176,6 @@ export interface SettingsView {
   settings: KfSettings;
   /** Per section: its version (0 = never saved here), and who saved it last. */
   sections: Record<SettingsSection, { version: number; saved: boolean; revision: SectionRevision | null }>;
-  /** The texts saved here; the others are the built-in defaults. */
-  customTemplates: TemplateName[];
 }
 
 function sectionSaved(s: Stored, section: SettingsSection): boolean {
@@ -196,8 +194,7 @@ export async function readSettingsView(db: DbOrTx): Promise<SettingsView> {
       return [section, { version: revision?.version ?? 0, saved: sectionSaved(stored, section), revision }];
     }),
   ) as SettingsView['sections'];
-  const customTemplates = (Object.keys(stored.templates ?? {}) as TemplateName[]).filter((name) => name in DEFAULT_TEMPLATES);
-  return { settings, sections, customTemplates };
+  return { settings, sections };
 }
 
 function sectionOf<S extends SettingsSection>(settings: KfSettings, section: S): SectionValues[S] {

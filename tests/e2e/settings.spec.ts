@@ -91,7 +91,10 @@ test('reply texts: an unknown variable is refused at the field; the preview rend
 
   // A good edit saves, and counts bytes as WeChat does (客 is 3).
   const welcome = texts.getByTestId('template-welcome');
+  await expect(welcome.getByText('默认')).toBeVisible();
   await welcome.getByRole('textbox').fill('客');
+  // The badge says what the box holds, before it is saved too.
+  await expect(welcome.getByText('已修改')).toBeVisible();
   await expect(welcome.getByTestId('template-welcome-count')).toHaveText('文字 1 / 600 字 · 发出时 3 / 约 2048 字节（被动回复）');
   await welcome.getByRole('textbox').fill('欢迎关注！');
   await welcome.getByRole('button', { name: '插入 {keyword}' }).click();

@@ -8,7 +8,7 @@ import { openPostgres } from '@/db/engines/postgres';
 import { CHANNEL, notify, subscribe } from '@/db/listen';
 import { listAuditPage, recordAudit, withAuditContext } from '@/db/queries/audit-log';
 import { rawExecutor } from '@/db/queries/raw';
-import { putSetting } from '@/db/queries/settings';
+import { getSetting, putSetting } from '@/db/queries/settings';
 import { createUser } from '@/db/queries/users';
 import { authorizeCredentials } from '@/lib/auth/options';
 import { hashPassword } from '@/lib/auth/password';
@@ -112,7 +112,7 @@ describe.each(testDatabases)('settings on $kind', (testDb) => {
       const edited = { ...templates, welcome: '欢迎！回复「{keyword}」找人工。' };
       await saveSettingsSection(handle.db, { section: 'templates', values: { templates: edited }, expectedVersion: 0, actor: ann });
       const view = await readSettingsView(handle.db);
-      expect(view.customTemplates).toEqual(['welcome']);
+      expect(Object.keys(((await getSetting(handle.db, { key: 'kf' })) as { templates: object }).templates)).toEqual(['welcome']);
       expect(view.settings.templates).toEqual(edited);
       const again = await saveSettingsSection(handle.db, { section: 'templates', values: { templates: edited }, expectedVersion: 1, actor: ann });
       expect(again).toEqual({ saved: false, version: 1 });

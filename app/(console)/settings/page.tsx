@@ -80,7 +80,6 @@ export default async function SettingsPage() {
         readOnly={readOnly}
         source={sourceText(view, 'templates', t)}
         initial={settings.templates}
-        custom={view.customTemplates}
         samples={samples}
         locale={locale}
       />

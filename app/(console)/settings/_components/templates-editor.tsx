@@ -20,7 +20,6 @@ export function TemplatesEditor({
   readOnly,
   source,
   initial,
-  custom,
   samples,
   locale,
 }: {
@@ -29,8 +28,6 @@ export function TemplatesEditor({
   readOnly: boolean;
   source: string;
   initial: Record<TemplateName, string>;
-  /** The texts saved here; the rest are the defaults. */
-  custom: TemplateName[];
   samples: Record<string, string>;
   locale: Locale;
 }) {
@@ -46,7 +43,6 @@ export function TemplatesEditor({
               key={name}
               name={name}
               value={texts[name] ?? ''}
-              customized={custom.includes(name)}
               samples={samples}
               locale={locale}
               readOnly={readOnly}
@@ -68,7 +64,6 @@ function templateLabel(name: string, locale: Locale, part: 'label' | 'when'): st
 function TemplateField({
   name,
   value,
-  customized,
   samples,
   locale,
   readOnly,
@@ -76,13 +71,15 @@ function TemplateField({
 }: {
   name: TemplateName;
   value: string;
-  customized: boolean;
   samples: Record<string, string>;
   locale: Locale;
   readOnly: boolean;
   onChange: (value: string) => void;
 }) {
   const t = translator(locale);
+  // What the box holds now, saved or not: a text only saved when it differs from the default
+  // (lib/kf/settings.ts keeps edited texts alone), so after a save this is what is stored.
+  const customized = value !== DEFAULT_TEMPLATES[name];
   // Textarea does not forward a ref; its wrapper finds it.
   const wrapper = useRef<HTMLDivElement>(null);
   const variables = TEMPLATE_VARIABLES[name] ?? [];
@@ -133,7 +130,7 @@ function TemplateField({
               {`{${v}}`}
             </Button>
           ))}
-          {!readOnly && value !== DEFAULT_TEMPLATES[name] && (
+          {!readOnly && customized && (
             <Button size="sm" variant="ghost" onClick={() => onChange(DEFAULT_TEMPLATES[name])}>
               {t('settings.templates.reset')}
             </Button>
