@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultServiceHours } from '@/lib/service-hours';
 import type { KfSettings } from './settings';
 import { DEFAULT_TEMPLATES } from './templates';
-import { offHoursText } from './texts';
+import { offHoursText, sampleResume } from './texts';
 
 const settings = (hours: KfSettings['hours']): KfSettings => ({ keywords: ['客服'], hours, waitMinutes: 30, repeatPosition: true, templates: { ...DEFAULT_TEMPLATES } });
 
@@ -28,5 +28,20 @@ describe('the off-hours text', () => {
     const text = offHoursText(settings({ ...defaultServiceHours('mon-fri 09:00-18:00', 'Asia/Shanghai'), holidays }), now);
     expect(text).toContain('将于 近期 恢复服务');
     expect(text).not.toContain('将于  恢复');
+  });
+});
+
+describe('the settings page’s sample {resume}', () => {
+  const fridayNoon = new Date('2026-11-27T04:00:00Z'); // 12:00 Friday in Shanghai
+
+  it('is what the off-hours text will say at the next closing, by these hours', () => {
+    // Closing Friday 18:00, open again Monday 10:00.
+    expect(sampleResume(settings(defaultServiceHours('mon-fri 10:00-18:00', 'Asia/Shanghai')), fridayNoon)).toBe('11月30日（周一）10:00');
+    // Closing tonight at 22:00, open again tomorrow 08:00.
+    expect(sampleResume(settings(defaultServiceHours('mon-sun 08:00-22:00', 'Asia/Shanghai')), fridayNoon)).toBe('明天 08:00');
+  });
+
+  it('is said as followers would read it when service never closes', () => {
+    expect(sampleResume(settings(defaultServiceHours('mon-sun 00:00-24:00', 'Asia/Shanghai')), fridayNoon)).toBe('近期');
   });
 });

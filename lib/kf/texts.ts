@@ -1,5 +1,5 @@
 // The texts wekf says, rendered from the settings' templates with the variables every text shares.
-import { formatOpening, formatSchedule, isHolidayAt, nextOpening } from '@/lib/service-hours';
+import { formatOpening, formatSchedule, isHolidayAt, nextClosing, nextOpening } from '@/lib/service-hours';
 import type { KfSettings } from './settings';
 import { renderTemplate, type TemplateName } from './templates';
 
@@ -28,9 +28,23 @@ const HOLIDAY_TODAY = '（今天是节假日，休息）';
 
 /** The off-hours text also says when service resumes: 「明天 09:00」, or a date further off. */
 export function offHoursText(settings: KfSettings, now: Date): string {
-  const opening = nextOpening(settings.hours, now);
   return renderText(settings, 'offHours', {
     ...(isHolidayAt(settings.hours, now) ? { hours: `${baseVars(settings).hours}${HOLIDAY_TODAY}` } : {}),
-    resume: opening ? formatOpening(opening, settings.hours.timezone, 'zh', now) : RESUME_UNKNOWN,
+    resume: resumeAfter(settings, now),
   });
+}
+
+/** {resume} at `now`: when service next opens, as followers read it. */
+function resumeAfter(settings: KfSettings, now: Date): string {
+  const opening = nextOpening(settings.hours, now);
+  return opening ? formatOpening(opening, settings.hours.timezone, 'zh', now) : RESUME_UNKNOWN;
+}
+
+/**
+ * {resume} for the settings page's preview: what the off-hours text will say the next time service
+ * closes after `now` (or now, when closed). Open all fortnight: what it would say, 「近期」.
+ */
+export function sampleResume(settings: KfSettings, now: Date): string {
+  const closing = nextClosing(settings.hours, now);
+  return closing ? resumeAfter(settings, closing) : RESUME_UNKNOWN;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOpen, nextOpening } from './evaluate';
+import { isOpen, nextClosing, nextOpening } from './evaluate';
 import type { ServiceHours, TimeRange } from './model';
 import { defaultServiceHours, parseSchedule } from './parse';
 
@@ -181,5 +181,28 @@ describe('nextOpening', () => {
   it('opens at the second 01:15 of a fall-back night', () => {
     const ny = defaultServiceHours('01:15-01:30', 'America/New_York');
     expect(nextOpening(ny, new Date('2026-11-01T05:45:00Z'))).toEqual(new Date('2026-11-01T06:15:00Z'));
+  });
+});
+
+describe('nextClosing', () => {
+  const weekdays = inShanghai('mon-fri 09:00-18:00');
+
+  it('is the instant itself when closed, else the end of the range it is in', () => {
+    const closed = shanghai('2026-11-27T08:00:00');
+    expect(nextClosing(weekdays, closed)).toEqual(closed);
+    expect(nextClosing(weekdays, shanghai('2026-11-27T10:00:00'))).toEqual(shanghai('2026-11-27T18:00:00'));
+  });
+
+  it('runs on through ranges that meet, and through midnight in an overnight range', () => {
+    const split = inShanghai('mon-sun 00:00-12:00, 12:00-24:00', { holidays: ['2026-11-29'] });
+    expect(nextClosing(split, shanghai('2026-11-27T10:00:00'))).toEqual(shanghai('2026-11-29T00:00:00'));
+    const nights = inShanghai('mon-fri 22:00-06:00');
+    expect(nextClosing(nights, shanghai('2026-11-27T23:00:00'))).toEqual(shanghai('2026-11-28T06:00:00'));
+    // Thursday's night range, still running on Friday morning.
+    expect(nextClosing(nights, shanghai('2026-11-27T05:00:00'))).toEqual(shanghai('2026-11-27T06:00:00'));
+  });
+
+  it('is null when service stays open for the whole look-ahead', () => {
+    expect(nextClosing(inShanghai('mon-sun 00:00-24:00'), shanghai('2026-11-27T10:00:00'))).toBeNull();
   });
 });

@@ -49,3 +49,31 @@ export function nextOpening(hours: ServiceHours, at: Date): Date | null {
     .find((t) => isOpen(hours, new Date(t)));
   return opening === undefined ? null : new Date(opening);
 }
+
+/**
+ * The first instant at or after `at` when service is closed (`at` itself when closed now), or null
+ * when it stays open for LOOKAHEAD_DAYS (open all week with no holiday ahead). Service can only close
+ * where a range ends, where a date begins (a holiday) or where the clock jumps, so those are the
+ * only candidates, each checked with isOpen.
+ */
+export function nextClosing(hours: ServiceHours, at: Date): Date | null {
+  if (!isOpen(hours, at)) return new Date(at.getTime());
+  const from = at.getTime();
+  const until = from + LOOKAHEAD_DAYS * DAY;
+  const firstDate = dateOfWall(wallClock(from, hours.timezone));
+  const candidates = offsetChanges(from, until, hours.timezone);
+  // From the day before: a range that runs overnight from it ends on the first date.
+  for (let i = -1; i <= LOOKAHEAD_DAYS + 1; i++) {
+    const date = addDays(firstDate, i);
+    candidates.push(...instantsAtWall(wallOfDate(date), hours.timezone));
+    for (const r of rangesOn(hours, date)) {
+      const end = wallOfDate(date) + minuteOf(r.end) * MINUTE + (isOvernight(r) ? DAY : 0);
+      candidates.push(...instantsAtWall(end, hours.timezone));
+    }
+  }
+  const closing = candidates
+    .filter((t) => t > from && t <= until)
+    .sort((a, b) => a - b)
+    .find((t) => !isOpen(hours, new Date(t)));
+  return closing === undefined ? null : new Date(closing);
+}

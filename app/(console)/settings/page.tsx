@@ -7,6 +7,7 @@ import type { Translate } from '@/lib/i18n/format';
 import { getT } from '@/lib/i18n/server';
 import { formatInZone, readSettingsView, type SettingsSection, type SettingsView } from '@/lib/kf/settings';
 import { statutoryYears } from '@/lib/kf/statutory-holidays';
+import { sampleResume } from '@/lib/kf/texts';
 import { formatSchedule } from '@/lib/service-hours';
 import { wallClock } from '@/lib/service-hours/clock';
 import { saveHoursAction, saveKeywordsAction, saveTemplatesAction } from './actions';
@@ -33,12 +34,13 @@ export default async function SettingsPage() {
   const view = await readSettingsView(currentDatabase().db);
   const { settings } = view;
   const readOnly = user.role !== 'admin';
-  const today = new Date(wallClock(Date.now(), settings.hours.timezone));
+  const now = new Date();
+  const today = new Date(wallClock(now.getTime(), settings.hours.timezone));
   const thisYear = today.getUTCFullYear();
   const samples = {
     keyword: settings.keywords[0] ?? '',
     hours: formatSchedule(settings.hours.weekly, 'zh'),
-    resume: '明天 09:00',
+    resume: sampleResume(settings, now),
     position: '3',
     count: '5',
     agent: '小王',
