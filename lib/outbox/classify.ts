@@ -1,5 +1,6 @@
 // What to do when a send fails, decided by errcode (never by message text). DESIGN.md "Outbound".
 import 'server-only';
+import { TOKEN_PATHS } from '@/lib/wechat/client';
 import { WechatApiError, WechatNetworkError } from '@/lib/wechat/errors';
 import { FAILURE_REASONS } from './skip-reasons';
 
@@ -13,6 +14,12 @@ const RETRY_ERRCODES = new Set([-1, 45011]);
 const TOKEN_ERRCODES = new Set([40001, 42001, 40014]);
 
 export function classifySendFailure(error: unknown): FailureAction {
+  // No access token to send with (the token call slow, dropped, refused for quota or an address not
+  // on the account's IP whitelist): the message itself never left, so it waits for a later round,
+  // whatever the token call's own failure would mean for a send.
+  if (isTokenFailure(error)) {
+    return { action: 'retry', errcode: error instanceof WechatApiError ? error.errcode : null, reason: `no access token: ${error.message}` };
+  }
   // WeChat took the whole message and did not answer in time, or dropped the connection after it
   // had it: it may well have delivered it (seen with a slow answer: the follower got each retry), and
   // a message sent twice reads as spam and spends the follower's sends. Not sent again; the console
@@ -32,6 +39,10 @@ export function classifySendFailure(error: unknown): FailureAction {
     return { action: 'final', errcode: error.errcode, reason };
   }
   return { action: 'retry', errcode: null, reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown error' };
+}
+
+function isTokenFailure(error: unknown): error is WechatNetworkError | WechatApiError {
+  return (error instanceof WechatNetworkError || error instanceof WechatApiError) && error.path !== undefined && TOKEN_PATHS.includes(error.path);
 }
 
 /** 2 s, 4 s, 8 s … capped at 5 minutes. */

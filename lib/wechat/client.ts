@@ -34,6 +34,9 @@ export interface MultipartFile {
   data: Uint8Array;
 }
 
+/** Where access tokens come from: a failure there means the call it was for was never made. */
+export const TOKEN_PATHS: readonly string[] = ['/cgi-bin/stable_token', '/cgi-bin/token'];
+
 // A rejected token: expire exactly that one and retry once with a fresh one (PROTOCOL.md §5.3).
 const TOKEN_ERRCODES = new Set([40001, 42001, 40014]);
 

@@ -137,6 +137,32 @@ describe.each(testDatabases)('outbox on $kind', (base) => {
     expect(h.sim.follower('o_taken').inbox().filter((m) => m.text.includes('排在第'))).toHaveLength(1);
   });
 
+  it('a message waits while no access token can be had, and is sent once one can', async () => {
+    await h.sim.follower('o_notoken').sendText('客服');
+    const fresh = () => new OutboxDispatcher({ database: () => h.database, kf: kfApiFor(accountOfSim(h.sim), () => h.database), now: () => new Date(h.sim.clock.now()) });
+    // WeChat rejects the token in hand, and a new one is refused (this server's address not on the
+    // account's IP whitelist), then dropped after WeChat had the request: neither says anything of
+    // the message, which never left.
+    h.sim.faults.inject({ path: SEND, errcode: 40001, times: 1 });
+    h.sim.faults.inject({ path: '/cgi-bin/stable_token', errcode: 40164, times: 1 });
+    await fresh().runOnce();
+    let [row] = await listOutboxFor(h.database.db, { openid: 'o_notoken' });
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, lastErrcode: 40164 });
+    expect(row!.lastError).toContain('no access token');
+    h.sim.faults.inject({ path: '/cgi-bin/stable_token', dropAfterActing: true, times: 1 });
+    h.sim.clock.advance(10_000);
+    await fresh().runOnce();
+    [row] = await listOutboxFor(h.database.db, { openid: 'o_notoken' });
+    expect(row).toMatchObject({ status: 'pending', attempts: 2, lastErrcode: null });
+    expect(h.sim.follower('o_notoken').inbox().filter((m) => m.text.includes('排在第'))).toHaveLength(0);
+
+    h.sim.clock.advance(10_000);
+    await fresh().runOnce();
+    [row] = await listOutboxFor(h.database.db, { openid: 'o_notoken' });
+    expect(row!.status).toBe('sent');
+    expect(h.sim.follower('o_notoken').inbox().filter((m) => m.text.includes('排在第'))).toHaveLength(1);
+  });
+
   it('a running dispatcher delivers in the background without being asked', async () => {
     const { OutboxDispatcher } = await import('@/lib/outbox/dispatcher');
     // now: undefined, exactly as the runtime passes it when no clock is configured.
