@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { customerSessions } from '../schema';
 import { isOpenSession, isStillWaiting, isWaitExpired, openSessionSql, SESSION_END_REASON, waitHasExpired, type SessionEndReason } from './session-rules';
@@ -163,23 +163,26 @@ export async function endWaitOnUnfollow(tx: DbOrTx, params: { openid: string; no
 }
 
 /**
- * Reconciliation: WeChat no longer holds this open session. False when it ended meanwhile. What
- * WeChat said now overtakes any session event made before now that is still on its way.
+ * Reconciliation: WeChat no longer holds this open session. False when it ended meanwhile, or when a
+ * session event made since `noEventSince` (WeChat's lists were read from then on) already moved it:
+ * the lists may predate that event. What WeChat said overtakes any event made before that is still
+ * on its way.
  */
-export async function closeSessionGoneFromWechat(tx: DbOrTx, params: { id: number; now: Date }): Promise<boolean> {
+export async function closeSessionGoneFromWechat(tx: DbOrTx, params: { id: number; now: Date; noEventSince: Date }): Promise<boolean> {
   const rows = await tx
     .update(customerSessions)
     .set({ status: 'closed', endedAt: params.now, endReason: SESSION_END_REASON.closedInWechat, kfEventAt: latestEventAt(params.now), updatedAt: params.now })
-    .where(and(eq(customerSessions.id, params.id), isOpenSession()))
+    .where(and(eq(customerSessions.id, params.id), isOpenSession(), noEventSince(params.noEventSince)))
     .returning({ id: customerSessions.id });
   return rows.length > 0;
 }
 
 /**
  * Reconciliation: WeChat says this agent holds the session (a missed create or switch). False when
- * it ended meanwhile. As above, it overtakes session events made before now.
+ * it ended meanwhile or an event since `noEventSince` moved it. As above, it overtakes session
+ * events made before.
  */
-export async function setSessionHeldBy(tx: DbOrTx, params: { id: number; kfAccount: string; now: Date }): Promise<boolean> {
+export async function setSessionHeldBy(tx: DbOrTx, params: { id: number; kfAccount: string; now: Date; noEventSince: Date }): Promise<boolean> {
   const rows = await tx
     .update(customerSessions)
     .set({
@@ -189,9 +192,14 @@ export async function setSessionHeldBy(tx: DbOrTx, params: { id: number; kfAccou
       kfEventAt: latestEventAt(params.now),
       updatedAt: params.now,
     })
-    .where(and(eq(customerSessions.id, params.id), isOpenSession()))
+    .where(and(eq(customerSessions.id, params.id), isOpenSession(), noEventSince(params.noEventSince)))
     .returning({ id: customerSessions.id });
   return rows.length > 0;
+}
+
+/** No session event made at or after `since` has been applied to the session (reconciliation's snapshot is not older than its state). */
+function noEventSince(since: Date) {
+  return or(isNull(customerSessions.kfEventAt), lt(customerSessions.kfEventAt, since));
 }
 
 /** Every open session, for reconciliation to compare with WeChat's (bounded by the caller's quota). */

@@ -7,7 +7,7 @@ import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { listLiveAgents } from '@/db/queries/live-queue';
 import { recordSessionCorrection, recordWaitResumed } from '@/db/queries/session-timeline';
-import { closeSessionGoneFromWechat, listOpenSessions, openActiveSession, resumeEndedWait, setSessionHeldBy, type CustomerSession } from '@/db/queries/customer-sessions';
+import { closeSessionGoneFromWechat, hasSessionEventSince, listOpenSessions, openActiveSession, resumeEndedWait, setSessionHeldBy, type CustomerSession } from '@/db/queries/customer-sessions';
 import { RESUMABLE_WAIT_MS } from '@/db/queries/session-rules';
 import { startPeriodicJob, type PeriodicJob } from '@/lib/jobs/runner';
 import { WechatNetworkError } from '@/lib/wechat/errors';
@@ -44,6 +44,11 @@ export async function reconcileSessions(database: DatabaseHandle, kf: KfApi, opt
   const maxCalls = opts.maxCalls ?? 200;
   const result: ReconcileResult = { checked: 0, calls: 0, corrections: [] };
   const db = database.db;
+  // WeChat's lists are read from now on, while session events keep arriving: a follower with an event
+  // made since then (CreateTime is in whole seconds, so from the start of this second) is left as
+  // the event put it, else a close or switch made during the run would be undone from a list read
+  // before it. The next run looks again.
+  const noEventSince = new Date(Math.floor(now.getTime() / 1000) * 1000);
 
   // Who holds whom in WeChat, one call per agent we know.
   const heldBy = new Map<string, string>();
@@ -76,14 +81,14 @@ export async function reconcileSessions(database: DatabaseHandle, kf: KfApi, opt
         throw error;
       }
       if (holder === undefined) {
-        await correct(database, result, session, 'closed_in_wechat', () => closeSessionGoneFromWechat(db, { id: session.id, now }), now);
+        await correct(database, result, session, 'closed_in_wechat', () => closeSessionGoneFromWechat(db, { id: session.id, now, noEventSince }), now);
         continue;
       }
     }
     if (holder === undefined || (session.status === 'active' && session.kfAccount === holder)) continue;
     const kind: DriftKind = session.status === 'waiting' ? 'assigned_in_wechat' : 'switched_in_wechat';
     const kfAccount = holder;
-    await correct(database, result, session, kind, () => setSessionHeldBy(db, { id: session.id, kfAccount, now }), now, kfAccount);
+    await correct(database, result, session, kind, () => setSessionHeldBy(db, { id: session.id, kfAccount, now, noEventSince }), now, kfAccount);
   }
 
   // Held in WeChat with no open session here: an accept whose event never reached us. As on the
@@ -91,12 +96,13 @@ export async function reconcileSessions(database: DatabaseHandle, kf: KfApi, opt
   // 0-second session opened beside it.
   for (const [openid, kfAccount] of heldBy) {
     if (openByOpenid.has(openid)) continue;
-    const resumed = await db.transaction(async (tx) => {
-      const ended = await resumeEndedWait(tx, { openid, kfAccount, now, endedSince: new Date(now.getTime() - RESUMABLE_WAIT_MS), eventAt: now });
-      if (ended) await recordWaitResumed(tx, { sessionId: ended.id, ...ended, kfAccount });
-      return ended;
+    const opened = await db.transaction(async (tx) => {
+      // Closed (or accepted afresh) by an event the lists predate.
+      if (await hasSessionEventSince(tx, { openid, eventAt: noEventSince })) return undefined;
+      const resumed = await resumeEndedWait(tx, { openid, kfAccount, now, endedSince: new Date(now.getTime() - RESUMABLE_WAIT_MS), eventAt: now });
+      if (resumed) await recordWaitResumed(tx, { sessionId: resumed.id, ...resumed, kfAccount });
+      return resumed ?? (await openActiveSession(tx, { openid, kfAccount, now, eventAt: now }));
     });
-    const opened = resumed ?? (await openActiveSession(db, { openid, kfAccount, now, eventAt: now }));
     if (opened) await record(database, result, { sessionId: opened.id, kind: 'opened_in_wechat', kfAccount }, now);
   }
   return result;

@@ -13,6 +13,7 @@ import { assignWaitingFollower, closeLiveSession, dropWaitingFollower } from '@/
 import { loadSessionDetail } from '@/lib/kf/session-timeline';
 import { reconcileSessions } from '@/lib/kf/reconcile';
 import { kfApiFor } from '@/lib/wechat-account/api-client';
+import type { KfApi } from '@/lib/wechat/kf-api';
 import { accountOfSim } from '@/lib/sandbox';
 import { testDatabases } from './databases';
 import { startKfHarness, type KfHarness } from './kf-harness';
@@ -131,6 +132,12 @@ describe.each(testDatabases)('live actions and reconciliation on $kind', (testDb
   });
 
   describe('reconciliation', () => {
+    /** A run a little after the changes before it, as the job makes them every few minutes. */
+    const reconcileLater = () => {
+      h.sim.clock.advance(5_000);
+      return reconcileSessions(h.database, h.runtime.kf, { now: new Date(h.sim.clock.now()) });
+    };
+
     /** A change made in WeChat whose kf_* event never reaches wekf. */
     const missed = async (change: () => Promise<unknown>) => {
       h.sim.setWebhook(undefined);
@@ -162,7 +169,8 @@ describe.each(testDatabases)('live actions and reconciliation on $kind', (testDb
       await dropWaitingFollower(h.database.db, staff, { sessionId: dropped.id });
       await missed(() => h.sim.agents.accept(wang, 'o_rec_4'));
 
-      const result = await reconcileSessions(h.database, h.runtime.kf);
+      // The run comes a little after those changes (each run starts a fresh look at WeChat's lists).
+      const result = await reconcileLater();
       expect(result.skipped).toBeUndefined();
       expect(await openSession(h.database, 'o_rec_1')).toMatchObject({ id: assigned.id, status: 'active', kfAccount: li });
       expect(await openSession(h.database, 'o_rec_2')).toMatchObject({ id: switched.id, status: 'active', kfAccount: li });
@@ -190,8 +198,41 @@ describe.each(testDatabases)('live actions and reconciliation on $kind', (testDb
       ]);
 
       // Nothing left to correct: a second run changes nothing.
-      const second = await reconcileSessions(h.database, h.runtime.kf);
+      const second = await reconcileLater();
       expect(second.corrections).toEqual([]);
+    });
+
+    it('leaves alone a follower whose close or switch arrived while it read WeChat’s lists', async () => {
+      await queue('o_race_close');
+      await h.sim.agents.accept(wang, 'o_race_close');
+      await queue('o_race_switch');
+      await h.sim.agents.accept(wang, 'o_race_switch');
+      await h.sim.settled();
+      const switching = await openSession(h.database, 'o_race_switch');
+      h.sim.clock.advance(5_000);
+      // WeChat's lists are all read first (both followers with wang); then, before the run goes on,
+      // wang closes one chat and hands the other to li, and both events arrive.
+      const lists = new Map<string, Awaited<ReturnType<KfApi['getSessionList']>>>();
+      const racing = new Proxy(h.runtime.kf, {
+        get(target, name, receiver) {
+          if (name !== 'getSessionList') return Reflect.get(target, name, receiver);
+          return async (kfAccount: string) => {
+            if (lists.size === 0) {
+              for (const agent of [wang, li]) lists.set(agent, await target.getSessionList(agent));
+              await h.sim.agents.close(wang, 'o_race_close');
+              await h.sim.agents.switchTo(wang, 'o_race_switch', li);
+              await h.sim.settled();
+            }
+            return lists.get(kfAccount) ?? [];
+          };
+        },
+      });
+      const result = await reconcileSessions(h.database, racing, { now: new Date(h.sim.clock.now()) });
+      expect(result.corrections).toEqual([]);
+      expect(await openSession(h.database, 'o_race_close')).toMatchObject({ status: 'closed', endReason: 'agent_closed' });
+      expect(await openSession(h.database, 'o_race_switch')).toMatchObject({ id: switching.id, status: 'active', kfAccount: li });
+      // The next run reads lists made after the events, and agrees.
+      expect((await reconcileLater()).corrections).toEqual([]);
     });
 
     it('keeps within its call budget', async () => {
