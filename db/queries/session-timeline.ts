@@ -2,7 +2,7 @@
 // (session_events: switches, reconciliation corrections), the messages we sent for it (outbox) and
 // its transcript (session_messages). The timeline itself is assembled in lib/kf/transcripts.ts.
 import 'server-only';
-import { and, asc, eq, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { agents, customerSessions, outbox, sessionEvents, sessionMessages } from '../schema';
 import { KEYWORD_OUTBOX_KINDS } from './outbox';
@@ -68,6 +68,17 @@ export async function recordSessionAssigned(db: DbOrTx, params: { sessionId: num
 /** A switch, written by the flow when WeChat says kf_switch_session (not on the per-message path). */
 export async function recordSessionSwitch(db: DbOrTx, params: { sessionId: number; from: string | null; to: string; at: Date }): Promise<void> {
   await db.insert(sessionEvents).values({ sessionId: params.sessionId, kind: 'switched', fromKfAccount: params.from, kfAccount: params.to, at: params.at });
+}
+
+/** The switch last recorded on a session: who handed it to whom. */
+export async function latestSwitch(db: DbOrTx, params: { sessionId: number }): Promise<{ from: string | null; to: string | null } | undefined> {
+  const [row] = await db
+    .select({ from: sessionEvents.fromKfAccount, to: sessionEvents.kfAccount })
+    .from(sessionEvents)
+    .where(and(eq(sessionEvents.sessionId, params.sessionId), eq(sessionEvents.kind, 'switched')))
+    .orderBy(desc(sessionEvents.at), desc(sessionEvents.id))
+    .limit(1);
+  return row;
 }
 
 // Greeting and closing texts carry no session id: they are the follower's outbox rows from the

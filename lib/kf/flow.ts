@@ -20,7 +20,7 @@ import { recordInteraction, recordUnsubscribe } from '@/db/queries/followers';
 import { enqueueOutbox, type NewOutboxRow } from '@/db/queries/outbox';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { RESUMABLE_WAIT_MS, SESSION_END_REASON } from '@/db/queries/session-rules';
-import { recordSessionSwitch, recordWaitResumed } from '@/db/queries/session-timeline';
+import { latestSwitch, recordSessionSwitch, recordWaitResumed } from '@/db/queries/session-timeline';
 import type { InboundKind, InboundMessage, InboundOf } from '@/lib/wechat/messages';
 import type { KfSettings } from './settings';
 import { bindByScene, bindingSceneOf } from './agent-binding';
@@ -148,6 +148,9 @@ async function onSessionSwitched(msg: InboundOf<'event.kf_switch_session'>, ctx:
   // from whoever holds it. One from someone else, in the same second, came before it.
   const sameSecond = session.kfEventAt !== null && session.kfEventAt.getTime() === eventAt.getTime();
   if (sameSecond && session.kfAccount !== null && session.kfAccount !== msg.FromKfAccount) return success;
+  // A pair that hands it there and back (A → B, B → A) arriving reversed: the one applied first in
+  // this second handed the session back from whom this one hands it to, so this one came before it.
+  if (sameSecond && (await isReversedLink(ctx, session.id, msg))) return success;
   await switchSessionAgent(ctx.tx, { id: session.id, kfAccount: msg.ToKfAccount, now: ctx.now, eventAt });
   // kf_account now names the new agent only; the timeline and metrics need who had it before, as
   // WeChat says (an overtaken switch may have been skipped in between).
@@ -155,11 +158,20 @@ async function onSessionSwitched(msg: InboundOf<'event.kf_switch_session'>, ctx:
   return success;
 }
 
+async function isReversedLink(ctx: FlowContext, sessionId: number, msg: InboundOf<'event.kf_switch_session'>): Promise<boolean> {
+  const last = await latestSwitch(ctx.tx, { sessionId });
+  return last !== undefined && last.from === msg.ToKfAccount && last.to === msg.FromKfAccount;
+}
+
 async function onSessionClosed(msg: InboundOf<'event.kf_close_session'>, ctx: FlowContext): Promise<FlowReply> {
   const eventAt = eventTimeOf(msg);
   const session = await findOpenSession(ctx.tx, { openid: msg.FromUserName, now: ctx.now, lock: true });
   // Overtaken: the close of an earlier chat, arriving after the follower's next one was accepted.
   if (!session || overtakenBy(session, eventAt)) return success;
+  // The same, within one second: a close by someone other than who holds the chat, made in the
+  // second its accept was, ended the chat before.
+  const sameSecond = session.kfEventAt !== null && session.kfEventAt.getTime() === eventAt.getTime();
+  if (sameSecond && session.status === 'active' && session.kfAccount !== null && session.kfAccount !== msg.KfAccount) return success;
   await closeSession(ctx.tx, { id: session.id, closedBy: msg.KfAccount, now: ctx.now, reason: SESSION_END_REASON.agentClosed, eventAt });
   await send(ctx, [
     { kind: 'closing', openid: msg.FromUserName, priority: OUTBOX_PRIORITY.closing, payload: textPayload(renderText(ctx.settings, 'closing')) },

@@ -325,6 +325,12 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
       await h.push(sessionEvent('o_passed', t + 4, 'kf_switch_session', { FromKfAccount: ben, ToKfAccount: cat }));
       [session] = await listSessionsByOpenid(h.database.db, { openid: 'o_passed' });
       expect(session).toMatchObject({ status: 'active', kfAccount: ann });
+
+      // There and back in one second (ann → ben, then ben → ann) arriving reversed: ann holds it.
+      await h.push(sessionEvent('o_passed', t + 5, 'kf_switch_session', { FromKfAccount: ben, ToKfAccount: ann }));
+      await h.push(sessionEvent('o_passed', t + 5, 'kf_switch_session', { FromKfAccount: ann, ToKfAccount: ben }));
+      [session] = await listSessionsByOpenid(h.database.db, { openid: 'o_passed' });
+      expect(session).toMatchObject({ status: 'active', kfAccount: ann });
     });
 
     it("another agent's accept after the chat's latest event starts a new chat, and the first chat's late close ends nothing", async () => {
@@ -346,6 +352,30 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
       expect(texts.at(-1)).toBe('您好，我是客服小本，很高兴为您服务。');
       // The follower is talking to ben: no "service has ended" in between.
       expect(texts.filter((text) => text?.includes('本次服务已结束'))).toEqual([]);
+    });
+
+    it("the first chat's close made in the same second as the next chat's accept ends only the first chat", async () => {
+      const ann = await h.addAgent('ann', { nickname: '小安' });
+      const ben = await h.addAgent('ben', { nickname: '小本' });
+      await h.sim.follower('o_same').sendText('客服');
+      const t = Math.floor(Date.now() / 1000);
+      await h.push(sessionEvent('o_same', t, 'kf_create_session', { KfAccount: ann }));
+      // ann closed and ben accepted the follower's next chat within one second; the close arrives last.
+      await h.push(sessionEvent('o_same', t + 5, 'kf_create_session', { KfAccount: ben }));
+      await h.push(sessionEvent('o_same', t + 5, 'kf_close_session', { KfAccount: ann }));
+      let sessions = await listSessionsByOpenid(h.database.db, { openid: 'o_same' });
+      expect(sessions.map((s) => [s.status, s.kfAccount])).toEqual([
+        ['closed', ann],
+        ['active', ben],
+      ]);
+      await h.drainOutbox();
+      expect(h.sim.follower('o_same').inbox().filter((d) => d.text?.includes('本次服务已结束'))).toEqual([]);
+      // ben's own close, later, ends the chat, and the follower is told.
+      await h.push(sessionEvent('o_same', t + 9, 'kf_close_session', { KfAccount: ben }));
+      sessions = await listSessionsByOpenid(h.database.db, { openid: 'o_same' });
+      expect(sessions.at(-1)).toMatchObject({ status: 'closed', kfAccount: ben, closedByKfAccount: ben });
+      await h.drainOutbox();
+      expect(h.sim.follower('o_same').inbox().filter((d) => d.text?.includes('本次服务已结束'))).toHaveLength(1);
     });
 
     it('a switch that overtook the accept leaves the session with the agent it was switched to, who greets', async () => {
