@@ -151,6 +151,7 @@ describe('parseInbound: the text fast path', () => {
     ['Idx', { Idx: ['1', '2'] }],
     ['ToUserName', { ToUserName: '' }],
     ['MsgId', { MsgId: '-1' }],
+    ['CreateTime', { CreateTime: '8640000000001' }],
   ])('leaves a malformed <%s> to the schema, which refuses it', (field, override) => {
     const err = refusal(() => parseInbound({ ...base, ...override }));
     expect(err.code).toBe('invalid_field');
@@ -159,6 +160,11 @@ describe('parseInbound: the text fast path', () => {
 });
 
 describe('parseInbound: refusals', () => {
+  it('refuses a CreateTime no date can hold, in an event as in a message', () => {
+    const err = refusal(() => parseInbound({ ToUserName: 'gh', FromUserName: 'o', CreateTime: '8640000000001', MsgType: 'event', Event: 'kf_create_session', KfAccount: 'a@b' }));
+    expect(err).toMatchObject({ code: 'invalid_field', field: 'CreateTime' });
+  });
+
   it.each([
     ['ToUserName', { FromUserName: 'o', CreateTime: '1', MsgType: 'text', Content: 'x', MsgId: '1' }],
     ['MsgType', { ToUserName: 'gh', FromUserName: 'o', CreateTime: '1' }],

@@ -9,7 +9,10 @@ const text = z.string();
 const nonEmpty = z.string().min(1);
 const DIGITS = /^\d+$/;
 const digits = z.string().regex(DIGITS, 'expected decimal digits');
-const seconds = digits.transform(Number);
+// Unix seconds, as WeChat's CreateTime: up to ten digits (the year 2286). Longer is no time a Date can
+// hold, and a push carrying one could never be handled, only answered with an error WeChat retries.
+const SECONDS = /^\d{1,10}$/;
+const seconds = z.string().regex(SECONDS, 'expected unix seconds').transform(Number);
 const decimal = z
   .string()
   .regex(/^-?\d+(?:\.\d+)?$/, 'expected a decimal number')
@@ -109,6 +112,7 @@ const KNOWN_EVENTS = new Set<unknown>(eventSchemas.map((s) => s.shape.Event.valu
 
 const isNonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const isDigits = (v: unknown): v is string => typeof v === 'string' && DIGITS.test(v);
+const isSeconds = (v: unknown): v is string => typeof v === 'string' && SECONDS.test(v);
 const isOptionalText = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
 
 /**
@@ -118,7 +122,7 @@ const isOptionalText = (v: unknown): v is string | undefined => v === undefined 
  */
 function wellFormedText(fields: Record<string, unknown>): InboundOf<'text'> | undefined {
   const { ToUserName, FromUserName, CreateTime, MsgId, MsgDataId, Idx, Content } = fields;
-  if (!isNonEmpty(ToUserName) || !isNonEmpty(FromUserName) || !isDigits(CreateTime) || !isDigits(MsgId)) return undefined;
+  if (!isNonEmpty(ToUserName) || !isNonEmpty(FromUserName) || !isSeconds(CreateTime) || !isDigits(MsgId)) return undefined;
   if (typeof Content !== 'string' || !isOptionalText(MsgDataId) || !isOptionalText(Idx)) return undefined;
   const message: InboundOf<'text'> = { kind: 'text', ToUserName, FromUserName, CreateTime: Number(CreateTime), MsgId, MsgType: 'text', Content };
   if (MsgDataId !== undefined) message.MsgDataId = MsgDataId;
