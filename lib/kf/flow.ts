@@ -16,7 +16,7 @@ import {
   resumeEndedWait,
   switchSessionAgent,
 } from '@/db/queries/customer-sessions';
-import { recordInteraction, recordUnsubscribe } from '@/db/queries/followers';
+import { findFollower, recordInteraction, recordUnsubscribe } from '@/db/queries/followers';
 import { enqueueOutbox, type NewOutboxRow } from '@/db/queries/outbox';
 import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
 import { RESUMABLE_WAIT_MS, SESSION_END_REASON } from '@/db/queries/session-rules';
@@ -78,6 +78,10 @@ async function bindingReply(msg: InboundMessage, ctx: FlowContext): Promise<stri
 }
 
 async function onUnsubscribe(msg: InboundOf<'event.unsubscribe'>, ctx: FlowContext): Promise<FlowReply> {
+  // An unfollow WeChat made before the follower's latest interaction here (a follow again, a
+  // message, a second or more later: CreateTime is in whole seconds) arrived late: they are back.
+  const follower = await findFollower(ctx.tx, { openid: msg.FromUserName });
+  if (follower?.subscribed && follower.lastInteractionAt !== null && follower.lastInteractionAt.getTime() >= (msg.CreateTime + 1) * 1000) return success;
   await recordUnsubscribe(ctx.tx, { openid: msg.FromUserName, now: ctx.now });
   // Out of the line: the others' places count without them, and no agent is offered someone WeChat
   // lets nobody message.

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expireWaitingSessions, listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { loadSessionDetail } from '@/lib/kf/session-timeline';
+import { findFollower } from '@/db/queries/followers';
 import { countInboundByKey, listInboundFor } from '@/db/queries/inbound-messages';
 import { listOutboxFor } from '@/db/queries/outbox';
 import { inboundMessages } from '@/db/schema';
@@ -202,6 +203,21 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     await h.sim.follower('o_stays').sendText('客服');
     await h.drainOutbox();
     expect(h.sim.follower('o_stays').inbox().at(-1)?.text).toContain('当前共有 1 人在排队，您排在第 1 位');
+  });
+
+  it('an unfollow that arrives after the follower followed again and asked for an agent changes nothing', async () => {
+    await h.addAgent('una');
+    const t = Math.floor(h.sim.clock.now() / 1000);
+    await h.sim.follower('o_back').subscribe();
+    await h.sim.follower('o_back').sendText('客服');
+    // The unfollow WeChat made two seconds before that follow, delivered last.
+    expect(await (await h.push({ FromUserName: 'o_back', CreateTime: t - 2, MsgType: 'event', Event: 'unsubscribe' })).text()).toBe('success');
+    expect(await listSessionsByOpenid(h.database.db, { openid: 'o_back' })).toEqual([expect.objectContaining({ status: 'waiting' })]);
+    expect(await findFollower(h.database.db, { openid: 'o_back' })).toMatchObject({ subscribed: true });
+    // An unfollow made after them still takes them out of the line.
+    h.sim.clock.advance(2_000);
+    await h.sim.follower('o_back').unsubscribe();
+    expect(await listSessionsByOpenid(h.database.db, { openid: 'o_back' })).toEqual([expect.objectContaining({ status: 'abandoned', endReason: 'follower_left' })]);
   });
 
   it('a place in line tells the follower the place they hold when it is sent, not when they asked', async () => {
