@@ -19,7 +19,7 @@ import { closeGracefully } from './lib/server/graceful';
 import { createHttpServer } from './lib/server/http-server';
 import { listenOn, PortError, probePort } from './lib/server/listen';
 import { projectRoot } from './lib/server/project-root';
-import { setSecurityHeaders } from './lib/server/security-headers';
+import { setSecurityHeaders, settleForwardedHeaders } from './lib/server/security-headers';
 import { endLiveStreams } from './lib/live/sse';
 import { LIVE_PATH, serveLive } from './lib/server/live-http';
 import { serveWebhook } from './lib/server/webhook-http';
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
 
   handle = (req, res) => {
     setSecurityHeaders(req, res, { trustedProxies: config.TRUST_PROXY, forceHttps: config.FORCE_HTTPS });
+    settleForwardedHeaders(req, { trustedProxies: config.TRUST_PROXY, forceHttps: config.FORCE_HTTPS });
     stampClientIp(req, config.TRUST_PROXY);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === WEBHOOK_PATH) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { FALLBACK_POLICY, HSTS, newNonce, pagePolicy, servedOverHttps, setSecurityHeaders } from './security-headers';
+import { FALLBACK_POLICY, HSTS, newNonce, pagePolicy, servedOverHttps, setSecurityHeaders, settleForwardedHeaders } from './security-headers';
 
 const request = (proto?: string | string[]) =>
   ({ headers: proto === undefined ? {} : { 'x-forwarded-proto': proto } }) as unknown as IncomingMessage;
@@ -61,5 +61,26 @@ describe('pagePolicy', () => {
     const nonces = new Set(Array.from({ length: 100 }, newNonce));
     expect(nonces.size).toBe(100);
     expect([...nonces][0]).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+  });
+});
+
+describe('settleForwardedHeaders', () => {
+  const settled = (headers: Record<string, string>, trustedProxies: number, forceHttps = false) => {
+    const req = { headers: { ...headers } };
+    settleForwardedHeaders(req, { trustedProxies, forceHttps });
+    return req.headers;
+  };
+
+  it('without a trusted proxy, leaves what comes after (next-auth\'s cookie names) no scheme or host the client wrote', () => {
+    expect(settled({ 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.test' }, 0)).toEqual({ 'x-forwarded-proto': 'http' });
+    expect(settled({}, 0, true)).toEqual({ 'x-forwarded-proto': 'https' });
+  });
+
+  it('with trusted proxies, keeps the one entry of each the outermost of them wrote', () => {
+    expect(settled({ 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'evil.test, kf.example.com' }, 1)).toEqual({
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': 'kf.example.com',
+    });
+    expect(settled({ 'x-forwarded-proto': 'http, https' }, 1)).toEqual({ 'x-forwarded-proto': 'https' });
   });
 });

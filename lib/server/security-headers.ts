@@ -90,10 +90,27 @@ export interface SecurityHeaderOptions {
 export function servedOverHttps(req: Pick<IncomingMessage, 'headers'>, options: SecurityHeaderOptions): boolean {
   if (options.forceHttps) return true;
   if (options.trustedProxies < 1) return false;
-  const header = req.headers['x-forwarded-proto'];
-  const entries = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((v) => v.trim().toLowerCase());
-  const recorded = entries[Math.max(0, entries.length - options.trustedProxies)];
-  return recorded === 'https';
+  return entryOfProxies(req.headers['x-forwarded-proto'], options.trustedProxies)?.toLowerCase() === 'https';
+}
+
+/**
+ * Leaves the request's X-Forwarded-Proto and X-Forwarded-Host saying only what the trusted proxies
+ * recorded, for what reads them after us (Next, and next-auth, which names its cookies
+ * `__Secure-` and marks them Secure by the scheme it derives): the scheme servedOverHttps decides,
+ * and the host the outermost trusted proxy wrote, or none without a trusted proxy. A client's own
+ * `X-Forwarded-Proto: https` over plain HTTP got it a Secure cookie.
+ */
+export function settleForwardedHeaders(req: Pick<IncomingMessage, 'headers'>, options: SecurityHeaderOptions): void {
+  req.headers['x-forwarded-proto'] = servedOverHttps(req, options) ? 'https' : 'http';
+  const host = options.trustedProxies < 1 ? undefined : entryOfProxies(req.headers['x-forwarded-host'], options.trustedProxies);
+  if (host) req.headers['x-forwarded-host'] = host;
+  else delete req.headers['x-forwarded-host'];
+}
+
+/** The entry the outermost of `proxies` trusted proxies appended to a comma-separated forwarding header. */
+function entryOfProxies(header: string | string[] | undefined, proxies: number): string | undefined {
+  const entries = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((v) => v.trim());
+  return entries[Math.max(0, entries.length - proxies)] || undefined;
 }
 
 /** Sets the headers every response carries; a page's own policy (proxy.ts) replaces the fallback CSP. */
