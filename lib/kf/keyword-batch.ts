@@ -47,8 +47,16 @@ function openAt(settings: KfSettings, now: Date): boolean {
   return open;
 }
 
-/** Handles a batch of keyword pushes at `now`; one result per item, in order. */
-export async function runKeywordBatch(database: DatabaseHandle, items: KeywordItem[], now: Date): Promise<KeywordResult[]> {
+/**
+ * Handles a batch of keyword pushes at `now`; one result per item, in order. On Postgres each of its
+ * statements may take `statementTimeoutMs` at most (the webhook gives its deadline): a keyword held
+ * up longer (a lock, a stalled disk) is rolled back rather than acting later, perhaps after WeChat,
+ * answered 503 each time, gave up on it and told the follower the account cannot serve them. Then a
+ * waiting session and its place in line would say they were queued when WeChat never transferred
+ * them. A retry that comes in time does the work afresh. (An ordinary message held up is still
+ * stored when the database answers: it acts on nothing.)
+ */
+export async function runKeywordBatch(database: DatabaseHandle, items: KeywordItem[], now: Date, opts: { statementTimeoutMs?: number } = {}): Promise<KeywordResult[]> {
   const settings = items[items.length - 1]!.settings;
   // Whether the hours are open is the one fact decided here, for the whole batch: the statement
   // routes a push off_hours exactly when it is given the off-hours reply.
@@ -75,7 +83,7 @@ export async function runKeywordBatch(database: DatabaseHandle, items: KeywordIt
   let refused: { dedupe_key: string }[];
   for (let attempt = 1; ; attempt++) {
     try {
-      [refused, decided] = (await pipelinedTransaction(database, statements)) as [{ dedupe_key: string }[], DecidedKeyword[]];
+      [refused, decided] = (await pipelinedTransaction(database, statements, opts)) as [{ dedupe_key: string }[], DecidedKeyword[]];
       break;
     } catch (error) {
       // Another transaction (a session event, another instance) opened a session for one of these

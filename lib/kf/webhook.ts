@@ -133,7 +133,9 @@ export function createWebhook(options: WebhookOptions): Webhook {
         return text(503, 'temporarily unavailable');
       }
       // Still queued or running: it is stored and handled when the database answers, and WeChat's
-      // retry then gets the stored reply (or joins the push in flight), so it acts once.
+      // retry then gets the stored reply (or joins the push in flight), so it acts once. A keyword's
+      // own statements are cut off at the deadline (runKeywordBatch), so one that would only act
+      // after WeChat stopped trying does not act at all.
       webhookLog.warn({ ...about, ms: deadlineMs }, 'push not handled in time; answered 503, it is handled when the database answers');
       work.then(
         (handled) => handled.queuedOutbound && options.onOutboundQueued?.(),
@@ -267,7 +269,8 @@ function createBatchers(options: WebhookOptions): Batchers {
         maxBatch,
         maxInFlight: 1,
         keyOf: (item) => item.push.dedupeKey,
-        run: (items) => runKeywordBatch(options.database(), items, latestNow(items)),
+        // Each statement no longer than the deadline (runKeywordBatch): a keyword never acts after WeChat gave up on it.
+        run: (items) => runKeywordBatch(options.database(), items, latestNow(items), { statementTimeoutMs: options.databaseDeadlineMs ?? DATABASE_DEADLINE_MS }),
       })),
   };
 }

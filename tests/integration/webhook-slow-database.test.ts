@@ -2,6 +2,8 @@
 // down: a push it takes seconds to store is answered with its reply inside WeChat's 5 s rather than
 // with a 503; one it takes longer than the deadline to store is answered 503 and still stored and
 // handled when the database answers, and WeChat's retries of it act once. Real HTTP, both engines.
+// On Postgres a keyword held up by a lock past the deadline is rolled back instead: it must not act
+// after WeChat has given up on it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { listInboundFor } from '@/db/queries/inbound-messages';
@@ -11,6 +13,12 @@ import { testDatabases } from './databases';
 import { startKfHarness, textFields, type KfHarness } from './kf-harness';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function timed(push: Promise<Response>): Promise<{ status: number; body: string; ms: number }> {
+  const started = performance.now();
+  const res = await push;
+  return { status: res.status, body: await res.text(), ms: performance.now() - started };
+}
 
 describe.each(testDatabases)('webhook on a slow database ($kind)', (testDb) => {
   let h: KfHarness;
@@ -40,12 +48,6 @@ describe.each(testDatabases)('webhook on a slow database ($kind)', (testDb) => {
           });
     await taken;
     return { released: released.then(() => undefined) };
-  }
-
-  async function timed(push: Promise<Response>): Promise<{ status: number; body: string; ms: number }> {
-    const started = performance.now();
-    const res = await push;
-    return { status: res.status, body: await res.text(), ms: performance.now() - started };
   }
 
   it('a push the database takes 2 s to store is answered with its reply, not 503', async () => {
@@ -100,5 +102,44 @@ describe.each(testDatabases)('webhook on a slow database ($kind)', (testDb) => {
     }
     expect(stored.map((m) => m.state)).toEqual(['done']);
     expect(stored[0]!.reply).toContain('「客服」');
+  });
+});
+
+// On Postgres another connection can hold a table's lock while the webhook waits (a migration, a
+// long console statement); PGlite has one connection, whose work the webhook waits for in turn.
+describe.each(testDatabases.filter((db) => db.kind === 'postgres'))('webhook on a locked table ($kind)', (testDb) => {
+  let h: KfHarness;
+  beforeEach(async () => {
+    h = await startKfHarness(testDb);
+  });
+  afterEach(() => h.close());
+
+  it('a keyword held up past the deadline by its session\'s table does not act later: a retry in time does the work once', async () => {
+    const openid = 'o_held_keyword';
+    const keyword = textFields(openid, '客服');
+    await h.addAgent('alice', { openid: 'o_alice' });
+    // Writes to customer_sessions wait (reads do not), for longer than WeChat's three tries would.
+    let held!: () => void;
+    const taken = new Promise<void>((resolve) => (held = resolve));
+    const released = h.database.postgres!.begin(async (sql) => {
+      await sql`lock table customer_sessions in exclusive mode`;
+      held();
+      await sleep(DATABASE_DEADLINE_MS + 2000);
+    });
+    await taken;
+    const first = await timed(h.push(keyword));
+    expect(first.status).toBe(503);
+    await released;
+    // Nothing of it acted when the lock went: no session, no place in line, nothing stored.
+    await sleep(300);
+    expect(await listSessionsByOpenid(h.database.db, { openid })).toEqual([]);
+    expect(await listOutboxFor(h.database.db, { openid })).toEqual([]);
+    expect(await listInboundFor(h.database.db, { openid })).toEqual([]);
+
+    const retry = await timed(h.push(keyword));
+    expect(retry.status).toBe(200);
+    expect(retry.body).toContain('transfer_customer_service');
+    expect(await listSessionsByOpenid(h.database.db, { openid })).toHaveLength(1);
+    expect((await listOutboxFor(h.database.db, { openid })).map((r) => r.kind)).toEqual(['queue_position']);
   });
 });
