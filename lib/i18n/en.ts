@@ -247,6 +247,7 @@ export const en: Record<MessageKey, string> = {
   'settings.hours.pasteApply': 'Add pasted dates',
   'settings.hours.pasted': 'Added {count} dates or ranges.',
   'settings.hours.pasteUnreadable': 'Added {added}. Could not read {count} of the pasted entries, left in the box: write each as 2027-10-01, or a range as 2027-10-01~2027-10-07.',
+  'settings.hours.pasteTooLong': 'Not added: {count} ranges longer than {max} days, left in the box; split them.',
   'settings.hours.extraWorkdays': 'Extra working dates (调休)',
   'settings.hours.extraHelp': 'A date open with these hours whatever the weekly schedule says, e.g. a Sunday worked in exchange for a holiday.',
   'settings.hours.date': 'Date',

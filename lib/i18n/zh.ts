@@ -245,6 +245,7 @@ export const zh = {
   'settings.hours.pasteApply': '添加粘贴的日期',
   'settings.hours.pasted': '已添加 {count} 个日期或日期段。',
   'settings.hours.pasteUnreadable': '已添加 {added} 个。有 {count} 项无法识别，已留在输入框中：日期写成 2027-10-01，日期段写成 2027-10-01~2027-10-07。',
+  'settings.hours.pasteTooLong': '有 {count} 个日期段超过 {max} 天，未添加，已留在输入框中：请拆成几段。',
   'settings.hours.extraWorkdays': '调休上班日',
   'settings.hours.extraHelp': '这些日期按此处的时间上班，不看每周安排，例如因放假调休的周日。',
   'settings.hours.date': '日期',

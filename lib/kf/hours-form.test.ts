@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closedWeek } from '@/lib/service-hours/model';
-import { compressDates, expandDateSpans, findOverlaps, parseDateList } from './hours-form';
+import { addHolidayRows, compressDates, expandDateSpans, findOverlaps, parseDateList } from './hours-form';
 
 const week = (partial: Partial<ReturnType<typeof closedWeek>>) => ({ ...closedWeek(), ...partial });
 
@@ -78,5 +78,46 @@ describe('holiday spans', () => {
     const { spans, unreadable } = parseDateList('2027-02-30\n2027-02-27~2027-02-29\n2028-02-29');
     expect(spans).toEqual([{ from: '2028-02-29', to: '2028-02-29' }]);
     expect(unreadable).toEqual(['2027-02-30', '2027-02-27~2027-02-29']);
+  });
+});
+
+describe('addHolidayRows (pasting or importing dates)', () => {
+  it('keeps the rows there as typed, even ones the form will refuse, and appends the new dates', () => {
+    const typed = [
+      { from: '2027-02-30', to: '2027-03-05' }, // no such day
+      { from: '2027-10-07', to: '2027-10-01' }, // backwards
+      { from: '1999-01-01', to: '2099-12-31' }, // too long
+      { from: '2027-05-01', to: '2027-05-03' },
+    ];
+    const { rows, added } = addHolidayRows(typed, [{ from: '2027-11-11', to: '2027-11-11' }]);
+    expect(rows).toEqual([
+      { from: '1999-01-01', to: '2099-12-31' },
+      { from: '2027-02-30', to: '2027-03-05' },
+      { from: '2027-05-01', to: '2027-05-03' },
+      { from: '2027-10-07', to: '2027-10-01' },
+      { from: '2027-11-11', to: '2027-11-11' },
+    ]);
+    expect(added).toBe(1);
+  });
+
+  it('merges the added days into ranges, leaves out what a row already covers, and counts what it added', () => {
+    const { rows, added } = addHolidayRows(
+      [{ from: '2027-10-01', to: '2027-10-03' }],
+      ['2027-10-02', '2027-10-04', '2027-10-05', '2028-01-01'].map((d) => ({ from: d, to: d })),
+    );
+    expect(rows).toEqual([
+      { from: '2027-10-01', to: '2027-10-03' },
+      { from: '2027-10-04', to: '2027-10-05' },
+      { from: '2028-01-01', to: '2028-01-01' },
+    ]);
+    expect(added).toBe(2);
+    expect(addHolidayRows(rows, [{ from: '2027-10-02', to: '2027-10-02' }]).added).toBe(0);
+  });
+
+  it('refuses a span longer than one row may be, instead of adding nothing and saying it did', () => {
+    const { rows, added, tooLong } = addHolidayRows([], [{ from: '2027-01-01', to: '2027-04-30' }]);
+    expect(rows).toEqual([]);
+    expect(added).toBe(0);
+    expect(tooLong).toEqual([{ from: '2027-01-01', to: '2027-04-30' }]);
   });
 });

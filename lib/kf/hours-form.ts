@@ -95,6 +95,36 @@ export function compressDates(dates: readonly string[]): Required<DateSpan>[] {
   return spans;
 }
 
+/**
+ * Holiday rows with dates added (pasted, or a year imported): the rows already there are kept as
+ * they are, even one the form will refuse on save (a backwards range, 2027-02-30), so nothing typed
+ * is rewritten or lost. The added dates are merged among themselves (consecutive days one row) and
+ * left out where a sound row already covers them; a span too long for one row is refused, not
+ * added. `added` counts the rows appended.
+ */
+export function addHolidayRows(current: readonly DateSpan[], spans: readonly DateSpan[]): { rows: DateSpan[]; added: number; tooLong: DateSpan[] } {
+  const tooLong = spans.filter((s) => spanDays(s) > MAX_HOLIDAY_RANGE_DAYS);
+  const fitting = spans.filter((s) => spanDays(s) <= MAX_HOLIDAY_RANGE_DAYS);
+  const covered = new Set(expandDateSpans(current.filter(isSoundSpan)).dates);
+  const { dates } = expandDateSpans(fitting);
+  const fresh = compressDates(dates.filter((date) => !covered.has(date)));
+  const rows = [...current, ...fresh].sort((a, b) => a.from.localeCompare(b.from));
+  return { rows, added: fresh.length, tooLong };
+}
+
+/** Days a span covers, both ends counted (0 for one that runs backwards). */
+function spanDays({ from, to }: DateSpan): number {
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const end = to ? Date.parse(`${to}T00:00:00Z`) : start;
+  return end < start ? 0 : (end - start) / DAY_MS + 1;
+}
+
+/** Real dates, in order, and not too long: a row the form would save as it stands. */
+function isSoundSpan(span: DateSpan): boolean {
+  const to = span.to || span.from;
+  return isCalendarDate(span.from) && isCalendarDate(to) && span.from <= to && spanDays(span) <= MAX_HOLIDAY_RANGE_DAYS;
+}
+
 // A date as people paste it: 2027-10-01, 2027/10/1, 2027.5.1 (year first, always).
 const PASTED_DATE = String.raw`(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})`;
 const PASTED_SPAN = new RegExp(String.raw`^${PASTED_DATE}(?:\s*(?:\.\.|~|–|—|至|到|-(?=\s*\d{4}[-/.]))\s*${PASTED_DATE})?$`);

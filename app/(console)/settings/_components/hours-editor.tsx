@@ -10,7 +10,7 @@ import type { FormAction } from '@/components/ui/form';
 import { Input } from '@/components/ui/input';
 import { Textarea } from '@/components/ui/textarea';
 import { translator, type Locale } from '@/lib/i18n/format';
-import { compressDates, expandDateSpans, findOverlaps, parseDateList, type DateSpan } from '@/lib/kf/hours-form';
+import { addHolidayRows, compressDates, expandDateSpans, findOverlaps, MAX_HOLIDAY_RANGE_DAYS, parseDateList, type DateSpan } from '@/lib/kf/hours-form';
 import type { KfSettings } from '@/lib/kf/settings';
 import { formatSchedule, serviceHoursSchema, WEEKDAYS, type ServiceHours, type TimeRange, type Weekday } from '@/lib/service-hours';
 import { HoursPreview } from './hours-preview';
@@ -65,11 +65,12 @@ export function HoursEditor({
   const setDay = (day: Weekday, ranges: TimeRange[]) => setWeekly((w) => ({ ...w, [day]: ranges }));
   const copyMonday = () => setWeekly((w) => ({ ...w, tue: [...w.mon], wed: [...w.mon], thu: [...w.mon], fri: [...w.mon] }));
 
-  const addSpans = (spans: DateSpan[]) =>
-    setHolidays((current) => {
-      const { dates } = expandDateSpans([...current, ...spans.map((s) => ({ from: s.from, to: s.to || s.from }))]);
-      return compressDates(dates);
-    });
+  /** Appends the spans' dates as rows (addHolidayRows: the rows there are kept as typed); what it did. */
+  const addSpans = (spans: DateSpan[]) => {
+    const result = addHolidayRows(holidays, spans);
+    setHolidays(result.rows.map((row) => ({ from: row.from, to: row.to || row.from })));
+    return result;
+  };
 
   const importYear = (year: StatutoryYearData) => {
     addSpans(year.holidays.map((h) => ({ from: h.date, to: h.date })));
@@ -84,9 +85,10 @@ export function HoursEditor({
 
   const applyPaste = () => {
     const { spans, unreadable } = parseDateList(paste);
-    addSpans(spans);
-    setPaste(unreadable.join('\n'));
-    setPasteNote(unreadable.length > 0 ? t('settings.hours.pasteUnreadable', { count: unreadable.length, added: spans.length }) : t('settings.hours.pasted', { count: spans.length }));
+    const { added, tooLong } = addSpans(spans);
+    setPaste([...unreadable, ...tooLong.map((s) => `${s.from}~${s.to}`)].join('\n'));
+    const note = unreadable.length > 0 ? t('settings.hours.pasteUnreadable', { count: unreadable.length, added }) : t('settings.hours.pasted', { count: added });
+    setPasteNote(tooLong.length > 0 ? `${note} ${t('settings.hours.pasteTooLong', { count: tooLong.length, max: MAX_HOLIDAY_RANGE_DAYS })}` : note);
   };
 
   return (
