@@ -443,6 +443,7 @@ export const en: Record<MessageKey, string> = {
   'session.messages': 'Messages we sent',
   'session.messagesEmpty': 'No messages were sent for this session.',
   'session.transcript': 'Transcript',
+  'session.transcriptNeverServed': 'No agent accepted this session, so there is no chat to record.',
   'session.transcriptEmpty': "WeChat's chat records hold no lines for this session.",
   'session.transcriptArriving': "Transcript arriving: the session ended recently, and WeChat's records are pulled every {minutes} minutes.",
   'session.transcriptWaiting': 'The follower is still waiting; there is no transcript yet.',

@@ -441,6 +441,7 @@ export const zh = {
   'session.messages': '我们发出的消息',
   'session.messagesEmpty': '没有为这个会话发出消息。',
   'session.transcript': '聊天记录',
+  'session.transcriptNeverServed': '没有客服接入这个会话，因此没有聊天记录。',
   'session.transcriptEmpty': '微信的聊天记录中没有这个会话的消息。',
   'session.transcriptArriving': '聊天记录正在同步：会话刚结束，微信的记录每 {minutes} 分钟拉取一次。',
   'session.transcriptWaiting': '粉丝仍在排队，还没有聊天记录。',

@@ -196,7 +196,9 @@ function AlertCell({ agent, t }: { agent: AgentRow; t: Translate }) {
     const source = agent.kfOpenidSource === 'qr' || agent.kfOpenidSource === 'code' || agent.kfOpenidSource === 'typed' ? t(`agents.source.${agent.kfOpenidSource}`) : '';
     return (
       <div className="space-y-1">
-        <Badge tone="success">{t('agents.canAlert', { source })}</Badge>
+        <Badge tone="success" wrap>
+          {t('agents.canAlert', { source })}
+        </Badge>
         {openid}
       </div>
     );

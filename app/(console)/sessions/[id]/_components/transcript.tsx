@@ -17,18 +17,7 @@ export function Transcript(props: {
   agentName: (kfAccount: string) => string;
 }) {
   const { t, lines, when, agentName } = props;
-  if (lines.length === 0) {
-    const minutes = props.everyMinutes;
-    const text =
-      props.status === 'waiting'
-        ? t('session.transcriptWaiting')
-        : props.status === 'active'
-          ? t('session.transcriptActive', { minutes })
-          : props.arriving
-            ? t('session.transcriptArriving', { minutes })
-            : t('session.transcriptEmpty');
-    return <EmptyState title={text} />;
-  }
+  if (lines.length === 0) return <EmptyState title={emptyText(props)} />;
   return (
     <ol className="space-y-2 rounded-xl border border-slate-200 bg-slate-50 p-3" data-testid="transcript" aria-label={t('session.transcript')}>
       {lines.map((line) => {
@@ -46,4 +35,13 @@ export function Transcript(props: {
       })}
     </ol>
   );
+}
+
+/** Why a session shows no lines yet, or never will. */
+function emptyText({ t, status, arriving, everyMinutes: minutes }: { t: Translate; status: HistoryStatus; arriving: boolean; everyMinutes: number }): string {
+  if (status === 'waiting') return t('session.transcriptWaiting');
+  if (status === 'active') return t('session.transcriptActive', { minutes });
+  // Expired or dropped from the line: no agent accepted, so WeChat has no chat to give.
+  if (status === 'expired' || status === 'dropped') return t('session.transcriptNeverServed');
+  return arriving ? t('session.transcriptArriving', { minutes }) : t('session.transcriptEmpty');
 }
