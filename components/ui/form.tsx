@@ -3,7 +3,7 @@
 // Field shows the error for its name, and Input, Select and Textarea start from the value that was
 // kept after a failed submit. React resets a form after every action, so without this a refused
 // form would come back empty. Only the names in `keep` are kept: never list a password.
-import { createContext, use, useActionState, type ReactNode } from 'react';
+import { createContext, use, useActionState, useEffect, useRef, type ReactNode } from 'react';
 import type { FormState } from '@/lib/forms/form-state';
 import { formDataToObject, pickFields, type FormNode, type FormObject } from '@/lib/forms/form-data';
 import { oversizedFiles, type FileLimits } from '@/lib/forms/file-limits';
@@ -48,7 +48,11 @@ export function useFormAction(
   action: FormAction,
   { keep = [], onSuccess, fileLimits = {} }: { keep?: readonly string[]; onSuccess?: (result: FormState) => void; fileLimits?: FileLimits } = {},
 ) {
-  return useActionState<FormResult, FormData>(async (previous, formData) => {
+  const submittedFrom = useRef<HTMLElement | null>(null);
+  const state = useActionState<FormResult, FormData>(async (previous, formData) => {
+    // What had focus when the form was sent (its button, or a field Enter was pressed in): the
+    // button is disabled while the action runs, which drops focus to the document.
+    submittedFrom.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     let result: FormState;
     const tooLarge = oversizedFiles(formData, fileLimits);
     try {
@@ -60,6 +64,25 @@ export function useFormAction(
     if (result.status === 'success') onSuccess?.(result);
     return result.status === 'error' && keep.length > 0 ? { ...result, values: keptValues(formData, keep), kept: keep } : result;
   }, idle);
+  useRestoreFocus(state[0], submittedFrom);
+  return state;
+}
+
+/**
+ * After a result, a keyboard user goes on from the form, not from the top of the page: to the first
+ * field refused, or else back to what sent the form. Nothing is done when the form is gone (a dialog
+ * that closed returns focus itself) or focus has moved on.
+ */
+function useRestoreFocus(result: FormResult, submittedFrom: { current: HTMLElement | null }) {
+  useEffect(() => {
+    const from = submittedFrom.current;
+    submittedFrom.current = null;
+    if (result.status === 'idle' || !from?.isConnected) return;
+    const form = from.closest('form');
+    const refused = result.fieldErrors ? form?.querySelector<HTMLElement>('[aria-invalid="true"]') : null;
+    if (refused) refused.focus();
+    else if (document.activeElement === null || document.activeElement === document.body) from.focus();
+  }, [result, submittedFrom]);
 }
 
 const FormResultContext = createContext<FormResult>(idle);

@@ -38,16 +38,19 @@ test('a refused add-user submit keeps email, name and role, but not the password
   await expect(page.getByTestId('user-kept@e2e.test')).toHaveCount(0);
 });
 
-test('an email already in use is refused beside the email field', async ({ page }) => {
+test('an email already in use is refused beside the email field, which takes the focus', async ({ page }) => {
   await signInAsAdmin(page, '/users');
   const form = addStaffForm(page);
   await form.getByLabel('邮箱').fill(admin.email);
   await form.getByLabel('姓名').fill('Twin');
   await form.getByLabel('初始密码').fill('twin-password-1');
-  await form.getByRole('button', { name: '添加用户' }).click();
+  // Sent from the keyboard: the refused field takes the focus, not the top of the page.
+  await form.getByRole('button', { name: '添加用户' }).focus();
+  await page.keyboard.press('Enter');
 
   const email = form.getByLabel('邮箱');
   await expect(email).toHaveAccessibleDescription('该邮箱已被使用。');
+  await expect(email).toBeFocused();
   await expect(email).toHaveValue(admin.email);
   await expect(form.getByLabel('初始密码')).toHaveValue('');
   await expect(page.getByTestId(`user-${admin.email}`)).toHaveCount(1);
