@@ -4,6 +4,7 @@
 // injected. The other security headers, and a strict policy for everything that is not a page, come
 // from server.ts (lib/server/security-headers.ts), which sees every response including the webhook.
 import { type NextRequest, NextResponse } from 'next/server';
+import { REQUESTED_PATH_HEADER } from '@/lib/auth/next-path';
 import { newNonce, pagePolicy } from '@/lib/server/security-headers';
 
 export function proxy(request: NextRequest) {
@@ -11,6 +12,8 @@ export function proxy(request: NextRequest) {
   const policy = pagePolicy(newNonce(), { dev: process.env.NODE_ENV === 'development' });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('Content-Security-Policy', policy);
+  // The page asked for, so a signed-out visitor is sent back to it after signing in (requireUser).
+  requestHeaders.set(REQUESTED_PATH_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('Content-Security-Policy', policy);
   return response;

@@ -2,11 +2,12 @@
 // database says whether they still may (disabled, signed out or password/role changed since, or
 // signed in longer ago than SESSION_MAX_DAYS: session-token.ts).
 import 'server-only';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { decode, encode } from 'next-auth/jwt';
 import { redirect } from 'next/navigation';
 import { currentDatabase } from '@/db/client';
 import type { UserRole } from '@/db/queries/users';
+import { loginPathFor, REQUESTED_PATH_HEADER } from './next-path';
 import { authOptions } from './options';
 import { claimsOf, SESSION_COOKIES, userOfClaims, type SignedInUser } from './session-cookie';
 
@@ -42,10 +43,10 @@ export async function renewSessionCookie(sessionVersion: number): Promise<void> 
   jar.set(name, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: name.startsWith('__Secure-'), maxAge });
 }
 
-/** For pages: redirect to sign-in when nobody valid is signed in. */
+/** For pages: redirect to sign-in when nobody valid is signed in, to come back here after. */
 export async function requireUser(): Promise<SignedInUser> {
   const user = await currentUser();
-  if (!user) redirect('/login');
+  if (!user) redirect(loginPathFor((await headers()).get(REQUESTED_PATH_HEADER)));
   return user;
 }
 

@@ -13,6 +13,20 @@ test('admin signs in and sees the console with their name', async ({ page }) => 
   await expect(page.getByRole('status').filter({ hasText: '沙盒模式' })).toBeVisible();
 });
 
+test('signing in goes on to the page that was asked for, and never to another site', async ({ page }) => {
+  await page.goto('/sessions?status=expired');
+  await expect(page).toHaveURL(/\/login\?next=%2Fsessions%3Fstatus%3Dexpired$/);
+  await page.getByLabel('邮箱').fill(admin.email);
+  await page.getByLabel('密码').fill(admin.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/sessions\?status=expired$/);
+  await expect(page.getByRole('heading', { name: '会话记录' })).toBeVisible();
+
+  // Signed in already, a crafted link to another site lands on the Live page.
+  await page.goto('/login?next=//evil.test/');
+  await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/$/);
+});
+
 test('a wrong password shows an error and does not sign in', async ({ page }) => {
   await signIn(page, admin.email, 'not-the-password');
   await expect(page.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确，或账号已停用。');
@@ -35,7 +49,8 @@ test('sign out ends the session', async ({ page }) => {
   await signInAs(page, admin.email, admin.password);
   await signOut(page);
   await page.goto('/users');
-  await expect(page).toHaveURL(/\/login$/);
+  // Sent to sign in, to come back to the page asked for.
+  await expect(page).toHaveURL(/\/login\?next=%2Fusers$/);
 });
 
 test('signing out revokes the cookie: a copy of it taken before is sent to sign in', async ({ browser }) => {
@@ -56,7 +71,7 @@ test('signing out revokes the cookie: a copy of it taken before is sent to sign 
   await thief.addCookies(copied);
   const stolen = await thief.newPage();
   await stolen.goto('/users');
-  await expect(stolen).toHaveURL(/\/login$/);
+  await expect(stolen).toHaveURL(/\/login\?next=%2Fusers$/);
   // Nor does the session endpoint renew it.
   const session = await stolen.request.get('/api/auth/session');
   expect(await session.json()).toEqual({});

@@ -25,7 +25,7 @@ function describeError(code: string, labels: Labels): string {
   return labels.failed;
 }
 
-export function LoginForm({ labels }: { labels: Labels }) {
+export function LoginForm({ labels, next }: { labels: Labels; /** Where to go once signed in (a checked path). */ next: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -50,7 +50,7 @@ export function LoginForm({ labels }: { labels: Labels }) {
         setError(describeError(result?.error ?? '', labels));
         return;
       }
-      router.replace('/');
+      router.replace(next);
       router.refresh();
     } catch {
       setError(labels.failed);

@@ -1,11 +1,14 @@
 import { redirect } from 'next/navigation';
 import { LocaleSwitch } from '@/components/locale-switch';
+import { safeNextPath } from '@/lib/auth/next-path';
 import { currentUser } from '@/lib/auth/session';
 import { getT } from '@/lib/i18n/server';
 import { LoginForm } from './login-form';
 
-export default async function LoginPage() {
-  if (await currentUser()) redirect('/');
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+  // The page a signed-out visitor asked for (requireUser sends them here with it), if it is ours.
+  const next = safeNextPath((await searchParams).next);
+  if (await currentUser()) redirect(next);
   const { t, locale } = await getT();
   return (
     <main className="flex min-h-screen flex-col items-center justify-center px-4 py-10">
@@ -19,6 +22,7 @@ export default async function LoginPage() {
         </div>
         <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
           <LoginForm
+            next={next}
             labels={{
               email: t('login.email'),
               password: t('login.password'),
