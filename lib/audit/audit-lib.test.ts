@@ -59,6 +59,11 @@ describe('audit filters', () => {
     expect(invalid.sort()).toEqual(['before', 'to']);
   });
 
+  it('takes a range given end first the right way round, and says so', () => {
+    expect(parseAuditFilters({ from: '2026-12-09', to: '2026-12-01' })).toEqual({ filters: { from: '2026-12-01', to: '2026-12-09' }, invalid: [], swapped: true });
+    expect(parseAuditFilters({ from: '2026-12-01', to: '2026-12-09' }).swapped).toBe(false);
+  });
+
   it('round-trips a keyset cursor with microseconds', () => {
     const { filters } = parseAuditFilters({ before: '2026-12-06T09:00:00.123456Z_42' });
     expect(filters.before).toEqual({ at: '2026-12-06T09:00:00.123456Z', id: 42 });

@@ -24,7 +24,7 @@ const fields = {
 
 type Params = Record<string, string | string[] | undefined>;
 
-export function parseAuditFilters(params: Params): { filters: AuditFilters; invalid: string[] } {
+export function parseAuditFilters(params: Params): { filters: AuditFilters; invalid: string[]; swapped: boolean } {
   const filters: AuditFilters = {};
   const invalid: string[] = [];
   const one = (name: string) => {
@@ -45,9 +45,10 @@ export function parseAuditFilters(params: Params): { filters: AuditFilters; inva
     if (match) filters.before = { at: match[1]!, id: Number(match[2]) };
     else invalid.push('before');
   }
-  if (filters.from && filters.to && filters.from > filters.to) invalid.push('to');
-  if (invalid.includes('to')) delete filters.to;
-  return { filters, invalid };
+  // A range given end first is meant the right way round; the page says it was turned.
+  const swapped = filters.from !== undefined && filters.to !== undefined && filters.from > filters.to;
+  if (swapped) [filters.from, filters.to] = [filters.to, filters.from];
+  return { filters, invalid, swapped };
 }
 
 /** The query string for these filters (and a cursor), for links and the CSV export. */

@@ -194,6 +194,7 @@ export const en: Record<MessageKey, string> = {
   'audit.apply': 'Filter',
   'audit.clear': 'Clear filters',
   'audit.export': 'Export CSV',
+  'audit.rangeSwapped': 'The end date was before the start date, so the two were swapped.',
   'audit.badFilter': 'Ignored a filter that could not be read: {names}.',
   'audit.noMatch': 'Nothing matches these filters.',
   'audit.nobody': 'Nobody signed in',

@@ -192,6 +192,7 @@ export const zh = {
   'audit.apply': '筛选',
   'audit.clear': '清除筛选',
   'audit.export': '导出 CSV',
+  'audit.rangeSwapped': '结束日期早于开始日期，已按从早到晚显示。',
   'audit.badFilter': '以下筛选条件无法识别，已忽略：{names}。',
   'audit.noMatch': '没有符合筛选条件的记录。',
   'audit.nobody': '未登录',

@@ -31,7 +31,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   await requireRole('admin');
   const { t, locale } = await getT();
   const db = currentDatabase().db;
-  const { filters, invalid } = parseAuditFilters(await searchParams);
+  const { filters, invalid, swapped } = parseAuditFilters(await searchParams);
   const timezone = (await loadKfSettings(db)).hours.timezone;
   const [{ rows, hasOlder }, people] = await Promise.all([auditPage(db, filters, timezone), listUsers(db)]);
   const filtered = filters.user !== undefined || filters.kind || filters.from || filters.to;
@@ -82,6 +82,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       {invalid.length > 0 && (
         <InlineNotice tone="error" className="mb-4">
           {t('audit.badFilter', { names: invalid.join(', ') })}
+        </InlineNotice>
+      )}
+      {swapped && (
+        <InlineNotice tone="info" className="mb-4">
+          {t('audit.rangeSwapped')}
         </InlineNotice>
       )}
       {rows.length === 0 ? (
