@@ -43,10 +43,12 @@ export function DayChart({ days, label, legend }: { days: (MetricsGroup & { day:
           );
         })}
       </svg>
-      <div aria-hidden data-testid="day-chart-dates" className="mt-1 flex text-xs text-slate-500">
+      <div aria-hidden data-testid="day-chart-dates" className="mt-1 flex h-4 text-xs text-slate-500">
         {Array.from({ length: slots }, (_, i) => (
-          <span key={i} className="min-w-0 flex-1 whitespace-nowrap">
-            {i < days.length && labelled(i) ? days[i]!.day.slice(5) : ''}
+          <span key={i} className="relative min-w-0 flex-1">
+            {/* Centred under its bar (the bar is the slot's first 12 of 16 units), not started at
+                its left edge: a date wider than a slot read as the next day's. */}
+            {i < days.length && labelled(i) && <span className="absolute left-[37.5%] -translate-x-1/2 whitespace-nowrap">{days[i]!.day.slice(5)}</span>}
           </span>
         ))}
       </div>
