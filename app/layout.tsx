@@ -5,7 +5,8 @@ import './globals.css';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getT();
-  return { title: t('app.name'), description: t('app.tagline') };
+  // A page's own title comes first (lib/i18n/metadata.ts): "Sessions · wekf console".
+  return { title: { default: t('app.name'), template: `%s · ${t('app.name')}` }, description: t('app.tagline') };
 }
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

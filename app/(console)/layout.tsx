@@ -32,6 +32,13 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   ];
   return (
     <div className="min-h-screen md:flex">
+      {/* The first Tab stop: past the navigation to the page itself (WCAG 2.4.1). */}
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:ring-2 focus:ring-brand-600"
+      >
+        {t('shell.skipToContent')}
+      </a>
       <OnlineHeartbeat />
       <ConsoleNav items={items} appName={t('app.name')} menuLabel={t('nav.menu')}>
         <div className="border-t border-slate-200 px-4 py-4 text-sm">

@@ -12,6 +12,7 @@ export const en: Record<MessageKey, string> = {
   'nav.users': 'Staff',
   'nav.audit': 'Audit log',
   'nav.menu': 'Menu',
+  'shell.skipToContent': 'Skip to content',
   'shell.signOut': 'Sign out',
   'shell.language': 'Language',
   'shell.sandboxBanner':

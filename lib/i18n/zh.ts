@@ -11,6 +11,7 @@ export const zh = {
   'nav.users': '后台用户',
   'nav.audit': '操作日志',
   'nav.menu': '菜单',
+  'shell.skipToContent': '跳到正文',
   'shell.signOut': '退出登录',
   'shell.language': '语言',
   'shell.sandboxBanner': '沙盒模式：未配置公众号，wekf 正在使用内置的模拟微信。消息不会发送到真实的微信用户。',

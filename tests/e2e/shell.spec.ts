@@ -50,6 +50,18 @@ test.describe('a Chinese browser', () => {
   });
 });
 
+test('each page has a title of its own, and the first Tab stop skips the navigation', async ({ page }) => {
+  await signInAsAdmin(page, '/sessions');
+  await expect(page).toHaveTitle('会话记录 · wekf 客服台');
+  await page.goto('/agents');
+  await expect(page).toHaveTitle('客服人员 · wekf 客服台');
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: '跳到正文' });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main#main')).toBeFocused();
+});
+
 test('pages name a favicon that is served, so browsers stop asking for a missing one', async ({ page }) => {
   const missing: string[] = [];
   page.on('response', (r) => {

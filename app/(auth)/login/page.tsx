@@ -4,6 +4,9 @@ import { safeNextPath } from '@/lib/auth/next-path';
 import { currentUser } from '@/lib/auth/session';
 import { getT } from '@/lib/i18n/server';
 import { LoginForm } from './login-form';
+import { titled } from '@/lib/i18n/metadata';
+
+export const generateMetadata = titled('login.title');
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
   // The page a signed-out visitor asked for (requireUser sends them here with it), if it is ours.

@@ -10,8 +10,11 @@ import { AgentList } from './_components/agent-list';
 import { Counters } from './_components/counters';
 import { LiveUpdates } from './_components/live-updates';
 import { WaitingTable } from './_components/waiting-table';
+import { titled } from '@/lib/i18n/metadata';
 
 // Rendered per request and refetched by LiveUpdates whenever /api/live says something changed.
+export const generateMetadata = titled('nav.queue');
+
 export default async function LivePage({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
   await requireUser();
   const { t, locale } = await getT();

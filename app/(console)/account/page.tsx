@@ -4,8 +4,11 @@ import { requireUser } from '@/lib/auth/session';
 import { getT } from '@/lib/i18n/server';
 import { changePasswordAction, signOutOthersAction } from './actions';
 import { ChangePasswordForm } from './change-password-form';
+import { titled } from '@/lib/i18n/metadata';
 
 const card = 'rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6';
+
+export const generateMetadata = titled('nav.account');
 
 export default async function AccountPage() {
   const user = await requireUser();

@@ -25,6 +25,7 @@ import { avatarAction, clearOpenidAction, inviteAction, reinviteAction, removeAc
 import { AgentAvatar } from './_components/agent-avatar';
 import { BindDialog, type BindClock, type BindLabels } from './_components/bind-dialog';
 import { InviteForm } from './_components/invite-form';
+import { titled } from '@/lib/i18n/metadata';
 
 export const dynamic = 'force-dynamic';
 
@@ -36,6 +37,8 @@ const STATUS_TONE: Record<AgentRow['status'], BadgeTone> = {
   expired: 'warning',
   removed: 'neutral',
 };
+
+export const generateMetadata = titled('nav.agents');
 
 export default async function AgentsPage() {
   const me = await requireUser();

@@ -21,11 +21,14 @@ import { requireRole } from '@/lib/auth/session';
 import { getT } from '@/lib/i18n/server';
 import { loadKfSettings } from '@/lib/kf/settings';
 import { Changes } from './_components/changes';
+import { titled } from '@/lib/i18n/metadata';
 
 const linkButton = cx(
   'inline-flex items-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-800 shadow-xs hover:bg-slate-50',
   focusRing,
 );
+
+export const generateMetadata = titled('nav.audit');
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireRole('admin');

@@ -16,10 +16,13 @@ import { loadKfSettings } from '@/lib/kf/settings';
 import { DayChart } from './_components/day-chart';
 import { HeatMap } from './_components/heat-map';
 import { MAX_DAYS, parseMetricsQuery } from './schemas';
+import { titled } from '@/lib/i18n/metadata';
 
 const INVALID_LABELS = { from: 'sessions.from', to: 'sessions.to', target: 'metrics.target' } as const;
 
 const EMPTY: MetricsGroup = { sessions: 0, served: 0, expired: 0, dropped: 0, waitP50: null, waitP90: null, handleP50: null, withinTarget: 0, leftQueue: 0 };
+
+export const generateMetadata = titled('nav.metrics');
 
 export default async function MetricsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser();

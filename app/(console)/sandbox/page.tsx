@@ -17,6 +17,9 @@ import { FollowerCard, type FollowerView } from './_components/follower-card';
 import { Guide } from './_components/guide';
 import { SandboxRefresher } from './_components/refresher';
 import { threadOf } from './_components/thread';
+import { titled } from '@/lib/i18n/metadata';
+
+export const generateMetadata = titled('nav.sandbox');
 
 export default async function SandboxPage() {
   await requireUser();

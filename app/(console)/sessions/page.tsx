@@ -21,6 +21,7 @@ import { SessionTable } from './_components/session-table';
 import type { MessageKey } from '@/lib/i18n/format';
 import { intlLocale } from '@/lib/i18n/intl';
 import { parseSessionFilters, sessionsHref, type FilterField, type SearchParams } from './schemas';
+import { titled } from '@/lib/i18n/metadata';
 
 const FIELD_LABELS: Record<FilterField, MessageKey> = {
   from: 'sessions.from',
@@ -31,6 +32,8 @@ const FIELD_LABELS: Record<FilterField, MessageKey> = {
   follower: 'sessions.follower',
   waited: 'sessions.waited',
 };
+
+export const generateMetadata = titled('nav.sessions');
 
 export default async function SessionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requireUser();

@@ -14,6 +14,7 @@ import { saveHoursAction, saveKeywordsAction, saveTemplatesAction } from './acti
 import { HoursEditor } from './_components/hours-editor';
 import { KeywordsEditor } from './_components/keywords-editor';
 import { TemplatesEditor } from './_components/templates-editor';
+import { titled } from '@/lib/i18n/metadata';
 
 const SEED_SOURCE: Record<SettingsSection, 'settings.source.envHours' | 'settings.source.envKeywords' | 'settings.source.defaultTemplates'> = {
   hours: 'settings.source.envHours',
@@ -27,6 +28,8 @@ function sourceText(view: SettingsView, section: SettingsSection, t: Translate):
   if (!revision) return t('settings.source.savedUnknown');
   return t('settings.source.saved', { who: revision.userName ?? '—', at: formatInZone(new Date(revision.at), view.settings.hours.timezone) });
 }
+
+export const generateMetadata = titled('nav.settings');
 
 export default async function SettingsPage() {
   const user = await requireUser();

@@ -15,6 +15,9 @@ import { getT } from '@/lib/i18n/server';
 import { loadKfSettings } from '@/lib/kf/settings';
 import { addUserAction, changeRoleAction, resetPasswordAction, setDisabledAction } from './actions';
 import { AddUserForm } from './add-user-form';
+import { titled } from '@/lib/i18n/metadata';
+
+export const generateMetadata = titled('nav.users');
 
 export default async function UsersPage() {
   const me = await requireRole('admin');

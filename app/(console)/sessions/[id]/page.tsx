@@ -1,3 +1,4 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ActionForm } from '@/components/action-form';
@@ -19,6 +20,12 @@ import { SentMessages } from './_components/sent-messages';
 import { Timeline } from './_components/timeline';
 import { Transcript } from './_components/transcript';
 import { pullTranscriptsAction, setRemarkAction } from '../actions';
+import { titled } from '@/lib/i18n/metadata';
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  return /^\d{1,9}$/.test(id) ? titled('session.title', { id })() : titled('nav.sessions')();
+}
 
 export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
   await requireUser();
