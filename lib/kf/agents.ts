@@ -165,6 +165,12 @@ export async function inviteAgent(deps: AgentDeps, actor: Actor, input: InviteIn
   if (kfAccount.length > KF_ACCOUNT_MAX) throw new DomainError('agents.accountTooLong', { max: KF_ACCOUNT_MAX }, { field: 'prefix' });
   const db = deps.database.db;
   const existing = await findAgentByAccount(db, { kfAccount });
+  // The same invitation sent again from the form, after WeChat refused the invite of an account it
+  // did create (the refusal says to fix the invitee and retry): the account stays, the invite goes.
+  if (existing?.status === 'uninvited' && existing.nickname === input.nickname) {
+    await refuseTakenWorker(db, input.inviteWx, existing.id);
+    return sendInvite(deps, actor, existing, input.inviteWx);
+  }
   if (existing && existing.status !== 'removed') throw new DomainError('agents.accountTaken', { kfAccount }, { field: 'prefix' });
   await refuseTakenNickname(db, input.nickname);
   await refuseTakenWorker(db, input.inviteWx);

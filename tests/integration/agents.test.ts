@@ -137,6 +137,20 @@ describe.each(testDatabases)('agents on $kind', (base) => {
     expect(await findAgentByAccount(h.database.db, { kfAccount: `gus@${suffix}` })).toMatchObject({ status: 'invited', inviteErrcode: null, inviteError: null, inviteWx: 'gus_worker' });
   });
 
+  it('sends the invite when the same invitation is submitted again from the form after a refused invite', async () => {
+    const refused = await inviteAgent(deps, actor, { prefix: 'hal', accountWx: suffix, nickname: 'Hal', inviteWx: '9bad' });
+    expect(refused.invited).toBe(false);
+    // Under another nickname it is another agent: the account is taken.
+    await expect(inviteAgent(deps, actor, { prefix: 'hal', accountWx: suffix, nickname: 'Hal 2', inviteWx: 'hal_worker' })).rejects.toMatchObject({ code: 'agents.accountTaken' });
+    const creations = () => h.sim.calls({ path: '/customservice/kfaccount/add' }).length;
+    const before = creations();
+    // As the form's message says: fix the invitee and send the form again.
+    const retried = await inviteAgent(deps, actor, { prefix: 'hal', accountWx: suffix, nickname: 'Hal', inviteWx: 'hal_worker' });
+    expect(retried.invited).toBe(true);
+    expect(creations()).toBe(before);
+    expect(await findAgentByAccount(h.database.db, { kfAccount: `hal@${suffix}` })).toMatchObject({ status: 'invited', inviteWx: 'hal_worker', inviteErrcode: null });
+  });
+
   it('refuses a taken kf_account, nickname or invitee before calling WeChat', async () => {
     const hal = await inviteAgent(deps, actor, { prefix: 'hal', accountWx: suffix, nickname: 'Hal', inviteWx: 'hal_worker' });
     await inviteAgent(deps, actor, { prefix: 'ivy', accountWx: suffix, nickname: 'Ivy', inviteWx: 'ivy_worker' });
