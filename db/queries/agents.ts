@@ -194,6 +194,11 @@ export async function applyOnlineList(tx: DbOrTx, params: { online: { kfAccount:
   if (names.length) await tx.update(agents).set({ online: true, onlineCheckedAt: params.now }).where(inArray(agents.kfAccount, names));
 }
 
+/** WeChat said, refusing a call for this agent, that they are not signed in to its tool. */
+export async function markAgentOffline(tx: DbOrTx, params: { kfAccount: string; now: Date }): Promise<void> {
+  await tx.update(agents).set({ online: false, onlineCheckedAt: params.now }).where(eq(agents.kfAccount, params.kfAccount));
+}
+
 /** A console-created agent, before or after WeChat has heard of it. */
 export async function insertAgent(
   tx: DbOrTx,

@@ -5,6 +5,8 @@
 // action is audited; WeChat's refusals come back as DomainErrors the page shows in its language.
 import 'server-only';
 import type { Db } from '@/db/client';
+import { CHANNEL, notify } from '@/db/listen';
+import { markAgentOffline } from '@/db/queries/agents';
 import { recordAudit } from '@/db/queries/audit-log';
 import { dropWaitingSession, markClosingByStaff } from '@/db/queries/customer-sessions';
 import { findOpenSessionById } from '@/db/queries/live-queue';
@@ -17,6 +19,9 @@ interface Actor {
   id: number;
 }
 
+/** WeChat's errcode for a call naming an agent not signed in to its customer-service tool. */
+const AGENT_OFFLINE = 65415;
+
 export async function assignWaitingFollower(
   db: Db,
   kf: KfApi,
@@ -26,7 +31,17 @@ export async function assignWaitingFollower(
   const session = await findOpenSessionById(db, { sessionId: params.sessionId });
   if (session?.status !== 'waiting') throw new DomainError('live.notWaiting');
   const at = new Date();
-  await callWechat(() => kf.createSession({ kfAccount: params.kfAccount, openid: session.openid }));
+  await callWechat(() => kf.createSession({ kfAccount: params.kfAccount, openid: session.openid })).catch(async (error: unknown) => {
+    // Offline in WeChat's tool, though the last look (a minute or two ago) said online: the agents'
+    // lists say so now, so the dialog offers them as offline next time.
+    if (error instanceof DomainError && error.cause instanceof WechatApiError && error.cause.errcode === AGENT_OFFLINE) {
+      await db.transaction(async (tx) => {
+        await markAgentOffline(tx, { kfAccount: params.kfAccount, now: at });
+        await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'online' }));
+      });
+    }
+    throw error;
+  });
   // The session's page says who assigned it; WeChat's accept event only names the agent.
   await recordSessionAssigned(db, { sessionId: session.id, kfAccount: params.kfAccount, userId: actor.id, at });
   await recordAudit(db, { userId: actor.id, action: 'live.assign', target: `session:${session.id}`, detail: `kf_account=${params.kfAccount}` });

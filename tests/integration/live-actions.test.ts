@@ -4,6 +4,9 @@
 import { listSessionEvents } from '@/db/queries/session-timeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
+import { eq } from 'drizzle-orm';
+import { findAgentByAccount } from '@/db/queries/agents';
+import { agents } from '@/db/schema';
 import { listAudit } from '@/db/queries/audit-log';
 import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { readLiveQueue } from '@/db/queries/live-queue';
@@ -68,11 +71,15 @@ describe.each(testDatabases)('live actions and reconciliation on $kind', (testDb
 
   it('shows WeChat refusing to assign to an offline agent (65415) and changes nothing', async () => {
     const session = await queue('o_act_2');
+    // Online when wekf last looked; offline in WeChat's tool since.
+    await h.database.db.update(agents).set({ online: true }).where(eq(agents.kfAccount, li));
     await h.sim.agents.setOnline(li, false);
     const error = await refusal(assignWaitingFollower(h.database.db, h.runtime.kf, staff, { sessionId: session.id, kfAccount: li }));
     expect(error.code).toBe('live.wechatRefused');
     expect(error.params).toMatchObject({ code: 65415, zh: '客服不在线', en: 'The agent is offline' });
     expect(await openSession(h.database, 'o_act_2')).toMatchObject({ status: 'waiting', kfAccount: null });
+    // The agents' lists take WeChat's word at once, not at the next look at who is online.
+    expect(await findAgentByAccount(h.database.db, { kfAccount: li })).toMatchObject({ online: false });
     await h.sim.agents.setOnline(li, true);
   });
 
