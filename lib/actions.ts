@@ -39,7 +39,8 @@ function wrap<S extends z.ZodType>(role: 'admin' | 'any', schema: S, body: Actio
       return { status: 'success', message: message ?? undefined };
     } catch (error) {
       if (error instanceof AuthError) {
-        return { status: 'error', message: t(error.code === 'forbidden' ? 'error.forbidden' : 'error.unauthenticated') };
+        if (error.code === 'forbidden') return { status: 'error', message: t('error.forbidden') };
+        return { status: 'error', message: t('error.unauthenticated'), signedOut: true };
       }
       if (error instanceof DomainError) return domainErrorState(error, t);
       const wechat = wechatErrorMessage(error, t, locale);

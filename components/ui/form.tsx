@@ -6,6 +6,7 @@
 import { createContext, use, useActionState, useEffect, useRef, type ReactNode } from 'react';
 import type { FormState } from '@/lib/forms/form-state';
 import { formDataToObject, pickFields, type FormNode, type FormObject } from '@/lib/forms/form-data';
+import { loginPathFor } from '@/lib/auth/next-path';
 import { oversizedFiles, type FileLimits } from '@/lib/forms/file-limits';
 
 export type FormAction = (state: FormState, formData: FormData) => Promise<FormState>;
@@ -61,6 +62,8 @@ export function useFormAction(
       if (!(error instanceof TypeError) && navigator.onLine) throw error;
       result = unreachable();
     }
+    // Signed out meanwhile: on to sign-in, and back to this page after.
+    if (result.signedOut) window.location.assign(loginPathFor(window.location.pathname + window.location.search));
     if (result.status === 'success') onSuccess?.(result);
     return result.status === 'error' && keep.length > 0 ? { ...result, values: keptValues(formData, keep), kept: keep } : result;
   }, idle);

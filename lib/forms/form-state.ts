@@ -11,6 +11,8 @@ export interface FormState {
   message?: string;
   /** Translated text by full field name: `email`, `hours.mon.1.end`. */
   fieldErrors?: Record<string, string>;
+  /** Nobody is signed in any more (signed out elsewhere, disabled): the page goes to sign-in. */
+  signedOut?: true;
 }
 
 export const idleFormState: FormState = { status: 'idle' };

@@ -143,6 +143,7 @@ test('a disabled staff member is signed out and cannot sign in again', async ({ 
   const memberContext = await browser.newContext();
   const memberPage = await memberContext.newPage();
   await signInAs(memberPage, member.email, member.password);
+  await memberPage.goto('/account');
 
   const row = adminPage.getByTestId(`user-${member.email}`);
   await row.getByRole('button', { name: '停用' }).click();
@@ -151,8 +152,13 @@ test('a disabled staff member is signed out and cannot sign in again', async ({ 
   await expect(confirm).toBeHidden();
   await expect(row.getByText('已停用')).toBeVisible();
 
-  await memberPage.reload();
-  await expect(memberPage).toHaveURL(/\/login$/);
+  // Their open page's next action finds them signed out, and takes them to sign in.
+  const form = memberPage.getByRole('region', { name: '修改密码' });
+  await form.getByLabel('当前密码').fill(member.password);
+  await form.getByLabel('新密码', { exact: true }).fill('leaver-password-2');
+  await form.getByLabel('确认新密码').fill('leaver-password-2');
+  await form.getByRole('button', { name: '修改密码' }).click();
+  await expect(memberPage).toHaveURL(/\/login\?next=%2Faccount$/);
   await signIn(memberPage, member.email, member.password);
   await expect(memberPage.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确，或账号已停用。');
   await adminContext.close();

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useFormAction } from '@/components/ui/form';
 import type { FormState } from '@/lib/actions';
 
 type Field = 'currentPassword' | 'newPassword' | 'confirmPassword';
@@ -22,7 +22,8 @@ export function ChangePasswordForm({
   action: (state: FormState, formData: FormData) => Promise<FormState>;
   labels: Labels;
 }) {
-  const [state, formAction, pending] = useActionState(action, { status: 'idle' });
+  // The console's form hook (never keeping a field: these are passwords): focus after a result, and sign-in when signed out.
+  const [state, formAction, pending] = useFormAction(action);
   const errorId = (name: string) => `account-${name}-error`;
   return (
     // React empties the fields after every submit, so a typed password never lingers or comes back.
