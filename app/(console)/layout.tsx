@@ -32,10 +32,10 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   ];
   return (
     <div className="min-h-screen md:flex">
-      {/* The first Tab stop: past the navigation to the page itself (WCAG 2.4.1). */}
+      {/* The first Tab stop: past the navigation to the page itself (WCAG 2.4.1). Above the top edge until focused. */}
       <a
         href="#main"
-        className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:ring-2 focus:ring-brand-600"
+        className="fixed top-2 left-2 z-50 -translate-y-[200%] rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow ring-2 ring-brand-600 focus:translate-y-0 focus:outline-none"
       >
         {t('shell.skipToContent')}
       </a>
