@@ -33,7 +33,8 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   welcome: '感谢关注！如需人工客服，请回复「{keyword}」。',
   noAgents: '抱歉，人工客服暂未开通，请稍后再试。',
   // Replies to an agent binding their openid (a QR scan or 「绑定 123456」).
-  bindOk: '已绑定客服账号 {agent}（{kfAccount}）。有客户排队时，会在这里提醒您。',
+  // A QR scan opens WeChat's window for a minute only (followers.ts GRANTS): alerts need a message.
+  bindOk: '已绑定客服账号 {agent}（{kfAccount}）。有客户排队时会在这里提醒您。微信只在您 48 小时内给公众号发过消息时才允许提醒：请现在回复任意一句，之后也不时发条消息。',
   bindInvalid: '绑定码无效、已使用或已过期，请在控制台重新生成。',
   bindLocked: '绑定码错误次数过多，请 {minutes} 分钟后再试。',
 };

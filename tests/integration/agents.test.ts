@@ -224,7 +224,7 @@ describe.each(testDatabases)('agents on $kind', (base) => {
     const scene = (await lastQrScene(h))!;
 
     const scan = await h.sim.follower('o_kim_phone_000000000000000').scan(scene);
-    expect(replyText(scan)).toBe(`已绑定客服账号 Kim（${kfAccount}）。有客户排队时，会在这里提醒您。`);
+    expect(replyText(scan)).toBe(`已绑定客服账号 Kim（${kfAccount}）。有客户排队时会在这里提醒您。微信只在您 48 小时内给公众号发过消息时才允许提醒：请现在回复任意一句，之后也不时发条消息。`);
     expect(await findAgentByAccount(h.database.db, { kfAccount })).toMatchObject({ kfOpenid: 'o_kim_phone_000000000000000', kfOpenidSource: 'qr' });
     expect(await readBindingState(deps, { bindingId: offer.bindingId })).toBe('bound');
     // Someone else scanning the spent code binds nothing.
