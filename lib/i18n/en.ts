@@ -394,7 +394,7 @@ export const en: Record<MessageKey, string> = {
   'sessions.status': 'Status',
   'sessions.anyStatus': 'Any status',
   'sessions.follower': 'Follower',
-  'sessions.followerPlaceholder': 'openid or remark',
+  'sessions.followerPlaceholder': 'Whole openid, or a remark’s start',
   'sessions.openid': 'Follower openid',
   'sessions.remarkOverCap': 'More than {cap} followers have a remark starting with “{text}”: the list holds the sessions of the first {cap} by remark. Type more of the name to narrow it.',
   'sessions.waited': 'Waited over (minutes)',

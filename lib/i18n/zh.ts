@@ -392,7 +392,7 @@ export const zh = {
   'sessions.status': '状态',
   'sessions.anyStatus': '全部状态',
   'sessions.follower': '粉丝',
-  'sessions.followerPlaceholder': 'openid 或备注开头',
+  'sessions.followerPlaceholder': '完整 openid 或备注开头',
   'sessions.openid': '粉丝 openid',
   'sessions.remarkOverCap': '备注以“{text}”开头的粉丝超过 {cap} 位，列表只含按备注排序的前 {cap} 位的会话。再多输入几个字可以缩小范围。',
   'sessions.waited': '等待超过（分钟）',
