@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closedWeek } from '@/lib/service-hours/model';
-import { addHolidayRows, compressDates, expandDateSpans, findOverlaps, parseDateList } from './hours-form';
+import { addHolidayRows, compressDates, expandDateSpans, findOverlaps, normalizeTimeText, parseDateList } from './hours-form';
 
 const week = (partial: Partial<ReturnType<typeof closedWeek>>) => ({ ...closedWeek(), ...partial });
 
@@ -119,5 +119,20 @@ describe('addHolidayRows (pasting or importing dates)', () => {
     expect(rows).toEqual([]);
     expect(added).toBe(0);
     expect(tooLong).toEqual([{ from: '2027-01-01', to: '2027-04-30' }]);
+  });
+});
+
+describe('normalizeTimeText', () => {
+  it('writes a typed time as the schedule takes it', () => {
+    expect(normalizeTimeText('9:00')).toBe('09:00');
+    expect(normalizeTimeText(' 18:30 ')).toBe('18:30');
+    expect(normalizeTimeText('９：００')).toBe('09:00');
+    expect(normalizeTimeText('9.30')).toBe('09:30');
+  });
+
+  it('leaves what it cannot read as typed, for the form to refuse', () => {
+    expect(normalizeTimeText('99:99')).toBe('99:99');
+    expect(normalizeTimeText('9')).toBe('9');
+    expect(normalizeTimeText('nine')).toBe('nine');
   });
 });

@@ -125,6 +125,16 @@ function isSoundSpan(span: DateSpan): boolean {
   return isCalendarDate(span.from) && isCalendarDate(to) && span.from <= to && spanDays(span) <= MAX_HOLIDAY_RANGE_DAYS;
 }
 
+/**
+ * A time as typed, in the form the schedule takes: 9:00 → 09:00, and a full-width colon (９：００, as a
+ * Chinese keyboard types it) or a dot as the separator. Anything else is left as typed, for the form
+ * to refuse beside the field.
+ */
+export function normalizeTimeText(text: string): string {
+  const match = /^(\d{1,2})[:.](\d{2})$/.exec(text.normalize('NFKC').trim());
+  return match ? `${match[1]!.padStart(2, '0')}:${match[2]}` : text;
+}
+
 // A date as people paste it: 2027-10-01, 2027/10/1, 2027.5.1 (year first, always).
 const PASTED_DATE = String.raw`(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})`;
 const PASTED_SPAN = new RegExp(String.raw`^${PASTED_DATE}(?:\s*(?:\.\.|~|–|—|至|到|-(?=\s*\d{4}[-/.]))\s*${PASTED_DATE})?$`);

@@ -42,8 +42,10 @@ test('service hours: a field error at the range, the preview follows the edit, a
   // start = end on Monday: refused beside that field, nothing saved. (Both set here: the e2e server's
   // seed is open all day, playwright.config.ts.)
   const mondayEnd = hours.getByLabel('周一第 1 段结束');
-  await hours.getByLabel('周一第 1 段开始').fill('09:00');
+  // Typed as people type it (a one-digit hour, a full-width colon), written out on leaving the field.
+  await hours.getByLabel('周一第 1 段开始').fill('9：00');
   await mondayEnd.fill('09:00');
+  await expect(hours.getByLabel('周一第 1 段开始')).toHaveValue('09:00');
   await hours.getByRole('button', { name: '保存服务时间' }).click();
   await expect(mondayEnd).toHaveAttribute('aria-invalid', 'true');
   await expect(mondayEnd).toHaveAccessibleDescription('时间段的开始和结束不能相同。');

@@ -10,7 +10,7 @@ import type { FormAction } from '@/components/ui/form';
 import { Input } from '@/components/ui/input';
 import { Textarea } from '@/components/ui/textarea';
 import { translator, type Locale } from '@/lib/i18n/format';
-import { addHolidayRows, compressDates, expandDateSpans, findOverlaps, MAX_HOLIDAY_RANGE_DAYS, parseDateList, type DateSpan } from '@/lib/kf/hours-form';
+import { addHolidayRows, compressDates, expandDateSpans, findOverlaps, MAX_HOLIDAY_RANGE_DAYS, normalizeTimeText, parseDateList, type DateSpan } from '@/lib/kf/hours-form';
 import type { KfSettings } from '@/lib/kf/settings';
 import { formatSchedule, serviceHoursSchema, WEEKDAYS, type ServiceHours, type TimeRange, type Weekday } from '@/lib/service-hours';
 import { HoursPreview } from './hours-preview';
@@ -238,11 +238,11 @@ function RangeRows({
       {ranges.map((range, i) => (
         <div key={i} className="flex items-start gap-1">
           <Field label={t('settings.hours.start', { day: dayLabel, n: i + 1 })} name={`${prefix}.${i}.start`} labelHidden className="w-20">
-            <Input name={`${prefix}.${i}.start`} value={range.start} onChange={(e) => set(i, 'start', e.target.value)} placeholder="09:00" inputMode="numeric" controlSize="sm" />
+            <Input name={`${prefix}.${i}.start`} value={range.start} onChange={(e) => set(i, 'start', e.target.value)} onBlur={(e) => set(i, 'start', normalizeTimeText(e.target.value))} placeholder="09:00" inputMode="numeric" controlSize="sm" />
           </Field>
           <span className="pt-1 text-slate-400">–</span>
           <Field label={t('settings.hours.end', { day: dayLabel, n: i + 1 })} name={`${prefix}.${i}.end`} labelHidden className="w-20">
-            <Input name={`${prefix}.${i}.end`} value={range.end} onChange={(e) => set(i, 'end', e.target.value)} placeholder="18:00" inputMode="numeric" controlSize="sm" />
+            <Input name={`${prefix}.${i}.end`} value={range.end} onChange={(e) => set(i, 'end', e.target.value)} onBlur={(e) => set(i, 'end', normalizeTimeText(e.target.value))} placeholder="18:00" inputMode="numeric" controlSize="sm" />
           </Field>
           <Button size="sm" variant="ghost" aria-label={t('settings.hours.removeRange', { day: dayLabel, n: i + 1 })} onClick={() => onChange(ranges.filter((_, j) => j !== i))}>
             ×
