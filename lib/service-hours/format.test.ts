@@ -9,6 +9,12 @@ describe('formatSchedule', () => {
     expect(formatSchedule(weekly, 'en')).toBe('Mon–Fri 09:00-18:00; Sat 10:00-14:00');
   });
 
+  it('says ranges that meet as one, into the next day too', () => {
+    expect(formatSchedule(parseSchedule('mon-fri 09:00-18:00,18:00-20:00'), 'zh')).toBe('周一至周五 09:00-20:00');
+    expect(formatSchedule(parseSchedule('mon 18:00-22:00,09:00-18:00,22:00-02:00'), 'en')).toBe('Mon 09:00-02:00 (next day)');
+    expect(formatSchedule(parseSchedule('mon 09:00-12:00,13:00-18:00'), 'zh')).toBe('周一 09:00-12:00、13:00-18:00');
+  });
+
   it('says every day when all seven agree', () => {
     expect(formatSchedule(parseSchedule('09:00-12:00,13:00-18:00'), 'zh')).toBe('每天 09:00-12:00、13:00-18:00');
     expect(formatSchedule(parseSchedule('09:00-12:00,13:00-18:00'), 'en')).toBe('Every day 09:00-12:00, 13:00-18:00');

@@ -28,12 +28,23 @@ function formatRange(r: TimeRange, locale: 'zh' | 'en'): string {
   return isOvernight(r) && r.end !== '00:00' ? WORDS[locale].overnight(r) : `${r.start}-${r.end}`;
 }
 
+/** A day's ranges with those that meet (09:00-18:00 and 18:00-20:00) said as one: 09:00-20:00. */
+function mergeTouching(ranges: readonly TimeRange[]): TimeRange[] {
+  const merged: TimeRange[] = [];
+  for (const r of [...ranges].sort((a, b) => a.start.localeCompare(b.start))) {
+    const last = merged.at(-1);
+    if (last && !isOvernight(last) && last.end === r.start) merged[merged.length - 1] = { start: last.start, end: r.end };
+    else merged.push(r);
+  }
+  return merged;
+}
+
 /** A short text for followers: 周一至周五 09:00-18:00；周六 10:00-14:00. Closed days are left out. */
 export function formatSchedule(weekly: Record<Weekday, TimeRange[]>, locale: 'zh' | 'en'): string {
   const words = WORDS[locale];
   const groups: { from: Weekday; to: Weekday; text: string }[] = [];
   for (const day of WEEKDAYS) {
-    const text = weekly[day].map((r) => formatRange(r, locale)).join(words.rangeJoin);
+    const text = mergeTouching(weekly[day]).map((r) => formatRange(r, locale)).join(words.rangeJoin);
     const last = groups.at(-1);
     if (last && last.text === text) last.to = day;
     else groups.push({ from: day, to: day, text });
