@@ -157,6 +157,8 @@ test('an operator reads the settings but cannot save, even by replaying an admin
   await expect(reader.getByText('你可以查看这些设置；只有管理员可以修改。')).toBeVisible();
   await expect(reader.getByRole('button', { name: /^保存/ })).toHaveCount(0);
   await expect(reader.getByRole('region', { name: '关键词与排队' }).getByLabel('排队有效期（分钟）')).toBeDisabled();
+  // The hours preview only reads: an operator can ask it what a follower would be told at any time.
+  await expect(reader.getByTestId('hours-preview').locator('input[type="datetime-local"]')).toBeEnabled();
 
   // The same request with the operator's cookie, asking for a 5-minute wait.
   const body = save.body.replace(/(name="(?:_?\d+_)?waitMinutes"\r\n\r\n)40/, (_, head: string) => `${head}5`);

@@ -92,9 +92,27 @@ export function HoursEditor({
   };
 
   return (
-    <SectionForm id="hours" title={t('settings.hours.title')} source={source} action={action} version={version} readOnly={readOnly} submitLabel={t('settings.hours.save')}>
+    <SectionForm
+      id="hours"
+      title={t('settings.hours.title')}
+      source={source}
+      action={action}
+      version={version}
+      readOnly={readOnly}
+      submitLabel={t('settings.hours.save')}
+      aside={
+        <>
+          <HoursPreview hours={edited} saved={saved} locale={locale} />
+          <div className="rounded-lg border border-slate-200 p-3 text-sm">
+            <h3 className="text-sm font-semibold">{t('settings.hours.hoursVariable')}</h3>
+            <p className="mt-1 text-slate-700" data-testid="hours-variable">
+              {edited ? formatSchedule(edited.weekly, 'zh') : '—'}
+            </p>
+          </div>
+        </>
+      }
+    >
       {() => (
-        <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
           <div className="min-w-0 space-y-6">
             <Field label={t('settings.hours.timezone')} name="timezone" help={t('settings.hours.timezoneHelp')} className="max-w-sm">
               <Input name="timezone" list="iana-zones" value={timezone} onChange={(e) => setTimezone(e.target.value)} autoComplete="off" />
@@ -199,16 +217,6 @@ export function HoursEditor({
               </Button>
             </fieldset>
           </div>
-          <div className="min-w-0 space-y-4">
-            <HoursPreview hours={edited} saved={saved} locale={locale} />
-            <div className="rounded-lg border border-slate-200 p-3 text-sm">
-              <h3 className="text-sm font-semibold">{t('settings.hours.hoursVariable')}</h3>
-              <p className="mt-1 text-slate-700" data-testid="hours-variable">
-                {edited ? formatSchedule(edited.weekly, 'zh') : '—'}
-              </p>
-            </div>
-          </div>
-        </div>
       )}
     </SectionForm>
   );

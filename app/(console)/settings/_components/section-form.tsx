@@ -15,6 +15,7 @@ export function SectionForm({
   readOnly,
   submitLabel,
   children,
+  aside,
 }: {
   id: string;
   title: string;
@@ -25,6 +26,11 @@ export function SectionForm({
   readOnly: boolean;
   submitLabel: string;
   children: (result: FormResult) => ReactNode;
+  /**
+   * Shown beside the form (below it on a phone), outside it: what it holds stays usable when the
+   * form is read-only (the hours preview's "what if someone writes at…" for operators).
+   */
+  aside?: ReactNode;
 }) {
   const [result, formAction] = useFormAction(action);
   const noticeId = useId();
@@ -39,18 +45,21 @@ export function SectionForm({
           {source}
         </p>
       </div>
-      <form action={formAction} noValidate aria-describedby={noticeId} className="space-y-4" data-testid={`${id}-form`} data-hydrated={hydrated || undefined}>
-        <input type="hidden" name="version" value={version} />
-        <fieldset disabled={readOnly} className="min-w-0 space-y-4">
-          <FormResultProvider value={result}>{children(result)}</FormResultProvider>
-        </fieldset>
-        {!readOnly && (
-          <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
-            <SubmitButton variant="primary">{submitLabel}</SubmitButton>
-            <FormNotice id={noticeId} state={result} className="min-w-0" />
-          </div>
-        )}
-      </form>
+      <div className={aside ? 'grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]' : undefined}>
+        <form action={formAction} noValidate aria-describedby={noticeId} className="space-y-4" data-testid={`${id}-form`} data-hydrated={hydrated || undefined}>
+          <input type="hidden" name="version" value={version} />
+          <fieldset disabled={readOnly} className="min-w-0 space-y-4">
+            <FormResultProvider value={result}>{children(result)}</FormResultProvider>
+          </fieldset>
+          {!readOnly && (
+            <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
+              <SubmitButton variant="primary">{submitLabel}</SubmitButton>
+              <FormNotice id={noticeId} state={result} className="min-w-0" />
+            </div>
+          )}
+        </form>
+        {aside && <div className="min-w-0 space-y-4">{aside}</div>}
+      </div>
     </section>
   );
 }
