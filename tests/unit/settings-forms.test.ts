@@ -23,6 +23,22 @@ function fieldErrors(schema: typeof hoursFormSchema | typeof keywordsFormSchema 
 const weekdays = { version: '3', timezone: 'Asia/Shanghai', 'weekly.mon.0.start': '09:00', 'weekly.mon.0.end': '18:00' };
 
 describe('the service hours form', () => {
+  it('keeps the extra working dates in date order, whatever order they were added in', () => {
+    const result = parse(hoursFormSchema, {
+      ...weekdays,
+      'extraWorkdays.0.date': '2027-02-20',
+      'extraWorkdays.0.ranges.0.start': '09:00',
+      'extraWorkdays.0.ranges.0.end': '18:00',
+      'extraWorkdays.1.date': '2026-10-11',
+      'extraWorkdays.1.ranges.0.start': '10:00',
+      'extraWorkdays.1.ranges.0.end': '16:00',
+    });
+    expect(result.success && result.data.hours.extraWorkdays).toEqual([
+      { date: '2026-10-11', ranges: [{ start: '10:00', end: '16:00' }] },
+      { date: '2027-02-20', ranges: [{ start: '09:00', end: '18:00' }] },
+    ]);
+  });
+
   it('reads a week with several ranges, an overnight one, 24:00, holidays as ranges and a 调休 Sunday', () => {
     const result = parse(hoursFormSchema, {
       ...weekdays,

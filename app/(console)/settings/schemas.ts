@@ -49,7 +49,9 @@ export const hoursFormSchema = z
     }
     for (const issue of findOverlaps(parsed.data)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.code, params: issue.params });
     if (ctx.issues.length > 0) return z.NEVER;
-    return { version: form.version, hours: parsed.data as ServiceHours };
+    // Stored in date order, however the rows were added (problems above name the rows as sent).
+    const extraWorkdays = [...parsed.data.extraWorkdays].sort((a, b) => a.date.localeCompare(b.date));
+    return { version: form.version, hours: { ...parsed.data, extraWorkdays } as ServiceHours };
   });
 
 export const keywordsFormSchema = z
