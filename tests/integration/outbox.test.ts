@@ -211,20 +211,23 @@ describe.each(testDatabases)('outbox on $kind', (base) => {
     const follower = h.sim.follower('o_budget');
     // One keyword queues a place-in-line update; three more valuable texts for the same follower go
     // first in the batch and leave two of the five sends, the two kept for greeting and closing.
-    await follower.sendText('客服');
+    // The texts are queued first: due from the database's now(), in microseconds, they were at times
+    // not yet due for a claim made within the same millisecond by the dispatcher's clock, and the
+    // place update then went out alone, on a budget of five.
     await enqueueOutbox(
       h.database.db,
       [1, 2, 3].map((n) => ({ kind: 'test_text', openid: 'o_budget', priority: OUTBOX_PRIORITY.greeting, payload: textPayload(`text ${n}`) })),
     );
+    await follower.sendText('客服');
     await h.drainOutbox();
     const rows = await listOutboxFor(h.database.db, { openid: 'o_budget' });
     expect(rows.map((r) => [r.kind, r.status])).toEqual([
+      ['test_text', 'sent'],
+      ['test_text', 'sent'],
+      ['test_text', 'sent'],
       ['queue_position', 'skipped'],
-      ['test_text', 'sent'],
-      ['test_text', 'sent'],
-      ['test_text', 'sent'],
     ]);
-    expect(rows[0]?.lastError).toMatch(/budget/);
+    expect(rows[3]?.lastError).toMatch(/budget/);
     expect(h.sim.calls({ path: SEND }).filter((c) => (c.body as { touser?: string }).touser === 'o_budget')).toHaveLength(3);
     // Our count agrees with WeChat's: three of the five spent.
     const [grant] = await h.database.db.select().from(followers).where(eq(followers.openid, 'o_budget'));
