@@ -76,7 +76,7 @@ export function expandDateSpans(spans: DateSpan[]): { dates: string[]; issues: H
     const start = Date.parse(`${from}T00:00:00Z`);
     const end = to ? Date.parse(`${to}T00:00:00Z`) : start;
     if (end < start) return issues.push({ path: ['holidays', i, 'to'], code: 'settings.hours.rangeBackwards', params: { from, to: to ?? '' } });
-    if ((end - start) / DAY_MS >= MAX_HOLIDAY_RANGE_DAYS) {
+    if (spanDays({ from, to }) > MAX_HOLIDAY_RANGE_DAYS) {
       return issues.push({ path: ['holidays', i, 'to'], code: 'settings.hours.rangeTooLong', params: { max: MAX_HOLIDAY_RANGE_DAYS } });
     }
     for (let t = start; t <= end; t += DAY_MS) dates.add(new Date(t).toISOString().slice(0, 10));

@@ -29,51 +29,42 @@ export function isOpen(hours: ServiceHours, at: Date): boolean {
 /**
  * The first instant at or after `at` when service is open (`at` itself when open now), or null when
  * it stays closed for LOOKAHEAD_DAYS. Service can only open where a range starts or where the clock
- * jumps (daylight saving), so those are the only candidates, each checked with isOpen.
+ * jumps (daylight saving).
  */
 export function nextOpening(hours: ServiceHours, at: Date): Date | null {
-  if (isOpen(hours, at)) return new Date(at.getTime());
-  const from = at.getTime();
-  const until = from + LOOKAHEAD_DAYS * DAY;
-  const firstDate = dateOfWall(wallClock(from, hours.timezone));
-  const candidates = offsetChanges(from, until, hours.timezone);
-  for (let i = 0; i <= LOOKAHEAD_DAYS + 1; i++) {
-    const date = addDays(firstDate, i);
-    for (const r of rangesOn(hours, date)) {
-      candidates.push(...instantsAtWall(wallOfDate(date) + minuteOf(r.start) * MINUTE, hours.timezone));
-    }
-  }
-  const opening = candidates
-    .filter((t) => t > from && t <= until)
-    .sort((a, b) => a - b)
-    .find((t) => isOpen(hours, new Date(t)));
-  return opening === undefined ? null : new Date(opening);
+  return nextTimeOpenIs(true, hours, at, (date) => rangesOn(hours, date).map((r) => wallOfDate(date) + minuteOf(r.start) * MINUTE));
 }
 
 /**
  * The first instant at or after `at` when service is closed (`at` itself when closed now), or null
  * when it stays open for LOOKAHEAD_DAYS (open all week with no holiday ahead). Service can only close
- * where a range ends, where a date begins (a holiday) or where the clock jumps, so those are the
- * only candidates, each checked with isOpen.
+ * where a range ends, where a date begins (a holiday) or where the clock jumps.
  */
 export function nextClosing(hours: ServiceHours, at: Date): Date | null {
-  if (!isOpen(hours, at)) return new Date(at.getTime());
+  return nextTimeOpenIs(false, hours, at, (date) => [
+    wallOfDate(date),
+    ...rangesOn(hours, date).map((r) => wallOfDate(date) + minuteOf(r.end) * MINUTE + (isOvernight(r) ? DAY : 0)),
+  ]);
+}
+
+/**
+ * The first instant at or after `at` when isOpen is `open`: `at` itself, or the first of the
+ * candidates (wall-clock times each date gives, and the clock's jumps) within LOOKAHEAD_DAYS where it
+ * is, checked with isOpen. Dates from the day before `at`: a range running overnight from it ends
+ * on `at`'s date.
+ */
+function nextTimeOpenIs(open: boolean, hours: ServiceHours, at: Date, wallTimesOn: (date: string) => number[]): Date | null {
+  if (isOpen(hours, at) === open) return new Date(at.getTime());
   const from = at.getTime();
   const until = from + LOOKAHEAD_DAYS * DAY;
   const firstDate = dateOfWall(wallClock(from, hours.timezone));
   const candidates = offsetChanges(from, until, hours.timezone);
-  // From the day before: a range that runs overnight from it ends on the first date.
   for (let i = -1; i <= LOOKAHEAD_DAYS + 1; i++) {
-    const date = addDays(firstDate, i);
-    candidates.push(...instantsAtWall(wallOfDate(date), hours.timezone));
-    for (const r of rangesOn(hours, date)) {
-      const end = wallOfDate(date) + minuteOf(r.end) * MINUTE + (isOvernight(r) ? DAY : 0);
-      candidates.push(...instantsAtWall(end, hours.timezone));
-    }
+    for (const wall of wallTimesOn(addDays(firstDate, i))) candidates.push(...instantsAtWall(wall, hours.timezone));
   }
-  const closing = candidates
+  const found = candidates
     .filter((t) => t > from && t <= until)
     .sort((a, b) => a - b)
-    .find((t) => !isOpen(hours, new Date(t)));
-  return closing === undefined ? null : new Date(closing);
+    .find((t) => isOpen(hours, new Date(t)) === open);
+  return found === undefined ? null : new Date(found);
 }
