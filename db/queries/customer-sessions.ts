@@ -224,14 +224,17 @@ async function expireSession(tx: DbOrTx, params: { id: number; now: Date }): Pro
     .where(and(eq(customerSessions.id, params.id), eq(customerSessions.status, 'waiting')));
 }
 
-/** The sweep: every waiting session past its expiry becomes expired. Returns how many. */
-export async function expireWaitingSessions(tx: DbOrTx, params: { now: Date }): Promise<number> {
+/**
+ * The sweep: every waiting session past its expiry becomes expired. Returns each one's follower and
+ * when its wait ran out (each row is returned to one caller only, however many instances sweep).
+ */
+export async function expireWaitingSessions(tx: DbOrTx, params: { now: Date }): Promise<{ openid: string; waitExpiresAt: Date }[]> {
   const rows = await tx
     .update(customerSessions)
     .set({ status: 'expired', endedAt: params.now, endReason: SESSION_END_REASON.waitExpired, updatedAt: params.now })
     .where(isWaitExpired(params.now))
-    .returning({ id: customerSessions.id });
-  return rows.length;
+    .returning({ openid: customerSessions.openid, waitExpiresAt: customerSessions.waitExpiresAt });
+  return rows.map((r) => ({ openid: r.openid, waitExpiresAt: r.waitExpiresAt ?? params.now }));
 }
 
 export async function listSessionsByOpenid(tx: DbOrTx, params: { openid: string }): Promise<CustomerSession[]> {

@@ -93,9 +93,10 @@ export function createWechatRuntime(opts: {
         })
       : undefined;
   if (background && !outboxThread) dispatcher.start();
+  const sender = outboxThread ?? dispatcher;
   const stopSweeps = background
     ? [
-        startExpirySweep(opts.database),
+        startExpirySweep(opts.database, { onQueued: () => sender.wake() }),
         startReplaySweep(opts.database, opts.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS),
         startEmbeddedMaintenance(opts.database),
       ]
@@ -105,7 +106,6 @@ export function createWechatRuntime(opts: {
     : { agentSync: undefined, agentsReady: Promise.resolve() };
   // The live page's safety net (issue 16): drift from a missed kf_* event, every two minutes.
   const reconciliation = background ? startReconciliation(opts.database, kf, { now: opts.now }) : undefined;
-  const sender = outboxThread ?? dispatcher;
   // Chat records from WeChat into session transcripts (issue 17), one instance at a time.
   const transcriptPull = background ? startTranscriptSync(opts.database, kf) : undefined;
   // Finished days summed for /metrics (issue 17), one instance at a time.

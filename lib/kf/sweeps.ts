@@ -1,21 +1,54 @@
-// Periodic upkeep: waiting sessions past their expiry become `expired` (reads already treat them so),
-// the replay store forgets queries older than the freshness window, and on PGlite, which has no
-// autovacuum, the hot tables are vacuumed and analyzed.
+// Periodic upkeep: waiting sessions past their expiry become `expired` (reads already treat them so)
+// and their followers are told; the replay store forgets queries older than the freshness window;
+// and on PGlite, which has no autovacuum, the hot tables are vacuumed and analyzed.
 import 'server-only';
 import type { DatabaseHandle } from '@/db/client';
 import { expireWaitingSessions } from '@/db/queries/customer-sessions';
 import { vacuumEmbedded } from '@/db/queries/maintenance';
+import { enqueueOutbox } from '@/db/queries/outbox';
 import { deleteStaleNonces } from '@/db/queries/replay-store';
 import { errorText, log } from '@/lib/log';
+import { OUTBOX_PRIORITY, textPayload } from '@/lib/outbox/payloads';
+import { loadKfSettings } from './settings';
+import { renderText } from './texts';
 
 const sweepLog = log.child({ module: 'sweeps' });
 
-export function startExpirySweep(database: () => DatabaseHandle, everyMs = 15_000): () => void {
+/**
+ * A wait that ran out longer ago than this (wekf was down meanwhile) ends without a word to the
+ * follower: a notice hours late reads as noise.
+ */
+export const WAIT_EXPIRED_NOTICE_WITHIN_MS = 60 * 60_000;
+
+/**
+ * Ends every wait that has run out and tells each follower (the waitExpired text, through the
+ * outbox), in one transaction: each ended wait is returned to one sweeping instance only, so it is
+ * told once. How many ended.
+ */
+export async function expireWaits(database: DatabaseHandle, now: Date): Promise<{ expired: number; told: number }> {
+  const settings = await loadKfSettings(database);
+  return database.db.transaction(async (tx) => {
+    const ended = await expireWaitingSessions(tx, { now });
+    const text = renderText(settings, 'waitExpired');
+    const rows = ended
+      .filter((wait) => now.getTime() - wait.waitExpiresAt.getTime() <= WAIT_EXPIRED_NOTICE_WITHIN_MS)
+      .map((wait) => ({ kind: 'wait_expired', openid: wait.openid, priority: OUTBOX_PRIORITY.closing, payload: textPayload(text) }));
+    await enqueueOutbox(tx, rows);
+    return { expired: ended.length, told: rows.length };
+  });
+}
+
+/** Every `everyMs`, expireWaits; `onQueued` when it queued a notice, so it goes out now. */
+export function startExpirySweep(database: () => DatabaseHandle, opts: { everyMs?: number; onQueued?: () => void } = {}): () => void {
   const timer = setInterval(() => {
-    expireWaitingSessions(database().db, { now: new Date() })
-      .then((n) => n > 0 && sweepLog.info({ expired: n }, 'expired waiting sessions'))
+    expireWaits(database(), new Date())
+      .then((n) => {
+        if (n.expired === 0) return;
+        sweepLog.info(n, 'expired waiting sessions');
+        if (n.told > 0) opts.onQueued?.();
+      })
       .catch((error: unknown) => sweepLog.warn({ err: errorText(error) }, 'expiry sweep failed'));
-  }, everyMs);
+  }, opts.everyMs ?? 15_000);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -14,6 +14,7 @@ export type TemplateName =
   | 'hint'
   | 'offHours'
   | 'queue'
+  | 'waitExpired'
   | 'agentAlert'
   | 'greeting'
   | 'closing'
@@ -27,6 +28,9 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   hint: '您好！如需人工客服，请回复「{keyword}」。',
   offHours: '人工客服的服务时间是 {hours}，现在不在服务时间内，将于 {resume} 恢复服务。届时请回复「{keyword}」，我们会尽快为您服务。',
   queue: '已为您接入人工客服，当前共有 {count} 人在排队，您排在第 {position} 位，请稍候。',
+  // WeChat keeps the follower in its own waiting list, where an agent may still accept them: so it
+  // does not say the wait is over, only what to do now.
+  waitExpired: '抱歉，客服暂时没能接入您的对话。如仍需人工客服，请再次回复「{keyword}」（服务时间 {hours}）。',
   agentAlert: '新的客户正在排队等待接入（当前排队 {count} 人），请尽快在客服系统中接入。',
   greeting: '您好，我是客服{agent}，很高兴为您服务。',
   closing: '本次服务已结束，感谢您的耐心。如需再次联系人工客服，请回复「{keyword}」。',
@@ -47,6 +51,7 @@ export const TEMPLATE_VARIABLES: Record<TemplateName, string[]> = {
   hint: ['keyword', 'hours'],
   offHours: ['hours', 'keyword', 'resume'],
   queue: ['position', 'count', 'keyword', 'hours'],
+  waitExpired: ['keyword', 'hours'],
   agentAlert: ['count', 'position'],
   greeting: ['agent', 'keyword', 'hours'],
   closing: ['keyword', 'hours'],

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireWaitingSessions, listSessionsByOpenid, listWaitingQueue } from '@/db/queries/customer-sessions';
+import { expireWaits, WAIT_EXPIRED_NOTICE_WITHIN_MS } from '@/lib/kf/sweeps';
 import { testDatabases } from './databases';
 import { startKfHarness, textFields, type KfHarness } from './kf-harness';
 
@@ -59,10 +60,54 @@ describe.each(testDatabases)('expiry sweep on $kind', (testDb) => {
 
       const now = new Date(h.sim.clock.now());
       expect((await listWaitingQueue(h.database.db, { now })).map((s) => s.openid)).toEqual(['o_new']);
-      expect(await expireWaitingSessions(h.database.db, { now })).toBe(2);
+      expect((await expireWaitingSessions(h.database.db, { now })).map((w) => w.openid).sort()).toEqual(['o_old1', 'o_old2']);
       const [old] = await listSessionsByOpenid(h.database.db, { openid: 'o_old1' });
       expect(old).toMatchObject({ status: 'expired', endReason: 'wait_expired' });
-      expect(await expireWaitingSessions(h.database.db, { now })).toBe(0);
+      expect(await expireWaitingSessions(h.database.db, { now })).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('tells each follower whose wait ran out, once, however many instances sweep', async () => {
+    const h = await startKfHarness(testDb);
+    try {
+      await h.addAgent('bea');
+      await h.sim.follower('o_gone1').sendText('客服');
+      await h.sim.follower('o_gone2').sendText('客服');
+      h.sim.clock.advance(20 * 60_000);
+      await h.sim.follower('o_still').sendText('客服');
+      h.sim.clock.advance(11 * 60_000);
+      await h.drainOutbox();
+      const before = (openid: string) => h.sim.follower(openid).inbox().length;
+      const counts = { o_gone1: before('o_gone1'), o_gone2: before('o_gone2'), o_still: before('o_still') };
+
+      const now = new Date(h.sim.clock.now());
+      const sweeps = await Promise.all([expireWaits(h.database, now), expireWaits(h.database, now)]);
+      expect(sweeps.map((s) => s.told).sort()).toEqual([0, 2]);
+      await h.drainOutbox();
+
+      const notice = '抱歉，客服暂时没能接入您的对话。如仍需人工客服，请再次回复「客服」（服务时间 每天 00:00-24:00）。';
+      for (const openid of ['o_gone1', 'o_gone2'] as const) {
+        expect(h.sim.follower(openid).inbox().slice(counts[openid]).map((m) => m.text)).toEqual([notice]);
+      }
+      expect(h.sim.follower('o_still').inbox()).toHaveLength(counts.o_still);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('ends a wait that ran out long ago (wekf was down) without a late notice', async () => {
+    const h = await startKfHarness(testDb);
+    try {
+      await h.addAgent('cal');
+      await h.sim.follower('o_overnight').sendText('客服');
+      h.sim.clock.advance(30 * 60_000 + WAIT_EXPIRED_NOTICE_WITHIN_MS + 1000);
+      await h.drainOutbox();
+      const seen = h.sim.follower('o_overnight').inbox().length;
+      expect(await expireWaits(h.database, new Date(h.sim.clock.now()))).toEqual({ expired: 1, told: 0 });
+      await h.drainOutbox();
+      expect(h.sim.follower('o_overnight').inbox()).toHaveLength(seen);
     } finally {
       await h.close();
     }

@@ -160,6 +160,7 @@ describe('the reply texts form', () => {
     'templates.hint': '回复「{keyword}」',
     'templates.offHours': '{hours} {resume}',
     'templates.queue': '第 {position} 位',
+    'templates.waitExpired': '请再回复「{keyword}」',
     'templates.agentAlert': '{count} 人',
     'templates.greeting': '{agent}',
     'templates.closing': '再见',
