@@ -33,7 +33,16 @@ export interface ClaimedOutboxRow extends NewOutboxRow {
   /** For a payload with whileWaiting, while that session still waits: its place in line and the number waiting, as of this claim; null otherwise. */
   position: number | null;
   waitingCount: number | null;
+  /** With a place: true when a recent online check (AGENT_ONLINE_KNOWN_MS) found no agent online. */
+  noAgentOnline: boolean | null;
 }
+
+/**
+ * How recent an online check must be for wekf to tell a follower no agent is online: the status is
+ * refreshed with every agent sync (5 minutes by default) and while the console is open. Older, or
+ * never checked (a fresh start), wekf does not know, and says only the place in line.
+ */
+export const AGENT_ONLINE_KNOWN_MS = 10 * 60_000;
 
 /** How one claimed row ended; `released` hands back a row this claim never got to send. */
 export type OutboxOutcome =
@@ -79,7 +88,12 @@ export const CLAIM_DUE_OUTBOX = `
       + (case when f.event_grant_expires_at > $1::timestamptz then f.event_sends_left else 0 end)
     end as "sendsLeft",
     p.position,
-    case when p.position is not null then (select count(*) from line)::int end as "waitingCount"
+    case when p.position is not null then (select count(*) from line)::int end as "waitingCount",
+    case when p.position is not null then
+      exists (select 1 from agents where status = 'active'
+        and online_checked_at > $1::timestamptz - interval '${AGENT_ONLINE_KNOWN_MS / 1000} seconds')
+      and not exists (select 1 from agents where status = 'active' and online)
+    end as "noAgentOnline"
   from claimed c left join followers f on f.openid = c.openid left join placed p on p.id = c.session_id`;
 
 /** Claim due rows for this dispatcher, in no particular order. */

@@ -295,6 +295,8 @@ export const en: Record<MessageKey, string> = {
   'settings.template.offHours.when': 'Sent for the keyword outside service hours.',
   'settings.template.queue.label': 'Place in line',
   'settings.template.queue.when': 'Sent when a follower joins the queue, and again when they repeat the keyword.',
+  'settings.template.queueNoneOnline.label': 'Place in line (no agent online)',
+  'settings.template.queueNoneOnline.when': 'Sent instead of “Place in line” when wekf knows no agent is signed in to WeChat’s customer-service tool (online status is refreshed every 5 minutes, and while the console is open).',
   'settings.template.waitExpired.label': 'Wait ran out',
   'settings.template.waitExpired.when': 'Sent when a follower’s wait expires with no agent having accepted them (an agent may still accept them from WeChat’s waiting list).',
   'settings.template.agentAlert.label': 'Agent alert',

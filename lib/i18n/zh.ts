@@ -293,6 +293,8 @@ export const zh = {
   'settings.template.offHours.when': '非服务时间发送关键词时回复。',
   'settings.template.queue.label': '排队位置',
   'settings.template.queue.when': '粉丝进入排队时发送，再次发送关键词时重发。',
+  'settings.template.queueNoneOnline.label': '排队位置（无客服在线）',
+  'settings.template.queueNoneOnline.when': '同“排队位置”，但在已知没有客服登录微信客服工具时发送（在线状态每 5 分钟及打开控制台时刷新）。',
   'settings.template.waitExpired.label': '等待超时',
   'settings.template.waitExpired.when': '排队超过有效期仍无客服接入时发送（微信的等待列表里仍可能被接入）。',
   'settings.template.agentAlert.label': '客服提醒',

@@ -130,7 +130,7 @@ export function placeInLineRow(settings: KfSettings): { payload: string; priorit
 function queuedMessages(settings: KfSettings) {
   const placeVars = baseVars(settings);
   return {
-    queuePayload: textPayload(settings.templates.queue, { placeVars }),
+    queuePayload: textPayload(settings.templates.queue, { placeVars, noneOnline: settings.templates.queueNoneOnline }),
     queuePriority: OUTBOX_PRIORITY.queuePosition,
     alertPayload: textPayload(settings.templates.agentAlert, { placeVars }),
     alertPriority: OUTBOX_PRIORITY.agentAlert,

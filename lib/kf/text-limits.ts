@@ -8,7 +8,7 @@ export const PASSIVE_TEXT_MAX_BYTES = 2048;
 export const CUSTOM_TEXT_MAX_CHARS = 2048;
 
 /** Texts sent through the outbox; every other text, including ones added later, is a passive reply. */
-const SENT_THROUGH_API = new Set<string>(['queue', 'waitExpired', 'agentAlert', 'greeting', 'closing']);
+const SENT_THROUGH_API = new Set<string>(['queue', 'queueNoneOnline', 'waitExpired', 'agentAlert', 'greeting', 'closing']);
 
 export function textLimitOf(name: TemplateName | string): { unit: 'bytes' | 'chars'; max: number } {
   return SENT_THROUGH_API.has(name) ? { unit: 'chars', max: CUSTOM_TEXT_MAX_CHARS } : { unit: 'bytes', max: PASSIVE_TEXT_MAX_BYTES };

@@ -214,7 +214,7 @@ export class OutboxDispatcher {
     if (payload.whileWaiting !== undefined && row.position === null) {
       return { id: row.id, outcome: 'skipped', errcode: null, error: SKIP_REASONS.notWaiting };
     }
-    const place = row.position !== null && row.waitingCount !== null ? { position: row.position, count: row.waitingCount } : undefined;
+    const place = row.position !== null && row.waitingCount !== null ? { position: row.position, count: row.waitingCount, noAgentOnline: row.noAgentOnline === true } : undefined;
     const text = { content: textToSend(payload, place) };
     const message: CustomMessage = { touser: row.openid, msgtype: 'text', text, kfAccount: payload.kfAccount };
     try {

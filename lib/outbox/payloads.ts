@@ -28,17 +28,27 @@ export interface TextPayload {
    * {count} at that moment.
    */
   placeVars?: Record<string, string>;
+  /** A place-in-line template sent instead of text.content when, as it is sent, no agent is known to be online. */
+  noneOnline?: string;
 }
 
 export function textPayload(
   content: string,
-  opts: { kfAccount?: string; whileWaiting?: number; placeVars?: Record<string, string> } = {},
+  opts: { kfAccount?: string; whileWaiting?: number; placeVars?: Record<string, string>; noneOnline?: string } = {},
 ): TextPayload {
   return { msgtype: 'text', text: { content }, ...opts };
 }
 
+/** Where the follower stands as the message is sent, and whether any agent is known to be online. */
+export interface PlaceNow {
+  position: number;
+  count: number;
+  noAgentOnline?: boolean;
+}
+
 /** The text to send: a place-in-line template gets the place the follower holds now. */
-export function textToSend(payload: TextPayload, place: { position: number; count: number } | undefined): string {
+export function textToSend(payload: TextPayload, place: PlaceNow | undefined): string {
   if (!payload.placeVars || !place) return payload.text.content;
-  return renderTemplate(payload.text.content, { ...payload.placeVars, position: place.position, count: place.count });
+  const template = place.noAgentOnline && payload.noneOnline !== undefined ? payload.noneOnline : payload.text.content;
+  return renderTemplate(template, { ...payload.placeVars, position: place.position, count: place.count });
 }

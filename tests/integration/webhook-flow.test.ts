@@ -3,10 +3,11 @@ import { expireWaitingSessions, listSessionsByOpenid } from '@/db/queries/custom
 import { loadSessionDetail } from '@/lib/kf/session-timeline';
 import { findFollower } from '@/db/queries/followers';
 import { countInboundByKey, listInboundFor } from '@/db/queries/inbound-messages';
-import { listOutboxFor } from '@/db/queries/outbox';
-import { inboundMessages } from '@/db/schema';
+import { AGENT_ONLINE_KNOWN_MS, listOutboxFor } from '@/db/queries/outbox';
+import { agents, inboundMessages } from '@/db/schema';
 import { eq } from 'drizzle-orm';
 import { startWechatSim } from '@/lib/wechat-sim';
+import { runOnlineRefresh } from '@/lib/kf/agents';
 import { saveKfSettings } from '@/lib/kf/settings';
 import { defaultServiceHours, formatOpening } from '@/lib/service-hours';
 import { emptiedForEachTest, pgliteThreadDatabase, testDatabases } from './databases';
@@ -49,6 +50,36 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     await h.drainOutbox();
     expect(h.sim.follower('o_alice').inbox().map((d) => d.text)).toContain('已为您接入人工客服，当前共有 1 人在排队，您排在第 1 位，请稍候。');
     expect(h.sim.follower('o_agent_ann').inbox().at(-1)?.text).toBe('新的客户正在排队等待接入（当前排队 1 人），请尽快在客服系统中接入。');
+  });
+
+  it('tells a follower no agent is online when the last online check found none, and their place as usual otherwise', async () => {
+    const kf = await h.addAgent('olly');
+    const deps = { database: h.database, kf: h.runtime.kf, now: () => new Date(h.sim.clock.now()) };
+    const lastText = async (openid: string) => {
+      await h.drainOutbox();
+      return h.sim.follower(openid).inbox().at(-1)?.text;
+    };
+
+    // Never checked (a fresh start): wekf does not know, and says the place in line.
+    await h.sim.agents.setOnline(kf, false);
+    await h.sim.follower('o_unknown').sendText('客服');
+    expect(await lastText('o_unknown')).toBe('已为您接入人工客服，当前共有 1 人在排队，您排在第 1 位，请稍候。');
+
+    expect((await runOnlineRefresh(deps)).ran).toBe(true);
+    await h.sim.follower('o_nobody').sendText('客服');
+    expect(await lastText('o_nobody')).toBe('已为您接入人工客服。目前暂无客服在线，您排在第 2 位（共 2 人排队），客服上线后会按顺序为您服务，请稍候。');
+
+    await h.sim.agents.setOnline(kf, true);
+    expect((await runOnlineRefresh(deps)).ran).toBe(true);
+    await h.sim.follower('o_served').sendText('客服');
+    expect(await lastText('o_served')).toBe('已为您接入人工客服，当前共有 3 人在排队，您排在第 3 位，请稍候。');
+
+    // A check older than AGENT_ONLINE_KNOWN_MS says nothing about now.
+    await h.sim.agents.setOnline(kf, false);
+    expect((await runOnlineRefresh(deps)).ran).toBe(true);
+    await h.database.db.update(agents).set({ onlineCheckedAt: new Date(h.sim.clock.now() - AGENT_ONLINE_KNOWN_MS - 1000) });
+    await h.sim.follower('o_stale').sendText('客服');
+    expect(await lastText('o_stale')).toBe('已为您接入人工客服，当前共有 4 人在排队，您排在第 4 位，请稍候。');
   });
 
   it('a retried message gets the same reply and opens one session', async () => {

@@ -160,6 +160,7 @@ describe('the reply texts form', () => {
     'templates.hint': '回复「{keyword}」',
     'templates.offHours': '{hours} {resume}',
     'templates.queue': '第 {position} 位',
+    'templates.queueNoneOnline': '无人在线，第 {position} 位',
     'templates.waitExpired': '请再回复「{keyword}」',
     'templates.agentAlert': '{count} 人',
     'templates.greeting': '{agent}',
@@ -182,6 +183,15 @@ describe('the reply texts form', () => {
       'templates.hint': '{foo} cannot be used in this text.',
       'templates.agentAlert': '{keyword} cannot be used in this text.',
     });
+  });
+
+  it('leaves out a text the form did not send (a page older than the text), and still refuses one sent empty', () => {
+    const { 'templates.queueNoneOnline': _left, ...older } = all({});
+    const result = parse(templatesFormSchema, older);
+    expect(result.success).toBe(true);
+    expect(result.data?.templates).not.toHaveProperty('queueNoneOnline');
+    expect(result.data?.templates.queue).toBe('第 {position} 位');
+    expect(fieldErrors(templatesFormSchema, all({ 'templates.queueNoneOnline': '' }))).toEqual({ 'templates.queueNoneOnline': 'Write some text.' });
   });
 
   it('refuses an empty text and one over the length limit', () => {

@@ -4,7 +4,7 @@
 import { revalidatePath } from 'next/cache';
 import { currentDatabase } from '@/db/client';
 import { adminAction } from '@/lib/actions';
-import { saveSettingsSection } from '@/lib/kf/settings';
+import { loadKfSettings, saveSettingsSection } from '@/lib/kf/settings';
 import { hoursFormSchema, keywordsFormSchema, templatesFormSchema } from './schemas';
 
 export const saveHoursAction = adminAction(hoursFormSchema, async ({ version, hours }, { user, t }) => {
@@ -19,8 +19,11 @@ export const saveKeywordsAction = adminAction(keywordsFormSchema, async ({ versi
   return t(outcome.saved ? 'settings.saved' : 'settings.unchanged');
 });
 
-export const saveTemplatesAction = adminAction(templatesFormSchema, async ({ version, templates }, { user, t }) => {
-  const outcome = await saveSettingsSection(currentDatabase().db, { section: 'templates', values: { templates }, expectedVersion: version, actor: user });
+export const saveTemplatesAction = adminAction(templatesFormSchema, async ({ version, templates: sent }, { user, t }) => {
+  const database = currentDatabase();
+  // A text the form did not send (its page predates the text) keeps the value in force.
+  const templates = { ...(await loadKfSettings(database)).templates, ...sent };
+  const outcome = await saveSettingsSection(database.db, { section: 'templates', values: { templates }, expectedVersion: version, actor: user });
   revalidatePath('/settings');
   return t(outcome.saved ? 'settings.saved' : 'settings.unchanged');
 });

@@ -100,10 +100,13 @@ export const TEMPLATE_NAMES = Object.keys(DEFAULT_TEMPLATES) as TemplateName[];
 export const templatesFormSchema = z
   .object({ version, templates: z.record(z.string(), z.string()).default({}) })
   .transform((form, ctx) => {
-    const templates = {} as Record<TemplateName, string>;
+    const templates: Partial<Record<TemplateName, string>> = {};
     for (const name of TEMPLATE_NAMES) {
+      // Not sent at all (a page loaded before this text was added, by an upgrade): kept as it is in
+      // force (the action fills it in). Sent empty: refused below.
+      if (form.templates[name] === undefined) continue;
       // Line endings from a textarea are \r\n; followers' phones want \n.
-      const value = (form.templates[name] ?? '').replace(/\r\n?/g, '\n');
+      const value = form.templates[name].replace(/\r\n?/g, '\n');
       const check = validateTemplate(name, value);
       if (!check.ok) {
         const problem = templateProblem(check);
