@@ -3,7 +3,9 @@
 // action succeeds and its message appears beside the button; a refusal stays in the dialog, beside
 // the field it names. Each opening starts from a fresh form. When the action removes the button's
 // own row (closing a session, dropping a follower), the message is announced for the page instead
-// and the focus goes to the page's main content, not lost to the document.
+// and the focus goes to the page's main content, not lost to the document. While the action runs,
+// the dialog stays open (Esc, the backdrop, × and Cancel wait), since an action under way cannot be
+// called back; should the browser close it anyway, a refusal is shown beside the button.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { announce } from './announcer';
 import { Button, SubmitButton, type ButtonSize, type ButtonVariant } from './button';
@@ -11,6 +13,7 @@ import { Dialog } from './dialog';
 import { FormResultProvider, useFormAction, type FormAction } from './form';
 import { FormNotice } from './notice';
 import type { FileLimits } from '@/lib/forms/file-limits';
+import type { FormState } from '@/lib/forms/form-state';
 
 export interface ActionDialogProps {
   action: FormAction;
@@ -36,7 +39,11 @@ export interface ActionDialogProps {
 export function ActionDialog({ triggerLabel, triggerVariant = 'secondary', triggerSize = 'sm', title, description, closeLabel, ...form }: ActionDialogProps) {
   const [open, setOpen] = useState(false);
   const [opened, setOpened] = useState(0);
-  const [done, setDone] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  // What the last action said, beside the button: its success, or a refusal that came back after the dialog was closed anyway.
+  const [outcome, setOutcome] = useState<FormState>({ status: 'idle' });
+  const isOpen = useRef(false);
+  isOpen.current = open;
   const succeeded = useRef<{ message: string; at: number } | undefined>(undefined);
   useEffect(
     () => () => {
@@ -54,23 +61,30 @@ export function ActionDialog({ triggerLabel, triggerVariant = 'secondary', trigg
         variant={triggerVariant}
         size={triggerSize}
         aria-haspopup="dialog"
+        disabled={busy && !open}
         onClick={() => {
-          setDone(undefined);
+          setOutcome({ status: 'idle' });
           setOpened((n) => n + 1);
           setOpen(true);
         }}
       >
         {triggerLabel}
       </Button>
-      <FormNotice compact state={done ? { status: 'success', message: done } : { status: 'idle' }} />
-      <Dialog open={open} onClose={() => setOpen(false)} title={title} description={description} closeLabel={closeLabel}>
+      <FormNotice compact state={outcome} />
+      <Dialog open={open} busy={busy} onClose={() => setOpen(false)} title={title} description={description} closeLabel={closeLabel}>
         <DialogForm
           key={opened}
           {...form}
+          onBusy={setBusy}
           onDone={(message) => {
-            setDone(message);
+            setBusy(false);
+            setOutcome(message ? { status: 'success', message } : { status: 'idle' });
             succeeded.current = message ? { message, at: Date.now() } : undefined;
             setOpen(false);
+          }}
+          onRefused={(result) => {
+            setBusy(false);
+            if (!isOpen.current) setOutcome(result);
           }}
           onCancel={() => setOpen(false)}
         />
@@ -88,19 +102,25 @@ function DialogForm({
   cancelLabel,
   focusCancel,
   children,
+  onBusy,
   onDone,
+  onRefused,
   onCancel,
 }: Pick<ActionDialogProps, 'action' | 'keep' | 'fileLimits' | 'submitLabel' | 'submitVariant' | 'cancelLabel' | 'focusCancel' | 'children'> & {
+  onBusy: (busy: boolean) => void;
   onDone: (message: string | undefined) => void;
+  onRefused: (result: FormState) => void;
   onCancel: () => void;
 }) {
-  const [result, formAction] = useFormAction(action, { keep, fileLimits, onSuccess: (r) => onDone(r.message) });
+  // Called from the action itself, so they are heard even when the dialog was closed meanwhile.
+  const [result, formAction, pending] = useFormAction(action, { keep, fileLimits, onSuccess: (r) => onDone(r.message), onRefused });
+  useEffect(() => onBusy(pending), [pending, onBusy]);
   return (
     <form action={formAction} noValidate className="space-y-4">
       <FormResultProvider value={result}>{children}</FormResultProvider>
       <FormNotice state={result.status === 'error' ? result : { status: 'idle' }} />
       <div className="flex flex-wrap justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel} data-autofocus={focusCancel ? true : undefined}>
+        <Button variant="secondary" onClick={onCancel} disabled={pending} data-autofocus={focusCancel ? true : undefined}>
           {cancelLabel}
         </Button>
         <SubmitButton variant={submitVariant}>{submitLabel}</SubmitButton>

@@ -15,11 +15,16 @@ export interface DialogProps {
   description?: ReactNode;
   /** The close button's label (in the page's language). */
   closeLabel: string;
+  /**
+   * Something sent from the dialog is under way: Esc, the backdrop and × leave it open, so its result
+   * is seen. (Chromium lets a second Esc in a row close it anyway; the caller shows the result then.)
+   */
+  busy?: boolean;
   className?: string;
   children?: ReactNode;
 }
 
-export function Dialog({ open, onClose, title, description, closeLabel, className, children }: DialogProps) {
+export function Dialog({ open, onClose, title, description, closeLabel, busy = false, className, children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
   const titleId = useId();
@@ -64,10 +69,13 @@ export function Dialog({ open, onClose, title, description, closeLabel, classNam
       aria-labelledby={titleId}
       aria-describedby={description ? descriptionId : undefined}
       onClose={handleClose}
+      onCancel={(event) => {
+        if (busy) event.preventDefault();
+      }}
       onKeyDown={keepTabInside}
       onClick={(event) => {
         // The dialog element itself is hit only outside its content box: the backdrop.
-        if (event.target === ref.current) ref.current.close();
+        if (event.target === ref.current && !busy) ref.current.close();
       }}
       className={cx(
         'm-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl',
@@ -80,7 +88,7 @@ export function Dialog({ open, onClose, title, description, closeLabel, classNam
           <h2 id={titleId} className="text-base font-semibold">
             {title}
           </h2>
-          <Button variant="ghost" size="sm" aria-label={closeLabel} onClick={() => ref.current?.close()} className="-mt-1 -mr-2">
+          <Button variant="ghost" size="sm" aria-label={closeLabel} disabled={busy} onClick={() => ref.current?.close()} className="-mt-1 -mr-2">
             <span aria-hidden="true" className="text-lg leading-none">
               ×
             </span>

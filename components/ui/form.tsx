@@ -47,7 +47,12 @@ function unreachable(): FormState {
  */
 export function useFormAction(
   action: FormAction,
-  { keep = [], onSuccess, fileLimits = {} }: { keep?: readonly string[]; onSuccess?: (result: FormState) => void; fileLimits?: FileLimits } = {},
+  {
+    keep = [],
+    onSuccess,
+    onRefused,
+    fileLimits = {},
+  }: { keep?: readonly string[]; onSuccess?: (result: FormState) => void; onRefused?: (result: FormState) => void; fileLimits?: FileLimits } = {},
 ) {
   const submittedFrom = useRef<HTMLElement | null>(null);
   const state = useActionState<FormResult, FormData>(async (previous, formData) => {
@@ -65,6 +70,7 @@ export function useFormAction(
     // Signed out meanwhile: on to sign-in, and back to this page after.
     if (result.signedOut) window.location.assign(loginPathFor(window.location.pathname + window.location.search));
     if (result.status === 'success') onSuccess?.(result);
+    else if (result.status === 'error') onRefused?.(result);
     return result.status === 'error' && keep.length > 0 ? { ...result, values: keptValues(formData, keep), kept: keep } : result;
   }, idle);
   useRestoreFocus(state[0], submittedFrom);

@@ -133,8 +133,15 @@ test('an operator assigns, closes and drops from the Live page; WeChat refusals 
   await dialog.getByRole('button', { name: '分配' }).click();
   await expect(dialog.getByText('微信拒绝了此操作：客服不在线（错误码 65415）')).toBeVisible();
   await choose('小王');
+  // WeChat is slow to answer: Esc and × leave the dialog open while the assign is under way, so its
+  // result is seen rather than lost behind a closed dialog.
+  await sim(page, 'faults', { path: '/customservice/kfsession/create', delayMs: 1500 });
   await dialog.getByRole('button', { name: '分配' }).click();
+  await expect(dialog.getByRole('button', { name: '关闭' })).toBeDisabled();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeVisible();
   await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('announcer')).toHaveText('已请求微信分配，接入后会显示在“接待中”。');
   const active = page.getByTestId(`active-${first}`);
   await expect(active).toBeVisible();
   await expect(waiting).toHaveCount(0);
