@@ -648,6 +648,15 @@ export const zh = {
   'sandbox.event': '事件：{event}',
   'sandbox.sendFailed': '发送失败：{zh}（错误码 {code}）',
   'sandbox.simRefused': '模拟微信拒绝了操作：{reason}',
+  'sandbox.refusal.agent_offline': '这位客服不在线',
+  'sandbox.refusal.agent_not_bound': '这个客服账号还没有绑定微信号',
+  'sandbox.refusal.no_session': '这位客服没有在接待这位粉丝',
+  'sandbox.refusal.no_waiting_follower': '没有符合的排队粉丝（已被接入，或没有在排队）',
+  'sandbox.refusal.not_subscribed': '这位粉丝没有关注公众号，请先添加（关注）',
+  'sandbox.refusal.routed_to_other_agent': '这位粉丝已被转给另一位客服',
+  'sandbox.refusal.served_by_other_agent': '这位粉丝正由另一位客服接待',
+  'sandbox.refusal.unknown_agent': '模拟微信里没有这个客服账号',
+  'sandbox.refusal.no_invite': '这个客服账号没有待接受的邀请',
   'sandbox.done': '完成。',
 } as const;
 

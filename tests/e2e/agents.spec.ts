@@ -45,7 +45,11 @@ test('an invited colleague who accepts in WeChat shows as bound after a sync', a
   // The colleague accepts the invitation in their WeChat, played from the sandbox page.
   await page.goto('/sandbox');
   await page.getByRole('button', { name: 'Neo · 在微信中接受邀请' }).click();
-  await expect(page.getByRole('article', { name: 'Neo' }).getByRole('button', { name: /Neo · 上线/ })).toBeVisible();
+  const neo = page.getByRole('article', { name: 'Neo' });
+  await expect(neo.getByRole('button', { name: /Neo · 上线/ })).toBeVisible();
+  // Offline, Neo cannot take anyone: the fake's refusal reads in the page's language.
+  await neo.getByRole('button', { name: 'Neo · 接入下一位' }).click();
+  await expect(neo.getByText('模拟微信拒绝了操作：这位客服不在线')).toBeVisible();
   await page.goto('/agents');
   await expect(row).toContainText('已绑定');
   await expect(row).toContainText('neo_worker');

@@ -293,6 +293,14 @@ describe.each(testDatabases)('agents on $kind', (base) => {
     await setAgentOpenid(deps, actor, { agentId: b.id, openid: 'sbx_short', confirmUnseen: false });
     expect((await findAgentByAccount(h.database.db, { kfAccount: b.kfAccount }))?.kfOpenid).toBe('sbx_short');
   });
+
+  it('in sandbox mode takes the fake WeChat’s short openids unseen, once confirmed, and still refuses what is no openid', async () => {
+    const c = (await findAgentByAccount(h.database.db, { kfAccount: await h.addAgent('ola') }))!;
+    await expect(setAgentOpenid(deps, actor, { agentId: c.id, openid: 'sbx_5bCP5p6X', confirmUnseen: false, sandbox: true })).rejects.toMatchObject({ code: 'agents.openidUnseen' });
+    await expect(setAgentOpenid(deps, actor, { agentId: c.id, openid: '小林', confirmUnseen: true, sandbox: true })).rejects.toMatchObject({ code: 'agents.openidShape' });
+    await setAgentOpenid(deps, actor, { agentId: c.id, openid: 'sbx_5bCP5p6X', confirmUnseen: true, sandbox: true });
+    expect((await findAgentByAccount(h.database.db, { kfAccount: c.kfAccount }))?.kfOpenid).toBe('sbx_5bCP5p6X');
+  });
 });
 
 describe.each(testDatabases)('a fresh start against a WeChat that already has agents, on $kind', (testDb) => {

@@ -10,6 +10,7 @@ import type { Translate } from '@/lib/i18n/format';
 import { clearAgentOpenid, offerCodeBinding, offerQrBinding, readBindingState, setAgentOpenid, type BindingState } from '@/lib/kf/agent-binding';
 import { changeAgentAvatar, inviteAgent, ONLINE_STATUS_JOB, type InviteResult, reinviteAgent, removeAgent, renameAgent, runOnlineRefresh, syncAgentsNow, type AgentDeps } from '@/lib/kf/agents';
 import { getT } from '@/lib/i18n/server';
+import { sandboxAvailable } from '@/lib/sandbox/console';
 import { wechatApiForConsole } from '@/lib/wechat-account/console';
 import { agentId, agentOnlySchema, avatarSchema, inviteSchema, openidSchema, reinviteSchema, renameSchema } from './schemas';
 import { z } from 'zod';
@@ -67,7 +68,7 @@ export const removeAction = adminAction(agentOnlySchema, async (input, { user, t
 });
 
 export const setOpenidAction = adminAction(openidSchema, async (input, { user, t }) => {
-  await setAgentOpenid(deps(), user, input);
+  await setAgentOpenid(deps(), user, { ...input, sandbox: sandboxAvailable() });
   return done(t('agents.openidSaved'));
 });
 

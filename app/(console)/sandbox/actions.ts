@@ -8,6 +8,7 @@ import { recordAudit } from '@/db/queries/audit-log';
 import { staffAction } from '@/lib/actions';
 import type { SignedInUser } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
+import { isMessageKey, type Translate } from '@/lib/i18n/format';
 import { SandboxRefusal, sandboxAvailable, sandboxWechat } from '@/lib/sandbox/console';
 import { runAgentSync } from '@/lib/kf/agents';
 import { addDemoAgents, followerOpenid, setDemoAgentOnline } from '@/lib/sandbox/demo';
@@ -38,7 +39,7 @@ function sandboxStep<S extends z.ZodType>(schema: S, step: Step<S>) {
       done = await step(input, user);
       await sandboxWechat.settled();
     } catch (error) {
-      if (error instanceof SandboxRefusal) throw new DomainError('sandbox.simRefused', { reason: error.reason || error.code }, { cause: error });
+      if (error instanceof SandboxRefusal) throw new DomainError('sandbox.simRefused', { reason: refusalText(error, t) }, { cause: error });
       if (error instanceof WechatApiError) {
         throw new DomainError('live.wechatRefused', { zh: error.meaning.zh, en: error.meaning.en, code: error.errcode }, { cause: error });
       }
@@ -48,6 +49,12 @@ function sandboxStep<S extends z.ZodType>(schema: S, step: Step<S>) {
     revalidatePath('/sandbox');
     return t('sandbox.done');
   });
+}
+
+/** The fake's refusal in the page's language where its code is one the page can meet; else as the fake wrote it. */
+function refusalText(refusal: SandboxRefusal, t: Translate): string {
+  const key = `sandbox.refusal.${refusal.code}`;
+  return isMessageKey(key) ? t(key) : refusal.reason || refusal.code;
 }
 
 export const addDemoAgentsAction = sandboxStep(z.object({}), async () => {
