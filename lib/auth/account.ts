@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '@/db/client';
 import { recordAudit } from '@/db/queries/audit-log';
 import { bumpSessionVersion, getUserCredentialsByEmail, updateUser } from '@/db/queries/users';
-import { PublicActionError } from '@/lib/errors';
+import { DomainError, PublicActionError } from '@/lib/errors';
+import { passwordNamesEmail } from '@/lib/forms/password';
 import { hashPassword, verifyPassword } from './password';
 import { beginSignInAttempt, endSignInAttempt } from './throttle';
 
@@ -20,6 +21,7 @@ export async function changeOwnPassword(
   self: Self,
   params: { currentPassword: string; newPassword: string },
 ): Promise<number> {
+  if (passwordNamesEmail(params.newPassword, self.email)) throw new DomainError('form.passwordNamesEmail', {}, { field: 'newPassword' });
   // Throttled like sign-in (counted first, then checked), so a borrowed session is no way to guess
   // the password.
   const attempt = await beginSignInAttempt(db, { email: self.email, ip: null });

@@ -17,3 +17,19 @@ export function newPassword() {
       .refine((v) => v.trim() !== '', { error: 'form.passwordBlank' })
   );
 }
+
+/**
+ * Whether a password is its owner's email address (or holds it whole), or the name before its @
+ * with only digits and signs around it (dave2026!): the first guesses of anyone who knows whose
+ * account it is.
+ */
+export function passwordNamesEmail(password: string, email: string): boolean {
+  const pass = password.trim().toLowerCase();
+  const address = email.trim().toLowerCase();
+  if (pass.includes(address)) return true;
+  const name = address.split('@')[0] ?? '';
+  const at = name.length > 0 ? pass.indexOf(name) : -1;
+  if (at === -1) return false;
+  const rest = pass.slice(0, at) + pass.slice(at + name.length);
+  return !/\p{L}/u.test(rest);
+}

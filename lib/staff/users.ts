@@ -15,6 +15,7 @@ import {
 } from '@/db/queries/users';
 import { DomainError } from '@/lib/errors';
 import { hashPassword } from '@/lib/auth/password';
+import { passwordNamesEmail } from '@/lib/forms/password';
 import { unsafeCharacter } from '@/lib/forms/text';
 
 interface Actor {
@@ -29,6 +30,7 @@ export async function addStaff(
   // The form refuses these too (plainName); checked again here for every other way in.
   const codepoint = unsafeCharacter(params.name);
   if (codepoint) throw new DomainError('form.unsafeCharacters', { codepoint }, { field: 'name' });
+  if (passwordNamesEmail(params.password, params.email)) throw new DomainError('form.passwordNamesEmail', {}, { field: 'password' });
   const passwordHash = await hashPassword(params.password);
   try {
     return await db.transaction(async (tx) => {
@@ -54,6 +56,9 @@ export async function changeStaffRole(db: Db, actor: Actor, params: { userId: nu
 }
 
 export async function resetStaffPassword(db: Db, actor: Actor, params: { userId: number; password: string }): Promise<void> {
+  const target = await getUserById(db, { id: params.userId });
+  if (!target) throw new DomainError('error.notFound');
+  if (passwordNamesEmail(params.password, target.email)) throw new DomainError('form.passwordNamesEmail', {}, { field: 'password' });
   const passwordHash = await hashPassword(params.password);
   await db.transaction(async (tx) => {
     const user = await updateUser(tx, { id: params.userId, passwordHash });

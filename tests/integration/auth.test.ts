@@ -7,6 +7,7 @@ import { authorizeCredentials } from '@/lib/auth/options';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { throttlePolicy } from '@/lib/auth/throttle';
 import { PublicActionError } from '@/lib/errors';
+import { changeOwnPassword } from '@/lib/auth/account';
 import { addStaff, changeStaffRole, resetStaffPassword, setStaffDisabled } from '@/lib/staff/users';
 import { testDatabases } from './databases';
 
@@ -80,6 +81,16 @@ describe.each(testDatabases)('staff accounts on $kind', (testDb) => {
     });
     await changeStaffRole(database.db, { id: carol.id }, { userId: adminId, role: 'admin' });
     expect((await getUserById(database.db, { id: adminId }))?.role).toBe('admin');
+  });
+
+  it('refuses a password that is the person’s email address, beside the password field, wherever it is set', async () => {
+    const refused = { code: 'form.passwordNamesEmail' };
+    await expect(addStaff(database.db, { id: adminId }, { email: 'erin.lead@x.test', name: 'Erin', role: 'operator', password: 'Erin.Lead2026!' })).rejects.toMatchObject({ ...refused, field: 'password' });
+    const erin = await addStaff(database.db, { id: adminId }, { email: 'erin.lead@x.test', name: 'Erin', role: 'operator', password: 'erin-first-pass' });
+    await expect(resetStaffPassword(database.db, { id: adminId }, { userId: erin.id, password: 'erin.lead@x.test' })).rejects.toMatchObject({ ...refused, field: 'password' });
+    await expect(changeOwnPassword(database.db, erin, { currentPassword: 'erin-first-pass', newPassword: '0000erin.lead' })).rejects.toMatchObject({ ...refused, field: 'newPassword' });
+    // Nothing was changed: the first password still signs in.
+    expect(await authorizeCredentials(database.db, { email: 'erin.lead@x.test', password: 'erin-first-pass' }, null)).toMatchObject({ email: 'erin.lead@x.test' });
   });
 
   it('signs a user out everywhere when their password is reset or they are disabled', async () => {
