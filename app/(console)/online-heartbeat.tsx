@@ -1,5 +1,5 @@
 'use client';
-// While any console page is open and visible, ask for fresh online status every 30 s (the server
+// While any console page is open and visible, ask for fresh online status on opening and every 30 s (the server
 // refreshes from WeChat at most once per 25 s for every instance and page). The live page hears the
 // change through its event stream; the Agents page, which has none, is refreshed here.
 import { usePathname, useRouter } from 'next/navigation';
@@ -18,8 +18,15 @@ export function OnlineHeartbeat() {
         if (result.ok && result.value && pathname === '/agents') router.refresh();
       });
     };
+    // At once too, and on coming back to the tab: a page just opened would otherwise show status
+    // as old as the last agent sync (5 minutes) until the first tick.
+    tick();
     const timer = setInterval(tick, EVERY_MS);
-    return () => clearInterval(timer);
+    document.addEventListener('visibilitychange', tick);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', tick);
+    };
   }, [router, pathname]);
   return null;
 }
