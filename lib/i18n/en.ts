@@ -587,7 +587,7 @@ export const en: Record<MessageKey, string> = {
   'live.assigned': 'Asked WeChat to assign; the session shows under In progress once accepted.',
   'live.drop': 'Drop from queue',
   'live.dropTitle': 'Drop {follower} from the queue?',
-  'live.dropBody': "Their wait here ends (recorded as dropped by staff, with your name) and they leave wekf's line. WeChat offers no way to take them out of its own waiting list: an agent may still accept them there, and the session then resumes. Sending the keyword again queues them anew.",
+  'live.dropBody': "Their wait here ends (recorded as dropped by staff, with your name) and they leave wekf's line. WeChat offers no way to take them out of its own waiting list: an agent may still accept them there, and the session then resumes. The follower is not told; sending the keyword again queues them anew.",
   'live.dropped': 'Dropped from the queue.',
   'live.activeTitle': 'Sessions in progress',
   'live.activeEmpty': 'No session in progress',
