@@ -23,7 +23,7 @@ export const WAIT_EXPIRED_NOTICE_WITHIN_MS = 60 * 60_000;
 /**
  * Ends every wait that has run out and tells each follower (the waitExpired text, through the
  * outbox), in one transaction: each ended wait is returned to one sweeping instance only, so it is
- * told once. How many ended.
+ * told once. How many ended, and how many of those were told.
  */
 export async function expireWaits(database: DatabaseHandle, now: Date): Promise<{ expired: number; told: number }> {
   const settings = await loadKfSettings(database);
