@@ -607,6 +607,7 @@ export const en: Record<MessageKey, string> = {
   'live.notWaiting': 'This follower is no longer waiting.',
   'live.notActive': 'This session has already ended.',
   'live.wechatRefused': 'WeChat refused: {en} (errcode {code})',
+  'live.wechatNoAnswer': 'WeChat did not answer in time, and may have acted: wait a moment and check the live queue before trying again.',
   'live.wechatUnreachable': 'WeChat cannot be reached right now; try again shortly.',
   'live.errorTitle': 'The live queue cannot be shown right now',
   'live.errorBody': 'Reading the queue failed. Try again in a moment.',

@@ -605,6 +605,7 @@ export const zh = {
   'live.notWaiting': '该粉丝已不在排队中。',
   'live.notActive': '该会话已经结束。',
   'live.wechatRefused': '微信拒绝了此操作：{zh}（错误码 {code}）',
+  'live.wechatNoAnswer': '微信没有及时回应，操作可能已经生效：请稍候在实时队列里查看结果，再决定是否重试。',
   'live.wechatUnreachable': '暂时连不上微信，请稍后再试。',
   'live.errorTitle': '实时队列暂时无法显示',
   'live.errorBody': '读取队列时出错。请稍后重试。',

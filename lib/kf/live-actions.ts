@@ -40,11 +40,18 @@ export async function assignWaitingFollower(
         await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'online' }));
       });
     }
+    // No answer in time: WeChat may have made the assignment, so the attempt is on record.
+    if (outcomeUnknown(error)) await recordAudit(db, { userId: actor.id, action: 'live.assign', target: `session:${session.id}`, detail: `kf_account=${params.kfAccount} outcome=unknown` });
     throw error;
   });
   // The session's page says who assigned it; WeChat's accept event only names the agent.
   await recordSessionAssigned(db, { sessionId: session.id, kfAccount: params.kfAccount, userId: actor.id, at });
   await recordAudit(db, { userId: actor.id, action: 'live.assign', target: `session:${session.id}`, detail: `kf_account=${params.kfAccount}` });
+}
+
+/** The call reached WeChat, which gave no answer in time: it may have acted (the page says so). */
+function outcomeUnknown(error: unknown): boolean {
+  return error instanceof DomainError && error.code === 'live.wechatNoAnswer';
 }
 
 export async function closeLiveSession(db: Db, kf: KfApi, actor: Actor, params: { sessionId: number }): Promise<void> {
@@ -57,7 +64,12 @@ export async function closeLiveSession(db: Db, kf: KfApi, actor: Actor, params: 
   try {
     await callWechat(() => kf.closeSession({ kfAccount, openid: session.openid }));
   } catch (error) {
-    await markClosingByStaff(db, { id: session.id, userId: null });
+    // Left marked when WeChat may have closed it: its close event, if it comes, is then staff's.
+    if (outcomeUnknown(error)) {
+      await recordAudit(db, { userId: actor.id, action: 'live.close', target: `session:${session.id}`, detail: `kf_account=${kfAccount} outcome=unknown` });
+    } else {
+      await markClosingByStaff(db, { id: session.id, userId: null });
+    }
     throw error;
   }
   await recordAudit(db, { userId: actor.id, action: 'live.close', target: `session:${session.id}`, detail: `kf_account=${kfAccount}` });
@@ -82,7 +94,9 @@ async function callWechat(call: () => Promise<void>): Promise<void> {
     if (error instanceof WechatApiError) {
       throw new DomainError('live.wechatRefused', { zh: error.meaning.zh, en: error.meaning.en, code: error.errcode }, { cause: error });
     }
-    if (error instanceof WechatNetworkError) throw new DomainError('live.wechatUnreachable', {}, { cause: error });
+    if (error instanceof WechatNetworkError) {
+      throw new DomainError(error.maybeDelivered ? 'live.wechatNoAnswer' : 'live.wechatUnreachable', {}, { cause: error });
+    }
     throw error;
   }
 }

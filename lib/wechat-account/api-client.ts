@@ -8,12 +8,14 @@ import { KfApi } from '@/lib/wechat/kf-api';
 import type { ApiAccount } from './account';
 import { DatabaseTokenStore } from './database-token-store';
 
-export function kfApiFor(account: ApiAccount, database: () => DatabaseHandle): KfApi {
+/** `timeoutMs`: how long a call waits for WeChat's answer (the client's default, 5 s, unless given). */
+export function kfApiFor(account: ApiAccount, database: () => DatabaseHandle, opts: { timeoutMs?: number } = {}): KfApi {
   const client = new WechatClient({
     appId: account.appId,
     appSecret: account.appSecret,
     baseUrl: account.apiBase,
     tokenStore: new DatabaseTokenStore(database),
+    timeoutMs: opts.timeoutMs,
   });
   return new KfApi(client);
 }

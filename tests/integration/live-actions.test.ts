@@ -55,6 +55,24 @@ describe.each(testDatabases)('live actions and reconciliation on $kind', (testDb
     return session;
   };
 
+  it('an assign WeChat does not answer in time may have happened: said so, and the attempt audited; one that never reached WeChat is not', async () => {
+    const session = await queue('o_act_slow');
+    const impatient = kfApiFor(accountOfSim(h.sim), () => h.database, { timeoutMs: 300 });
+    h.sim.faults.inject({ path: '/customservice/kfsession/create', delayMs: 1000 });
+    const noAnswer = await refusal(assignWaitingFollower(h.database.db, impatient, staff, { sessionId: session.id, kfAccount: wang }));
+    expect(noAnswer.code).toBe('live.wechatNoAnswer');
+    const attempts = (await listAudit(h.database.db, { limit: 20 })).filter((a) => a.action === 'live.assign' && a.target === `session:${session.id}`);
+    expect(attempts.map((a) => a.detail)).toEqual([`kf_account=${wang} outcome=unknown`]);
+    // WeChat did act, late: its event makes the session active as usual.
+    await expect.poll(async () => (await openSession(h.database, 'o_act_slow')).status, { timeout: 5000 }).toBe('active');
+
+    const other = await queue('o_act_unreachable');
+    const unreachable = kfApiFor({ ...accountOfSim(h.sim), apiBase: 'http://127.0.0.1:9' }, () => h.database);
+    expect((await refusal(assignWaitingFollower(h.database.db, unreachable, staff, { sessionId: other.id, kfAccount: wang }))).code).toBe('live.wechatUnreachable');
+    expect((await listAudit(h.database.db, { limit: 20 })).some((a) => a.target === `session:${other.id}`)).toBe(false);
+    await dropWaitingFollower(h.database.db, staff, { sessionId: other.id });
+  });
+
   it('assigns a waiting follower through kfsession/create: WeChat accepts, its event makes the session active', async () => {
     const session = await queue('o_act_1');
     await assignWaitingFollower(h.database.db, h.runtime.kf, staff, { sessionId: session.id, kfAccount: wang });
