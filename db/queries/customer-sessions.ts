@@ -237,6 +237,12 @@ export async function expireWaitingSessions(tx: DbOrTx, params: { now: Date }): 
   return rows.map((r) => ({ openid: r.openid, waitExpiresAt: r.waitExpiresAt ?? params.now }));
 }
 
+/** How many customer-service sessions the follower has had (any status). */
+export async function countSessionsOf(tx: DbOrTx, params: { openid: string }): Promise<number> {
+  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(customerSessions).where(eq(customerSessions.openid, params.openid));
+  return row?.n ?? 0;
+}
+
 export async function listSessionsByOpenid(tx: DbOrTx, params: { openid: string }): Promise<CustomerSession[]> {
   return tx
     .select()

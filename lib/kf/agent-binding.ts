@@ -11,6 +11,7 @@ import { findBinding, insertBinding, recentCodeFailures, recordCodeFailure, spen
 import { recordAudit } from '@/db/queries/audit-log';
 import { findFollower, recordInteraction } from '@/db/queries/followers';
 import { CHANNEL, notify } from '@/db/listen';
+import { countSessionsOf } from '@/db/queries/customer-sessions';
 import { DomainError } from '@/lib/errors';
 import type { InboundMessage } from '@/lib/wechat/messages';
 import type { AgentDeps } from './agents';
@@ -182,7 +183,8 @@ export async function readBindingState(deps: Pick<AgentDeps, 'database' | 'now'>
 
 /**
  * Staff typing an agent's openid. It must look like one, not be another agent's, and be a follower
- * wekf has seen — unless confirmed (an agent who has not messaged the account yet).
+ * wekf has seen who has not asked for customer service — unless confirmed (an agent who has not
+ * messaged the account yet, or who has also been served as a customer).
  */
 export async function setAgentOpenid(
   deps: AgentDeps,
@@ -199,6 +201,9 @@ export async function setAgentOpenid(
   const other = await findAgentByOpenid(db, { openid: params.openid });
   if (other && other.id !== agent.id) throw new DomainError('agents.openidTaken', { kfAccount: other.kfAccount }, { field: 'openid' });
   if (!params.confirmUnseen && !seen) throw new DomainError('agents.openidUnseen', {}, { field: 'openid' });
+  // A customer's openid typed by mistake would get the agents' queue alerts: asked about first.
+  const asCustomer = params.confirmUnseen ? 0 : await countSessionsOf(db, { openid: params.openid });
+  if (asCustomer > 0) throw new DomainError('agents.openidIsCustomer', { count: asCustomer }, { field: 'openid' });
   const now = (deps.now ?? (() => new Date()))();
   await db.transaction((tx) => bindOpenid(tx, { agentId: agent.id, openid: params.openid, source: 'typed', now, actorId: actor.id }));
 }

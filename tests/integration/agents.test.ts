@@ -294,6 +294,17 @@ describe.each(testDatabases)('agents on $kind', (base) => {
     expect((await findAgentByAccount(h.database.db, { kfAccount: b.kfAccount }))?.kfOpenid).toBe('sbx_short');
   });
 
+  it('asks before binding the openid of a follower who has been served as a customer, and binds it once confirmed', async () => {
+    const d = (await findAgentByAccount(h.database.db, { kfAccount: await h.addAgent('pam') }))!;
+    const customer = 'o_customer_00000000000000000';
+    await h.sim.follower(customer).sendText('客服');
+    const asked = await setAgentOpenid(deps, actor, { agentId: d.id, openid: customer, confirmUnseen: false }).catch((e: unknown) => e);
+    expect(asked).toMatchObject({ code: 'agents.openidIsCustomer', params: { count: 1 }, field: 'openid' });
+    expect((await findAgentByAccount(h.database.db, { kfAccount: d.kfAccount }))?.kfOpenid).toBeNull();
+    await setAgentOpenid(deps, actor, { agentId: d.id, openid: customer, confirmUnseen: true });
+    expect((await findAgentByAccount(h.database.db, { kfAccount: d.kfAccount }))?.kfOpenid).toBe(customer);
+  });
+
   it('in sandbox mode takes the fake WeChat’s short openids unseen, once confirmed, and still refuses what is no openid', async () => {
     const c = (await findAgentByAccount(h.database.db, { kfAccount: await h.addAgent('ola') }))!;
     await expect(setAgentOpenid(deps, actor, { agentId: c.id, openid: 'sbx_5bCP5p6X', confirmUnseen: false, sandbox: true })).rejects.toMatchObject({ code: 'agents.openidUnseen' });
