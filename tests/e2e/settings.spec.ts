@@ -103,6 +103,27 @@ test('reply texts: an unknown variable is refused at the field; the preview rend
   await texts.getByRole('button', { name: '保存回复文案' }).click();
   await expect(texts.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
   await expect(welcome.getByText('已修改')).toBeVisible();
+
+  // An unsaved edit: a link away asks first; staying keeps the edit, and once saved nothing asks.
+  await welcome.getByRole('textbox').fill('欢迎，再改一次');
+  const asked: string[] = [];
+  page.once('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.getByRole('navigation').getByRole('link', { name: '实时队列' }).click();
+  await expect.poll(() => asked).toEqual(['设置里有未保存的修改，离开这一页会丢失。仍要离开吗？']);
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(welcome.getByRole('textbox')).toHaveValue('欢迎，再改一次');
+  await texts.getByRole('button', { name: '保存回复文案' }).click();
+  await expect(texts.getByRole('status').filter({ hasText: '已保存' })).toBeVisible();
+  page.once('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void dialog.accept();
+  });
+  await page.getByRole('navigation').getByRole('link', { name: '实时队列' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  expect(asked).toHaveLength(1);
 });
 
 test('two admins: the second save of the same section is refused, naming who saved and when', async ({ page, browser }) => {
@@ -183,7 +204,8 @@ test('the audit page lists each save with a readable before → after, and filte
   const hoursRow = rows.filter({ hasText: '修改服务时间' }).first();
   await expect(hoursRow).toContainText(admin.email);
   await expect(hoursRow.getByTestId('audit-diff')).toContainText('周一: 00:00-24:00 → ∅');
-  await expect(rows.filter({ hasText: '修改回复文案' }).getByTestId('audit-diff')).toContainText('关注欢迎语: 感谢关注！如需人工客服，请回复「{keyword}」。 → 欢迎关注！{keyword}');
+  // The first of the two saves of the texts (newest first).
+  await expect(rows.filter({ hasText: '修改回复文案' }).last().getByTestId('audit-diff')).toContainText('关注欢迎语: 感谢关注！如需人工客服，请回复「{keyword}」。 → 欢迎关注！{keyword}');
   await expect(rows.filter({ hasText: '修改关键词与排队' }).first()).toContainText('排队有效期（分钟）: 30 → 40');
   // Only settings rows under this filter; sign-ins are listed without it.
   await expect(rows.filter({ hasText: '登录成功' })).toHaveCount(0);

@@ -100,6 +100,7 @@ export function HoursEditor({
       version={version}
       readOnly={readOnly}
       submitLabel={t('settings.hours.save')}
+      leaveWarning={t('settings.leaveUnsaved')}
       aside={
         <>
           <HoursPreview hours={edited} saved={saved} locale={locale} />

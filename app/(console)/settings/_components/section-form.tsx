@@ -1,9 +1,11 @@
 'use client';
 // One settings section's form: the version it was loaded at (the server refuses the save when
-// someone saved since), where the values came from, and read-only for operators.
-import { useId, useSyncExternalStore, type ReactNode } from 'react';
+// someone saved since), where the values came from, read-only for operators, and a question before
+// a link leaves it with unsaved edits.
+import { useId, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { SubmitButton } from '@/components/ui/button';
 import { FormResultProvider, useFormAction, type FormAction, type FormResult } from '@/components/ui/form';
+import { useLeaveGuard } from '@/components/ui/leave-guard';
 import { FormNotice } from '@/components/ui/notice';
 
 export function SectionForm({
@@ -16,6 +18,7 @@ export function SectionForm({
   submitLabel,
   children,
   aside,
+  leaveWarning,
 }: {
   id: string;
   title: string;
@@ -31,8 +34,13 @@ export function SectionForm({
    * form is read-only (the hours preview's "what if someone writes at…" for operators).
    */
   aside?: ReactNode;
+  /** Asked before a link leaves the page while the form holds unsaved edits. */
+  leaveWarning: string;
 }) {
-  const [result, formAction] = useFormAction(action);
+  // Edited since loaded or last saved: typing in a field, or a button that adds or removes rows.
+  const [dirty, setDirty] = useState(false);
+  const [result, formAction] = useFormAction(action, { onSuccess: () => setDirty(false) });
+  useLeaveGuard(dirty && !readOnly, leaveWarning);
   const noticeId = useId();
   const hydrated = useHydrated();
   return (
@@ -48,13 +56,21 @@ export function SectionForm({
       <div className={aside ? 'grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]' : undefined}>
         <form action={formAction} noValidate aria-describedby={noticeId} className="space-y-4" data-testid={`${id}-form`} data-hydrated={hydrated || undefined}>
           <input type="hidden" name="version" value={version} />
-          <fieldset disabled={readOnly} className="min-w-0 space-y-4">
+          <fieldset
+            disabled={readOnly}
+            className="min-w-0 space-y-4"
+            onInput={() => setDirty(true)}
+            onClick={(event) => {
+              if (event.target instanceof HTMLButtonElement && event.target.type === 'button') setDirty(true);
+            }}
+          >
             <FormResultProvider value={result}>{children(result)}</FormResultProvider>
           </fieldset>
           {!readOnly && (
             <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
               <SubmitButton variant="primary">{submitLabel}</SubmitButton>
-              <FormNotice id={noticeId} state={result} className="min-w-0" />
+              {/* "Saved" stops being true at the next edit. */}
+              <FormNotice id={noticeId} state={dirty && result.status === 'success' ? { status: 'idle' } : result} className="min-w-0" />
             </div>
           )}
         </form>
