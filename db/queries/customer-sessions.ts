@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { customerSessions } from '../schema';
 import { isOpenSession, isStillWaiting, isWaitExpired, openSessionSql, SESSION_END_REASON, waitHasExpired, type SessionEndReason } from './session-rules';
@@ -46,6 +46,20 @@ export async function hasSessionEventSince(tx: DbOrTx, params: { openid: string;
     .select({ id: customerSessions.id })
     .from(customerSessions)
     .where(and(eq(customerSessions.openid, params.openid), gte(customerSessions.kfEventAt, params.eventAt)))
+    .limit(1);
+  return row !== undefined;
+}
+
+/**
+ * Whether another session of the follower has had a session event applied made after `eventAt`
+ * (strictly: one second is CreateTime's grain, and a close and the next accept may share it). An
+ * accept or switch made before the previous chat's close belongs to that chat, not to this wait.
+ */
+export async function hasEventAfterElsewhere(tx: DbOrTx, params: { openid: string; sessionId: number; eventAt: Date }): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: customerSessions.id })
+    .from(customerSessions)
+    .where(and(eq(customerSessions.openid, params.openid), ne(customerSessions.id, params.sessionId), gt(customerSessions.kfEventAt, params.eventAt)))
     .limit(1);
   return row !== undefined;
 }

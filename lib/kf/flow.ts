@@ -10,6 +10,7 @@ import {
   closeSession,
   endWaitOnUnfollow,
   findOpenSession,
+  hasEventAfterElsewhere,
   hasSessionEventSince,
   openActiveSession,
   overtakenBy,
@@ -122,6 +123,8 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
   const waiting = open?.status === 'waiting' ? open : undefined;
   // A switch made in the same second or later already names who holds it.
   let kfAccount = msg.KfAccount;
+  // An accept of the follower's previous chat, arriving after that chat's close and their new request.
+  if (waiting && (await hasEventAfterElsewhere(ctx.tx, { openid, sessionId: waiting.id, eventAt }))) return success;
   if (waiting) {
     if (waiting.kfAccount !== null && waiting.kfEventAt !== null && waiting.kfEventAt >= eventAt) kfAccount = waiting.kfAccount;
     await activateSession(ctx.tx, { id: waiting.id, kfAccount, now: ctx.now, eventAt });
@@ -148,6 +151,8 @@ async function onSessionSwitched(msg: InboundOf<'event.kf_switch_session'>, ctx:
   const eventAt = eventTimeOf(msg);
   const session = await findOpenSession(ctx.tx, { openid: msg.FromUserName, now: ctx.now, lock: true });
   if (!session || overtakenBy(session, eventAt)) return success;
+  // Not yet accepted here: a switch made before the previous chat's close was that chat's.
+  if (session.kfEventAt === null && (await hasEventAfterElsewhere(ctx.tx, { openid: msg.FromUserName, sessionId: session.id, eventAt }))) return success;
   // Two switches in one second tell their order by their chain: the later one hands the session on
   // from whoever holds it. One from someone else, in the same second, came before it.
   const sameSecond = session.kfEventAt !== null && session.kfEventAt.getTime() === eventAt.getTime();

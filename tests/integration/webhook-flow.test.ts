@@ -340,6 +340,28 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
       expect(kinds).not.toContain('greeting');
     });
 
+    it('a late accept or switch of the previous chat, arriving after its close and the follower’s new request, leaves the new wait waiting', async () => {
+      const ann = await h.addAgent('ann', { nickname: '小安' });
+      const ben = await h.addAgent('ben');
+      await h.sim.follower('o_again').sendText('客服');
+      const t = Math.floor(Date.now() / 1000);
+      // The first chat: accepted at t+1 (that push is delayed), switched at t+3 (delayed too), closed at t+5.
+      await h.push(sessionEvent('o_again', t + 5, 'kf_close_session', { KfAccount: ben }));
+      await h.sim.follower('o_again').sendText('客服');
+      const [, renewed] = await listSessionsByOpenid(h.database.db, { openid: 'o_again' });
+      expect(renewed).toMatchObject({ status: 'waiting' });
+      expect(await (await h.push(sessionEvent('o_again', t + 3, 'kf_switch_session', { FromKfAccount: ann, ToKfAccount: ben }))).text()).toBe('success');
+      expect(await (await h.push(sessionEvent('o_again', t + 1, 'kf_create_session', { KfAccount: ann }))).text()).toBe('success');
+
+      const sessions = await listSessionsByOpenid(h.database.db, { openid: 'o_again' });
+      expect(sessions.map((x) => x.status)).toEqual(['closed', 'waiting']);
+      expect(sessions[1]).toMatchObject({ id: renewed!.id, kfAccount: null, kfEventAt: null });
+      expect((await listOutboxFor(h.database.db, { openid: 'o_again' })).map((r) => r.kind)).not.toContain('greeting');
+      // The accept of the new request, when it comes, is applied as usual.
+      await h.push(sessionEvent('o_again', t + 7, 'kf_create_session', { KfAccount: ann }));
+      expect((await listSessionsByOpenid(h.database.db, { openid: 'o_again' }))[1]).toMatchObject({ status: 'active', kfAccount: ann });
+    });
+
     it('switches hold in the order WeChat made them: an overtaken one changes nothing, two in one second both count', async () => {
       const ann = await h.addAgent('ann');
       const ben = await h.addAgent('ben');
