@@ -106,6 +106,15 @@ describe('KfApi account management', () => {
     expect(shapes(fake)[0]).toMatchObject({ method: 'GET', path: '/cgi-bin/customservice/getonlinekflist' });
   });
 
+  it('takes an odd entry WeChat sends without failing the list: NUL in a nickname dropped, an online entry without the fields wekf does not read', async () => {
+    const { api } = await setup({
+      'GET /cgi-bin/customservice/getkflist': () => ({ json: { kf_list: [{ kf_account: 'odd@test', kf_id: '1', kf_nick: 'a\u0000b' }] } }),
+      'GET /cgi-bin/customservice/getonlinekflist': () => ({ json: { kf_online_list: [{ kf_account: 'odd@test', status: 1 }] } }),
+    });
+    expect((await api.getKfList())[0]).toMatchObject({ kf_nick: 'ab' });
+    expect(await api.getOnlineKfList()).toEqual([{ kf_account: 'odd@test', status: 1 }]);
+  });
+
   it('treats a missing list as empty and refuses a malformed one with bad_response', async () => {
     const { api } = await setup({
       'GET /cgi-bin/customservice/getkflist': () => ({ json: {} }),

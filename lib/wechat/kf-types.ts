@@ -3,29 +3,36 @@ import { z } from 'zod';
 // Response shapes of the customer-service APIs (PROTOCOL.md §6). Objects are loose: WeChat adds fields
 // (e.g. kf_openid, auto_accept) and a new field must not break a working console.
 
+/**
+ * Text WeChat gives us, as stored: without NUL characters, which Postgres's text cannot hold (one
+ * odd nickname would otherwise fail the whole list's write).
+ */
+export const wechatText = () => z.string().transform((text) => text.replaceAll('\u0000', ''));
+
 // The list doc shows kf_id as "1001", the newer online-list doc as a number; both become a string.
 const kfId = z.union([z.string(), z.number()]).transform(String);
 
 export const kfAccountInfoSchema = z.looseObject({
-  kf_account: z.string(),
-  kf_nick: z.string(),
+  kf_account: wechatText(),
+  kf_nick: wechatText(),
   kf_id: kfId,
-  kf_headimgurl: z.string().optional(),
+  kf_headimgurl: wechatText().optional(),
   /** Present only once a WeChat user is bound. */
-  kf_wx: z.string().optional(),
+  kf_wx: wechatText().optional(),
   /** The invite_* fields are present only while unbound with an invitation. */
-  invite_wx: z.string().optional(),
+  invite_wx: wechatText().optional(),
   invite_expire_time: z.number().optional(),
   /** waiting | rejected | expired (kept a string so a new state does not fail the whole list). */
-  invite_status: z.string().optional(),
+  invite_status: wechatText().optional(),
 });
 
 export const kfOnlineInfoSchema = z.looseObject({
-  kf_account: z.string(),
+  kf_account: wechatText(),
   /** 0 offline, 1 web online. */
   status: z.number(),
-  kf_id: kfId,
-  accepted_case: z.number(),
+  // Not read by wekf: an entry without them must not fail the whole list.
+  kf_id: kfId.optional(),
+  accepted_case: z.number().optional(),
 });
 
 export const kfListResponseSchema = z.looseObject({ kf_list: z.array(kfAccountInfoSchema).default([]) });
@@ -48,9 +55,9 @@ export const kfWaitCaseSchema = z.looseObject({
 export const msgRecordSchema = z.looseObject({
   openid: z.string(),
   opercode: z.number(),
-  text: z.string(),
+  text: wechatText(),
   time: z.number(),
-  worker: z.string(),
+  worker: wechatText(),
 });
 
 export const msgRecordPageSchema = z.looseObject({

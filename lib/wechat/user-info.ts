@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wechatText } from './kf-types';
 import type { WechatClient } from './client';
 import { parseResponse } from './response';
 
@@ -28,7 +29,7 @@ export function remarkFits(remark: string): boolean {
 const userInfoSchema = z.looseObject({
   subscribe: z.number(),
   openid: z.string(),
-  remark: z.string().optional(),
+  remark: wechatText().optional(),
 });
 
 const batchUserInfoSchema = z.looseObject({ user_info_list: z.array(userInfoSchema).default([]) });
