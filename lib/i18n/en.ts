@@ -36,7 +36,7 @@ export const en: Record<MessageKey, string> = {
   'agents.intro': "The account's customer-service accounts, in sync with WeChat. Agents serve customers in WeChat's customer-service tool; wekf alerts them through the Official Account when someone is waiting.",
   'agents.syncNow': 'Sync now',
   'agents.synced': 'Synced: {accounts} accounts, {added} added, {updated} updated, {removed} removed.',
-  'agents.syncKeptOnEmpty': 'WeChat listed no accounts. The agents here are kept until the next sync lists none too.',
+  'agents.syncKeptOnEmpty': 'WeChat listed no accounts. The agents here are kept until WeChat has listed none for 5 minutes.',
   'agents.syncBusy': 'Another instance is syncing; refresh in a moment.',
   'agents.lastSync': 'Last synced {time}',
   'agents.neverSynced': 'Not synced with WeChat yet',

@@ -34,7 +34,7 @@ export const zh = {
   'agents.intro': '公众号的客服帐号，与微信同步。客服在微信客服工具中接待客户；wekf 在有客户排队时通过公众号提醒他们。',
   'agents.syncNow': '立即同步',
   'agents.synced': '已同步：{accounts} 个帐号，新增 {added}，更新 {updated}，移除 {removed}。',
-  'agents.syncKeptOnEmpty': '微信未列出任何客服帐号。在下一次同步也确认之前，这里的客服保持不变。',
+  'agents.syncKeptOnEmpty': '微信未列出任何客服帐号。微信连续 5 分钟都列不出之前，这里的客服保持不变。',
   'agents.syncBusy': '另一个实例正在同步，请稍后刷新。',
   'agents.lastSync': '上次同步 {time}',
   'agents.neverSynced': '尚未与微信同步',

@@ -74,9 +74,18 @@ export function syncedAccountOf(info: KfAccountInfo): SyncedAccount {
 export interface SyncResult extends SyncCounts {
   accounts: number;
   online: number;
-  /** WeChat listed no account right after a sync that listed some: the known agents were kept. */
+  /** WeChat listed no account, and has not for EMPTY_LIST_BELIEVED_AFTER_MS yet: the known agents were kept. */
   keptOnEmpty?: boolean;
+  /** ISO instant of the first of the empty lists in a row. */
+  emptySince?: string;
 }
+
+/**
+ * How long WeChat must keep listing no accounts before wekf believes it. Counted in time, not in
+ * syncs: every instance syncs on its own timer (and staff press 「立即同步」), so two syncs in a row
+ * can be seconds apart and see the same passing blip.
+ */
+export const EMPTY_LIST_BELIEVED_AFTER_MS = 5 * 60_000;
 
 const agentsLog = log.child({ module: 'agents' });
 
@@ -88,12 +97,16 @@ export async function syncAgents(deps: AgentDeps): Promise<SyncResult> {
   const now = clock(deps);
   const listedAt = now();
   const list = await deps.kf.getKfList();
-  // An empty list right after one that had accounts: WeChat answering empty for a moment is likelier
-  // than every account deleted at once, and taken at its word it would tell every follower there is
-  // no customer service. The agents stay until a second sync in a row lists none.
-  if (list.length === 0 && (await accountsLastListed(deps.database.db)) > 0) {
-    agentsLog.warn('WeChat listed no customer-service accounts; keeping the known agents until the next sync lists none too');
-    return { added: 0, updated: 0, removed: 0, accounts: 0, online: await refreshOnlineOnce(deps), keptOnEmpty: true };
+  // An empty list after one that had accounts: WeChat answering empty for a moment is likelier than
+  // every account deleted at once, and taken at its word it would tell every follower there is no
+  // customer service. The agents stay until WeChat has listed none for EMPTY_LIST_BELIEVED_AFTER_MS.
+  if (list.length === 0) {
+    const last = await lastSyncSummary(deps.database.db);
+    const emptySince = last?.keptOnEmpty && last.emptySince ? last.emptySince : (last?.accounts ?? 0) > 0 ? listedAt.toISOString() : undefined;
+    if (emptySince !== undefined && listedAt.getTime() - Date.parse(emptySince) < EMPTY_LIST_BELIEVED_AFTER_MS) {
+      agentsLog.warn({ emptySince }, 'WeChat listed no customer-service accounts; keeping the known agents until it has listed none for 5 minutes');
+      return { added: 0, updated: 0, removed: 0, accounts: 0, online: await refreshOnlineOnce(deps), keptOnEmpty: true, emptySince };
+    }
   }
   const counts = await deps.database.db.transaction(async (tx) => {
     const counts = await applyAccountList(tx, { accounts: list.map(syncedAccountOf), listedAt, now: now() });
@@ -104,10 +117,9 @@ export async function syncAgents(deps: AgentDeps): Promise<SyncResult> {
   return { ...counts, accounts: list.length, online };
 }
 
-/** How many accounts the last successful sync was given (its job_runs summary); 0 when none ran. */
-async function accountsLastListed(db: Db): Promise<number> {
-  const summary = (await findJobRun(db, { name: AGENT_SYNC_JOB }))?.lastSummary as Partial<SyncResult> | null | undefined;
-  return summary?.accounts ?? 0;
+/** The last successful sync's job_runs summary: how many accounts it was given, and whether it kept them on an empty list. */
+async function lastSyncSummary(db: Db): Promise<Partial<SyncResult> | undefined> {
+  return ((await findJobRun(db, { name: AGENT_SYNC_JOB }))?.lastSummary as Partial<SyncResult> | null | undefined) ?? undefined;
 }
 
 async function refreshOnlineOnce(deps: AgentDeps): Promise<number> {
