@@ -78,3 +78,29 @@ describe('refused pushes that point at the configuration', () => {
     ]);
   });
 });
+
+describe('pushes answered 503 because the database cannot take them', () => {
+  it('are said once a minute, with how many since the last line, not once per push', async () => {
+    warned.length = 0;
+    let clock = T0 * 1000;
+    const hook = createWebhook({
+      token: TOKEN,
+      wallClock: () => clock,
+      now: () => new Date(clock),
+      database: () => {
+        throw new Error('database unreachable');
+      },
+    });
+    const pushAt = (msgId: number) => {
+      const timestamp = String(Math.floor(clock / 1000));
+      const query = new URLSearchParams({ signature: plainSignature(TOKEN, timestamp, `n${msgId}`), timestamp, nonce: `n${msgId}` });
+      const xml = `<xml><ToUserName><![CDATA[gh_x]]></ToUserName><FromUserName><![CDATA[o_fan]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content><MsgId>${msgId}</MsgId></xml>`;
+      return hook.handle({ method: 'POST', query, body: Buffer.from(xml) });
+    };
+    for (let i = 1; i <= 5; i += 1) expect((await pushAt(i)).status).toBe(503);
+    expect(warned.map(([fields, message]) => [message, fields.times])).toEqual([['push not handled; WeChat will retry', 1]]);
+    clock += 61_000;
+    expect((await pushAt(6)).status).toBe(503);
+    expect(warned.map(([fields]) => fields.times)).toEqual([1, 5]);
+  });
+});

@@ -78,6 +78,7 @@ export function createWebhook(options: WebhookOptions): Webhook {
   const deadlineMs = options.databaseDeadlineMs ?? DATABASE_DEADLINE_MS;
   const batchers = createBatchers(options);
   const warn = refusalWarner(webhookLog, options.wallClock);
+  const warnUnhandled = countedWarner(webhookLog, options.wallClock);
   const checkQuery = queryChecker({ ...options, warn });
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
@@ -129,17 +130,17 @@ export function createWebhook(options: WebhookOptions): Webhook {
       // The dedupe key names the follower: the log gets the message id and a masked openid only.
       const about = { openid: maskOpenid(message.FromUserName), msgType: message.MsgType, msgId: 'MsgId' in message ? message.MsgId : undefined };
       if (!(error instanceof DeadlineError)) {
-        webhookLog.warn({ ...about, err: errorText(error) }, 'push not handled; WeChat will retry');
+        warnUnhandled('push not handled; WeChat will retry', { ...about, err: errorText(error) });
         return text(503, 'temporarily unavailable');
       }
       // Still queued or running: it is stored and handled when the database answers, and WeChat's
       // retry then gets the stored reply (or joins the push in flight), so it acts once. A keyword's
       // own statements are cut off at the deadline (runKeywordBatch), so one that would only act
       // after WeChat stopped trying does not act at all.
-      webhookLog.warn({ ...about, ms: deadlineMs }, 'push not handled in time; answered 503, it is handled when the database answers');
+      warnUnhandled('push not handled in time; answered 503, it is handled when the database answers', { ...about, ms: deadlineMs });
       work.then(
         (handled) => handled.queuedOutbound && options.onOutboundQueued?.(),
-        (late: unknown) => webhookLog.warn({ ...about, err: errorText(late) }, 'a push answered 503 could not be handled; WeChat will retry'),
+        (late: unknown) => warnUnhandled('a push answered 503 could not be handled; WeChat will retry', { ...about, err: errorText(late) }),
       );
       return text(503, 'temporarily unavailable');
     }
@@ -348,4 +349,22 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * A warning written at most once a minute, with how many times it happened since its last line
+ * (`times`): a burst or an outage answered 503 would otherwise write a line for every push.
+ */
+function countedWarner(logger: Pick<typeof webhookLog, 'warn'>, wallClock: () => number = Date.now) {
+  const seen = new Map<string, { lastAt: number; times: number }>();
+  return (message: string, fields: Record<string, unknown>) => {
+    const entry = seen.get(message) ?? { lastAt: -Infinity, times: 0 };
+    entry.times += 1;
+    seen.set(message, entry);
+    const now = wallClock();
+    if (now - entry.lastAt < 60_000) return;
+    logger.warn({ ...fields, times: entry.times }, message);
+    entry.lastAt = now;
+    entry.times = 0;
+  };
 }
