@@ -135,7 +135,8 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
     // An agent may also start a session with a follower wekf never queued.
     else await openActiveSession(ctx.tx, { openid, kfAccount, now: ctx.now, eventAt });
   }
-  const agent = (await findAgentNickname(ctx.tx, { kfAccount })) ?? kfAccount.split('@')[0]!;
+  // Not synced yet, or a blank nickname in WeChat: the account's name before @ rather than nothing.
+  const agent = (await findAgentNickname(ctx.tx, { kfAccount }))?.trim() || kfAccount.split('@')[0]!;
   await send(ctx, [
     {
       kind: 'greeting',

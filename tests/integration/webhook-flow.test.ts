@@ -82,6 +82,16 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     expect(await lastText('o_stale')).toBe('已为您接入人工客服，当前共有 4 人在排队，您排在第 4 位，请稍候。');
   });
 
+  it('greets with the account’s name before @ when the agent’s nickname is blank', async () => {
+    const kf = await h.addAgent('blanky');
+    await h.database.db.update(agents).set({ nickname: ' ' }).where(eq(agents.kfAccount, kf));
+    await h.sim.follower('o_blank').sendText('客服');
+    await h.sim.agents.accept(kf, 'o_blank');
+    await h.sim.settled();
+    await h.drainOutbox();
+    expect(h.sim.follower('o_blank').inbox().at(-1)?.text).toBe('您好，我是客服blanky，很高兴为您服务。');
+  });
+
   it('a retried message gets the same reply and opens one session', async () => {
     await h.addAgent('bob');
     const fields = textFields('o_retry', '客服');
