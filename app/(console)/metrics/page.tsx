@@ -51,7 +51,7 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
   ];
   return (
     <>
-      <PageHeader title={t('metrics.title')} intro={`${t('metrics.intro')} (${timezone})`} />
+      <PageHeader title={t('metrics.title')} intro={t('metrics.intro', { timezone })} />
       <form method="get" action="/metrics" aria-label={t('metrics.title')} className="mb-4 grid grid-cols-2 items-end gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm md:grid-cols-4">
         <Field label={t('sessions.from')}>
           <Input type="date" name="from" defaultValue={query.from} className="w-full" />

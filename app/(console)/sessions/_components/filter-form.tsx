@@ -41,7 +41,7 @@ export function FilterForm({ t, query, agents }: { t: Translate; query: ParsedFi
           ))}
         </Select>
       </Field>
-      <Field label={t('sessions.follower')}>
+      <Field label={t('sessions.follower')} help={t('sessions.followerHelp')}>
         {/* An exact ?openid= from a link shows here; applied again it matches the same follower. */}
         <Input
           name="follower"
