@@ -474,7 +474,7 @@ export const en: Record<MessageKey, string> = {
   'session.ev.dropped': 'Left the queue',
   'session.ev.corrected': 'Reconciliation correction: {detail}',
   'session.ev.expiredStillWaiting': 'The wait ran out here, but the follower stayed in WeChat\'s waiting list',
-  'session.ev.droppedStillWaiting': 'Removed from the queue in the console, but the follower stayed in WeChat\'s waiting list',
+  'session.ev.droppedStillWaiting': '{staff} removed them from the queue in the console, but the follower stayed in WeChat\'s waiting list',
   'session.ev.droppedByStaff': '{staff} removed them from the queue in the console',
   'session.ev.closedByStaff': '{staff} ended the session in the console ({by} was serving)',
   'session.ev.unfollowed': 'Unfollowed the account while waiting',

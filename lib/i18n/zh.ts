@@ -472,7 +472,7 @@ export const zh = {
   'session.ev.dropped': '离开队列',
   'session.ev.corrected': '对账更正：{detail}',
   'session.ev.expiredStillWaiting': '在此等待超时，但粉丝仍在微信的排队列表中',
-  'session.ev.droppedStillWaiting': '已在后台移出队列，但粉丝仍在微信的排队列表中',
+  'session.ev.droppedStillWaiting': '{staff} 在后台将其移出队列，但粉丝仍在微信的排队列表中',
   'session.ev.droppedByStaff': '{staff} 在后台将其移出队列',
   'session.ev.closedByStaff': '{staff} 在后台结束会话（{by} 接待中）',
   'session.ev.unfollowed': '排队时取消了关注',

@@ -37,7 +37,7 @@ export type TimelineEntry =
   | { kind: 'dropped'; at: Date; staff?: string }
   | { kind: 'unfollowed'; at: Date }
   // Its wait ended here (expired, or dropped by staff), yet an agent accepted it from WeChat's list later.
-  | { kind: 'waitEnded'; at: Date; reason: 'wait_expired' | 'dropped_by_staff' }
+  | { kind: 'waitEnded'; at: Date; reason: 'wait_expired' | 'dropped_by_staff'; staff?: string }
   | { kind: 'corrected'; at: Date; detail: Record<string, unknown> | null };
 
 /** Who accepted the session: the first agent switched away from, else the one holding it now. */
@@ -71,10 +71,11 @@ export function buildTimeline(input: {
   if (session.startedAt && !agentStarted) entries.push({ kind: 'accepted', at: session.startedAt, by: acceptedBy(session, events) });
   for (const e of events) {
     if (e.kind === 'switched') entries.push({ kind: 'switched', at: e.at, from: e.fromKfAccount, to: e.kfAccount });
-    else if (e.kind === 'assigned') entries.push({ kind: 'assigned', at: e.at, to: e.kfAccount, staff: input.staffNames?.get(assignedBy(e) ?? -1) ?? '' });
+    else if (e.kind === 'assigned') entries.push({ kind: 'assigned', at: e.at, to: e.kfAccount, staff: input.staffNames?.get(staffOf(e) ?? -1) ?? '' });
     else if (e.kind === 'resumed') {
       const reason = (e.detail as { endReason?: string } | null)?.endReason === 'dropped_by_staff' ? 'dropped_by_staff' : 'wait_expired';
-      entries.push({ kind: 'waitEnded', at: e.at, reason });
+      const staff = reason === 'dropped_by_staff' ? (input.staffNames?.get(staffOf(e) ?? -1) ?? '') : undefined;
+      entries.push({ kind: 'waitEnded', at: e.at, reason, staff });
     } else entries.push({ kind: 'corrected', at: e.at, detail: (e.detail as Record<string, unknown> | null) ?? null });
   }
   if (session.endedAt) {
@@ -87,9 +88,10 @@ export function buildTimeline(input: {
   return entries.map((e, i) => [e, i] as const).sort((a, b) => a[0].at.getTime() - b[0].at.getTime() || a[1] - b[1]).map(([e]) => e);
 }
 
-/** The staff member an 'assigned' event names. */
-function assignedBy(e: Pick<SessionEventRow, 'detail'>): number | undefined {
-  const userId = (e.detail as { userId?: unknown } | null)?.userId;
+/** The staff member an event names: who assigned ('assigned'), or who had dropped the wait it resumed ('resumed'). */
+function staffOf(e: Pick<SessionEventRow, 'kind' | 'detail'>): number | undefined {
+  const detail = e.detail as { userId?: unknown; endedByUserId?: unknown } | null;
+  const userId = e.kind === 'assigned' ? detail?.userId : e.kind === 'resumed' ? detail?.endedByUserId : undefined;
   return typeof userId === 'number' ? userId : undefined;
 }
 
@@ -106,9 +108,9 @@ export async function loadSessionDetail(db: DbOrTx, params: { id: number; now: D
     findFollowerRemark(db, { openid: session.openid }),
   ]);
   const endedBy = session.endedByUserId === null ? undefined : await getUserById(db, { id: session.endedByUserId });
-  // Staff named by the events (assignments): a handful at most.
+  // Staff named by the events (assignments, a resumed drop): a handful at most.
   const staffNames = new Map<number, string>();
-  for (const id of new Set(events.flatMap((e) => (e.kind === 'assigned' ? [assignedBy(e)] : [])).filter((id) => id !== undefined))) {
+  for (const id of new Set(events.map(staffOf).filter((id) => id !== undefined))) {
     const user = await getUserById(db, { id });
     if (user) staffNames.set(id, user.name || user.email);
   }

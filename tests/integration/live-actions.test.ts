@@ -134,6 +134,14 @@ describe.each(testDatabases)('live actions and reconciliation on $kind', (testDb
     const audit = await listAudit(h.database.db, { limit: 5 });
     expect(audit.some((a) => a.action === 'live.drop' && a.target === `session:${session.id}`)).toBe(true);
     expect((await refusal(dropWaitingFollower(h.database.db, staff, { sessionId: session.id }))).code).toBe('live.notWaiting');
+
+    // WeChat still had them in its list, and an agent accepts: the session's page names who dropped the wait.
+    await h.sim.agents.accept(li, 'o_act_4');
+    await h.sim.settled();
+    const timeline = (await loadSessionDetail(h.database.db, { id: session.id, now: new Date() }))!.timeline;
+    expect(timeline.find((e) => e.kind === 'waitEnded')).toMatchObject({ reason: 'dropped_by_staff', staff: 'Operator' });
+    await closeLiveSession(h.database.db, h.runtime.kf, staff, { sessionId: session.id });
+    await h.sim.settled();
   });
 
   it('the live read model lists the queue in order, sessions in progress with their agent, and today\'s counters', async () => {

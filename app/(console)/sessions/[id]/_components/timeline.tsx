@@ -28,7 +28,8 @@ function describe(t: Translate, e: TimelineEntry, agentName: (kfAccount: string)
     case 'unfollowed':
       return t('session.ev.unfollowed');
     case 'waitEnded':
-      return t(e.reason === 'dropped_by_staff' ? 'session.ev.droppedStillWaiting' : 'session.ev.expiredStillWaiting');
+      if (e.reason === 'dropped_by_staff') return t('session.ev.droppedStillWaiting', { staff: e.staff || t('session.ev.someStaff') });
+      return t('session.ev.expiredStillWaiting');
     case 'corrected':
       return t('session.ev.corrected', { detail: e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}: ${String(v)}`).join(', ') : '—' });
   }
