@@ -68,7 +68,7 @@ export function useFormAction(
       result = unreachable();
     }
     // Signed out meanwhile: on to sign-in, and back to this page after.
-    if (result.signedOut) window.location.assign(loginPathFor(window.location.pathname + window.location.search));
+    if (result.signedOut) window.location.assign(loginPathFor(window.location.pathname + window.location.search, { ended: true }));
     if (result.status === 'success') onSuccess?.(result);
     else if (result.status === 'error') onRefused?.(result);
     return result.status === 'error' && keep.length > 0 ? { ...result, values: keptValues(formData, keep), kept: keep } : result;

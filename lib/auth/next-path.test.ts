@@ -19,5 +19,8 @@ describe('loginPathFor', () => {
     expect(loginPathFor('/sessions/1?tab=x')).toBe('/login?next=%2Fsessions%2F1%3Ftab%3Dx');
     expect(loginPathFor('/')).toBe('/login');
     expect(loginPathFor(null)).toBe('/login');
+    // A sign-in that ended elsewhere: the sign-in page says so.
+    expect(loginPathFor('/agents', { ended: true })).toBe('/login?next=%2Fagents&ended=1');
+    expect(loginPathFor('/', { ended: true })).toBe('/login?ended=1');
   });
 });

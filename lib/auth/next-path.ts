@@ -13,8 +13,15 @@ export function safeNextPath(value: unknown): string {
   return path === '/login' ? '/' : value;
 }
 
-/** The sign-in page, to return to `path` afterwards (the Live page needs no ?next=). */
-export function loginPathFor(path: string | null): string {
+/**
+ * The sign-in page, to return to `path` afterwards (the Live page needs no ?next=). `ended`: the
+ * browser was signed in, and is no longer (signed out elsewhere, disabled, expired): the page says so.
+ */
+export function loginPathFor(path: string | null, opts: { ended?: boolean } = {}): string {
   const next = safeNextPath(path);
-  return next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`;
+  const query = new URLSearchParams();
+  if (next !== '/') query.set('next', next);
+  if (opts.ended) query.set('ended', '1');
+  const search = query.toString();
+  return search ? `/login?${search}` : '/login';
 }

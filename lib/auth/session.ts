@@ -46,8 +46,11 @@ export async function renewSessionCookie(sessionVersion: number): Promise<void> 
 /** For pages: redirect to sign-in when nobody valid is signed in, to come back here after. */
 export async function requireUser(): Promise<SignedInUser> {
   const user = await currentUser();
-  if (!user) redirect(loginPathFor((await headers()).get(REQUESTED_PATH_HEADER)));
-  return user;
+  if (user) return user;
+  // A session cookie that no longer signs anyone in: the sign-in ended elsewhere, and is said to have.
+  const jar = await cookies();
+  const ended = SESSION_COOKIES.some((name) => jar.get(name)?.value);
+  redirect(loginPathFor((await headers()).get(REQUESTED_PATH_HEADER), { ended }));
 }
 
 /** For admin pages: operators get a 404-style refusal, not a hint that the page exists. */

@@ -22,6 +22,7 @@ export const en: Record<MessageKey, string> = {
   'role.admin': 'Admin',
   'role.operator': 'Operator',
   'login.title': 'Sign in to wekf',
+  'login.ended': 'Your sign-in has ended: signed out on another device, the password changed, the account disabled, or it timed out. Sign in again.',
   'login.email': 'Email',
   'login.password': 'Password',
   'login.submit': 'Sign in',

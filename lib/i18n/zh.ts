@@ -20,6 +20,7 @@ export const zh = {
   'role.admin': '管理员',
   'role.operator': '操作员',
   'login.title': '登录 wekf',
+  'login.ended': '你的登录已结束：可能在其他设备上退出了、密码被修改、账号被停用，或登录已超时。请重新登录。',
   'login.email': '邮箱',
   'login.password': '密码',
   'login.submit': '登录',

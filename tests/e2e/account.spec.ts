@@ -55,7 +55,7 @@ test('changing my password signs out my other sessions; the old password stops w
   await page.reload();
   await expect(page.getByRole('heading', { name: '我的账号', level: 1 })).toBeVisible();
   await otherPage.reload();
-  await expect(otherPage).toHaveURL(/\/login$/);
+  await expect(otherPage).toHaveURL(/\/login\?ended=1$/);
 
   await signIn(otherPage, me.email, me.password);
   await expect(otherPage.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确，或账号已停用。');
@@ -83,7 +83,7 @@ test('"sign out other sessions" ends the others and keeps this one', async ({ br
   await expect(sessions.getByRole('status')).toHaveText('其他设备上的登录已全部退出。');
 
   await otherPage.reload();
-  await expect(otherPage).toHaveURL(/\/login$/);
+  await expect(otherPage).toHaveURL(/\/login\?ended=1$/);
   await page.goto('/');
   await expect(page.getByRole('heading', { name: '实时队列' })).toBeVisible();
   // The same password still signs in: only sessions ended.

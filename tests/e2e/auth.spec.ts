@@ -71,7 +71,9 @@ test('signing out revokes the cookie: a copy of it taken before is sent to sign 
   await thief.addCookies(copied);
   const stolen = await thief.newPage();
   await stolen.goto('/users');
-  await expect(stolen).toHaveURL(/\/login\?next=%2Fusers$/);
+  // A cookie that no longer signs anyone in: the sign-in page says the sign-in ended.
+  await expect(stolen).toHaveURL(/\/login\?next=%2Fusers&ended=1$/);
+  await expect(stolen.getByRole('status').filter({ hasText: '你的登录已结束' })).toBeVisible();
   // Nor does the session endpoint renew it.
   const session = await stolen.request.get('/api/auth/session');
   expect(await session.json()).toEqual({});
@@ -158,7 +160,8 @@ test('a disabled staff member is signed out and cannot sign in again', async ({ 
   await form.getByLabel('新密码', { exact: true }).fill('leaver-password-2');
   await form.getByLabel('确认新密码').fill('leaver-password-2');
   await form.getByRole('button', { name: '修改密码' }).click();
-  await expect(memberPage).toHaveURL(/\/login\?next=%2Faccount$/);
+  await expect(memberPage).toHaveURL(/\/login\?next=%2Faccount&ended=1$/);
+  await expect(memberPage.getByRole('status').filter({ hasText: '你的登录已结束' })).toBeVisible();
   await signIn(memberPage, member.email, member.password);
   await expect(memberPage.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确，或账号已停用。');
   await adminContext.close();

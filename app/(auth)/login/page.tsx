@@ -8,9 +8,12 @@ import { titled } from '@/lib/i18n/metadata';
 
 export const generateMetadata = titled('login.title');
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[]; ended?: string | string[] }> }) {
+  const params = await searchParams;
   // The page a signed-out visitor asked for (requireUser sends them here with it), if it is ours.
-  const next = safeNextPath((await searchParams).next);
+  const next = safeNextPath(params.next);
+  // Sent here by a sign-in that ended while this browser held it (loginPathFor's `ended`).
+  const ended = params.ended === '1';
   if (await currentUser()) redirect(next);
   const { t, locale } = await getT();
   return (
@@ -23,6 +26,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <h1 className="text-2xl font-semibold">{t('login.title')}</h1>
           <p className="mt-1 text-sm text-slate-500">{t('app.tagline')}</p>
         </div>
+        {ended && (
+          <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            {t('login.ended')}
+          </p>
+        )}
         <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
           <LoginForm
             next={next}
