@@ -245,6 +245,7 @@ export const en: Record<MessageKey, string> = {
   'settings.hours.to': 'Last day',
   'settings.hours.addHoliday': '+ Add holiday',
   'settings.hours.removeHoliday': 'Remove holiday {date}',
+  'settings.hours.statutoryUnknown': 'The statutory holidays of {years} are not included yet (the State Council usually announces them late in the year before): upgrade wekf to import them, or paste the dates below.',
   'settings.hours.importYear': 'Import statutory holidays {year}',
   'settings.hours.imported': 'Imported {year}: {holidays} holidays and {workdays} make-up working days. Check them, then save.',
   'settings.hours.paste': 'Paste dates',

@@ -243,6 +243,7 @@ export const zh = {
   'settings.hours.to': '最后一天',
   'settings.hours.addHoliday': '+ 添加节假日',
   'settings.hours.removeHoliday': '删除节假日 {date}',
+  'settings.hours.statutoryUnknown': '{years} 年的法定节假日还没有收录（国务院通常在前一年年底公布）：升级 wekf 后即可一键导入，或把日期粘贴到下方。',
   'settings.hours.importYear': '导入 {year} 年法定节假日',
   'settings.hours.imported': '已导入 {year} 年：{holidays} 天假期、{workdays} 个调休上班日。请核对后保存。',
   'settings.hours.paste': '粘贴日期',

@@ -1,6 +1,6 @@
 // The statutory years the Settings page offers to import: only the days still ahead.
 import { describe, expect, it } from 'vitest';
-import { statutoryYears } from './statutory-holidays';
+import { statutoryYears, statutoryYearsUnknown } from './statutory-holidays';
 
 describe('statutoryYears', () => {
   it("offers a year's holidays and make-up days from today on, and no year with none left", () => {
@@ -12,5 +12,11 @@ describe('statutoryYears', () => {
     expect(rest!.holidays.every((d) => d.date >= '2026-10-01')).toBe(true);
     expect(rest!.workdays.every((d) => d.date >= '2026-10-01')).toBe(true);
     expect(statutoryYears([2026], '2026-12-07')).toEqual([]);
+  });
+});
+
+describe('statutoryYearsUnknown', () => {
+  it('names the years the installed data has no schedule for, not those whose days are all past', () => {
+    expect(statutoryYearsUnknown([2026, 2999])).toEqual([2999]);
   });
 });

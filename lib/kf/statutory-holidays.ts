@@ -34,3 +34,9 @@ export function statutoryYears(years: number[], from = ''): StatutoryYear[] {
     .map((year) => ({ year, holidays: ahead(entriesOf(tables.holidays, year)), workdays: ahead(entriesOf(tables.workdays, year)) }))
     .filter((y) => y.holidays.length > 0);
 }
+
+/** The years among `years` the installed package has no schedule for at all (not yet published when it was released). */
+export function statutoryYearsUnknown(years: number[]): number[] {
+  const tables = data as { holidays?: Record<string, string> };
+  return years.filter((year) => entriesOf(tables.holidays, year).length === 0);
+}

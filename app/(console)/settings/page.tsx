@@ -6,7 +6,7 @@ import { requireUser } from '@/lib/auth/session';
 import type { Translate } from '@/lib/i18n/format';
 import { getT } from '@/lib/i18n/server';
 import { formatInZone, readSettingsView, type SettingsSection, type SettingsView } from '@/lib/kf/settings';
-import { statutoryYears } from '@/lib/kf/statutory-holidays';
+import { statutoryYears, statutoryYearsUnknown } from '@/lib/kf/statutory-holidays';
 import { sampleResume } from '@/lib/kf/texts';
 import { formatSchedule } from '@/lib/service-hours';
 import { wallClock } from '@/lib/service-hours/clock';
@@ -68,6 +68,7 @@ export default async function SettingsPage() {
         initial={settings.hours}
         saved={{ keywords: settings.keywords, templates: settings.templates, waitMinutes: settings.waitMinutes, repeatPosition: settings.repeatPosition }}
         statutory={statutoryYears([thisYear, thisYear + 1], today.toISOString().slice(0, 10))}
+        statutoryUnknown={statutoryYearsUnknown([thisYear, thisYear + 1])}
         timezones={Intl.supportedValuesOf('timeZone')}
         locale={locale}
       />

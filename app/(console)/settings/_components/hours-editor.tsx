@@ -32,6 +32,7 @@ export function HoursEditor({
   initial,
   saved,
   statutory,
+  statutoryUnknown,
   timezones,
   locale,
 }: {
@@ -42,6 +43,8 @@ export function HoursEditor({
   initial: ServiceHours;
   saved: Pick<KfSettings, 'keywords' | 'templates' | 'waitMinutes' | 'repeatPosition'>;
   statutory: StatutoryYearData[];
+  /** Years the bundled holiday data does not know yet: said beside the import buttons. */
+  statutoryUnknown: number[];
   timezones: string[];
   locale: Locale;
 }) {
@@ -179,6 +182,11 @@ export function HoursEditor({
                   </Button>
                 ))}
               </div>
+              {statutoryUnknown.length > 0 && (
+                <p className="mt-2 text-xs text-slate-500" data-testid="statutory-unknown">
+                  {t('settings.hours.statutoryUnknown', { years: statutoryUnknown.join('、') })}
+                </p>
+              )}
               <div className="mt-3 max-w-md">
                 <Field label={t('settings.hours.paste')} help={t('settings.hours.pasteHelp')}>
                   <Textarea value={paste} onChange={(e) => setPaste(e.target.value)} rows={2} controlSize="sm" />
