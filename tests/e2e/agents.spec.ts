@@ -105,7 +105,7 @@ test('an agent scans the binding QR code with WeChat and the page says bound by 
   await expect(row).toContainText('可以提醒（openid 已绑定，扫码）');
 
   // Unbinding says so in the dialog, and the typed openid's box no longer shows the old one.
-  await row.getByRole('button', { name: '绑定' }).click();
+  await row.getByRole('button', { name: '更换 openid' }).click();
   await dialog.getByRole('tab', { name: '手动填写' }).click();
   await expect(dialog.getByLabel('openid', { exact: true })).toHaveValue(openid);
   await dialog.getByRole('button', { name: '解除绑定' }).click();

@@ -220,6 +220,7 @@ function AgentActions({ agent, t, clock }: { agent: AgentRow; t: Translate; cloc
   const dialog = { cancelLabel: t('common.cancel'), closeLabel: t('common.close') };
   const bindLabels: BindLabels = {
     bind: t('agents.bind'),
+    change: t('agents.changeOpenid'),
     title: t('agents.bindTitle', { name: agent.nickname }),
     intro: t('agents.bindIntro'),
     qr: t('agents.bindQr'),

@@ -19,6 +19,7 @@ import { intlLocale } from '@/lib/i18n/intl';
 
 export type BindLabels = Record<
   | 'bind'
+  | 'change'
   | 'title'
   | 'intro'
   | 'qr'
@@ -87,7 +88,7 @@ export function BindDialog({
           setOpen(true);
         }}
       >
-        {labels.bind}
+        {currentOpenid ? labels.change : labels.bind}
       </Button>
       <Dialog open={open} onClose={() => setOpen(false)} title={labels.title} description={labels.intro} closeLabel={labels.close} className="max-w-lg">
         {open && (
