@@ -1,5 +1,6 @@
 // A new staff password, as the Staff page sets it and the Account page changes it: 10 to 200
-// characters, not all of them spaces (ten spaces pass a length rule, and anyone can guess them).
+// characters, not all of them spaces (ten spaces pass a length rule, and anyone can guess them), and
+// not a run a guesser tries first (1111111111, 1234567890).
 // Messages are catalog keys (lib/actions.ts translates them).
 import { z } from 'zod';
 
@@ -15,7 +16,17 @@ export function newPassword() {
       .min(PASSWORD_MIN, { error: 'form.passwordTooShort' })
       .max(PASSWORD_MAX, { error: 'form.tooLong' })
       .refine((v) => v.trim() !== '', { error: 'form.passwordBlank' })
+      .refine((v) => v.trim() === '' || !tooSimple(v), { error: 'form.passwordTooSimple' })
   );
+}
+
+// Runs a guesser tries first: digits, the keyboard's rows, the alphabet, each either way.
+const RUNS = ['01234567890', 'qwertyuiopasdfghjklzxcvbnm', 'abcdefghijklmnopqrstuvwxyz'].flatMap((run) => [run, [...run].reverse().join('')]);
+
+/** Fewer than 4 different characters (1111111111, ababababab), or one run of the keyboard or alphabet (1234567890, qwertyuiop). */
+export function tooSimple(password: string): boolean {
+  const lower = password.toLowerCase();
+  return new Set(lower).size < 4 || RUNS.some((run) => run.includes(lower));
 }
 
 /**

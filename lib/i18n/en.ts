@@ -327,6 +327,7 @@ export const en: Record<MessageKey, string> = {
   'form.invalidEmail': 'Enter a valid email address.',
   'form.passwordBlank': 'A password of spaces only is too easy to guess.',
   'form.passwordNamesEmail': 'Do not use the email address, or the name before its @, in the password: they are the first guesses of anyone who knows whose account it is.',
+  'form.passwordTooSimple': 'Too easy to guess: not just a repeated character or a run such as 1111111111 or 1234567890.',
   'form.passwordTooShort': 'Use at least 10 characters.',
   'form.tooLong': 'Too long: at most {max} characters.',
   'form.invalid': 'Please check this value.',

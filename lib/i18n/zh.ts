@@ -325,6 +325,7 @@ export const zh = {
   'form.invalidEmail': '请输入有效的邮箱地址。',
   'form.passwordBlank': '密码不能全是空格，太容易猜到。',
   'form.passwordNamesEmail': '密码不能含有邮箱地址或 @ 前的用户名：知道是谁的账号的人最先会猜这些。',
+  'form.passwordTooSimple': '密码太容易猜：不要只用重复的字符或连续的一串（如 1111111111、1234567890）。',
   'form.passwordTooShort': '密码至少 10 个字符。',
   'form.tooLong': '太长了：最多 {max} 个字符。',
   'form.invalid': '输入有误，请检查。',

@@ -66,12 +66,15 @@ test('the sandbox drives keyword → queue message → accept → greeting → c
   await card.getByRole('button', { name: '「客服」' }).click();
   await expect(live.getByTestId(`waiting-${openid}`)).toBeVisible();
   await expect(live.getByTestId('count-waiting')).toHaveText('1');
+  // The tab's title carries the number waiting, readable from another tab.
+  await expect(live).toHaveTitle('(1) 实时队列 · wekf 客服台');
   // the queue-position message came through the customer-service API
   await expect(card.getByText('客服消息接口')).toHaveCount(1);
 
   await sandbox.getByRole('button', { name: '小王 · 接入下一位' }).click();
   await expect(live.getByTestId(`active-${openid}`)).toBeVisible();
   await expect(live.getByTestId(`waiting-${openid}`)).toHaveCount(0);
+  await expect(live).toHaveTitle('实时队列 · wekf 客服台');
   // and the greeting
   await expect(card.getByText('客服消息接口')).toHaveCount(2);
 

@@ -34,7 +34,7 @@ export default async function LivePage({ searchParams }: { searchParams: Promise
         </p>
       )}
       <PageHeader title={t('queue.title')} intro={t('live.intro')}>
-        <LiveUpdates labels={{ connecting: t('live.connecting'), open: t('live.connected'), lost: t('live.reconnecting') }} />
+        <LiveUpdates labels={{ connecting: t('live.connecting'), open: t('live.connected'), lost: t('live.reconnecting') }} waiting={live.counters.waiting} />
       </PageHeader>
       <Counters counters={live.counters} {...view} />
       <WaitingTable

@@ -1,7 +1,8 @@
 'use client';
 // Keeps the page current: one EventSource on /api/live; each event (ids and kinds only) refetches
 // the server component, at most every 250 ms however busy the queue. EventSource reconnects by
-// itself with Last-Event-ID; the server then replays what was missed or says "refresh".
+// itself with Last-Event-ID; the server then replays what was missed or says "refresh". The tab's
+// title carries the number waiting.
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { cx } from '@/components/ui/styles';
@@ -11,10 +12,20 @@ const EVENT_KINDS = ['sessions', 'agents', 'refresh'] as const;
 
 type LiveState = 'connecting' | 'open' | 'lost';
 
-export function LiveUpdates({ labels }: { labels: Record<LiveState, string> }) {
+/** "(3) " before a title: the waiting count, readable from another tab, as mail and chat tools show unread counts. */
+const COUNT_PREFIX = /^\(\d+\) /;
+
+export function LiveUpdates({ labels, waiting }: { labels: Record<LiveState, string>; waiting: number }) {
   const router = useRouter();
   const [state, setState] = useState<LiveState>('connecting');
   const lastRefresh = useRef(0);
+
+  // After each refetch's render, which may have written the page's own title back.
+  useEffect(() => {
+    const base = document.title.replace(COUNT_PREFIX, '');
+    document.title = waiting > 0 ? `(${waiting}) ${base}` : base;
+  }, [waiting]);
+  useEffect(() => () => void (document.title = document.title.replace(COUNT_PREFIX, '')), []);
 
   useEffect(() => {
     const source = new EventSource('/api/live');
