@@ -17,7 +17,7 @@ const ALL_VARS = { position: 2, count: 3, hours: '每天 09:00-18:00', keyword: 
 describe('renderTemplate', () => {
   it('fills every variable of a default text', () => {
     expect(renderTemplate(DEFAULT_TEMPLATES.queue, { count: 3, position: 2 })).toBe(
-      '已为您接入人工客服，当前共有 3 人在排队，您排在第 2 位，请稍候。',
+      '正在为您转接人工客服，当前共有 3 人在排队，您排在第 2 位，请稍候。',
     );
     expect(renderTemplate(DEFAULT_TEMPLATES.offHours, ALL_VARS)).toBe(
       '人工客服的服务时间是 每天 09:00-18:00，现在不在服务时间内，将于 明天 09:00 恢复服务。届时请回复「客服」，我们会尽快为您服务。',

@@ -28,9 +28,9 @@ export type TemplateName =
 export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   hint: '您好！如需人工客服，请回复「{keyword}」。',
   offHours: '人工客服的服务时间是 {hours}，现在不在服务时间内，将于 {resume} 恢复服务。届时请回复「{keyword}」，我们会尽快为您服务。',
-  queue: '已为您接入人工客服，当前共有 {count} 人在排队，您排在第 {position} 位，请稍候。',
+  queue: '正在为您转接人工客服，当前共有 {count} 人在排队，您排在第 {position} 位，请稍候。',
   // The place in line when wekf knows no agent is signed in to WeChat's tool (lib/outbox/payloads.ts).
-  queueNoneOnline: '已为您接入人工客服。目前暂无客服在线，您排在第 {position} 位（共 {count} 人排队），客服上线后会按顺序为您服务，请稍候。',
+  queueNoneOnline: '正在为您转接人工客服。目前暂无客服在线，您排在第 {position} 位（共 {count} 人排队），客服上线后会按顺序为您服务，请稍候。',
   // WeChat keeps the follower in its own waiting list, where an agent may still accept them: so it
   // does not say the wait is over, only what to do now.
   waitExpired: '抱歉，客服暂时没能接入您的对话。如仍需人工客服，请再次回复「{keyword}」（服务时间 {hours}）。',

@@ -48,7 +48,7 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     expect(h.sim.queue().map((w) => w.openid)).toEqual(['o_alice']);
 
     await h.drainOutbox();
-    expect(h.sim.follower('o_alice').inbox().map((d) => d.text)).toContain('已为您接入人工客服，当前共有 1 人在排队，您排在第 1 位，请稍候。');
+    expect(h.sim.follower('o_alice').inbox().map((d) => d.text)).toContain('正在为您转接人工客服，当前共有 1 人在排队，您排在第 1 位，请稍候。');
     expect(h.sim.follower('o_agent_ann').inbox().at(-1)?.text).toBe('新的客户正在排队等待接入（当前排队 1 人），请尽快在客服系统中接入。');
   });
 
@@ -63,23 +63,23 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     // Never checked (a fresh start): wekf does not know, and says the place in line.
     await h.sim.agents.setOnline(kf, false);
     await h.sim.follower('o_unknown').sendText('客服');
-    expect(await lastText('o_unknown')).toBe('已为您接入人工客服，当前共有 1 人在排队，您排在第 1 位，请稍候。');
+    expect(await lastText('o_unknown')).toBe('正在为您转接人工客服，当前共有 1 人在排队，您排在第 1 位，请稍候。');
 
     expect((await runOnlineRefresh(deps)).ran).toBe(true);
     await h.sim.follower('o_nobody').sendText('客服');
-    expect(await lastText('o_nobody')).toBe('已为您接入人工客服。目前暂无客服在线，您排在第 2 位（共 2 人排队），客服上线后会按顺序为您服务，请稍候。');
+    expect(await lastText('o_nobody')).toBe('正在为您转接人工客服。目前暂无客服在线，您排在第 2 位（共 2 人排队），客服上线后会按顺序为您服务，请稍候。');
 
     await h.sim.agents.setOnline(kf, true);
     expect((await runOnlineRefresh(deps)).ran).toBe(true);
     await h.sim.follower('o_served').sendText('客服');
-    expect(await lastText('o_served')).toBe('已为您接入人工客服，当前共有 3 人在排队，您排在第 3 位，请稍候。');
+    expect(await lastText('o_served')).toBe('正在为您转接人工客服，当前共有 3 人在排队，您排在第 3 位，请稍候。');
 
     // A check older than AGENT_ONLINE_KNOWN_MS says nothing about now.
     await h.sim.agents.setOnline(kf, false);
     expect((await runOnlineRefresh(deps)).ran).toBe(true);
     await h.database.db.update(agents).set({ onlineCheckedAt: new Date(h.sim.clock.now() - AGENT_ONLINE_KNOWN_MS - 1000) });
     await h.sim.follower('o_stale').sendText('客服');
-    expect(await lastText('o_stale')).toBe('已为您接入人工客服，当前共有 4 人在排队，您排在第 4 位，请稍候。');
+    expect(await lastText('o_stale')).toBe('正在为您转接人工客服，当前共有 4 人在排队，您排在第 4 位，请稍候。');
   });
 
   it('greets with the account’s name before @ when the agent’s nickname is blank', async () => {
