@@ -2,17 +2,19 @@ import type { ReactNode } from 'react';
 import type { FormState } from '@/lib/forms/form-state';
 import { cx } from './styles';
 
-export type NoticeTone = 'success' | 'error' | 'info';
+export type NoticeTone = 'success' | 'error' | 'info' | 'warning';
 
 const tones: Record<NoticeTone, string> = {
   success: 'border-brand-100 bg-brand-50 text-brand-700',
   error: 'border-red-200 bg-red-50 text-red-800',
   info: 'border-sky-200 bg-sky-50 text-sky-900',
+  warning: 'border-amber-200 bg-amber-50 text-amber-900',
 };
 const compactTones: Record<NoticeTone, string> = {
   success: 'text-brand-700',
   error: 'text-red-700',
   info: 'text-slate-600',
+  warning: 'text-amber-800',
 };
 
 /** A message in the page's flow: an error is an alert (read out at once), the rest a status. */

@@ -57,28 +57,34 @@ export function activeChatsOfAgent() {
  */
 export async function listAgentsForConsole(tx: DbOrTx, params: { now: Date }): Promise<AgentRow[]> {
   const rows = await tx
-    .select({
-      agent: agents,
-      sendsLeft: followers.messageSendsLeft,
-      windowEndsAt: followers.messageGrantExpiresAt,
-      eventSendsLeft: followers.eventSendsLeft,
-      eventWindowEndsAt: followers.eventGrantExpiresAt,
-      subscribed: followers.subscribed,
-      activeChats: activeChatsOfAgent(),
-    })
+    .select({ agent: agents, ...agentGrantColumns, activeChats: activeChatsOfAgent() })
     .from(agents)
     .leftJoin(followers, eq(followers.openid, agents.kfOpenid))
     .orderBy(sql`${agents.status} = 'removed'`, asc(agents.createdAt), asc(agents.id));
-  return rows.map(({ agent, sendsLeft, windowEndsAt, eventSendsLeft, eventWindowEndsAt, subscribed, activeChats }) => {
-    const open = (endsAt: Date | null) => endsAt !== null && endsAt > params.now;
-    let alerts: AlertReadiness = 'ready';
-    if (!agent.kfOpenid) alerts = 'no_openid';
-    else if (subscribed === false) alerts = 'window_closed';
-    else if (open(eventWindowEndsAt) && (eventSendsLeft ?? 0) > 0) alerts = 'ready';
-    else if (!open(windowEndsAt)) alerts = 'window_closed';
-    else if ((sendsLeft ?? 0) <= 0) alerts = 'used_up';
-    return { ...agent, alerts, activeChats };
-  });
+  return rows.map(({ agent, activeChats, ...grants }) => ({ ...agent, alerts: alertReadiness({ kfOpenid: agent.kfOpenid, ...grants }, params.now), activeChats }));
+}
+
+/** The agent's own follower row's grants, as the queries above join them (null: no such row). */
+export const agentGrantColumns = {
+  sendsLeft: followers.messageSendsLeft,
+  windowEndsAt: followers.messageGrantExpiresAt,
+  eventSendsLeft: followers.eventSendsLeft,
+  eventWindowEndsAt: followers.eventGrantExpiresAt,
+  subscribed: followers.subscribed,
+};
+
+/** Whether a queue alert could reach the agent at `now`, from their openid and their follower row's grants. */
+export function alertReadiness(
+  row: { kfOpenid: string | null; sendsLeft: number | null; windowEndsAt: Date | null; eventSendsLeft: number | null; eventWindowEndsAt: Date | null; subscribed: boolean | null },
+  now: Date,
+): AlertReadiness {
+  const open = (endsAt: Date | null) => endsAt !== null && endsAt > now;
+  if (!row.kfOpenid) return 'no_openid';
+  if (row.subscribed === false) return 'window_closed';
+  if (open(row.eventWindowEndsAt) && (row.eventSendsLeft ?? 0) > 0) return 'ready';
+  if (!open(row.windowEndsAt)) return 'window_closed';
+  if ((row.sendsLeft ?? 0) <= 0) return 'used_up';
+  return 'ready';
 }
 
 /** For tests and seeding: one agent as given, replacing what is stored under its kf_account. */

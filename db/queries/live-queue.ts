@@ -5,7 +5,7 @@ import 'server-only';
 import { and, asc, count, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { agents, customerSessions, followers } from '../schema';
-import { activeChatsOfAgent } from './agents';
+import { activeChatsOfAgent, agentGrantColumns, alertReadiness } from './agents';
 import { isStillWaiting, SESSION_END_REASON } from './session-rules';
 
 /** The page shows this many of each list; the counters still count everyone. */
@@ -40,6 +40,8 @@ export interface LiveAgent {
   /** Sessions they hold now, by wekf's own record (current to the last event, every one counted). */
   activeChats: number;
   onlineCheckedAt: Date | null;
+  /** Whether a queue alert could reach them now (alertReadiness): the page warns when none can. */
+  alertable: boolean;
 }
 
 export interface LiveCounters {
@@ -61,7 +63,7 @@ export async function readLiveQueue(db: DbOrTx, params: { now: Date; startOfToda
   const [waiting, active, agentRows, counters] = await Promise.all([
     listWaiting(db, params.now),
     listActive(db),
-    listLiveAgents(db),
+    listLiveAgents(db, params.now),
     readCounters(db, params),
   ]);
   return { waiting, active, agents: agentRows, counters };
@@ -103,18 +105,29 @@ async function listActive(db: DbOrTx): Promise<ActiveEntry[]> {
     .limit(LIVE_LIST_LIMIT);
 }
 
-export async function listLiveAgents(db: DbOrTx): Promise<LiveAgent[]> {
-  return db
+export async function listLiveAgents(db: DbOrTx, now: Date): Promise<LiveAgent[]> {
+  const rows = await db
     .select({
       kfAccount: agents.kfAccount,
       nickname: agents.nickname,
       online: agents.online,
       activeChats: activeChatsOfAgent(),
       onlineCheckedAt: agents.onlineCheckedAt,
+      kfOpenid: agents.kfOpenid,
+      ...agentGrantColumns,
     })
     .from(agents)
+    .leftJoin(followers, eq(followers.openid, agents.kfOpenid))
     .where(eq(agents.status, 'active'))
     .orderBy(sql`${agents.online} desc`, asc(agents.nickname), asc(agents.kfAccount));
+  return rows.map(({ kfAccount, nickname, online, activeChats, onlineCheckedAt, ...grants }) => ({
+    kfAccount,
+    nickname,
+    online,
+    activeChats,
+    onlineCheckedAt,
+    alertable: alertReadiness(grants, now) === 'ready',
+  }));
 }
 
 async function readCounters(db: DbOrTx, params: { now: Date; startOfToday: Date }): Promise<LiveCounters> {

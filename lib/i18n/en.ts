@@ -586,6 +586,8 @@ export const en: Record<MessageKey, string> = {
   'live.reasonNotAccepted': 'Not accepted yet',
   'live.reasonPinned': 'Pinned to {agent}',
   'live.actions': 'Actions',
+  'live.noAlertable': 'No agent can be alerted to the queue right now: WeChat allows it only once an agent has a bound openid and has messaged the account within 48 hours. Keep an eye on this page while people wait.',
+  'live.noAlertableLink': 'See the Agents page',
   'live.assign': 'Assign',
   'live.assignTitle': 'Assign {follower} to an agent',
   'live.assignBody': 'WeChat hands this follower to the chosen agent, and the follower gets the greeting.',

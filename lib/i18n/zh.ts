@@ -584,6 +584,8 @@ export const zh = {
   'live.reasonNotAccepted': '等待客服接入',
   'live.reasonPinned': '指定给 {agent}',
   'live.actions': '操作',
+  'live.noAlertable': '现在没有客服能收到排队提醒：微信只允许在客服绑定 openid、并在 48 小时内给公众号发过消息后提醒。有人排队时请留意本页。',
+  'live.noAlertableLink': '到「客服人员」页查看',
   'live.assign': '分配',
   'live.assignTitle': '把 {follower} 分配给客服',
   'live.assignBody': '微信会把这位粉丝转给所选客服，粉丝会收到问候语。',

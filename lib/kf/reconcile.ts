@@ -52,7 +52,7 @@ export async function reconcileSessions(database: DatabaseHandle, kf: KfApi, opt
 
   // Who holds whom in WeChat, one call per agent we know.
   const heldBy = new Map<string, string>();
-  const agentRows = await listLiveAgents(db);
+  const agentRows = await listLiveAgents(db, now);
   try {
     for (const agent of agentRows) {
       if (result.calls >= maxCalls) break;

@@ -43,6 +43,9 @@ describe.each(testDatabases)('agent alert readiness on $kind', (testDb) => {
       quiet: 'window_closed',
       left: 'window_closed',
     });
+    // The Live page's agents say the same, as whether an alert could reach them.
+    const live = Object.fromEntries((await listLiveAgents(handle.db, NOW)).map((a) => [a.nickname, a.alertable]));
+    expect(live).toEqual({ unbound: false, chatted: true, scanned: true, spent: false, spentButScanned: true, quiet: false, left: false });
   });
 
   it("counts the chats each agent holds now from wekf's sessions, not WeChat's last-synced figure", async () => {
@@ -57,7 +60,7 @@ describe.each(testDatabases)('agent alert readiness on $kind', (testDb) => {
     const chats = Object.fromEntries((await listAgentsForConsole(handle.db, { now: NOW })).map((a) => [a.nickname, a.activeChats]));
     expect(chats).toMatchObject({ busy: 2, idle: 0 });
     // The Live page's list of agents, the same way.
-    const live = Object.fromEntries((await listLiveAgents(handle.db)).map((a) => [a.nickname, a.activeChats]));
+    const live = Object.fromEntries((await listLiveAgents(handle.db, NOW)).map((a) => [a.nickname, a.activeChats]));
     expect(live).toMatchObject({ busy: 2, idle: 0 });
   });
 });

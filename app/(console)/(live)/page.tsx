@@ -1,4 +1,6 @@
+import Link from 'next/link';
 import { PageHeader } from '@/components/page-header';
+import { InlineNotice } from '@/components/ui/notice';
 import { currentDatabase } from '@/db/client';
 import { requireUser } from '@/lib/auth/session';
 import { loadKfSettings } from '@/lib/kf/settings';
@@ -36,6 +38,14 @@ export default async function LivePage({ searchParams }: { searchParams: Promise
       <PageHeader title={t('queue.title')} intro={t('live.intro')}>
         <LiveUpdates labels={{ connecting: t('live.connecting'), open: t('live.connected'), lost: t('live.reconnecting') }} waiting={live.counters.waiting} />
       </PageHeader>
+      {live.agents.length > 0 && !live.agents.some((agent) => agent.alertable) && (
+        <InlineNotice tone="warning" className="mb-4">
+          {t('live.noAlertable')}{' '}
+          <Link href="/agents" className="font-medium underline">
+            {t('live.noAlertableLink')}
+          </Link>
+        </InlineNotice>
+      )}
       <Counters counters={live.counters} {...view} />
       <WaitingTable
         waiting={live.waiting}
