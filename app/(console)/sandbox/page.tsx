@@ -16,10 +16,13 @@ import { AgentCard, type AgentView } from './_components/agent-card';
 import { FollowerCard, type FollowerView } from './_components/follower-card';
 import { Guide } from './_components/guide';
 import { SandboxRefresher } from './_components/refresher';
-import { threadOf } from './_components/thread';
+import { lastActiveFirst, threadOf } from './_components/thread';
 import { titled } from '@/lib/i18n/metadata';
 
 export const generateMetadata = titled('nav.sandbox');
+
+/** Follower cards shown, the last active first: a playground, not a list of everyone. */
+const FOLLOWERS_SHOWN = 20;
 
 export default async function SandboxPage() {
   await requireUser();
@@ -44,8 +47,9 @@ export default async function SandboxPage() {
     invited: !a.boundWx && a.invite?.status === 'waiting',
     sessions: snapshot.sessions.filter((s) => s.kfAccount === a.kfAccount).map((s) => ({ openid: s.openid, name: nameOf(s.openid) })),
   }));
-  const followers: FollowerView[] = snapshot.followers
-    .filter((f) => f.subscribed)
+  // Only so many cards, the last active first: each card reads its thread from the whole history.
+  const subscribed = snapshot.followers.filter((f) => f.subscribed);
+  const followers: FollowerView[] = lastActiveFirst(subscribed, [...pushes, ...deliveries], FOLLOWERS_SHOWN)
     .map((f) => {
       const session = snapshot.sessions.find((s) => s.openid === f.openid);
       const waiting = snapshot.queue.some((w) => w.openid === f.openid);
@@ -93,6 +97,11 @@ export default async function SandboxPage() {
               {followers.map((f) => (
                 <FollowerCard key={f.openid} follower={f} keyword={keyword} agentName={agentName} t={t} />
               ))}
+              {subscribed.length > followers.length && (
+                <p className="text-sm text-slate-500" data-testid="followers-hidden">
+                  {t('sandbox.followersHidden', { count: subscribed.length - followers.length, shown: FOLLOWERS_SHOWN })}
+                </p>
+              )}
             </div>
           )}
         </section>

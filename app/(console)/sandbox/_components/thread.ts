@@ -44,3 +44,17 @@ export function threadOf(
   }
   return items.sort((a, b) => a.at - b.at);
 }
+
+/**
+ * At most `limit` of `followers`, the one whose latest push or delivery is newest first; among those
+ * with none, the one added last first.
+ */
+export function lastActiveFirst<F extends { openid: string }>(followers: F[], history: { openid: string; at: number }[], limit: number): F[] {
+  const lastActive = new Map<string, number>();
+  for (const item of history) lastActive.set(item.openid, Math.max(lastActive.get(item.openid) ?? 0, item.at));
+  return followers
+    .map((follower, added) => ({ follower, added }))
+    .sort((a, b) => (lastActive.get(b.follower.openid) ?? 0) - (lastActive.get(a.follower.openid) ?? 0) || b.added - a.added)
+    .slice(0, limit)
+    .map(({ follower }) => follower);
+}
