@@ -30,6 +30,8 @@ export interface ClaimedOutboxRow extends NewOutboxRow {
   subscribed: boolean | null;
   /** Sends both live grants still allow; null without a followers row. */
   sendsLeft: number | null;
+  /** Whether either of WeChat's windows is open for the follower at all (no sends left in an open one is another matter); null without a followers row. */
+  windowOpen: boolean | null;
   /** For a payload with whileWaiting, while that session still waits: its place in line and the number waiting, as of this claim; null otherwise. */
   position: number | null;
   waitingCount: number | null;
@@ -87,6 +89,9 @@ export const CLAIM_DUE_OUTBOX = `
       (case when f.message_grant_expires_at > $1::timestamptz then f.message_sends_left else 0 end)
       + (case when f.event_grant_expires_at > $1::timestamptz then f.event_sends_left else 0 end)
     end as "sendsLeft",
+    case when f.openid is not null then
+      coalesce(f.message_grant_expires_at > $1::timestamptz, false) or coalesce(f.event_grant_expires_at > $1::timestamptz, false)
+    end as "windowOpen",
     p.position,
     case when p.position is not null then (select count(*) from line)::int end as "waitingCount",
     case when p.position is not null then

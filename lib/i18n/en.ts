@@ -500,6 +500,7 @@ export const en: Record<MessageKey, string> = {
   'session.skip.superseded': 'A newer place in line went instead.',
   'session.skip.budget': 'Kept the follower\'s remaining sends for more important messages.',
   'session.skip.notWaiting': 'The follower was no longer waiting.',
+  'session.skip.windowClosed': 'This person has not messaged the account within 48 hours, so WeChat does not allow messaging them.',
   'session.skip.spent': 'No sends were left in WeChat\'s window for this person, so WeChat would have refused it.',
   'session.fail.dropped': 'The connection to WeChat dropped after it had the message. Not sent again, as it may have arrived.',
   'session.fail.unconfirmed': 'WeChat did not answer within 10 seconds. Not sent again, as it may have arrived.',

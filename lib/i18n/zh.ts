@@ -498,6 +498,7 @@ export const zh = {
   'session.skip.superseded': '已发送更新的排队位置。',
   'session.skip.budget': '为更重要的消息保留了剩余的发送次数。',
   'session.skip.notWaiting': '粉丝已不在排队。',
+  'session.skip.windowClosed': '此人 48 小时内没有给公众号发过消息，微信不允许发给他。',
   'session.skip.spent': '此人在微信窗口内的可发送次数已用完，发送会被微信拒绝。',
   'session.fail.dropped': '微信收到消息后连接中断。消息可能已送达，为免重复未再发送。',
   'session.fail.unconfirmed': '微信 10 秒内未应答。消息可能已送达，为免重复未再发送。',

@@ -205,7 +205,7 @@ export class OutboxDispatcher {
     if (row.subscribed === false) return { id: row.id, outcome: 'skipped', errcode: 43004, error: 'follower unsubscribed' };
     // None left: WeChat would refuse it (45047, or 45015 once the window has closed), so it is not
     // asked. The count is the followers row's, which every push and every send keeps.
-    if (budget !== null && budget <= 0) return { id: row.id, outcome: 'skipped', errcode: null, error: SKIP_REASONS.spent };
+    if (budget !== null && budget <= 0) return { id: row.id, outcome: 'skipped', errcode: null, error: row.windowOpen === false ? SKIP_REASONS.windowClosed : SKIP_REASONS.spent };
     // Queue updates must not use up the sends a greeting and a closing text will need.
     if (row.priority >= LOW_VALUE_PRIORITY && budget !== null && budget <= RESERVED_SENDS) {
       return { id: row.id, outcome: 'skipped', errcode: null, error: SKIP_REASONS.budget };

@@ -8,6 +8,7 @@ export const SKIP_REASONS = {
   budget: 'kept the send budget for higher-value messages',
   notWaiting: 'the follower is no longer waiting',
   spent: 'no sends left in WeChat\'s window for this follower',
+  windowClosed: 'WeChat\'s window for messaging this person is closed: no message to the account within 48 hours',
 } as const;
 
 /** A failed row's reason, when it is not an errcode from WeChat. */
@@ -23,6 +24,7 @@ const KEYS: Record<StoredReason, MessageKey> = {
   [SKIP_REASONS.budget]: 'session.skip.budget',
   [SKIP_REASONS.notWaiting]: 'session.skip.notWaiting',
   [SKIP_REASONS.spent]: 'session.skip.spent',
+  [SKIP_REASONS.windowClosed]: 'session.skip.windowClosed',
   [FAILURE_REASONS.unconfirmed]: 'session.fail.unconfirmed',
   [FAILURE_REASONS.dropped]: 'session.fail.dropped',
 };

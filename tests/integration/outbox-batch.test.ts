@@ -145,6 +145,9 @@ describe.each(testDatabases)('outbox batch on $kind', (base) => {
     expect(sent).toEqual(['o_spent']);
     const [, spent] = await listOutboxFor(database.db, { openid: 'o_spent' });
     expect(spent).toMatchObject({ lastErrcode: null, lastError: SKIP_REASONS.spent });
+    // A closed window is said as such, not as sends used up (the Agents page says the same).
+    const [closed] = await listOutboxFor(database.db, { openid: 'o_closed' });
+    expect(closed).toMatchObject({ lastErrcode: null, lastError: SKIP_REASONS.windowClosed });
   });
 
   it('writes a batch of sent, retried, failed and skipped rows back, each with its own outcome', async () => {
