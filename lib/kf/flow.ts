@@ -135,8 +135,7 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
     // An agent may also start a session with a follower wekf never queued.
     else await openActiveSession(ctx.tx, { openid, kfAccount, now: ctx.now, eventAt });
   }
-  // Not synced yet, or a blank nickname in WeChat: the account's name before @ rather than nothing.
-  const agent = (await findAgentNickname(ctx.tx, { kfAccount }))?.trim() || kfAccount.split('@')[0]!;
+  const agent = await agentNameOf(ctx, kfAccount);
   await send(ctx, [
     {
       kind: 'greeting',
@@ -146,6 +145,11 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
     },
   ]);
   return success;
+}
+
+/** How a follower is told an agent's name: the nickname, or (not synced yet, or blank in WeChat) the account's name before @. */
+async function agentNameOf(ctx: FlowContext, kfAccount: string): Promise<string> {
+  return (await findAgentNickname(ctx.tx, { kfAccount }))?.trim() || kfAccount.split('@')[0]!;
 }
 
 async function onSessionSwitched(msg: InboundOf<'event.kf_switch_session'>, ctx: FlowContext): Promise<FlowReply> {
@@ -165,6 +169,18 @@ async function onSessionSwitched(msg: InboundOf<'event.kf_switch_session'>, ctx:
   // kf_account now names the new agent only; the timeline and metrics need who had it before, as
   // WeChat says (an overtaken switch may have been skipped in between).
   await recordSessionSwitch(ctx.tx, { sessionId: session.id, from: msg.FromKfAccount, to: msg.ToKfAccount, at: ctx.now });
+  // The follower hears who has them now, as they heard who took them.
+  if (session.status === 'active') {
+    const agent = await agentNameOf(ctx, msg.ToKfAccount);
+    await send(ctx, [
+      {
+        kind: 'switched',
+        openid: msg.FromUserName,
+        priority: OUTBOX_PRIORITY.greeting,
+        payload: textPayload(renderText(ctx.settings, 'switched', { agent }), { kfAccount: msg.ToKfAccount }),
+      },
+    ]);
+  }
   return success;
 }
 

@@ -18,6 +18,7 @@ export type TemplateName =
   | 'waitExpired'
   | 'agentAlert'
   | 'greeting'
+  | 'switched'
   | 'closing'
   | 'welcome'
   | 'noAgents'
@@ -36,6 +37,7 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
   waitExpired: '抱歉，客服暂时没能接入您的对话。如仍需人工客服，请再次回复「{keyword}」（服务时间 {hours}）。',
   agentAlert: '新的客户正在排队等待接入（当前排队 {count} 人），请尽快在客服系统中接入。',
   greeting: '您好，我是客服{agent}，很高兴为您服务。',
+  switched: '您好，现在由客服{agent}继续为您服务。',
   closing: '本次服务已结束，感谢您的耐心。如需再次联系人工客服，请回复「{keyword}」。',
   welcome: '感谢关注！如需人工客服，请回复「{keyword}」。',
   noAgents: '抱歉，人工客服暂未开通，请稍后再试。',
@@ -58,6 +60,7 @@ export const TEMPLATE_VARIABLES: Record<TemplateName, string[]> = {
   waitExpired: ['keyword', 'hours'],
   agentAlert: ['count', 'position'],
   greeting: ['agent', 'keyword', 'hours'],
+  switched: ['agent', 'keyword', 'hours'],
   closing: ['keyword', 'hours'],
   welcome: ['keyword', 'hours'],
   noAgents: ['keyword', 'hours'],

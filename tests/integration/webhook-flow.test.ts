@@ -313,6 +313,10 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     await h.sim.settled();
     [session] = await listSessionsByOpenid(h.database.db, { openid: 'o_kf' });
     expect(session).toMatchObject({ status: 'active', kfAccount: ben });
+    // The follower hears who has them now, sent as that agent.
+    await h.drainOutbox();
+    expect(h.sim.follower('o_kf').inbox().at(-1)).toMatchObject({ text: '您好，现在由客服小本继续为您服务。' });
+    expect((await listOutboxFor(h.database.db, { openid: 'o_kf' })).find((r) => r.kind === 'switched')?.payload).toMatchObject({ kfAccount: ben });
 
     await h.sim.agents.close(ben, 'o_kf');
     await h.sim.settled();

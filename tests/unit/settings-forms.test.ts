@@ -164,6 +164,7 @@ describe('the reply texts form', () => {
     'templates.waitExpired': '请再回复「{keyword}」',
     'templates.agentAlert': '{count} 人',
     'templates.greeting': '{agent}',
+    'templates.switched': '{agent}',
     'templates.closing': '再见',
     'templates.welcome': '欢迎',
     'templates.noAgents': '稍后再试',
