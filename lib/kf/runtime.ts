@@ -77,6 +77,8 @@ export function createWechatRuntime(opts: {
   agentSyncStartWaitMs?: number;
   /** PUSH_RETENTION_DAYS: pushes older than this are deleted; 0 keeps them all. */
   pushRetentionDays?: number;
+  /** How long a push waits for the database before it is answered 503 (tests shorten it; DATABASE_DEADLINE_MS). */
+  databaseDeadlineMs?: number;
 }): WechatRuntime {
   const { account } = opts;
   const kf = kfApiFor(account, opts.database);
@@ -121,6 +123,7 @@ export function createWechatRuntime(opts: {
     database: opts.database,
     now: opts.now,
     maxSkewSeconds: opts.maxSkewSeconds,
+    databaseDeadlineMs: opts.databaseDeadlineMs,
     // Whatever this push queued should go out now, not at the next poll.
     onOutboundQueued: () => sender.wake(),
   });

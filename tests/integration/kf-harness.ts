@@ -37,7 +37,10 @@ export interface KfHarness {
   close(): Promise<void>;
 }
 
-export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMode; hours?: string; bodyTimeoutMs?: number } = {}): Promise<KfHarness> {
+export async function startKfHarness(
+  testDb: TestDatabase,
+  opts: { mode?: PushMode; hours?: string; bodyTimeoutMs?: number; databaseDeadlineMs?: number } = {},
+): Promise<KfHarness> {
   const { handle, url: databaseUrl, drop } = await testDb.open();
   const sim = await startWechatSim({ mode: opts.mode ?? 'plain', pushTimeoutMs: 5000 });
   const c = sim.credentials;
@@ -50,7 +53,8 @@ export async function startKfHarness(testDb: TestDatabase, opts: { mode?: PushMo
   // The key is configured only for the encrypted modes, as on a real account: with a key, wekf
   // refuses unencrypted pushes.
   const account = { ...accountOfSim(sim), encodingAESKey: (opts.mode ?? 'plain') === 'plain' ? undefined : c.encodingAESKey };
-  const newRuntime = () => createWechatRuntime({ account, database, startBackground: false, now: () => new Date(sim.clock.now()) });
+  const newRuntime = () =>
+    createWechatRuntime({ account, database, startBackground: false, now: () => new Date(sim.clock.now()), databaseDeadlineMs: opts.databaseDeadlineMs });
   const runtime = newRuntime();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
