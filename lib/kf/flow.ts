@@ -121,10 +121,10 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
   // Its session was closed by a later event (the close overtook this accept): nothing to start, nothing to say.
   if (!open && (await hasSessionEventSince(ctx.tx, { openid, eventAt }))) return success;
   const waiting = open?.status === 'waiting' ? open : undefined;
-  // A switch made in the same second or later already names who holds it.
-  let kfAccount = msg.KfAccount;
   // An accept of the follower's previous chat, arriving after that chat's close and their new request.
   if (waiting && (await hasEventAfterElsewhere(ctx.tx, { openid, sessionId: waiting.id, eventAt }))) return success;
+  // A switch made in the same second or later already names who holds it.
+  let kfAccount = msg.KfAccount;
   if (waiting) {
     if (waiting.kfAccount !== null && waiting.kfEventAt !== null && waiting.kfEventAt >= eventAt) kfAccount = waiting.kfAccount;
     await activateSession(ctx.tx, { id: waiting.id, kfAccount, now: ctx.now, eventAt });
