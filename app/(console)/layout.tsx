@@ -71,6 +71,14 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             )}
           </div>
         )}
+        {user.passwordSetByOther && (
+          <div role="status" data-testid="password-set-by-other" className="border-b border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-900 md:px-8">
+            {t('shell.passwordSetByOther')}{' '}
+            <Link href="/account" className="font-medium whitespace-nowrap underline">
+              {t('shell.changePassword')}
+            </Link>
+          </div>
+        )}
         {/* Focusable, so focus has somewhere to go when an action removes what held it (action-dialog.tsx). */}
         <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 outline-none md:px-8">
           {children}

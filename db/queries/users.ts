@@ -13,6 +13,7 @@ const publicUserColumns = {
   name: users.name,
   role: users.role,
   sessionVersion: users.sessionVersion,
+  passwordSetByOther: users.passwordSetByOther,
   disabledAt: users.disabledAt,
   createdAt: users.createdAt,
 };
@@ -23,6 +24,7 @@ export type PublicUser = {
   name: string;
   role: UserRole;
   sessionVersion: number;
+  passwordSetByOther: boolean;
   disabledAt: Date | null;
   createdAt: Date;
 };
@@ -62,7 +64,7 @@ export class DuplicateEmailError extends Error {
 
 export async function createUser(
   db: DbOrTx,
-  params: { email: string; name: string; passwordHash: string; role: UserRole },
+  params: { email: string; name: string; passwordHash: string; role: UserRole; passwordSetByOther?: boolean },
 ): Promise<PublicUser> {
   const rows = await db
     .insert(users)
@@ -77,11 +79,12 @@ export async function createUser(
 /** Role changes, resets and disabling all bump sessionVersion, which signs the user out everywhere. */
 export async function updateUser(
   db: DbOrTx,
-  params: { id: number; role?: UserRole; passwordHash?: string; disabled?: boolean; name?: string },
+  params: { id: number; role?: UserRole; passwordHash?: string; passwordSetByOther?: boolean; disabled?: boolean; name?: string },
 ): Promise<PublicUser | undefined> {
   const changes: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
   if (params.role !== undefined) changes.role = params.role;
   if (params.passwordHash !== undefined) changes.passwordHash = params.passwordHash;
+  if (params.passwordSetByOther !== undefined) changes.passwordSetByOther = params.passwordSetByOther;
   if (params.name !== undefined) changes.name = params.name;
   if (params.disabled !== undefined) changes.disabledAt = params.disabled ? new Date() : null;
   const signsOut = params.role !== undefined || params.passwordHash !== undefined || params.disabled === true;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const userRole = pgEnum('user_role', ['admin', 'operator']);
 
@@ -13,6 +13,9 @@ export const users = pgTable(
     role: userRole().notNull().default('operator'),
     // Bumped on password reset, role change and disable, so older sign-ins stop working at once.
     sessionVersion: integer().notNull().default(1),
+    // The password was chosen by someone else (an admin adding or resetting it, or generated at the
+    // first start): the console asks its owner to change it, until they do.
+    passwordSetByOther: boolean().notNull().default(false),
     disabledAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -38,7 +38,7 @@ export async function changeOwnPassword(
   await endSignInAttempt(db, { email: self.email, ip: null });
   const passwordHash = await hashPassword(params.newPassword);
   return db.transaction(async (tx) => {
-    const updated = await updateUser(tx, { id: self.id, passwordHash });
+    const updated = await updateUser(tx, { id: self.id, passwordHash, passwordSetByOther: false });
     if (!updated) throw new PublicActionError('error.notFound');
     await recordAudit(tx, { userId: self.id, action: 'account.password_change', target: updated.email });
     return updated.sessionVersion;

@@ -14,7 +14,8 @@ export async function ensureFirstAdmin(db: Db, params: { email?: string; passwor
   const generatedPassword = params.password ? undefined : generatePassword();
   const password = params.password ?? generatedPassword!;
   try {
-    await createUser(db, { email, name: nameFromEmail(email), passwordHash: await hashPassword(password), role: 'admin' });
+    // A generated password was printed in the log: its owner is asked to change it.
+    await createUser(db, { email, name: nameFromEmail(email), passwordHash: await hashPassword(password), role: 'admin', passwordSetByOther: generatedPassword !== undefined });
   } catch (error) {
     // Another instance created it at the same moment.
     if (error instanceof DuplicateEmailError) return { created: false };

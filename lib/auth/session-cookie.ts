@@ -8,7 +8,7 @@ import type { PublicUser } from '@/db/queries/users';
 import { authSecret } from './secret';
 import { checkSession, type SessionClaims } from './session-token';
 
-export type SignedInUser = Pick<PublicUser, 'id' | 'email' | 'name' | 'role'>;
+export type SignedInUser = Pick<PublicUser, 'id' | 'email' | 'name' | 'role' | 'passwordSetByOther'>;
 
 /** next-auth's session cookie; its name depends on https. */
 export const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token'] as const;
@@ -25,7 +25,7 @@ export async function userOfClaims(db: Db, claims: SessionClaims | null): Promis
   if (!claims?.uid) return null;
   const { user } = await checkSession(db, claims);
   if (!user) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return { id: user.id, email: user.email, name: user.name, role: user.role, passwordSetByOther: user.passwordSetByOther };
 }
 
 /** The session cookie's value in a raw Cookie header. */

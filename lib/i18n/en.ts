@@ -12,6 +12,8 @@ export const en: Record<MessageKey, string> = {
   'nav.users': 'Staff',
   'nav.audit': 'Audit log',
   'nav.menu': 'Menu',
+  'shell.passwordSetByOther': 'Your password was chosen by someone else (an admin added or reset your account, or it was generated at the first start). Change it to one only you know.',
+  'shell.changePassword': 'Change password',
   'shell.skipToContent': 'Skip to content',
   'shell.signOut': 'Sign out',
   'shell.language': 'Language',

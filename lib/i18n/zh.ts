@@ -11,6 +11,8 @@ export const zh = {
   'nav.users': '后台用户',
   'nav.audit': '操作日志',
   'nav.menu': '菜单',
+  'shell.passwordSetByOther': '你的密码是别人设置的（管理员添加或重置了你的账号，或首次启动时生成）。请换成只有你知道的密码。',
+  'shell.changePassword': '去修改密码',
   'shell.skipToContent': '跳到正文',
   'shell.signOut': '退出登录',
   'shell.language': '语言',

@@ -34,7 +34,7 @@ export async function addStaff(
   const passwordHash = await hashPassword(params.password);
   try {
     return await db.transaction(async (tx) => {
-      const user = await createUser(tx, { email: params.email, name: params.name, role: params.role, passwordHash });
+      const user = await createUser(tx, { email: params.email, name: params.name, role: params.role, passwordHash, passwordSetByOther: true });
       await recordAudit(tx, { userId: actor.id, action: 'user.add', target: user.email, detail: `role=${user.role}` });
       return user;
     });
@@ -61,7 +61,7 @@ export async function resetStaffPassword(db: Db, actor: Actor, params: { userId:
   if (passwordNamesEmail(params.password, target.email)) throw new DomainError('form.passwordNamesEmail', {}, { field: 'password' });
   const passwordHash = await hashPassword(params.password);
   await db.transaction(async (tx) => {
-    const user = await updateUser(tx, { id: params.userId, passwordHash });
+    const user = await updateUser(tx, { id: params.userId, passwordHash, passwordSetByOther: true });
     if (!user) throw new DomainError('error.notFound');
     await recordAudit(tx, { userId: actor.id, action: 'user.password_reset', target: user.email });
   });

@@ -24,7 +24,9 @@ test('changing my password signs out my other sessions; the old password stops w
   const { context: laptop, page } = await signedInPage(browser, me.email, me.password);
   const { context: phone, page: otherPage } = await signedInPage(browser, me.email, me.password);
 
-  await page.getByRole('link', { name: '我的账号' }).click();
+  // The admin chose this password: every page asks its owner to change it.
+  await expect(page.getByTestId('password-set-by-other')).toContainText('你的密码是别人设置的');
+  await page.getByTestId('password-set-by-other').getByRole('link', { name: '去修改密码' }).click();
   await expect(page.getByRole('heading', { name: '我的账号', level: 1 })).toBeVisible();
   const form = page.getByRole('region', { name: '修改密码' });
 
@@ -49,6 +51,7 @@ test('changing my password signs out my other sessions; the old password stops w
   await form.getByLabel('确认新密码').fill('changer-password-2');
   await form.getByRole('button', { name: '修改密码' }).click();
   await expect(form.getByRole('status')).toHaveText('密码已修改。其他设备上的登录已退出，本浏览器保持登录。');
+  await expect(page.getByTestId('password-set-by-other')).toHaveCount(0);
   await expect(form.getByLabel('新密码', { exact: true })).toHaveValue('');
 
   // This browser stays signed in; the other one is out.

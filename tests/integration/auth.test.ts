@@ -93,6 +93,18 @@ describe.each(testDatabases)('staff accounts on $kind', (testDb) => {
     expect(await authorizeCredentials(database.db, { email: 'erin.lead@x.test', password: 'erin-first-pass' }, null)).toMatchObject({ email: 'erin.lead@x.test' });
   });
 
+  it('marks a password someone else chose until its owner changes it', async () => {
+    const gil = await addStaff(database.db, { id: adminId }, { email: 'gil@x.test', name: 'Gil', role: 'operator', password: 'set-by-admin-7' });
+    expect(gil.passwordSetByOther).toBe(true);
+    await changeOwnPassword(database.db, gil, { currentPassword: 'set-by-admin-7', newPassword: 'only-gil-knows-3' });
+    expect((await getUserById(database.db, { id: gil.id }))?.passwordSetByOther).toBe(false);
+    await resetStaffPassword(database.db, { id: adminId }, { userId: gil.id, password: 'reset-by-admin-9' });
+    expect((await getUserById(database.db, { id: gil.id }))?.passwordSetByOther).toBe(true);
+    // The first admin's password, generated and printed, is marked too.
+    const [admin] = await listUsers(database.db);
+    expect(admin).toMatchObject({ email: 'admin@wekf.local', passwordSetByOther: true });
+  });
+
   it('signs a user out everywhere when their password is reset or they are disabled', async () => {
     const dave = await addStaff(database.db, { id: adminId }, { email: 'dave@x.test', name: 'Dave', role: 'operator', password: 'dave-password' });
     await resetStaffPassword(database.db, { id: adminId }, { userId: dave.id, password: 'dave-new-password' });
