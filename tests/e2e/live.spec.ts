@@ -248,6 +248,51 @@ async function agentAccount(page: Page, nickname: string): Promise<string | unde
   return state.accounts.find((a) => a.nickname === nickname)?.kfAccount;
 }
 
+test('desktop alerts, once switched on, raise one notification when someone joins the line while the tab is out of sight', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'zh-CN', permissions: ['notifications'] });
+  // Headless Chromium shows no notification and keeps every tab visible: both are stood in for here,
+  // recording what the page asks the browser for.
+  await context.addInitScript(() => {
+    const shown: { title: string; body?: string }[] = [];
+    const w = window as unknown as { __shown: typeof shown; __hidden: boolean; Notification: unknown };
+    w.__shown = shown;
+    w.__hidden = false;
+    w.Notification = class {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      constructor(title: string, options?: { body?: string }) {
+        shown.push({ title, body: options?.body });
+      }
+    };
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (w.__hidden ? 'hidden' : 'visible') });
+  });
+  const page = await context.newPage();
+  await signInAsAdmin(page);
+  await ensureDemoAgents(page);
+  await page.goto('/');
+  await expect(page.locator('[data-live-state="open"]')).toBeVisible();
+  const toggle = page.getByRole('button', { name: '桌面提醒：关闭' });
+  await toggle.click();
+  await expect(page.getByRole('button', { name: '桌面提醒：已开启' })).toHaveAttribute('aria-pressed', 'true');
+
+  const before = Number(await page.getByTestId('count-waiting').textContent());
+  await page.evaluate(() => ((window as unknown as { __hidden: boolean }).__hidden = true));
+  await sim(page, 'followers/o_e2e_alerted/subscribe');
+  await sim(page, 'followers/o_e2e_alerted/text', { text: '客服' });
+  await expect(page.getByTestId('count-waiting')).toHaveText(String(before + 1));
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __shown: unknown[] }).__shown))
+    .toEqual([{ title: '有粉丝在排队', body: `当前排队 ${before + 1} 人，请到实时队列处理。` }]);
+  // Kept in this browser: switched on after a reload too.
+  await page.reload();
+  await expect(page.getByRole('button', { name: '桌面提醒：已开启' })).toBeVisible();
+
+  const wang = (await agentAccount(page, '小王'))!;
+  await sim(page, `agents/${encodeURIComponent(wang)}/accept`, { openid: 'o_e2e_alerted' });
+  await sim(page, `agents/${encodeURIComponent(wang)}/close`, { openid: 'o_e2e_alerted' });
+  await context.close();
+});
+
 test('a signed-out browser gets nothing from the event stream', async ({ request }) => {
   const response = await request.get('/api/live');
   expect(response.status()).toBe(401);

@@ -11,6 +11,7 @@ import { ActiveSessions } from './_components/active-sessions';
 import { AgentList } from './_components/agent-list';
 import { Counters } from './_components/counters';
 import { LiveUpdates } from './_components/live-updates';
+import { WaitingAlerts } from './_components/waiting-alerts';
 import { WaitingTable } from './_components/waiting-table';
 import { titled } from '@/lib/i18n/metadata';
 
@@ -36,7 +37,13 @@ export default async function LivePage({ searchParams }: { searchParams: Promise
         </p>
       )}
       <PageHeader title={t('queue.title')} intro={t('live.intro')}>
-        <LiveUpdates labels={{ connecting: t('live.connecting'), open: t('live.connected'), lost: t('live.reconnecting') }} waiting={live.counters.waiting} />
+        <div className="flex flex-wrap items-center gap-4">
+          <WaitingAlerts
+            waiting={live.counters.waiting}
+            labels={{ on: t('live.alertsOn'), off: t('live.alertsOff'), denied: t('live.alertsDenied'), title: t('live.alertTitle'), body: t('live.alertBody') }}
+          />
+          <LiveUpdates labels={{ connecting: t('live.connecting'), open: t('live.connected'), lost: t('live.reconnecting') }} waiting={live.counters.waiting} />
+        </div>
       </PageHeader>
       {live.agents.length > 0 && !live.agents.some((agent) => agent.alertable) && (
         <InlineNotice tone="warning" className="mb-4">
