@@ -81,10 +81,10 @@ export async function latestSwitch(db: DbOrTx, params: { sessionId: number }): P
   return row;
 }
 
-// Greeting and closing texts carry no session id: they are the follower's outbox rows from the
-// session's queueing to shortly after its end. Place-in-line messages and agent alerts carry it
-// (payload.whileWaiting); alerts go to the agents' own openids.
-const FOLLOWER_KINDS = [KEYWORD_OUTBOX_KINDS.placeInLine, 'greeting', 'closing'];
+// Greeting, hand-over, closing and wait-ran-out texts carry no session id: they are the follower's
+// outbox rows from the session's queueing to shortly after its end. Place-in-line messages and agent
+// alerts carry it (payload.whileWaiting); alerts go to the agents' own openids.
+const FOLLOWER_KINDS = [KEYWORD_OUTBOX_KINDS.placeInLine, 'greeting', 'switched', 'closing', 'wait_expired'];
 const AFTER_END_MS = 5 * 60_000;
 
 export async function listSessionOutbox(db: DbOrTx, params: { session: SessionRow; now: Date }) {

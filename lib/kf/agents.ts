@@ -142,6 +142,19 @@ export function runOnlineRefresh(deps: AgentDeps): Promise<JobOutcome<number>> {
   return runJob(deps.database, { name: ONLINE_STATUS_JOB, run: () => refreshOnlineOnce(deps), summarize: (n) => ({ online: n }), now: deps.now });
 }
 
+/** How fresh online status is kept while someone has the console open (OnlineHeartbeat). */
+export const ONLINE_FRESH_MS = 25_000;
+
+/**
+ * Online status for an open console page: refreshed from WeChat unless any instance did so within
+ * ONLINE_FRESH_MS (the job's lock and its recorded last run). Whether this call refreshed it.
+ */
+export async function refreshOnlineIfStale(deps: AgentDeps): Promise<boolean> {
+  const last = await findJobRun(deps.database.db, { name: ONLINE_STATUS_JOB });
+  if (last?.lastStartedAt && clock(deps)().getTime() - last.lastStartedAt.getTime() < ONLINE_FRESH_MS) return false;
+  return (await runOnlineRefresh(deps)).ran;
+}
+
 /** The console's "Sync now": audited with what changed. */
 export async function syncAgentsNow(deps: AgentDeps, actor: Actor): Promise<SyncResult | 'busy'> {
   const outcome = await runAgentSync(deps);

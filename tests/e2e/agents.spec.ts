@@ -10,11 +10,11 @@ async function openAgents(page: Page) {
   await expect(page.getByRole('heading', { name: '客服人员' })).toBeVisible();
 }
 
-test('the account\'s existing agents are there after start, with who is online, and "Sync now" reports them', async ({ page }) => {
+test('the account\'s existing agents are there after start, with who is online, and "Sync now" reports them', async ({ page, request }) => {
   await openAgents(page);
   const xiaowang = page.getByTestId(`agent-xiaowang@${suffix}`);
   await expect(xiaowang).toContainText('小王');
-  await expect(xiaowang).toContainText('已绑定');
+  await expect(xiaowang).toContainText('已绑定微信号');
   await expect(xiaowang).toContainText('在线 · 接待中 0');
   await expect(xiaowang).toContainText('暂不提醒：wekf 还不知道该客服的 openid');
   await expect(page.getByTestId(`agent-xiaoli@${suffix}`)).toContainText('离线');
@@ -23,6 +23,13 @@ test('the account\'s existing agents are there after start, with who is online, 
   await expect(page.getByText(/已同步：\d+ 个帐号/)).toBeVisible();
   const health = (await (await page.request.get('/api/health')).json()) as { jobs: { name: string; failing: boolean }[] };
   expect(health.jobs).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'agent-sync', failing: false })]));
+
+  // The pages' online heartbeat: for the console's own signed-in pages only.
+  const online = await page.request.post('/api/online', { headers: { 'sec-fetch-site': 'same-origin' } });
+  expect(online.status()).toBe(200);
+  expect(await online.json()).toEqual({ refreshed: expect.any(Boolean) });
+  expect((await page.request.post('/api/online', { headers: { 'sec-fetch-site': 'cross-site' } })).status()).toBe(403);
+  expect((await request.post('/api/online')).status()).toBe(401);
 });
 
 test('an invited colleague who accepts in WeChat shows as bound after a sync', async ({ page }) => {

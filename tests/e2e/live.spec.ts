@@ -66,8 +66,16 @@ test('the sandbox drives keyword → queue message → accept → greeting → c
   await card.getByRole('button', { name: '「客服」' }).click();
   await expect(live.getByTestId(`waiting-${openid}`)).toBeVisible();
   await expect(live.getByTestId('count-waiting')).toHaveText('1');
-  // The tab's title carries the number waiting, readable from another tab.
+  // The tab's title carries the number waiting, readable from another tab, and keeps it through a
+  // refetch that leaves the number as it was (小李 going offline and back).
   await expect(live).toHaveTitle('(1) 实时队列 · wekf 客服台');
+  const li = sandbox.getByTestId('sandbox-agent-小李');
+  const liOnLive = live.getByTestId(`agent-${(await agentAccount(sandbox, '小李'))!}`);
+  await li.getByRole('button', { name: '下线' }).click();
+  await expect(liOnLive).toContainText('离线');
+  await expect(live).toHaveTitle('(1) 实时队列 · wekf 客服台');
+  await li.getByRole('button', { name: '上线' }).click();
+  await expect(liOnLive).toContainText('在线');
   // the queue-position message came through the customer-service API
   await expect(card.getByText('客服消息接口')).toHaveCount(1);
 

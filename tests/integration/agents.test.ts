@@ -8,7 +8,7 @@ import { listSessionsByOpenid } from '@/db/queries/customer-sessions';
 import { openPostgres } from '@/db/engines/postgres';
 import { createUser } from '@/db/queries/users';
 import { offerCodeBinding, offerQrBinding, readBindingState, setAgentOpenid } from '@/lib/kf/agent-binding';
-import { changeAgentAvatar, EMPTY_LIST_BELIEVED_AFTER_MS, inviteAgent, reinviteAgent, removeAgent, renameAgent, runAgentSync, type AgentDeps } from '@/lib/kf/agents';
+import { changeAgentAvatar, EMPTY_LIST_BELIEVED_AFTER_MS, inviteAgent, ONLINE_FRESH_MS, refreshOnlineIfStale, reinviteAgent, removeAgent, renameAgent, runAgentSync, type AgentDeps } from '@/lib/kf/agents';
 import { createWechatRuntime } from '@/lib/kf/runtime';
 import { saveKfSettings, forgetCachedSettings } from '@/lib/kf/settings';
 import { accountOfSim } from '@/lib/sandbox';
@@ -98,6 +98,20 @@ describe.each(testDatabases)('agents on $kind', (base) => {
     h.sim.clock.advance(EMPTY_LIST_BELIEVED_AFTER_MS);
     expect(await runAgentSync(deps)).toMatchObject({ value: { accounts: 0, removed: 2 } });
     expect((await listAgents(h.database.db)).map((a) => a.status)).toEqual(['removed', 'removed']);
+  });
+
+  it('refreshes online status for open console pages at most once per ONLINE_FRESH_MS', async () => {
+    await accountInWechat('ivy', 'bound', true);
+    await runAgentSync(deps);
+    h.sim.clock.advance(ONLINE_FRESH_MS + 1000);
+    const calls = () => h.sim.calls({ path: '/cgi-bin/customservice/getonlinekflist' }).length;
+    const before = calls();
+    expect(await refreshOnlineIfStale(deps)).toBe(true);
+    expect(await refreshOnlineIfStale(deps)).toBe(false);
+    expect(calls()).toBe(before + 1);
+    h.sim.clock.advance(ONLINE_FRESH_MS + 1000);
+    expect(await refreshOnlineIfStale(deps)).toBe(true);
+    expect(calls()).toBe(before + 2);
   });
 
   it('syncs in one instance at a time: a second sync meanwhile is told it is busy', async () => {

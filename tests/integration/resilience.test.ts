@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireWaitingSessions, listSessionsByOpenid, listWaitingQueue } from '@/db/queries/customer-sessions';
+import { loadSessionDetail } from '@/lib/kf/session-timeline';
 import { expireWaits, WAIT_EXPIRED_NOTICE_WITHIN_MS } from '@/lib/kf/sweeps';
 import { testDatabases } from './databases';
 import { startKfHarness, textFields, type KfHarness } from './kf-harness';
@@ -92,6 +93,10 @@ describe.each(testDatabases)('expiry sweep on $kind', (testDb) => {
         expect(h.sim.follower(openid).inbox().slice(counts[openid]).map((m) => m.text)).toEqual([notice]);
       }
       expect(h.sim.follower('o_still').inbox()).toHaveLength(counts.o_still);
+      // The session's page lists the notice among what was sent.
+      const [gone] = await listSessionsByOpenid(h.database.db, { openid: 'o_gone1' });
+      const detail = await loadSessionDetail(h.database.db, { id: gone!.id, now });
+      expect(detail!.messages.map((m) => m.kind)).toContain('wait_expired');
     } finally {
       await h.close();
     }

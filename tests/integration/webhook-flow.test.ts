@@ -317,6 +317,7 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     await h.drainOutbox();
     expect(h.sim.follower('o_kf').inbox().at(-1)).toMatchObject({ text: '您好，现在由客服小本继续为您服务。' });
     expect((await listOutboxFor(h.database.db, { openid: 'o_kf' })).find((r) => r.kind === 'switched')?.payload).toMatchObject({ kfAccount: ben });
+    expect((await loadSessionDetail(h.database.db, { id: session!.id, now: new Date() }))!.messages.map((m) => m.kind)).toContain('switched');
 
     await h.sim.agents.close(ben, 'o_kf');
     await h.sim.settled();

@@ -3,12 +3,11 @@
 // calls WeChat through the shared-token client outside any request of WeChat's, and is audited.
 import { revalidatePath } from 'next/cache';
 import { currentDatabase } from '@/db/client';
-import { findJobRun } from '@/db/queries/job-runs';
 import { adminAction, consoleCall } from '@/lib/actions';
 import { DomainError } from '@/lib/errors';
 import type { Translate } from '@/lib/i18n/format';
 import { clearAgentOpenid, offerCodeBinding, offerQrBinding, readBindingState, setAgentOpenid, type BindingState } from '@/lib/kf/agent-binding';
-import { changeAgentAvatar, inviteAgent, ONLINE_STATUS_JOB, type InviteResult, reinviteAgent, removeAgent, renameAgent, runOnlineRefresh, syncAgentsNow, type AgentDeps } from '@/lib/kf/agents';
+import { changeAgentAvatar, inviteAgent, type InviteResult, reinviteAgent, removeAgent, renameAgent, syncAgentsNow, type AgentDeps } from '@/lib/kf/agents';
 import { getT } from '@/lib/i18n/server';
 import { sandboxAvailable } from '@/lib/sandbox/console';
 import { wechatApiForConsole } from '@/lib/wechat-account/console';
@@ -100,18 +99,4 @@ export async function bindingStateAction(bindingId: number) {
   });
 }
 
-/**
- * Online status while someone has the console open: at most one refresh per ONLINE_FRESH_MS across
- * every instance and open page (the job's lock and its recorded last run).
- */
-const ONLINE_FRESH_MS = 25_000;
-export async function refreshOnlineAction() {
-  return consoleCall('any', async () => {
-    const database = currentDatabase();
-    const last = await findJobRun(database.db, { name: ONLINE_STATUS_JOB });
-    if (last?.lastStartedAt && Date.now() - last.lastStartedAt.getTime() < ONLINE_FRESH_MS) return false;
-    const outcome = await runOnlineRefresh(deps());
-    return outcome.ran;
-  });
-}
 

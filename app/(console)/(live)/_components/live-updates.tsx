@@ -20,12 +20,22 @@ export function LiveUpdates({ labels, waiting }: { labels: Record<LiveState, str
   const [state, setState] = useState<LiveState>('connecting');
   const lastRefresh = useRef(0);
 
-  // After each refetch's render, which may have written the page's own title back.
+  // Each refetch writes the page's own title back, in its own time: the count is put in again
+  // whenever the title changes, not only when the number does.
   useEffect(() => {
-    const base = document.title.replace(COUNT_PREFIX, '');
-    document.title = waiting > 0 ? `(${waiting}) ${base}` : base;
+    const apply = () => {
+      const base = document.title.replace(COUNT_PREFIX, '');
+      const wanted = waiting > 0 ? `(${waiting}) ${base}` : base;
+      if (document.title !== wanted) document.title = wanted;
+    };
+    apply();
+    const observer = new MutationObserver(apply);
+    observer.observe(document.head, { subtree: true, childList: true, characterData: true });
+    return () => {
+      observer.disconnect();
+      document.title = document.title.replace(COUNT_PREFIX, '');
+    };
   }, [waiting]);
-  useEffect(() => () => void (document.title = document.title.replace(COUNT_PREFIX, '')), []);
 
   useEffect(() => {
     const source = new EventSource('/api/live');
