@@ -101,6 +101,14 @@ const DETAIL_NAMES: Record<string, Label> = {
   to: { zh: '止', en: 'to' },
 };
 
+// An outcome's values (an export's end, an assign or close WeChat did not answer), in the reader's language.
+const OUTCOME_VALUES: Record<string, Label> = {
+  complete: { zh: '完成', en: 'complete' },
+  cancelled: { zh: '已取消', en: 'cancelled' },
+  failed: { zh: '失败', en: 'failed' },
+  unknown: { zh: '未知（微信没有及时回应，可能已生效）', en: 'unknown (WeChat did not answer in time; it may have happened)' },
+};
+
 /**
  * An audit line's detail as the page shows it: `name=value` pairs and a JSON object (what exports
  * and transcript pulls record) as `name: value`, the names in the reader's language, a WeChat errcode
@@ -111,6 +119,7 @@ export function detailText(detail: string, locale: Locale): string {
   const name = (key: string) => (Object.hasOwn(DETAIL_NAMES, key) ? DETAIL_NAMES[key]![locale] : key);
   const value = (key: string, v: unknown): string => {
     if (isPlainObject(v)) return Object.keys(v).length === 0 ? '—' : `(${pairs(v)})`;
+    if (key === 'outcome' && typeof v === 'string' && Object.hasOwn(OUTCOME_VALUES, v)) return OUTCOME_VALUES[v]![locale];
     const meaning = key === 'errcode' ? describeErrcode(Number(v)) : undefined;
     return meaning ? `${String(v)} ${locale === 'zh' ? `（${meaning.zh}）` : `(${meaning.en})`}` : String(v);
   };

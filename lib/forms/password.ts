@@ -23,10 +23,17 @@ export function newPassword() {
 // Runs a guesser tries first: digits, the keyboard's rows, the alphabet, each either way.
 const RUNS = ['01234567890', 'qwertyuiopasdfghjklzxcvbnm', 'abcdefghijklmnopqrstuvwxyz'].flatMap((run) => [run, [...run].reverse().join('')]);
 
-/** Fewer than 4 different characters (1111111111, ababababab), or one run of the keyboard or alphabet (1234567890, qwertyuiop). */
+// Words a guesser tries first, with digits and signs around them (password123, admin2026!, kefu888888).
+const COMMON_WORDS = new Set(['password', 'passwd', 'admin', 'administrator', 'welcome', 'iloveyou', 'letmein', 'qwerty', 'abc', 'wekf', 'kefu', 'weixin', 'wechat', 'woaini']);
+
+/**
+ * Fewer than 4 different characters (1111111111, ababababab), one run of the keyboard or alphabet
+ * (1234567890, qwertyuiop), or a common word with only digits and signs besides (password123).
+ */
 export function tooSimple(password: string): boolean {
   const lower = password.toLowerCase();
-  return new Set(lower).size < 4 || RUNS.some((run) => run.includes(lower));
+  const letters = lower.replace(/[^\p{L}]/gu, '');
+  return new Set(lower).size < 4 || RUNS.some((run) => run.includes(lower)) || COMMON_WORDS.has(letters);
 }
 
 /**
