@@ -661,7 +661,7 @@ export const en: Record<MessageKey, string> = {
   'sandbox.followersTitle': 'Play a follower',
   'sandbox.followerName': 'Follower name',
   'sandbox.addFollower': 'Add follower',
-  'sandbox.followersHidden': '{count} more followers are not shown: only the {shown} last active are. Add one again by name to bring them back here.',
+  'sandbox.followersHidden': '{count} more followers are not shown: only the {shown} last active are, and everyone waiting or with an agent.',
   'sandbox.followersEmpty': 'No followers yet. Add one first.',
   'sandbox.message': 'Message',
   'sandbox.send': 'Send',

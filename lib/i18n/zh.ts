@@ -659,7 +659,7 @@ export const zh = {
   'sandbox.followersTitle': '扮演粉丝',
   'sandbox.followerName': '粉丝名字',
   'sandbox.addFollower': '添加粉丝',
-  'sandbox.followersHidden': '另有 {count} 位粉丝未显示：只显示最近活动的 {shown} 位。按名字再添加一次即可让某位粉丝回到这里。',
+  'sandbox.followersHidden': '另有 {count} 位粉丝未显示：这里只显示最近活动的 {shown} 位，以及排队和接待中的粉丝。',
   'sandbox.followersEmpty': '还没有粉丝。先添加一位。',
   'sandbox.message': '消息',
   'sandbox.send': '发送',

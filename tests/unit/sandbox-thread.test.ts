@@ -12,4 +12,14 @@ describe('lastActiveFirst', () => {
     expect(lastActiveFirst(followers, history, 3).map((f) => f.openid)).toEqual(['a', 'b', 'd']);
     expect(lastActiveFirst(followers, history, 10).map((f) => f.openid)).toEqual(['a', 'b', 'd', 'c']);
   });
+
+  it('keeps every follower waiting or with an agent, however long ago they were active', () => {
+    const followers = ['a', 'b', 'c'].map((openid) => ({ openid }));
+    const history = [
+      { openid: 'a', at: 10 },
+      { openid: 'b', at: 30 },
+      { openid: 'c', at: 20 },
+    ];
+    expect(lastActiveFirst(followers, history, 1, new Set(['a'])).map((f) => f.openid)).toEqual(['b', 'a']);
+  });
 });

@@ -47,9 +47,11 @@ export default async function SandboxPage() {
     invited: !a.boundWx && a.invite?.status === 'waiting',
     sessions: snapshot.sessions.filter((s) => s.kfAccount === a.kfAccount).map((s) => ({ openid: s.openid, name: nameOf(s.openid) })),
   }));
-  // Only so many cards, the last active first: each card reads its thread from the whole history.
+  // Only so many cards, the last active first, and every follower waiting or with an agent: each card
+  // reads its thread from the whole history.
   const subscribed = snapshot.followers.filter((f) => f.subscribed);
-  const followers: FollowerView[] = lastActiveFirst(subscribed, [...pushes, ...deliveries], FOLLOWERS_SHOWN)
+  const busy = new Set([...snapshot.queue.map((w) => w.openid), ...snapshot.sessions.map((x) => x.openid)]);
+  const followers: FollowerView[] = lastActiveFirst(subscribed, [...pushes, ...deliveries], FOLLOWERS_SHOWN, busy)
     .map((f) => {
       const session = snapshot.sessions.find((s) => s.openid === f.openid);
       const waiting = snapshot.queue.some((w) => w.openid === f.openid);

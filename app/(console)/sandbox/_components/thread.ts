@@ -46,15 +46,21 @@ export function threadOf(
 }
 
 /**
- * At most `limit` of `followers`, the one whose latest push or delivery is newest first; among those
- * with none, the one added last first.
+ * At most `limit` of `followers`, the one whose latest push or delivery is newest first (among those
+ * with none, the one added last first), and besides them every one in `always` (waiting, or with an
+ * agent), so no card an agent's card names goes missing.
  */
-export function lastActiveFirst<F extends { openid: string }>(followers: F[], history: { openid: string; at: number }[], limit: number): F[] {
+export function lastActiveFirst<F extends { openid: string }>(
+  followers: F[],
+  history: { openid: string; at: number }[],
+  limit: number,
+  always: ReadonlySet<string> = new Set(),
+): F[] {
   const lastActive = new Map<string, number>();
   for (const item of history) lastActive.set(item.openid, Math.max(lastActive.get(item.openid) ?? 0, item.at));
   return followers
     .map((follower, added) => ({ follower, added }))
     .sort((a, b) => (lastActive.get(b.follower.openid) ?? 0) - (lastActive.get(a.follower.openid) ?? 0) || b.added - a.added)
-    .slice(0, limit)
+    .filter(({ follower }, rank) => rank < limit || always.has(follower.openid))
     .map(({ follower }) => follower);
 }
