@@ -91,9 +91,9 @@ describe('audit labels', () => {
     expect(detailText('{"filter":{},"rows":1,"outcome":"complete"}', 'en')).toBe('filter: — · rows: 1 · outcome: complete');
     expect(detailText('{"rows":1,"outcome":"cancelled"}', 'zh')).toBe('行数: 1 · 结果: 已取消');
     // An assign WeChat did not answer in time.
-    expect(detailText('kf_account=a@b outcome=unknown', 'zh')).toBe('客服帐号: a@b · 结果: 未知（微信没有及时回应，可能已生效）');
+    expect(detailText('kf_account=a@b outcome=unknown', 'zh')).toBe('客服账号: a@b · 结果: 未知（微信没有及时回应，可能已生效）');
     expect(detailText('{"filter":{"from":"2026-12-01","status":"closed"},"rows":0}', 'zh')).toBe('筛选: (起: 2026-12-01 · 状态: closed) · 行数: 0');
-    expect(detailText('kf_account=xiaowang@wekf_sim', 'zh')).toBe('客服帐号: xiaowang@wekf_sim');
+    expect(detailText('kf_account=xiaowang@wekf_sim', 'zh')).toBe('客服账号: xiaowang@wekf_sim');
     expect(detailText('nickname=Amy Lee', 'en')).toBe('nickname: Amy Lee');
     expect(detailText('inviteWx=amy_worker errcode=65412', 'en')).toBe('invited WeChat ID: amy_worker · errcode: 65412 (This agent account is already bound to a WeChat user)');
     expect(detailText('kf_openid: o_1 → o_2 (code)', 'en')).toBe('kf_openid: o_1 → o_2 (code)');

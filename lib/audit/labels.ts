@@ -83,13 +83,13 @@ export function kindLabel(kind: string, locale: Locale): string {
 // The names in audit details (`kf_account=…`, an export's JSON), in the reader's language; a name
 // missing here is shown as written.
 const DETAIL_NAMES: Record<string, Label> = {
-  kf_account: { zh: '客服帐号', en: 'agent account' },
+  kf_account: { zh: '客服账号', en: 'agent account' },
   role: { zh: '角色', en: 'role' },
   nickname: { zh: '昵称', en: 'nickname' },
   inviteWx: { zh: '邀请的微信号', en: 'invited WeChat ID' },
   errcode: { zh: '错误码', en: 'errcode' },
   status: { zh: '状态', en: 'status' },
-  accounts: { zh: '帐号', en: 'accounts' },
+  accounts: { zh: '账号', en: 'accounts' },
   added: { zh: '新增', en: 'added' },
   updated: { zh: '更新', en: 'updated' },
   removed: { zh: '移除', en: 'removed' },

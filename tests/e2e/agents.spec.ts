@@ -20,7 +20,7 @@ test('the account\'s existing agents are there after start, with who is online, 
   await expect(page.getByTestId(`agent-xiaoli@${suffix}`)).toContainText('离线');
 
   await page.getByRole('button', { name: '立即同步' }).click();
-  await expect(page.getByText(/已同步：\d+ 个帐号/)).toBeVisible();
+  await expect(page.getByText(/已同步：\d+ 个账号/)).toBeVisible();
   const health = (await (await page.request.get('/api/health')).json()) as { jobs: { name: string; failing: boolean }[] };
   expect(health.jobs).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'agent-sync', failing: false })]));
 
@@ -36,7 +36,7 @@ test('an invited colleague who accepts in WeChat shows as bound after a sync', a
   await openAgents(page);
   const form = page.getByRole('region', { name: '邀请客服' });
   await expect(form.getByLabel('公众号微信号')).toHaveValue(suffix);
-  await form.getByLabel('帐号前缀').fill('neo');
+  await form.getByLabel('账号前缀').fill('neo');
   await form.getByLabel('昵称').fill('Neo');
   await form.getByLabel('同事的微信号').fill('bad id');
   await form.getByRole('button', { name: '创建并邀请' }).click();

@@ -95,7 +95,7 @@ test.describe.serial('session history', () => {
     // wekf learns the agents made in WeChat through its sync; then it names them by nickname.
     await signInAsAdmin(page, '/agents');
     await page.getByRole('button', { name: '立即同步' }).click();
-    await expect(page.getByText(/已同步：\d+ 个帐号/)).toBeVisible();
+    await expect(page.getByText(/已同步：\d+ 个账号/)).toBeVisible();
     await page.goto('/sessions?openid=o_e2e_hist_a');
     await rows(page).first().getByRole('link').click();
     await expect(page.getByRole('heading', { name: /^会话 #\d+$/ })).toBeVisible();
