@@ -4,7 +4,7 @@ import { useFormAction } from '@/components/ui/form';
 import type { FormState } from '@/lib/actions';
 
 type Field = 'currentPassword' | 'newPassword' | 'confirmPassword';
-type Labels = Record<Field | 'submit', string>;
+type Labels = Record<Field | 'submit' | 'newPasswordHelp', string>;
 
 const fields: { name: Field; autoComplete: string }[] = [
   { name: 'currentPassword', autoComplete: 'current-password' },
@@ -25,6 +25,7 @@ export function ChangePasswordForm({
   // The console's form hook (never keeping a field: these are passwords): focus after a result, and sign-in when signed out.
   const [state, formAction, pending] = useFormAction(action);
   const errorId = (name: string) => `account-${name}-error`;
+  const helpId = 'account-newPassword-help';
   return (
     // React empties the fields after every submit, so a typed password never lingers or comes back.
     // noValidate: the server's messages are in the console's language, the browser's bubbles not.
@@ -41,9 +42,15 @@ export function ChangePasswordForm({
             autoComplete={autoComplete}
             required
             aria-invalid={state.fieldErrors?.[name] ? true : undefined}
-            aria-describedby={state.fieldErrors?.[name] ? errorId(name) : undefined}
+            aria-describedby={[name === 'newPassword' ? helpId : undefined, state.fieldErrors?.[name] ? errorId(name) : undefined].filter(Boolean).join(' ') || undefined}
             className={inputClass}
           />
+          {/* The rules up front, as on the Staff page, not only once refused. */}
+          {name === 'newPassword' && (
+            <p id={helpId} className="mt-1 text-xs text-slate-500">
+              {labels.newPasswordHelp}
+            </p>
+          )}
           {state.fieldErrors?.[name] && (
             <p id={errorId(name)} className="mt-1 text-xs text-red-700">
               {state.fieldErrors[name]}

@@ -35,6 +35,7 @@ export default async function AccountPage() {
             labels={{
               currentPassword: t('account.currentPassword'),
               newPassword: t('account.newPassword'),
+              newPasswordHelp: t('account.newPasswordHelp'),
               confirmPassword: t('account.confirmPassword'),
               submit: t('account.savePassword'),
             }}
