@@ -101,8 +101,7 @@ export async function syncAgents(deps: AgentDeps): Promise<SyncResult> {
   // every account deleted at once, and taken at its word it would tell every follower there is no
   // customer service. The agents stay until WeChat has listed none for EMPTY_LIST_BELIEVED_AFTER_MS.
   if (list.length === 0) {
-    const last = await lastSyncSummary(deps.database.db);
-    const emptySince = last?.keptOnEmpty && last.emptySince ? last.emptySince : (last?.accounts ?? 0) > 0 ? listedAt.toISOString() : undefined;
+    const emptySince = emptyListsSince(await lastSyncSummary(deps.database.db), listedAt);
     if (emptySince !== undefined && listedAt.getTime() - Date.parse(emptySince) < EMPTY_LIST_BELIEVED_AFTER_MS) {
       agentsLog.warn({ emptySince }, 'WeChat listed no customer-service accounts; keeping the known agents until it has listed none for 5 minutes');
       return { added: 0, updated: 0, removed: 0, accounts: 0, online: await refreshOnlineOnce(deps), keptOnEmpty: true, emptySince };
@@ -115,6 +114,16 @@ export async function syncAgents(deps: AgentDeps): Promise<SyncResult> {
   });
   const online = await refreshOnlineOnce(deps);
   return { ...counts, accounts: list.length, online };
+}
+
+/**
+ * When WeChat began listing no accounts, given an empty list now and the last sync's summary: the
+ * start a sync that kept the agents recorded, or now when the last sync listed some; undefined when
+ * it listed none either (nothing known to keep).
+ */
+function emptyListsSince(last: Partial<SyncResult> | undefined, listedAt: Date): string | undefined {
+  if (last?.keptOnEmpty && last.emptySince) return last.emptySince;
+  return (last?.accounts ?? 0) > 0 ? listedAt.toISOString() : undefined;
 }
 
 /** The last successful sync's job_runs summary: how many accounts it was given, and whether it kept them on an empty list. */

@@ -49,14 +49,22 @@ export const REFUSAL_WARNINGS = {
 
 export type RefusalWarner = (warning: keyof typeof REFUSAL_WARNINGS, fields?: Record<string, unknown>) => void;
 
+/** Whether a log line keyed `key` may be written now (by `wallClock`): at most once a minute for each key. */
+export function oncePerMinute(wallClock: () => number = Date.now): (key: string) => boolean {
+  const last = new Map<string, number>();
+  return (key) => {
+    const now = wallClock();
+    if (now - (last.get(key) ?? -Infinity) < 60_000) return false;
+    last.set(key, now);
+    return true;
+  };
+}
+
 /** A warner that says each warning at most once a minute (by `wallClock`). */
 export function refusalWarner(log: Pick<Logger, 'warn'>, wallClock: () => number = Date.now): RefusalWarner {
-  const last = new Map<string, number>();
+  const due = oncePerMinute(wallClock);
   return (warning, fields) => {
-    const now = wallClock();
-    if (now - (last.get(warning) ?? -Infinity) < 60_000) return;
-    last.set(warning, now);
-    log.warn(fields ?? {}, REFUSAL_WARNINGS[warning]);
+    if (due(warning)) log.warn(fields ?? {}, REFUSAL_WARNINGS[warning]);
   };
 }
 

@@ -21,7 +21,7 @@ import { placeInLineRow, runKeywordBatch, type KeywordItem, type KeywordResult }
 import { MicroBatcher } from './micro-batcher';
 import { pushKindOf, replyAroundAgent, routeOf, routeReply } from './routing';
 import { loadKfSettings, type KfSettings } from './settings';
-import { plainText, pushQueryOf, queryChecker, refusalWarner } from './webhook-query';
+import { oncePerMinute, plainText, pushQueryOf, queryChecker, refusalWarner } from './webhook-query';
 import { renderText } from './texts';
 
 export interface WebhookRequest {
@@ -356,15 +356,12 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
  * (`times`): a burst or an outage answered 503 would otherwise write a line for every push.
  */
 function countedWarner(logger: Pick<typeof webhookLog, 'warn'>, wallClock: () => number = Date.now) {
-  const seen = new Map<string, { lastAt: number; times: number }>();
+  const due = oncePerMinute(wallClock);
+  const times = new Map<string, number>();
   return (message: string, fields: Record<string, unknown>) => {
-    const entry = seen.get(message) ?? { lastAt: -Infinity, times: 0 };
-    entry.times += 1;
-    seen.set(message, entry);
-    const now = wallClock();
-    if (now - entry.lastAt < 60_000) return;
-    logger.warn({ ...fields, times: entry.times }, message);
-    entry.lastAt = now;
-    entry.times = 0;
+    const count = (times.get(message) ?? 0) + 1;
+    if (!due(message)) return void times.set(message, count);
+    logger.warn({ ...fields, times: count }, message);
+    times.set(message, 0);
   };
 }
