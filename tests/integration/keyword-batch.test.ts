@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { upsertAgent } from '@/db/queries/agents';
 import { activateSession, listSessionsByOpenid } from '@/db/queries/customer-sessions';
@@ -8,7 +8,7 @@ import { defaultServiceHours } from '@/lib/service-hours';
 import type { KfSettings } from '@/lib/kf/settings';
 import { DEFAULT_TEMPLATES } from '@/lib/kf/templates';
 import { parseXml } from '@/lib/wechat/xml';
-import { pgliteThreadDatabase, testDatabases } from './databases';
+import { emptiedForEachTest, pgliteThreadDatabase, testDatabases } from './databases';
 
 // The keyword batch's decisions, made by the database in one round trip (keyword-messages.ts), on
 // both databases. Replies are shown as a label of what WeChat will read in them (see `label`).
@@ -53,7 +53,10 @@ const addAgent = (database: DatabaseHandle, name: string, kfOpenid: string | nul
 
 const sessionId = async (database: DatabaseHandle, openid: string) => (await listSessionsByOpenid(database.db, { openid }))[0]!.id;
 
-describe.each([...testDatabases, pgliteThreadDatabase])('keyword batch on $label', (testDb) => {
+describe.each([...testDatabases, pgliteThreadDatabase])('keyword batch on $label', (base) => {
+  // One database per engine for the file, emptied for each test: PGlite's own thread takes seconds to start.
+  const testDb = emptiedForEachTest(base);
+  afterAll(() => testDb.close());
   async function withDatabase(fn: (database: DatabaseHandle) => Promise<void>) {
     const { handle, drop } = await testDb.open();
     try {
