@@ -510,6 +510,7 @@ export const en: Record<MessageKey, string> = {
   'session.skip.spent': 'No sends were left in WeChat\'s window for this person, so WeChat would have refused it.',
   'session.fail.dropped': 'The connection to WeChat dropped after it had the message. Not sent again, as it may have arrived.',
   'session.fail.unconfirmed': 'WeChat did not answer within 10 seconds. Not sent again, as it may have arrived.',
+  'session.fail.unreadable': 'WeChat\'s answer broke off before it said whether it sent the message. Not sent again, as it may have arrived.',
   'session.errcode': 'errcode {code}',
   'metrics.intro': 'Sessions, waits and handling over a date range, in the service time zone ({timezone}).',
   'metrics.target': 'Service level target (seconds)',

@@ -508,6 +508,7 @@ export const zh = {
   'session.skip.spent': '此人在微信窗口内的可发送次数已用完，发送会被微信拒绝。',
   'session.fail.dropped': '微信收到消息后连接中断。消息可能已送达，为免重复未再发送。',
   'session.fail.unconfirmed': '微信 10 秒内未应答。消息可能已送达，为免重复未再发送。',
+  'session.fail.unreadable': '微信的应答不完整，未说明是否已发出。消息可能已送达，为免重复未再发送。',
   'session.errcode': '错误码 {code}',
   'metrics.intro': '按日期范围统计会话、等待和接待，时间按服务时区（{timezone}）计算。',
   'metrics.target': '服务水平目标（秒）',

@@ -9,6 +9,7 @@ describe('classifySendFailure', () => {
   it('does not send again what WeChat may have had: a timeout or a fresh connection dropped after the whole request', () => {
     expect(classifySendFailure(new WechatNetworkError('timeout', SEND, 'timed out', { maybeDelivered: true }))).toMatchObject({ action: 'final', reason: FAILURE_REASONS.unconfirmed });
     expect(classifySendFailure(new WechatNetworkError('network', SEND, 'dropped', { maybeDelivered: true }))).toMatchObject({ action: 'final', reason: FAILURE_REASONS.dropped });
+    expect(classifySendFailure(new WechatNetworkError('unreadable', SEND, 'cut short', { maybeDelivered: true }))).toMatchObject({ action: 'final', reason: FAILURE_REASONS.unreadable });
   });
 
   it('retries when the access token could not be had, however that call failed: the message never left', () => {

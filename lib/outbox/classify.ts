@@ -20,13 +20,14 @@ export function classifySendFailure(error: unknown): FailureAction {
   if (isTokenFailure(error)) {
     return { action: 'retry', errcode: error instanceof WechatApiError ? error.errcode : null, reason: `no access token: ${error.message}` };
   }
-  // WeChat took the whole message and did not answer in time, or dropped the connection after it
-  // had it: it may well have delivered it (seen with a slow answer: the follower got each retry), and
+  // WeChat took the whole message and did not answer in time, dropped the connection after it had
+  // it, or began its JSON answer and broke off: it may well have delivered it (seen with a slow answer: the follower got each retry), and
   // a message sent twice reads as spam and spends the follower's sends. Not sent again; the console
   // says so. A connection refused, or dropped where it was a reused keep-alive one (mostly one WeChat
   // had closed while idle: the client says maybeDelivered only of the others), is retried.
   if (error instanceof WechatNetworkError && error.maybeDelivered) {
-    return { action: 'final', errcode: null, reason: error.code === 'timeout' ? FAILURE_REASONS.unconfirmed : FAILURE_REASONS.dropped };
+    const reason = error.code === 'timeout' ? FAILURE_REASONS.unconfirmed : error.code === 'unreadable' ? FAILURE_REASONS.unreadable : FAILURE_REASONS.dropped;
+    return { action: 'final', errcode: null, reason };
   }
   if (error instanceof WechatNetworkError) return { action: 'retry', errcode: null, reason: `network: ${error.code}` };
   if (error instanceof WechatApiError) {

@@ -15,6 +15,7 @@ export const SKIP_REASONS = {
 export const FAILURE_REASONS = {
   unconfirmed: 'WeChat did not answer in time; not sent again, as it may have arrived',
   dropped: 'the connection to WeChat dropped after it had the message; not sent again, as it may have arrived',
+  unreadable: 'WeChat\'s answer broke off; not sent again, as it may have arrived',
 } as const;
 
 type StoredReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS] | (typeof FAILURE_REASONS)[keyof typeof FAILURE_REASONS];
@@ -27,6 +28,7 @@ const KEYS: Record<StoredReason, MessageKey> = {
   [SKIP_REASONS.windowClosed]: 'session.skip.windowClosed',
   [FAILURE_REASONS.unconfirmed]: 'session.fail.unconfirmed',
   [FAILURE_REASONS.dropped]: 'session.fail.dropped',
+  [FAILURE_REASONS.unreadable]: 'session.fail.unreadable',
 };
 
 /** The catalog key for a stored skip or failure reason; undefined for any other text (shown as written). */

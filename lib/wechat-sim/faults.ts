@@ -16,6 +16,8 @@ export interface FaultSpec {
   drop?: boolean;
   /** Run the endpoint (a message is delivered), then destroy the connection without answering. */
   dropAfterActing?: boolean;
+  /** Run the endpoint, then answer HTTP 200 with its JSON cut off halfway (`{"errcode":0,"err`). */
+  cutShortAfterActing?: boolean;
 }
 
 export type ActiveFault = Omit<FaultSpec, 'times'> & { remaining: number };
@@ -26,9 +28,9 @@ export class FaultStore {
   inject(spec: FaultSpec): void {
     const times = spec.times ?? 1;
     if (!Number.isInteger(times) || times < 1) throw new RangeError(`fault.times must be a positive integer, got ${times}`);
-    const { path, errcode, httpStatus, delayMs, drop, dropAfterActing } = spec;
+    const { path, errcode, httpStatus, delayMs, drop, dropAfterActing, cutShortAfterActing } = spec;
     const list = this.byPath.get(path) ?? [];
-    list.push({ path, errcode, httpStatus, delayMs, drop, dropAfterActing, remaining: times });
+    list.push({ path, errcode, httpStatus, delayMs, drop, dropAfterActing, cutShortAfterActing, remaining: times });
     this.byPath.set(path, list);
   }
 

@@ -110,6 +110,13 @@ async function handle(deps: ApiListenerDeps, routes: Map<string, Route>, req: In
     res.socket?.destroy();
     return;
   }
+  if (fault?.cutShortAfterActing) {
+    const whole = jsonText(json);
+    const cut = whole.slice(0, Math.ceil(whole.length / 2));
+    record(200, cut);
+    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(cut) }).end(cut);
+    return;
+  }
   record(200, json);
   send(res, 200, json);
 }
@@ -184,9 +191,13 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+// MsgIds are bigints (they pass 2^53); JSON carries them as strings.
+function jsonText(json: unknown): string {
+  return JSON.stringify(json, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+}
+
 function send(res: ServerResponse, status: number, json: unknown): void {
-  // MsgIds are bigints (they pass 2^53); JSON carries them as strings.
-  const text = JSON.stringify(json, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+  const text = jsonText(json);
   // With its length, as WeChat answers; without it Node would send the JSON chunked.
   res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) }).end(text);
 }

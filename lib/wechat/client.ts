@@ -191,7 +191,12 @@ function parseJson(text: string, path: string): unknown {
     const json: unknown = JSON.parse(text);
     if (typeof json === 'object' && json !== null && !Array.isArray(json)) return json;
   } catch {
-    // fall through: reported below without echoing the body
+    // An answer that began as WeChat's JSON and broke off: WeChat's API wrote it, so it had the
+    // request and may have acted on it (a message sent, a follower assigned). Another body (a proxy's
+    // HTML page) says nothing reached the API. Neither is echoed: a body may carry anything.
+    if (text.trimStart().startsWith('{')) {
+      throw new WechatNetworkError('unreadable', path, `${path} answered with JSON cut short`, { maybeDelivered: true });
+    }
   }
   throw new WechatProtocolError('bad_response', `${path} did not return a JSON object`);
 }

@@ -57,7 +57,8 @@ export class WechatApiError extends Error {
   }
 }
 
-export type WechatNetworkErrorCode = 'timeout' | 'network' | 'http_status';
+/** timeout, network (refused, dropped), http_status (not 2xx), unreadable (a 2xx whose JSON broke off). */
+export type WechatNetworkErrorCode = 'timeout' | 'network' | 'http_status' | 'unreadable';
 
 /** The HTTP exchange itself failed. Messages name the path only, never the URL (it holds the token). */
 export class WechatNetworkError extends Error {

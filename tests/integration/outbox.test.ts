@@ -137,6 +137,29 @@ describe.each(testDatabases)('outbox on $kind', (base) => {
     expect(h.sim.follower('o_taken').inbox().filter((m) => m.text.includes('排在第'))).toHaveLength(1);
   });
 
+  it('a send WeChat answers with JSON cut short is not sent again; a proxy\'s HTML page is retried', async () => {
+    h.sim.faults.inject({ path: SEND, cutShortAfterActing: true, times: 1 });
+    await h.sim.follower('o_cut').sendText('客服');
+    await (h.runtime.dispatcher as unknown as { runOnce(): Promise<number> }).runOnce();
+    let [row] = await listOutboxFor(h.database.db, { openid: 'o_cut' });
+    expect(row).toMatchObject({ status: 'failed', lastErrcode: null, lastError: FAILURE_REASONS.unreadable });
+    h.sim.clock.advance(10_000);
+    await (h.runtime.dispatcher as unknown as { runOnce(): Promise<number> }).runOnce();
+    expect(h.sim.follower('o_cut').inbox().filter((m) => m.text.includes('排在第'))).toHaveLength(1);
+
+    // An answer that is not WeChat's JSON at all (a gateway's page) says the message never reached the API.
+    h.sim.faults.inject({ path: SEND, httpStatus: 200, times: 1 });
+    await h.sim.follower('o_page').sendText('客服');
+    await (h.runtime.dispatcher as unknown as { runOnce(): Promise<number> }).runOnce();
+    [row] = await listOutboxFor(h.database.db, { openid: 'o_page' });
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    h.sim.clock.advance(10_000);
+    await (h.runtime.dispatcher as unknown as { runOnce(): Promise<number> }).runOnce();
+    [row] = await listOutboxFor(h.database.db, { openid: 'o_page' });
+    expect(row!.status).toBe('sent');
+    expect(h.sim.follower('o_page').inbox().filter((m) => m.text.includes('排在第'))).toHaveLength(1);
+  });
+
   it('a message waits while no access token can be had, and is sent once one can', async () => {
     await h.sim.follower('o_notoken').sendText('客服');
     const fresh = () => new OutboxDispatcher({ database: () => h.database, kf: kfApiFor(accountOfSim(h.sim), () => h.database), now: () => new Date(h.sim.clock.now()) });
