@@ -242,13 +242,13 @@ async function expireSession(tx: DbOrTx, params: { id: number; now: Date }): Pro
  * The sweep: every waiting session past its expiry becomes expired. Returns each one's follower and
  * when its wait ran out (each row is returned to one caller only, however many instances sweep).
  */
-export async function expireWaitingSessions(tx: DbOrTx, params: { now: Date }): Promise<{ openid: string; waitExpiresAt: Date }[]> {
+export async function expireWaitingSessions(tx: DbOrTx, params: { now: Date }): Promise<{ id: number; openid: string; waitExpiresAt: Date }[]> {
   const rows = await tx
     .update(customerSessions)
     .set({ status: 'expired', endedAt: params.now, endReason: SESSION_END_REASON.waitExpired, updatedAt: params.now })
     .where(isWaitExpired(params.now))
-    .returning({ openid: customerSessions.openid, waitExpiresAt: customerSessions.waitExpiresAt });
-  return rows.map((r) => ({ openid: r.openid, waitExpiresAt: r.waitExpiresAt ?? params.now }));
+    .returning({ id: customerSessions.id, openid: customerSessions.openid, waitExpiresAt: customerSessions.waitExpiresAt });
+  return rows.map((r) => ({ id: r.id, openid: r.openid, waitExpiresAt: r.waitExpiresAt ?? params.now }));
 }
 
 /** How many customer-service sessions the follower has had (any status). */

@@ -81,9 +81,10 @@ export async function latestSwitch(db: DbOrTx, params: { sessionId: number }): P
   return row;
 }
 
-// Greeting, hand-over, closing and wait-ran-out texts carry no session id: they are the follower's
-// outbox rows from the session's queueing to shortly after its end. Place-in-line messages and agent
-// alerts carry it (payload.whileWaiting); alerts go to the agents' own openids.
+// Each row names its session: greeting, hand-over, closing and wait-ran-out texts in payload.session,
+// place-in-line messages and agent alerts in payload.whileWaiting (alerts go to the agents' own
+// openids). Texts queued before payload.session existed name none: they are the follower's rows from
+// the session's queueing to shortly after its end, as they were found then.
 const FOLLOWER_KINDS = [KEYWORD_OUTBOX_KINDS.placeInLine, 'greeting', 'switched', 'closing', 'wait_expired'];
 const AFTER_END_MS = 5 * 60_000;
 
@@ -93,6 +94,7 @@ export async function listSessionOutbox(db: DbOrTx, params: { session: SessionRo
   const until = new Date((session.endedAt ?? params.now).getTime() + AFTER_END_MS);
   const agentOpenids = db.select({ openid: agents.kfOpenid }).from(agents).where(isNotNull(agents.kfOpenid));
   const ownSession = sql`(${outbox.payload}->>'whileWaiting') = ${String(session.id)}`;
+  const namesNoSession = sql`(${outbox.payload}->>'whileWaiting' is null and ${outbox.payload}->>'session' is null)`;
   return db
     .select({
       id: outbox.id,
@@ -118,8 +120,8 @@ export async function listSessionOutbox(db: DbOrTx, params: { session: SessionRo
           and(
             eq(outbox.openid, session.openid),
             inArray(outbox.kind, FOLLOWER_KINDS),
-            // A place-in-line message must be this session's, not a neighbour's in the same minutes.
-            sql`(${outbox.payload}->>'whileWaiting' is null or ${ownSession})`,
+            // This session's, not a neighbour's in the same minutes.
+            sql`(${ownSession} or (${outbox.payload}->>'session') = ${String(session.id)} or ${namesNoSession})`,
           ),
           and(inArray(outbox.openid, agentOpenids), eq(outbox.kind, KEYWORD_OUTBOX_KINDS.agentAlert), ownSession),
         ),

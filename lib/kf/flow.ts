@@ -125,15 +125,17 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
   if (waiting && (await hasEventAfterElsewhere(ctx.tx, { openid, sessionId: waiting.id, eventAt }))) return success;
   // A switch made in the same second or later already names who holds it.
   let kfAccount = msg.KfAccount;
+  let sessionId: number | undefined;
   if (waiting) {
     if (waiting.kfAccount !== null && waiting.kfEventAt !== null && waiting.kfEventAt >= eventAt) kfAccount = waiting.kfAccount;
     await activateSession(ctx.tx, { id: waiting.id, kfAccount, now: ctx.now, eventAt });
+    sessionId = waiting.id;
   } else {
     // Still in WeChat's waiting list after their wait ended here: that wait was served after all.
     const resumed = await resumeEndedWait(ctx.tx, { openid, kfAccount, now: ctx.now, endedSince: new Date(ctx.now.getTime() - RESUMABLE_WAIT_MS), eventAt });
     if (resumed) await recordWaitResumed(ctx.tx, { sessionId: resumed.id, ...resumed, kfAccount });
     // An agent may also start a session with a follower wekf never queued.
-    else await openActiveSession(ctx.tx, { openid, kfAccount, now: ctx.now, eventAt });
+    sessionId = resumed?.id ?? (await openActiveSession(ctx.tx, { openid, kfAccount, now: ctx.now, eventAt }))?.id;
   }
   const agent = await agentNameOf(ctx, kfAccount);
   await send(ctx, [
@@ -141,7 +143,7 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
       kind: 'greeting',
       openid,
       priority: OUTBOX_PRIORITY.greeting,
-      payload: textPayload(renderText(ctx.settings, 'greeting', { agent }), { kfAccount }),
+      payload: textPayload(renderText(ctx.settings, 'greeting', { agent }), { kfAccount, session: sessionId }),
     },
   ]);
   return success;
@@ -177,7 +179,7 @@ async function onSessionSwitched(msg: InboundOf<'event.kf_switch_session'>, ctx:
         kind: 'switched',
         openid: msg.FromUserName,
         priority: OUTBOX_PRIORITY.greeting,
-        payload: textPayload(renderText(ctx.settings, 'switched', { agent }), { kfAccount: msg.ToKfAccount }),
+        payload: textPayload(renderText(ctx.settings, 'switched', { agent }), { kfAccount: msg.ToKfAccount, session: session.id }),
       },
     ]);
   }
@@ -200,7 +202,7 @@ async function onSessionClosed(msg: InboundOf<'event.kf_close_session'>, ctx: Fl
   if (sameSecond && session.status === 'active' && session.kfAccount !== null && session.kfAccount !== msg.KfAccount) return success;
   await closeSession(ctx.tx, { id: session.id, closedBy: msg.KfAccount, now: ctx.now, reason: SESSION_END_REASON.agentClosed, eventAt });
   await send(ctx, [
-    { kind: 'closing', openid: msg.FromUserName, priority: OUTBOX_PRIORITY.closing, payload: textPayload(renderText(ctx.settings, 'closing')) },
+    { kind: 'closing', openid: msg.FromUserName, priority: OUTBOX_PRIORITY.closing, payload: textPayload(renderText(ctx.settings, 'closing'), { session: session.id }) },
   ]);
   return success;
 }

@@ -32,7 +32,7 @@ export async function expireWaits(database: DatabaseHandle, now: Date): Promise<
     const text = renderText(settings, 'waitExpired');
     const rows = ended
       .filter((wait) => now.getTime() - wait.waitExpiresAt.getTime() <= WAIT_EXPIRED_NOTICE_WITHIN_MS)
-      .map((wait) => ({ kind: 'wait_expired', openid: wait.openid, priority: OUTBOX_PRIORITY.closing, payload: textPayload(text) }));
+      .map((wait) => ({ kind: 'wait_expired', openid: wait.openid, priority: OUTBOX_PRIORITY.closing, payload: textPayload(text, { session: wait.id }) }));
     await enqueueOutbox(tx, rows);
     return { expired: ended.length, told: rows.length };
   });

@@ -30,11 +30,16 @@ export interface TextPayload {
   placeVars?: Record<string, string>;
   /** A place-in-line template sent instead of text.content when, as it is sent, no agent is known to be online. */
   noneOnline?: string;
+  /**
+   * The session a greeting, hand-over, closing or wait-ran-out text belongs to, for its page (a
+   * place in line names its session in whileWaiting). Rows queued before it was added have none.
+   */
+  session?: number;
 }
 
 export function textPayload(
   content: string,
-  opts: { kfAccount?: string; whileWaiting?: number; placeVars?: Record<string, string>; noneOnline?: string } = {},
+  opts: { kfAccount?: string; whileWaiting?: number; placeVars?: Record<string, string>; noneOnline?: string; session?: number } = {},
 ): TextPayload {
   return { msgtype: 'text', text: { content }, ...opts };
 }

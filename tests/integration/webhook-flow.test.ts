@@ -326,6 +326,13 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     expect(session!.endedAt).toBeInstanceOf(Date);
     await h.drainOutbox();
     expect(h.sim.follower('o_kf').inbox().at(-1)?.text).toContain('本次服务已结束');
+
+    // Asking again a moment later: each session's page lists its own texts, not its neighbour's.
+    await h.sim.follower('o_kf').sendText('客服');
+    const [first, second] = await listSessionsByOpenid(h.database.db, { openid: 'o_kf' });
+    const kindsOf = async (id: number) => (await loadSessionDetail(h.database.db, { id, now: new Date() }))!.messages.map((m) => m.kind);
+    expect(await kindsOf(first!.id)).toEqual(['queue_position', 'greeting', 'switched', 'closing']);
+    expect(await kindsOf(second!.id)).toEqual(['queue_position']);
   });
 
   describe('session events that arrive out of order', () => {
