@@ -3,21 +3,24 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { wechatTokens } from '../schema';
 
-export async function getStoredToken(tx: DbOrTx, params: { appId: string }): Promise<{ accessToken: string; expiresAt: Date } | undefined> {
+/** The stored token; fetchedAt is when it was saved (updated_at). */
+export async function getStoredToken(tx: DbOrTx, params: { appId: string }): Promise<{ accessToken: string; expiresAt: Date; fetchedAt: Date } | undefined> {
   const [row] = await tx
-    .select({ accessToken: wechatTokens.accessToken, expiresAt: wechatTokens.expiresAt })
+    .select({ accessToken: wechatTokens.accessToken, expiresAt: wechatTokens.expiresAt, fetchedAt: wechatTokens.updatedAt })
     .from(wechatTokens)
     .where(eq(wechatTokens.appId, params.appId));
   return row;
 }
 
-export async function saveToken(tx: DbOrTx, params: { appId: string; accessToken: string; expiresAt: Date }): Promise<void> {
+/** Saves a token fetched at `fetchedAt` (default now). */
+export async function saveToken(tx: DbOrTx, params: { appId: string; accessToken: string; expiresAt: Date; fetchedAt?: Date }): Promise<void> {
+  const row = { appId: params.appId, accessToken: params.accessToken, expiresAt: params.expiresAt, updatedAt: params.fetchedAt ?? new Date() };
   await tx
     .insert(wechatTokens)
-    .values(params)
+    .values(row)
     .onConflictDoUpdate({
       target: wechatTokens.appId,
-      set: { accessToken: params.accessToken, expiresAt: params.expiresAt, updatedAt: new Date() },
+      set: { accessToken: row.accessToken, expiresAt: row.expiresAt, updatedAt: row.updatedAt },
     });
 }
 

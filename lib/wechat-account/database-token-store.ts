@@ -6,7 +6,7 @@ import 'server-only';
 import { tokenRefreshLock, withAdvisoryLock } from '@/db/advisory-locks';
 import type { DatabaseHandle } from '@/db/client';
 import { expireToken, getStoredToken, saveToken } from '@/db/queries/wechat-tokens';
-import type { FetchedToken, TokenStore } from '@/lib/wechat/token-store';
+import { tokenServes, type FetchedToken, type TokenStore } from '@/lib/wechat/token-store';
 
 // Shared by every store in the process (server.ts and Next's bundle each load this module).
 const holder = globalThis as typeof globalThis & {
@@ -21,6 +21,7 @@ const inflight: Map<string, Promise<string>> = (holder.__wekfTokenRefreshes ??= 
 interface Memo {
   accessToken: string;
   expiresAt: number;
+  fetchedAt: number;
   readAt: number;
 }
 const MEMO_MS = 10_000;
@@ -55,12 +56,13 @@ export class DatabaseTokenStore implements TokenStore {
     const memo = this.#memo();
     const known = memo.get(appId);
     if (opts.memo && known && now - known.readAt < MEMO_MS && now >= known.readAt) {
-      return known.expiresAt - now >= minValidityMs ? known.accessToken : undefined;
+      return tokenServes(known, now, minValidityMs) ? known.accessToken : undefined;
     }
     const stored = await getStoredToken(this.database().db, { appId });
     if (!stored) return undefined;
-    memo.set(appId, { accessToken: stored.accessToken, expiresAt: stored.expiresAt.getTime(), readAt: now });
-    return stored.expiresAt.getTime() - now >= minValidityMs ? stored.accessToken : undefined;
+    const token = { accessToken: stored.accessToken, expiresAt: stored.expiresAt.getTime(), fetchedAt: stored.fetchedAt.getTime(), readAt: now };
+    memo.set(appId, token);
+    return tokenServes(token, now, minValidityMs) ? token.accessToken : undefined;
   }
 
   /** Per database: tests (and a process that reopens its database) must not see another's token. */
@@ -78,9 +80,10 @@ export class DatabaseTokenStore implements TokenStore {
       const again = await this.#freshStored(appId, minValidityMs, { memo: false });
       if (again) return again;
       const fetched = await fetch();
-      const expiresAt = new Date(this.now() + fetched.expiresIn * 1000);
-      await saveToken(database.db, { appId, accessToken: fetched.accessToken, expiresAt });
-      this.#memo().set(appId, { accessToken: fetched.accessToken, expiresAt: expiresAt.getTime(), readAt: this.now() });
+      const fetchedAt = this.now();
+      const expiresAt = new Date(fetchedAt + fetched.expiresIn * 1000);
+      await saveToken(database.db, { appId, accessToken: fetched.accessToken, expiresAt, fetchedAt: new Date(fetchedAt) });
+      this.#memo().set(appId, { accessToken: fetched.accessToken, expiresAt: expiresAt.getTime(), fetchedAt, readAt: fetchedAt });
       return fetched.accessToken;
     };
     return withAdvisoryLock(database, tokenRefreshLock(appId), fetchAndSave);

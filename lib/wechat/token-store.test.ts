@@ -46,11 +46,17 @@ describe('MemoryTokenStore', () => {
     expect(await store.getToken('wx1', async () => ({ accessToken: 'C', expiresIn: 7200 }), 0)).toBe('A');
   });
 
-  it('returns a fresh token even if it lives less than minValidityMs, instead of looping', async () => {
-    const store = new MemoryTokenStore();
+  it('returns a fresh token even if it lives less than minValidityMs, and uses it for a minute before asking again', async () => {
+    const c = clock();
+    const store = new MemoryTokenStore({ now: c.now });
     const fetch = vi.fn(async () => ({ accessToken: 'short', expiresIn: 300 }));
     expect(await store.getToken('wx1', fetch, 600_000)).toBe('short');
+    c.advance(59_000);
+    expect(await store.getToken('wx1', fetch, 600_000)).toBe('short');
     expect(fetch).toHaveBeenCalledTimes(1);
+    c.advance(2_000);
+    await store.getToken('wx1', fetch, 600_000);
+    expect(fetch).toHaveBeenCalledTimes(2);
   });
 
   it('lets the next caller retry after a failed fetch', async () => {

@@ -14,6 +14,22 @@ export interface TokenStore {
 interface StoredToken {
   accessToken: string;
   expiresAt: number;
+  fetchedAt: number;
+}
+
+/**
+ * How long a token just fetched is used without asking again, however little of its life is left.
+ * stable_token answers with the token in force until it expires (force_refresh false), so near the
+ * end of its two hours it returns one with under minValidityMs left: asking again at each call would
+ * cost every send a token call for the last minutes. A token that expires meanwhile is rejected
+ * (42001), forgotten and fetched anew, as any rejected token is.
+ */
+export const SHORT_TOKEN_REFETCH_MS = 60_000;
+
+/** Whether a stored token serves a call that wants minValidityMs of it: enough life left, or fetched just now and not yet expired. */
+export function tokenServes(token: { expiresAt: number; fetchedAt: number }, now: number, minValidityMs: number): boolean {
+  const left = token.expiresAt - now;
+  return left >= minValidityMs || (left > 0 && now >= token.fetchedAt && now - token.fetchedAt < SHORT_TOKEN_REFETCH_MS);
 }
 
 /** Per-process store; fine for one server and for tests. */
@@ -28,14 +44,15 @@ export class MemoryTokenStore implements TokenStore {
 
   async getToken(appId: string, fetch: () => Promise<FetchedToken>, minValidityMs: number): Promise<string> {
     const stored = this.#tokens.get(appId);
-    if (stored && stored.expiresAt - this.#now() >= minValidityMs) return stored.accessToken;
+    if (stored && tokenServes(stored, this.#now(), minValidityMs)) return stored.accessToken;
     const pending = this.#inflight.get(appId);
     if (pending) return pending;
-    // A freshly fetched token is returned even if it is shorter-lived than minValidityMs: stable_token
-    // may legitimately return one with only ~300 s left, and refusing it would loop.
+    // A freshly fetched token is returned, and kept (tokenServes), even if it is shorter-lived than
+    // minValidityMs: stable_token may legitimately return one with only ~300 s left.
     const refresh = (async () => {
       const fetched = await fetch();
-      this.#tokens.set(appId, { accessToken: fetched.accessToken, expiresAt: this.#now() + fetched.expiresIn * 1000 });
+      const now = this.#now();
+      this.#tokens.set(appId, { accessToken: fetched.accessToken, expiresAt: now + fetched.expiresIn * 1000, fetchedAt: now });
       return fetched.accessToken;
     })().finally(() => this.#inflight.delete(appId));
     this.#inflight.set(appId, refresh);

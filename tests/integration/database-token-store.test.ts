@@ -47,6 +47,27 @@ describe.each(testDatabases)('database token store on $kind', (testDb) => {
     expect(await store.getToken(APP, fetchToken, 5 * 60_000)).toBe('token-2');
   });
 
+  it('a token fetched with under the lead left is used for a minute, by every instance, before asking again', async () => {
+    let now = Date.now();
+    let lifeS = 200; // stable_token near the end of a token's two hours: the same token, 200 s left
+    const shortToken = async (): Promise<FetchedToken> => ({ accessToken: `token-${++fetches}`, expiresIn: lifeS });
+    const a = new DatabaseTokenStore(() => database, () => now);
+    const b = new DatabaseTokenStore(() => database, () => now);
+    expect(await a.getToken(APP, shortToken, 5 * 60_000)).toBe('token-1');
+    now += 30_000;
+    expect([await a.getToken(APP, shortToken, 5 * 60_000), await b.getToken(APP, shortToken, 5 * 60_000)]).toEqual(['token-1', 'token-1']);
+    expect(fetches).toBe(1);
+    // A minute on, it is asked for again: WeChat may have a newer one by now.
+    now += 31_000;
+    expect(await b.getToken(APP, shortToken, 5 * 60_000)).toBe('token-2');
+    // Expired, it is never used, however recently fetched.
+    lifeS = 1;
+    now += 61_000;
+    expect(await a.getToken(APP, shortToken, 5 * 60_000)).toBe('token-3');
+    now += 2_000;
+    expect(await a.getToken(APP, shortToken, 5 * 60_000)).toBe('token-4');
+  });
+
   it('invalidating expires only the token that failed', async () => {
     const store = new DatabaseTokenStore(() => database);
     await store.getToken(APP, fetchToken, 60_000);
