@@ -85,6 +85,12 @@ export interface PeriodicJobOptions<T> extends JobOptions<T> {
   firstMs?: number;
   /** After a failure, retry sooner: from this delay, doubling up to everyMs. */
   retryFromMs?: number;
+  /**
+   * Until this instance has run the job once, a round that finds another instance's run under way
+   * tries again after this long instead of everyMs: a start that waits for its first run (the agent
+   * sync) then runs right after the other's has ended rather than waiting out its deadline.
+   */
+  busyRetryUntilRunMs?: number;
 }
 
 export interface PeriodicJob {
@@ -101,17 +107,23 @@ export function startPeriodicJob<T>(database: () => DatabaseHandle, opts: Period
   let inFlight: Promise<void> = Promise.resolve();
   let retryMs = opts.retryFromMs;
 
+  let hasRun = false;
+
   const once = async () => {
     let failed = false;
+    let busy = false;
     try {
-      await runJob(database(), opts);
+      busy = !(await runJob(database(), opts)).ran;
     } catch (error) {
       failed = true;
       jobLog.warn({ job: opts.name, err: errorText(error) }, 'background job failed');
     }
+    hasRun ||= !busy;
     if (stopped) return;
     let next = opts.everyMs;
-    if (failed && retryMs !== undefined) {
+    if (busy && !hasRun && opts.busyRetryUntilRunMs !== undefined) {
+      next = Math.min(opts.busyRetryUntilRunMs, opts.everyMs);
+    } else if (failed && retryMs !== undefined) {
       next = Math.min(retryMs, opts.everyMs);
       retryMs = Math.min(retryMs * 2, opts.everyMs);
     } else if (!failed) {

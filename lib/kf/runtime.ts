@@ -174,6 +174,8 @@ function startAgentSync(opts: {
     everyMs: opts.minutes * 60_000,
     firstMs: 0,
     retryFromMs: 5_000,
+    // Another instance starting at the same moment may hold the sync: run right after it.
+    busyRetryUntilRunMs: 200,
     summarize: (result) => result,
     run: async () => {
       try {

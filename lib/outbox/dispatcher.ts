@@ -226,7 +226,7 @@ export class OutboxDispatcher {
         const at = new Date(now.getTime() + backoffMs(row.attempts));
         return { id: row.id, outcome: 'retry', at, errcode: failure.errcode, error: failure.reason };
       }
-      outboxLog.warn({ id: row.id, kind: row.kind, errcode: failure.errcode }, 'send failed for good');
+      outboxLog.warn({ id: row.id, kind: row.kind, errcode: failure.errcode, reason: failure.reason }, 'send failed for good');
       return { id: row.id, outcome: 'failed', errcode: failure.errcode, error: failure.reason };
     }
   }

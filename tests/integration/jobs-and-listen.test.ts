@@ -105,6 +105,26 @@ describe.each([...testDatabases, pgliteThreadDatabase])('background jobs and not
     expect((await findJobRun(handle.db, { name: 'test-retry' }))?.failures).toBe(0);
   });
 
+  it('a periodic job whose first round finds another run under way runs right after it, then keeps its period', async () => {
+    const gate = deferred();
+    const elsewhere = runJob(handle, { name: 'test-start-busy', run: () => gate.promise });
+    await new Promise((r) => setTimeout(r, 50));
+    let calls = 0;
+    const job = startPeriodicJob(() => handle, { name: 'test-start-busy', everyMs: 60_000, firstMs: 0, busyRetryUntilRunMs: 20, run: async () => void (calls += 1) });
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      expect(calls).toBe(0);
+      gate.resolve();
+      await elsewhere;
+      await waitFor(() => calls === 1, 2_000);
+      // Having run once, a busy round waits its period again: nothing more within the next moments.
+      await new Promise((r) => setTimeout(r, 100));
+      expect(calls).toBe(1);
+    } finally {
+      await job.stop();
+    }
+  });
+
   it('delivers a notification committed in a transaction to every subscriber, and none from a rolled-back one', async () => {
     const a: string[] = [];
     const b: string[] = [];
