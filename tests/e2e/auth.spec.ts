@@ -161,9 +161,14 @@ test('a disabled staff member is signed out and cannot sign in again', async ({ 
   await form.getByLabel('确认新密码').fill('leaver-password-2');
   await form.getByRole('button', { name: '修改密码' }).click();
   await expect(memberPage).toHaveURL(/\/login\?next=%2Faccount&ended=1$/);
-  await expect(memberPage.getByRole('status').filter({ hasText: '你的登录已结束' })).toBeVisible();
-  await signIn(memberPage, member.email, member.password);
+  const endedNotice = memberPage.getByRole('status').filter({ hasText: '你的登录已结束' });
+  await expect(endedNotice).toBeVisible();
+  // Trying again from that page: the refusal stands alone, not beneath the notice.
+  await memberPage.getByLabel('邮箱').fill(member.email);
+  await memberPage.getByLabel('密码').fill(member.password);
+  await memberPage.getByRole('button', { name: '登录' }).click();
   await expect(memberPage.getByRole('alert').filter({ hasText: /./ })).toHaveText('邮箱或密码不正确，或账号已停用。');
+  await expect(endedNotice).toHaveCount(0);
   await adminContext.close();
   await memberContext.close();
 });

@@ -25,13 +25,25 @@ function describeError(code: string, labels: Labels): string {
   return labels.failed;
 }
 
-export function LoginForm({ labels, next }: { labels: Labels; /** Where to go once signed in (a checked path). */ next: string }) {
+export function LoginForm({
+  labels,
+  next,
+  ended,
+}: {
+  labels: Labels;
+  /** Where to go once signed in (a checked path). */
+  next: string;
+  /** Why this browser is here: its sign-in ended elsewhere. Said until the first attempt, whose own answer then stands alone. */
+  ended?: string;
+}) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const [attempted, setAttempted] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    setAttempted(true);
     const form = new FormData(event.currentTarget);
     // Said here, not sent: an empty attempt is no failed sign-in (nor one toward the throttle).
     if (String(form.get('email') ?? '').trim() === '' || String(form.get('password') ?? '') === '') {
@@ -61,6 +73,11 @@ export function LoginForm({ labels, next }: { labels: Labels; /** Where to go on
 
   return (
     <form onSubmit={onSubmit} method="post" className="space-y-4" noValidate>
+      {ended && !attempted && (
+        <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {ended}
+        </p>
+      )}
       <div>
         <label htmlFor="email" className="mb-1 block text-sm font-medium text-slate-700">
           {labels.email}

@@ -26,14 +26,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <h1 className="text-2xl font-semibold">{t('login.title')}</h1>
           <p className="mt-1 text-sm text-slate-500">{t('app.tagline')}</p>
         </div>
-        {ended && (
-          <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-            {t('login.ended')}
-          </p>
-        )}
         <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
           <LoginForm
             next={next}
+            ended={ended ? t('login.ended') : undefined}
             labels={{
               email: t('login.email'),
               password: t('login.password'),
