@@ -35,6 +35,8 @@ export interface FlowContext {
   settings: KfSettings;
   /** Set when this push queued outbound messages, so the dispatcher is woken only then. */
   queuedOutbound?: boolean;
+  /** Set when a session event names an agent wekf has not synced (made in WeChat since the last sync). */
+  unknownAgent?: boolean;
 }
 
 const success: FlowReply = { type: 'success' };
@@ -149,9 +151,14 @@ async function onSessionAccepted(msg: InboundOf<'event.kf_create_session'>, ctx:
   return success;
 }
 
-/** How a follower is told an agent's name: the nickname, or (not synced yet, or blank in WeChat) the account's name before @. */
+/**
+ * How a follower is told an agent's name: the nickname, or (not synced yet, or blank in WeChat) the
+ * account's name before @. An agent not synced yet is noted, so the webhook asks for a sync.
+ */
 async function agentNameOf(ctx: FlowContext, kfAccount: string): Promise<string> {
-  return (await findAgentNickname(ctx.tx, { kfAccount }))?.trim() || kfAccount.split('@')[0]!;
+  const nickname = await findAgentNickname(ctx.tx, { kfAccount });
+  if (nickname === undefined) ctx.unknownAgent = true;
+  return nickname?.trim() || kfAccount.split('@')[0]!;
 }
 
 async function onSessionSwitched(msg: InboundOf<'event.kf_switch_session'>, ctx: FlowContext): Promise<FlowReply> {

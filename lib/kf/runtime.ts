@@ -126,6 +126,8 @@ export function createWechatRuntime(opts: {
     databaseDeadlineMs: opts.databaseDeadlineMs,
     // Whatever this push queued should go out now, not at the next poll.
     onOutboundQueued: () => sender.wake(),
+    // An agent made in WeChat since the last sync took a chat: learn who they are now, not in minutes.
+    onUnknownAgent: agentSync ? syncAtMostEvery(agentSync, UNKNOWN_AGENT_SYNC_GAP_MS) : undefined,
   });
 
   return {
@@ -154,6 +156,20 @@ async function saveReplayStore(database: () => DatabaseHandle): Promise<void> {
   } catch (error) {
     runtimeLog.warn({ err: errorText(error) }, 'could not save the replay store; pushes of the last minutes could be replayed after the restart');
   }
+}
+
+/** However many events name agents not synced yet, the sync they ask for runs at most this often. */
+export const UNKNOWN_AGENT_SYNC_GAP_MS = 60_000;
+
+/** A request for agentSync.runNow that runs at most once every gapMs (the first at once). */
+function syncAtMostEvery(agentSync: PeriodicJob, gapMs: number): () => void {
+  let last = -Infinity;
+  return () => {
+    const now = Date.now();
+    if (now - last < gapMs) return;
+    last = now;
+    void agentSync.runNow();
+  };
 }
 
 /**

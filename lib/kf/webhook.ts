@@ -54,6 +54,8 @@ export interface WebhookOptions {
   databaseDeadlineMs?: number;
   /** Called after a push that queued outbound messages has committed. */
   onOutboundQueued?: () => void;
+  /** Called after a session event that named an agent not synced yet has committed. */
+  onUnknownAgent?: () => void;
 }
 
 // Under WeChat's 5 s, with room for the answer to travel. Answering 503 sooner (it was 1 s) turned a
@@ -126,6 +128,7 @@ export function createWebhook(options: WebhookOptions): Webhook {
       }
       replyXml = handled.reply;
       if (handled.queuedOutbound) options.onOutboundQueued?.();
+      if (handled.unknownAgent) options.onUnknownAgent?.();
     } catch (error) {
       // The dedupe key names the follower: the log gets the message id and a masked openid only.
       const about = { openid: maskOpenid(message.FromUserName), msgType: message.MsgType, msgId: 'MsgId' in message ? message.MsgId : undefined };
@@ -139,7 +142,10 @@ export function createWebhook(options: WebhookOptions): Webhook {
       // after WeChat stopped trying does not act at all.
       warnUnhandled('push not handled in time; answered 503, it is handled when the database answers', { ...about, ms: deadlineMs });
       work.then(
-        (handled) => handled.queuedOutbound && options.onOutboundQueued?.(),
+        (handled) => {
+          if (handled.queuedOutbound) options.onOutboundQueued?.();
+          if (handled.unknownAgent) options.onUnknownAgent?.();
+        },
         (late: unknown) => warnUnhandled('a push answered 503 could not be handled; WeChat will retry', { ...about, err: errorText(late) }),
       );
       return text(503, 'temporarily unavailable');
@@ -175,7 +181,7 @@ function openEncrypted(
   return { message: parseInbound(parseXml(plaintext)), plaintext };
 }
 
-type Handled = { reply: string; queuedOutbound: boolean; replayed?: boolean };
+type Handled = { reply: string; queuedOutbound: boolean; replayed?: boolean; unknownAgent?: boolean };
 const REFUSED: Handled = { reply: SUCCESS, queuedOutbound: false, replayed: true };
 
 /**
@@ -304,10 +310,10 @@ async function handleEvent(
       receivedAt: now,
     });
     if (!claim.claimed) return { reply: claim.reply ?? SUCCESS, queuedOutbound: false };
-    const ctx = { tx, now, settings, queuedOutbound: false };
+    const ctx: FlowContext = { tx, now, settings, queuedOutbound: false };
     const reply = toXml(await act(ctx), message, now);
     await completeInbound(tx, { id: claim.id, reply });
-    return { reply, queuedOutbound: ctx.queuedOutbound };
+    return { reply, queuedOutbound: ctx.queuedOutbound === true, unknownAgent: ctx.unknownAgent };
   });
 }
 

@@ -12,6 +12,8 @@ import { saveKfSettings } from '@/lib/kf/settings';
 import { defaultServiceHours, formatOpening } from '@/lib/service-hours';
 import { emptiedForEachTest, pgliteThreadDatabase, testDatabases } from './databases';
 import { isTransfer, nextMsgId, replyText, startKfHarness, textFields, type KfHarness } from './kf-harness';
+import { createWebhook } from '@/lib/kf/webhook';
+import { buildXml } from '@/lib/wechat/xml';
 
 describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow on $label', (base) => {
   const testDb = emptiedForEachTest(base);
@@ -382,6 +384,25 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
       // The accept of the new request, when it comes, is applied as usual.
       await h.push(sessionEvent('o_again', t + 7, 'kf_create_session', { KfAccount: ann }));
       expect((await listSessionsByOpenid(h.database.db, { openid: 'o_again' }))[1]).toMatchObject({ status: 'active', kfAccount: ann });
+    });
+
+    it('an accept or switch naming an agent not synced yet asks for an agent sync, once it has committed', async () => {
+      const ann = await h.addAgent('ann');
+      const asked: string[] = [];
+      const webhook = createWebhook({ token: h.sim.credentials.token, database: () => h.database, onUnknownAgent: () => asked.push('sync') });
+      const push = (fields: Record<string, string | number>) =>
+        webhook.handle({ method: 'POST', query: h.signedQuery(), body: Buffer.from(buildXml({ ToUserName: h.sim.credentials.originalId, ...fields })) });
+      const t = Math.floor(Date.now() / 1000);
+      await h.sim.follower('o_new_agent').sendText('客服');
+      expect((await push(sessionEvent('o_new_agent', t, 'kf_create_session', { KfAccount: ann }))).status).toBe(200);
+      expect(asked).toEqual([]);
+      // Made in WeChat since the last sync: the follower hears the account's name, and wekf asks who it is.
+      const newcomer = `zoe@${h.sim.credentials.kfSuffix}`;
+      await h.runtime.kf.addKfAccount({ kfAccount: newcomer, nickname: '小周' });
+      expect((await push(sessionEvent('o_new_agent', t + 1, 'kf_switch_session', { FromKfAccount: ann, ToKfAccount: newcomer }))).status).toBe(200);
+      expect(asked).toEqual(['sync']);
+      await h.drainOutbox();
+      expect(h.sim.follower('o_new_agent').inbox().at(-1)?.text).toContain('zoe');
     });
 
     it('switches hold in the order WeChat made them: an overtaken one changes nothing, two in one second both count', async () => {
