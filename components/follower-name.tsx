@@ -15,7 +15,7 @@ export function followerLabel(follower: { remark: string | null; openid: string 
 
 export function FollowerName({ remark, openid, className }: { remark: string | null; openid: string; className?: string }) {
   return (
-    <span className={cx('break-all', className)} title={openid}>
+    <span className={cx('break-words', className)} title={openid}>
       {remark ? (
         <>
           <span className="font-medium">{remark}</span> <span className="font-mono text-xs text-slate-500">{shortOpenid(openid)}</span>

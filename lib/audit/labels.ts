@@ -99,6 +99,40 @@ const DETAIL_NAMES: Record<string, Label> = {
   busy: { zh: '已有一次在运行', en: 'already running' },
   from: { zh: '起', en: 'from' },
   to: { zh: '止', en: 'to' },
+  agent: { zh: '客服', en: 'agent' },
+  follower: { zh: '粉丝', en: 'follower' },
+  waited: { zh: '等待超过（分钟）', en: 'waited over (minutes)' },
+  windows: { zh: '时间段', en: 'time windows' },
+  pages: { zh: '页数', en: 'pages' },
+  fetched: { zh: '拉取条数', en: 'records fetched' },
+  session: { zh: '会话', en: 'session' },
+  kf_openid: { zh: '客服 openid', en: 'agent openid' },
+};
+
+// Values that are codes, in the reader's language, by the name they come under: a role, an agent's
+// status (an agent removed), a session's status (the Sessions filter of an export, under `filter`).
+const AGENT_STATUSES: Record<string, Label> = {
+  uninvited: { zh: '未邀请', en: 'not invited' },
+  invited: { zh: '邀请中', en: 'invited' },
+  active: { zh: '已绑定微信号', en: 'bound to a WeChat ID' },
+  rejected: { zh: '已拒绝', en: 'declined' },
+  expired: { zh: '邀请已过期', en: 'invitation expired' },
+  removed: { zh: '已移除', en: 'removed' },
+};
+const SESSION_STATUSES: Record<string, Label> = {
+  waiting: { zh: '排队中', en: 'waiting' },
+  active: { zh: '接待中', en: 'in session' },
+  closed: { zh: '已结束', en: 'closed' },
+  expired: { zh: '等待超时', en: 'wait expired' },
+  dropped: { zh: '已放弃', en: 'dropped' },
+};
+const CODE_VALUES: Record<string, Record<string, Label>> = {
+  role: {
+    admin: { zh: '管理员', en: 'admin' },
+    operator: { zh: '操作员', en: 'operator' },
+  },
+  status: AGENT_STATUSES,
+  'filter.status': SESSION_STATUSES,
 };
 
 // An outcome's values (an export's end, an assign or close WeChat did not answer), in the reader's language.
@@ -117,16 +151,25 @@ const OUTCOME_VALUES: Record<string, Label> = {
  */
 export function detailText(detail: string, locale: Locale): string {
   const name = (key: string) => (Object.hasOwn(DETAIL_NAMES, key) ? DETAIL_NAMES[key]![locale] : key);
-  const value = (key: string, v: unknown): string => {
-    if (isPlainObject(v)) return Object.keys(v).length === 0 ? '—' : `(${pairs(v)})`;
+  const code = (path: string, v: string): string => {
+    const codes = Object.hasOwn(CODE_VALUES, path) ? CODE_VALUES[path]! : undefined;
+    return codes && Object.hasOwn(codes, v) ? codes[v]![locale] : v;
+  };
+  const value = (path: string, key: string, v: unknown): string => {
+    if (isPlainObject(v)) return Object.keys(v).length === 0 ? '—' : `(${pairs(v, `${path}.`)})`;
     if (key === 'outcome' && typeof v === 'string' && Object.hasOwn(OUTCOME_VALUES, v)) return OUTCOME_VALUES[v]![locale];
     const meaning = key === 'errcode' ? describeErrcode(Number(v)) : undefined;
-    return meaning ? `${String(v)} ${locale === 'zh' ? `（${meaning.zh}）` : `(${meaning.en})`}` : String(v);
+    if (meaning) return `${String(v)} ${locale === 'zh' ? `（${meaning.zh}）` : `(${meaning.en})`}`;
+    // A change recorded as before → after: each side a code of its own.
+    return typeof v === 'string' ? v.split(' → ').map((side) => code(path, side)).join(' → ') : String(v);
   };
-  const pairs = (object: Record<string, unknown>): string => {
+  const pairs = (object: Record<string, unknown>, prefix = ''): string => {
     const entries = Object.entries(object);
-    return entries.length === 0 ? '—' : entries.map(([key, v]) => `${name(key)}: ${value(key, v)}`).join(' · ');
+    return entries.length === 0 ? '—' : entries.map(([key, v]) => `${name(key)}: ${value(prefix + key, key, v)}`).join(' · ');
   };
+  // One name and its value as `name: value` (a rename's `nickname: A → B`) or `name:value` (`session:54`).
+  const single = /^(\w+):\s?(.*)$/s.exec(detail);
+  if (single && !detail.startsWith('{')) return pairs({ [single[1]!]: single[2]! });
   if (/^\w+=/.test(detail)) {
     // inviteWx=amy errcode=65412: each name up to its '=', each value up to the next name.
     const parts = detail.split(/\s*\b(\w+)=/).slice(1);

@@ -209,7 +209,13 @@ async function onSessionClosed(msg: InboundOf<'event.kf_close_session'>, ctx: Fl
   if (sameSecond && session.status === 'active' && session.kfAccount !== null && session.kfAccount !== msg.KfAccount) return success;
   await closeSession(ctx.tx, { id: session.id, closedBy: msg.KfAccount, now: ctx.now, reason: SESSION_END_REASON.agentClosed, eventAt });
   await send(ctx, [
-    { kind: 'closing', openid: msg.FromUserName, priority: OUTBOX_PRIORITY.closing, payload: textPayload(renderText(ctx.settings, 'closing'), { session: session.id }) },
+    {
+      kind: 'closing',
+      openid: msg.FromUserName,
+      priority: OUTBOX_PRIORITY.closing,
+      // Sent as the agent who closed the chat, as the greeting was sent as who took it.
+      payload: textPayload(renderText(ctx.settings, 'closing'), { session: session.id, kfAccount: msg.KfAccount || undefined }),
+    },
   ]);
   return success;
 }

@@ -67,16 +67,20 @@ interface Audit {
   userId: number;
   action: string;
   detail: Record<string, unknown>;
+  /** The requester's address, read when the request came: the audit row is written when the stream ends, outside it. */
+  ip?: string | null;
 }
 
 function csvStream<T>(batches: AsyncGenerator<T[]>, header: string[], line: (row: T) => CsvValue[], audit: Audit): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let rows = 0;
   let audited = false;
+  // Set as the reader goes away (a download cancelled): a batch read meanwhile is dropped, not an error.
+  let cancelled = false;
   const finish = async (outcome: 'complete' | 'cancelled' | 'failed') => {
     if (audited) return;
     audited = true;
-    await recordAudit(audit.db, { userId: audit.userId, action: audit.action, detail: JSON.stringify({ ...audit.detail, rows, outcome }) }).catch((error: unknown) =>
+    await recordAudit(audit.db, { userId: audit.userId, action: audit.action, detail: JSON.stringify({ ...audit.detail, rows, outcome }), ip: audit.ip }).catch((error: unknown) =>
       exportLog.warn({ err: errorText(error) }, 'could not audit an export'),
     );
   };
@@ -88,6 +92,7 @@ function csvStream<T>(batches: AsyncGenerator<T[]>, header: string[], line: (row
       async pull(controller) {
         try {
           const next = await batches.next();
+          if (cancelled) return;
           if (next.done) {
             await finish('complete');
             controller.close();
@@ -96,12 +101,14 @@ function csvStream<T>(batches: AsyncGenerator<T[]>, header: string[], line: (row
           rows += next.value.length;
           controller.enqueue(encoder.encode(next.value.map((r) => csvRow(line(r))).join('')));
         } catch (error) {
+          if (cancelled) return;
           exportLog.warn({ err: errorText(error), rows }, 'export failed');
           await finish('failed');
           controller.error(new Error('export failed'));
         }
       },
       async cancel() {
+        cancelled = true;
         await batches.return(undefined);
         await finish('cancelled');
       },
@@ -111,24 +118,29 @@ function csvStream<T>(batches: AsyncGenerator<T[]>, header: string[], line: (row
   );
 }
 
-export function exportSessionsCsv(db: DbOrTx, params: HistoryContext & { userId: number; batchSize?: number }): ReadableStream<Uint8Array> {
+export function exportSessionsCsv(db: DbOrTx, params: HistoryContext & { userId: number; ip?: string | null; batchSize?: number }): ReadableStream<Uint8Array> {
   const at = localTime(params.timezone);
   return csvStream(sessionHistoryBatches(db, params), SESSION_CSV_HEADER, (r) => sessionCsvLine(r, at), {
     db,
     userId: params.userId,
     action: 'sessions.export',
     detail: { filter: compactFilter(params.filter) },
+    ip: params.ip,
   });
 }
 
 /** Transcript lines, one row each, of the days from `from` to `to` (service time zone). */
-export function exportTranscriptsCsv(db: DbOrTx, params: { from: string; to: string; timezone: string; userId: number; batchSize?: number }): ReadableStream<Uint8Array> {
+export function exportTranscriptsCsv(
+  db: DbOrTx,
+  params: { from: string; to: string; timezone: string; userId: number; ip?: string | null; batchSize?: number },
+): ReadableStream<Uint8Array> {
   const at = localTime(params.timezone);
   return csvStream(transcriptBatches(db, params), TRANSCRIPT_CSV_HEADER, (l) => transcriptCsvLine(l, at), {
     db,
     userId: params.userId,
     action: 'transcripts.export',
     detail: { filter: { from: params.from, to: params.to } },
+    ip: params.ip,
   });
 }
 

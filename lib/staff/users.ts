@@ -48,10 +48,11 @@ export async function changeStaffRole(db: Db, actor: Actor, params: { userId: nu
   if (params.userId === actor.id) throw new DomainError('error.self');
   await db.transaction(async (tx) => {
     await lockUserAdministration(tx);
+    const before = await getUserById(tx, { id: params.userId });
     const user = await updateUser(tx, { id: params.userId, role: params.role });
-    if (!user) throw new DomainError('error.notFound');
+    if (!before || !user) throw new DomainError('error.notFound');
     if ((await countActiveAdmins(tx)) === 0) throw new DomainError('error.lastAdmin');
-    await recordAudit(tx, { userId: actor.id, action: 'user.role', target: user.email, detail: `role=${params.role}` });
+    await recordAudit(tx, { userId: actor.id, action: 'user.role', target: user.email, detail: `role=${before.role} → ${params.role}` });
   });
 }
 

@@ -190,8 +190,13 @@ test.describe.serial('session history', () => {
     await expect(page.getByText('没有符合条件的会话')).toBeVisible();
     await page.goto('/sessions?waited=soon&from=2026-13-45');
     await expect(page.getByRole('alert').filter({ hasText: '以下筛选条件无效' })).toHaveText('以下筛选条件无效，已忽略：排队日期起、等待超过（分钟）');
+    // A session that does not exist: said inside the console, with the way back to the list.
     await page.goto('/sessions/99999999');
     await expect(page.getByRole('heading', { name: '找不到该页面' })).toBeVisible();
+    await expect(page.getByText('没有这个会话。')).toBeVisible();
+    await expect(page.getByRole('navigation').first()).toBeVisible();
+    await page.getByRole('link', { name: /返回会话记录/ }).click();
+    await expect(page).toHaveURL(/\/sessions$/);
     // Metrics for a range nobody queued in: one sentence, not a month of zeros.
     await page.goto('/metrics?from=2020-01-01&to=2020-01-31');
     await expect(page.getByText('2020-01-01 至 2020-01-31 没有粉丝排队')).toBeVisible();

@@ -221,4 +221,7 @@ test('the audit page lists each save with a readable before → after, and filte
   expect(text).not.toContain('auth.sign_in');
   await page.reload();
   await expect(page.getByTestId('audit-row').filter({ hasText: '导出操作日志' }).first()).toContainText('?kind=settings');
+  // A filter it cannot read is named as its field is labelled.
+  await page.goto('/audit?from=xx');
+  await expect(page.getByText('以下筛选条件无法识别，已忽略：开始日期。')).toBeVisible();
 });

@@ -102,3 +102,18 @@ test('a too-short new password is refused inside the reset dialog, which stays o
   await expect(dialog).toBeHidden();
   await expect(row.getByRole('status').filter({ hasText: /./ })).toHaveText('密码已重置，该用户需要重新登录。');
 });
+
+test('changing a role: the badge and the role field both show the new one, and it can be changed back', async ({ page }) => {
+  await signInAsAdmin(page, '/users');
+  await addStaff(page, { email: 'promoted@e2e.test', name: 'Promo', role: '操作员', password: 'promoted-password-1' });
+  const row = page.getByTestId('user-promoted@e2e.test');
+  const role = row.getByLabel('角色');
+  for (const [label, value] of [['管理员', 'admin'], ['操作员', 'operator']] as const) {
+    await role.selectOption({ label });
+    await row.getByRole('button', { name: '修改角色' }).click();
+    await expect(row.getByText('已保存。')).toBeVisible();
+    await expect(row.getByRole('cell').nth(1)).toContainText(label);
+    // The field keeps the role just saved, so pressing the button again changes nothing.
+    await expect(role).toHaveValue(value);
+  }
+});

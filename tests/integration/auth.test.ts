@@ -81,6 +81,9 @@ describe.each(testDatabases)('staff accounts on $kind', (testDb) => {
     });
     await changeStaffRole(database.db, { id: carol.id }, { userId: adminId, role: 'admin' });
     expect((await getUserById(database.db, { id: adminId }))?.role).toBe('admin');
+    // Audited as from → to, as settings changes are.
+    const roleChanges = (await listAudit(database.db, { limit: 50 })).filter((row) => row.action === 'user.role').map((row) => row.detail);
+    expect(roleChanges.slice(0, 2)).toEqual(['role=operator → admin', 'role=admin → operator']);
   });
 
   it('refuses a password that is the person’s email address, beside the password field, wherever it is set', async () => {

@@ -254,5 +254,15 @@ describe.each(testDatabases)('session history on $kind', (testDb) => {
     const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, 'sessions.export')).orderBy(desc(auditLog.id)).limit(1);
     expect(entry?.userId).toBe(user!.id);
     expect(JSON.parse(entry!.detail!)).toEqual({ filter: { agent: '=cmd|x@y' }, rows: 2, outcome: 'complete' });
+
+    // A download cancelled while a batch is being read: audited as cancelled, from the requester's address.
+    const reader = exportSessionsCsv(db, { filter: {}, timezone: TZ, now: NOW, userId: user!.id, ip: '10.0.0.9', batchSize: 1 }).getReader();
+    await reader.read();
+    const pending = reader.read();
+    await reader.cancel();
+    await pending;
+    const [cancelled] = await db.select().from(auditLog).where(eq(auditLog.action, 'sessions.export')).orderBy(desc(auditLog.id)).limit(1);
+    expect(JSON.parse(cancelled!.detail!)).toMatchObject({ outcome: 'cancelled' });
+    expect(cancelled?.ip).toBe('10.0.0.9');
   });
 });

@@ -328,6 +328,8 @@ describe.each([...testDatabases, pgliteThreadDatabase])('customer-service flow o
     expect(session!.endedAt).toBeInstanceOf(Date);
     await h.drainOutbox();
     expect(h.sim.follower('o_kf').inbox().at(-1)?.text).toContain('本次服务已结束');
+    // Sent as the agent who closed the chat, as the greeting and the hand-over were.
+    expect(h.sim.follower('o_kf').inbox().at(-1)).toMatchObject({ kfAccount: ben });
 
     // Asking again a moment later: each session's page lists its own texts, not its neighbour's.
     await h.sim.follower('o_kf').sendText('客服');

@@ -23,7 +23,7 @@ export default async function AccountPage() {
             <dt className="text-slate-500">{t('users.name')}</dt>
             <dd className="font-medium">{user.name}</dd>
             <dt className="text-slate-500">{t('users.email')}</dt>
-            <dd className="break-all">{user.email}</dd>
+            <dd className="break-words">{user.email}</dd>
             <dt className="text-slate-500">{t('users.role')}</dt>
             <dd>{t(user.role === 'admin' ? 'role.admin' : 'role.operator')}</dd>
           </dl>

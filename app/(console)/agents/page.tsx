@@ -194,7 +194,7 @@ function OnlineCell({ agent, t }: { agent: AgentRow; t: Translate }) {
 
 function AlertCell({ agent, t }: { agent: AgentRow; t: Translate }) {
   if (agent.status === 'removed') return <div className="text-slate-400">—</div>;
-  const openid = agent.kfOpenid && <p className="break-all font-mono text-xs text-slate-500">{agent.kfOpenid}</p>;
+  const openid = agent.kfOpenid && <p className="break-words font-mono text-xs text-slate-500">{agent.kfOpenid}</p>;
   if (agent.alerts === 'ready') {
     const source = agent.kfOpenidSource === 'qr' || agent.kfOpenidSource === 'code' || agent.kfOpenidSource === 'typed' ? t(`agents.source.${agent.kfOpenidSource}`) : '';
     return (

@@ -19,6 +19,7 @@ import { auditPage } from '@/lib/audit/list';
 import { formatAuditTime } from '@/lib/audit/time';
 import { requireRole } from '@/lib/auth/session';
 import { getT } from '@/lib/i18n/server';
+import type { MessageKey } from '@/lib/i18n/format';
 import { loadKfSettings } from '@/lib/kf/settings';
 import { Changes } from './_components/changes';
 import { titled } from '@/lib/i18n/metadata';
@@ -29,6 +30,15 @@ const linkButton = cx(
 );
 
 export const generateMetadata = titled('nav.audit');
+
+// A refused filter is named as its field is labelled (the page cursor, `before`, as the paging).
+const FILTER_LABELS: Record<string, MessageKey> = {
+  user: 'audit.person',
+  kind: 'audit.kind',
+  from: 'audit.from',
+  to: 'audit.to',
+  before: 'audit.pages',
+};
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireRole('admin');
@@ -84,7 +94,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </form>
       {invalid.length > 0 && (
         <InlineNotice tone="error" className="mb-4">
-          {t('audit.badFilter', { names: invalid.join(', ') })}
+          {t('audit.badFilter', { names: invalid.map((name) => t(FILTER_LABELS[name] ?? 'audit.pages')).join(locale === 'zh' ? '、' : ', ') })}
         </InlineNotice>
       )}
       {swapped && (
@@ -115,7 +125,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     {row.userName ? (
                       <>
                         <p className="font-medium">{row.userName}</p>
-                        <p className="break-all text-xs text-slate-500">{row.userEmail}</p>
+                        <p className="break-words text-xs text-slate-500">{row.userEmail}</p>
                       </>
                     ) : (
                       <p className="text-slate-500">{t('audit.nobody')}</p>
@@ -126,9 +136,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <div className="min-w-0">
                     <p>
                       {actionLabel(row.action, locale)}
-                      {row.target && <span className="break-all text-slate-500"> · {row.target}</span>}
+                      {row.target && <span className="break-words text-slate-500"> · {row.target}</span>}
                     </p>
-                    {row.detail && <p className="text-xs break-all text-slate-500">{detailText(row.detail, locale)}</p>}
+                    {row.detail && <p className="text-xs break-words text-slate-500">{detailText(row.detail, locale)}</p>}
                     {row.changes != null && <Changes changes={row.changes as AuditChanges} t={t} />}
                   </div>
                 </Td>

@@ -66,7 +66,7 @@ export default async function UsersPage() {
                     {user.name}
                     {user.id === me.id && <span className="font-normal text-slate-500">{t('users.you')}</span>}
                   </p>
-                  <p className="break-all text-slate-500">{user.email}</p>
+                  <p className="break-words text-slate-500">{user.email}</p>
                 </div>
               </Td>
               <Td label={t('users.role')}>
@@ -101,7 +101,8 @@ function UserActions({ user, t }: { user: PublicUser; t: Translate }) {
       <ActionForm action={changeRoleAction} submitLabel={t('users.changeRole')}>
         {userId}
         <Field label={t('users.role')} labelHidden>
-          <Select name="role" defaultValue={user.role} controlSize="sm">
+          {/* Keyed by the role: React resets a form after its action to each field's first default, which would show the old role. */}
+          <Select key={user.role} name="role" defaultValue={user.role} controlSize="sm">
             <option value="operator">{t('role.operator')}</option>
             <option value="admin">{t('role.admin')}</option>
           </Select>

@@ -10,6 +10,7 @@ const PART_KEYS: Record<string, MessageKey> = {
   keywords: 'settings.keywords.list',
   waitMinutes: 'settings.keywords.waitMinutes',
   repeatPosition: 'settings.keywords.repeatPosition',
+  remark: 'session.remark',
 };
 
 /** "Monday", "Extra working dates 2026-10-10", "Reply text: Off-hours". */

@@ -60,10 +60,10 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
           <div>
             <dt className="text-slate-500">{t('session.follower')}</dt>
             <dd>
-              <span className="block font-medium break-all" data-testid="follower-remark">
+              <span className="block font-medium break-words" data-testid="follower-remark">
                 {remark ?? <span className="font-normal text-slate-500">{t('session.noRemark')}</span>}
               </span>
-              <span className="block font-mono text-xs break-all">{session.openid}</span>
+              <span className="block font-mono text-xs break-words">{session.openid}</span>
               <div className="mt-1">
                 <ActionDialog
                   action={setRemarkAction}

@@ -1,6 +1,8 @@
 // GET /sessions/export — the filtered session list (or, with kind=transcripts, the transcript lines
 // of a date range) as a streamed CSV, for admins and operators; audited when it ends.
+import { headers } from 'next/headers';
 import { currentDatabase } from '@/db/client';
+import { CLIENT_IP_HEADER } from '@/lib/auth/options';
 import { AuthError, assertRole } from '@/lib/auth/session';
 import { exportStamp } from '@/lib/csv';
 import { loadKfSettings } from '@/lib/kf/settings';
@@ -25,15 +27,16 @@ export async function GET(request: Request): Promise<Response> {
   const db = currentDatabase().db;
   const timezone = (await loadKfSettings(db)).hours.timezone;
   const stamp = exportStamp(new Date(), timezone);
+  const ip = (await headers()).get(CLIENT_IP_HEADER);
 
   if (url.searchParams.get('kind') === 'transcripts') {
     const { from, to } = parsed.filter;
     if (!from || !to) return plain(400, 'A transcript export needs a date range (from and to).');
     const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
     if (days > MAX_TRANSCRIPT_DAYS) return plain(400, `A transcript export covers at most ${MAX_TRANSCRIPT_DAYS} days.`);
-    return csv(exportTranscriptsCsv(db, { from, to, timezone, userId }), `wekf-transcripts-${stamp}.csv`);
+    return csv(exportTranscriptsCsv(db, { from, to, timezone, userId, ip }), `wekf-transcripts-${stamp}.csv`);
   }
-  return csv(exportSessionsCsv(db, { filter: parsed.filter, timezone, now: new Date(), userId }), `wekf-sessions-${stamp}.csv`);
+  return csv(exportSessionsCsv(db, { filter: parsed.filter, timezone, now: new Date(), userId, ip }), `wekf-sessions-${stamp}.csv`);
 }
 
 function csv(body: ReadableStream<Uint8Array>, filename: string): Response {
