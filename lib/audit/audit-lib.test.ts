@@ -103,6 +103,7 @@ describe('audit labels', () => {
     // One name and its value with a colon: a rename, an old remark's session.
     expect(detailText('nickname: 小王 → 小李', 'zh')).toBe('昵称: 小王 → 小李');
     expect(detailText('session:54', 'zh')).toBe('会话: 54');
+    expect(detailText('kf_account=a@b outcome=refused errcode=65415', 'zh')).toBe('客服账号: a@b · 结果: 微信拒绝，未生效 · 错误码: 65415（客服不在线）');
     expect(detailText('kf_account=xiaowang@wekf_sim', 'zh')).toBe('客服账号: xiaowang@wekf_sim');
     expect(detailText('nickname=Amy Lee', 'en')).toBe('nickname: Amy Lee');
     expect(detailText('inviteWx=amy_worker errcode=65412', 'en')).toBe('invited WeChat ID: amy_worker · errcode: 65412 (This agent account is already bound to a WeChat user)');

@@ -141,6 +141,7 @@ const OUTCOME_VALUES: Record<string, Label> = {
   cancelled: { zh: '已取消', en: 'cancelled' },
   failed: { zh: '失败', en: 'failed' },
   unknown: { zh: '未知（微信没有及时回应，可能已生效）', en: 'unknown (WeChat did not answer in time; it may have happened)' },
+  refused: { zh: '微信拒绝，未生效', en: 'refused by WeChat; nothing changed' },
 };
 
 /**

@@ -40,8 +40,9 @@ export async function assignWaitingFollower(
         await notify(tx, CHANNEL.agents, JSON.stringify({ kind: 'online' }));
       });
     }
-    // No answer in time: WeChat may have made the assignment, so the attempt is on record.
-    if (outcomeUnknown(error)) await recordAudit(db, { userId: actor.id, action: 'live.assign', target: `session:${session.id}`, detail: `kf_account=${params.kfAccount} outcome=unknown` });
+    // No answer in time (WeChat may have made the assignment), or refused: the attempt is on record.
+    const outcome = attemptOutcome(error);
+    if (outcome) await recordAudit(db, { userId: actor.id, action: 'live.assign', target: `session:${session.id}`, detail: `kf_account=${params.kfAccount} ${outcome}` });
     throw error;
   });
   // The session's page says who assigned it; WeChat's accept event only names the agent.
@@ -52,6 +53,17 @@ export async function assignWaitingFollower(
 /** The call reached WeChat, which gave no answer in time: it may have acted (the page says so). */
 function outcomeUnknown(error: unknown): boolean {
   return error instanceof DomainError && error.code === 'live.wechatNoAnswer';
+}
+
+/**
+ * How a failed call goes on record: `outcome=unknown` (no answer in time), `outcome=refused
+ * errcode=…` (WeChat said no: someone tried, and a lead can see why it did not happen); nothing for
+ * a call that never reached WeChat.
+ */
+function attemptOutcome(error: unknown): string | undefined {
+  if (outcomeUnknown(error)) return 'outcome=unknown';
+  if (error instanceof DomainError && error.cause instanceof WechatApiError) return `outcome=refused errcode=${error.cause.errcode}`;
+  return undefined;
 }
 
 export async function closeLiveSession(db: Db, kf: KfApi, actor: Actor, params: { sessionId: number }): Promise<void> {
@@ -65,11 +77,9 @@ export async function closeLiveSession(db: Db, kf: KfApi, actor: Actor, params: 
     await callWechat(() => kf.closeSession({ kfAccount, openid: session.openid }));
   } catch (error) {
     // Left marked when WeChat may have closed it: its close event, if it comes, is then staff's.
-    if (outcomeUnknown(error)) {
-      await recordAudit(db, { userId: actor.id, action: 'live.close', target: `session:${session.id}`, detail: `kf_account=${kfAccount} outcome=unknown` });
-    } else {
-      await markClosingByStaff(db, { id: session.id, userId: null });
-    }
+    if (!outcomeUnknown(error)) await markClosingByStaff(db, { id: session.id, userId: null });
+    const outcome = attemptOutcome(error);
+    if (outcome) await recordAudit(db, { userId: actor.id, action: 'live.close', target: `session:${session.id}`, detail: `kf_account=${kfAccount} ${outcome}` });
     throw error;
   }
   await recordAudit(db, { userId: actor.id, action: 'live.close', target: `session:${session.id}`, detail: `kf_account=${kfAccount}` });

@@ -98,6 +98,9 @@ describe.each(testDatabases)('live actions and reconciliation on $kind', (testDb
     expect(await openSession(h.database, 'o_act_2')).toMatchObject({ status: 'waiting', kfAccount: null });
     // The agents' lists take WeChat's word at once, not at the next look at who is online.
     expect(await findAgentByAccount(h.database.db, { kfAccount: li })).toMatchObject({ online: false });
+    // The attempt is on record, with why it did not happen.
+    const [attempt] = (await listAudit(h.database.db, { limit: 5 })).filter((a) => a.action === 'live.assign' && a.target === `session:${session.id}`);
+    expect(attempt?.detail).toBe(`kf_account=${li} outcome=refused errcode=65415`);
     await h.sim.agents.setOnline(li, true);
   });
 
