@@ -160,7 +160,7 @@ export function detailText(detail: string, locale: Locale): string {
     if (isPlainObject(v)) return Object.keys(v).length === 0 ? '—' : `(${pairs(v, `${path}.`)})`;
     if (key === 'outcome' && typeof v === 'string' && Object.hasOwn(OUTCOME_VALUES, v)) return OUTCOME_VALUES[v]![locale];
     const meaning = key === 'errcode' ? describeErrcode(Number(v)) : undefined;
-    if (meaning) return `${String(v)} ${locale === 'zh' ? `（${meaning.zh}）` : `(${meaning.en})`}`;
+    if (meaning) return `${String(v)}${locale === 'zh' ? `（${meaning.zh}）` : ` (${meaning.en})`}`;
     // A change recorded as before → after: each side a code of its own.
     return typeof v === 'string' ? v.split(' → ').map((side) => code(path, side)).join(' → ') : String(v);
   };
