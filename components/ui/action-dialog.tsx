@@ -3,7 +3,8 @@
 // action succeeds and its message appears beside the button; a refusal stays in the dialog, beside
 // the field it names. Each opening starts from a fresh form. When the action removes the button's
 // own row (closing a session, dropping a follower), the message is announced for the page instead
-// and the focus goes to the page's main content, not lost to the document. While the action runs,
+// and the focus goes to the same button on the next row (or the row before), so the next follower is
+// one key away; with no row left, to the page's main content, never lost to the document. While the action runs,
 // the dialog stays open (Esc, the backdrop, × and Cancel wait), since an action under way cannot be
 // called back; should the browser close it anyway, a refusal is shown beside the button.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
@@ -44,20 +45,24 @@ export function ActionDialog({ triggerLabel, triggerVariant = 'secondary', trigg
   const [outcome, setOutcome] = useState<FormState>({ status: 'idle' });
   const isOpen = useRef(false);
   isOpen.current = open;
-  const succeeded = useRef<{ message: string; at: number } | undefined>(undefined);
+  const succeeded = useRef<{ message: string; at: number; next: HTMLElement | null } | undefined>(undefined);
+  const trigger = useRef<HTMLButtonElement>(null);
   useEffect(
     () => () => {
       // Unmounted soon after succeeding: the page re-rendered without this row.
       const last = succeeded.current;
       if (!last || Date.now() - last.at > 10_000) return;
       announce(last.message);
-      if (document.activeElement === null || document.activeElement === document.body) document.getElementById('main')?.focus();
+      if (document.activeElement !== null && document.activeElement !== document.body) return;
+      if (last.next?.isConnected) last.next.focus();
+      else document.getElementById('main')?.focus();
     },
     [],
   );
   return (
     <div className="flex flex-wrap items-center gap-2">
       <Button
+        ref={trigger}
         variant={triggerVariant}
         size={triggerSize}
         aria-haspopup="dialog"
@@ -79,7 +84,8 @@ export function ActionDialog({ triggerLabel, triggerVariant = 'secondary', trigg
           onDone={(message) => {
             setBusy(false);
             setOutcome(message ? { status: 'success', message } : { status: 'idle' });
-            succeeded.current = message ? { message, at: Date.now() } : undefined;
+            // Found now, while this row is still on the page to find its neighbours from.
+            succeeded.current = message ? { message, at: Date.now(), next: sameActionNearby(trigger.current) } : undefined;
             setOpen(false);
           }}
           onRefused={(result) => {
@@ -130,6 +136,18 @@ function DialogForm({
 }
 
 /** Asks before a drastic action (disable someone, end a session); Cancel has the focus. */
+/** The button labelled as `button` on the next row of its list (else the row before), or the first button there. */
+function sameActionNearby(button: HTMLButtonElement | null): HTMLElement | null {
+  const row = button?.closest('tr, li');
+  if (!button || !row) return null;
+  for (const neighbour of [row.nextElementSibling, row.previousElementSibling]) {
+    const buttons = [...(neighbour?.querySelectorAll<HTMLButtonElement>('button:not([disabled])') ?? [])];
+    const same = buttons.find((b) => b.textContent === button.textContent) ?? buttons[0];
+    if (same) return same;
+  }
+  return null;
+}
+
 export function ConfirmDialog(props: Omit<ActionDialogProps, 'focusCancel' | 'submitVariant' | 'triggerVariant'> & { triggerVariant?: ButtonVariant }) {
   return <ActionDialog triggerVariant="danger" {...props} submitVariant="danger" focusCancel />;
 }

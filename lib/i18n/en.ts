@@ -590,7 +590,7 @@ export const en: Record<MessageKey, string> = {
   'live.expiresIn': 'Wait expires in',
   'live.reason': 'Why waiting',
   'live.reasonNoAgent': 'No agent online',
-  'live.reasonAllBusy': 'Every online agent is serving someone',
+  'live.reasonAllBusy': 'Every online agent already has a chat',
   'live.reasonNotAccepted': 'Not accepted yet',
   'live.reasonPinned': 'Pinned to {agent}',
   'live.actions': 'Actions',

@@ -588,7 +588,7 @@ export const zh = {
   'live.expiresIn': '剩余等待时间',
   'live.reason': '等待原因',
   'live.reasonNoAgent': '没有在线客服',
-  'live.reasonAllBusy': '在线客服都在接待中',
+  'live.reasonAllBusy': '在线客服都已有会话在接待',
   'live.reasonNotAccepted': '等待客服接入',
   'live.reasonPinned': '指定给 {agent}',
   'live.actions': '操作',

@@ -167,10 +167,14 @@ test('an operator assigns, closes and drops from the Live page; WeChat refusals 
   await expect(page.locator('main')).toBeFocused();
 
   const second = 'o_e2e_drop';
-  await sim(page, `followers/${second}/subscribe`);
-  await sim(page, `followers/${second}/text`, { text: '客服' });
+  const third = 'o_e2e_next';
+  for (const openid of [second, third]) {
+    await sim(page, `followers/${openid}/subscribe`);
+    await sim(page, `followers/${openid}/text`, { text: '客服' });
+  }
   const dropping = page.getByTestId(`waiting-${second}`);
   await expect(dropping).toBeVisible();
+  await expect(page.getByTestId(`waiting-${third}`)).toBeVisible();
   await dropping.getByRole('button', { name: '移出队列' }).click();
   // The action's request never reaches the server (the connection drops): said in the dialog, and
   // the queue stays on screen. Only the action is cut off: going offline whole also drops the live
@@ -184,6 +188,11 @@ test('an operator assigns, closes and drops from the Live page; WeChat refusals 
   await page.unroute(cutOff);
   await dropDialog.getByRole('button', { name: '移出队列' }).click();
   await expect(dropping).toHaveCount(0);
+  // The next follower in line is one key away: the focus is on the same button of their row.
+  await expect(page.getByTestId(`waiting-${third}`).getByRole('button', { name: '移出队列' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog', { name: `把 ${third} 移出队列？` }).getByRole('button', { name: '移出队列' }).click();
+  await expect(page.getByTestId(`waiting-${third}`)).toHaveCount(0);
   await expectSameDocument(page);
 
   // In WeChat, the first follower's session ended through the API, the second was never served.
@@ -246,6 +255,12 @@ test('staff name a waiting follower on the session page: WeChat keeps the remark
   await waiting.getByRole('button', { name: '移出队列' }).click();
   await live.getByRole('dialog', { name: '把 王女士 VIP 移出队列？' }).getByRole('button', { name: '移出队列' }).click();
   await expect(waiting).toHaveCount(0);
+
+  // The audit names the session dropped as a link to its page.
+  await page.goto('/audit');
+  const dropRow = page.getByTestId('audit-row').filter({ hasText: '移出队列' }).first();
+  await dropRow.getByRole('link', { name: /^会话 #\d+$/ }).click();
+  await expect(page.getByTestId('follower-remark')).toHaveText('王女士 VIP');
   await context.close();
 });
 

@@ -19,7 +19,7 @@ import { auditPage } from '@/lib/audit/list';
 import { formatAuditTime } from '@/lib/audit/time';
 import { requireRole } from '@/lib/auth/session';
 import { getT } from '@/lib/i18n/server';
-import type { MessageKey } from '@/lib/i18n/format';
+import type { MessageKey, Translate } from '@/lib/i18n/format';
 import { loadKfSettings } from '@/lib/kf/settings';
 import { Changes } from './_components/changes';
 import { titled } from '@/lib/i18n/metadata';
@@ -30,6 +30,17 @@ const linkButton = cx(
 );
 
 export const generateMetadata = titled('nav.audit');
+
+/** A row's target as the page shows it: a session as a link to its page, anything else as written. */
+function auditTarget(target: string, t: Translate) {
+  const session = /^session:(\d+)$/.exec(target);
+  if (!session) return target;
+  return (
+    <Link href={`/sessions/${session[1]}`} className="text-brand-700 hover:underline">
+      {t('session.title', { id: session[1]! })}
+    </Link>
+  );
+}
 
 // A refused filter is named as its field is labelled (the page cursor, `before`, as the paging).
 const FILTER_LABELS: Record<string, MessageKey> = {
@@ -136,7 +147,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <div className="min-w-0">
                     <p>
                       {actionLabel(row.action, locale)}
-                      {row.target && <span className="break-words text-slate-500"> · {row.target}</span>}
+                      {row.target && <span className="break-words text-slate-500"> · {auditTarget(row.target, t)}</span>}
                     </p>
                     {row.detail && <p className="text-xs break-words text-slate-500">{detailText(row.detail, locale)}</p>}
                     {row.changes != null && <Changes changes={row.changes as AuditChanges} t={t} />}

@@ -124,7 +124,8 @@ function TemplateField({
           <Textarea name={`templates.${name}`} value={value} onChange={(e) => onChange(e.target.value)} rows={3} />
         </Field>
         <div className="mt-2 flex flex-wrap items-center gap-1.5 text-xs">
-          <span className="text-slate-600">{t('settings.templates.variables')}</span>
+          {/* A text without variables (the binding code's refusal, say) has no such line to show. */}
+          {variables.length > 0 && <span className="text-slate-600">{t('settings.templates.variables')}</span>}
           {variables.map((v) => (
             <Button key={v} size="sm" variant="ghost" className="font-mono text-xs text-brand-700" onClick={() => insert(v)} disabled={readOnly} aria-label={t('settings.templates.insert', { variable: `{${v}}` })}>
               {`{${v}}`}
