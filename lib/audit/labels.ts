@@ -124,7 +124,7 @@ const SESSION_STATUSES: Record<string, Label> = {
   active: { zh: '接待中', en: 'in session' },
   closed: { zh: '已结束', en: 'closed' },
   expired: { zh: '等待超时', en: 'wait expired' },
-  dropped: { zh: '已放弃', en: 'dropped' },
+  dropped: { zh: '已离队', en: 'dropped' },
 };
 const CODE_VALUES: Record<string, Record<string, Label>> = {
   role: {

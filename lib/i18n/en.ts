@@ -541,7 +541,7 @@ export const en: Record<MessageKey, string> = {
   'metrics.defSessions': 'Sessions: those queued (service time zone) on that day; by agent, those the agent accepted.',
   'metrics.defWait': 'Wait: from queueing to an agent accepting; median and p90 count accepted sessions only.',
   'metrics.defHandle': 'Handling: from acceptance to close, for sessions an agent closed.',
-  'metrics.defSl': 'Service level: sessions accepted within {target} s, as a share of sessions that left the queue (accepted, expired or dropped).',
+  'metrics.defSl': 'Service level: sessions accepted within {target} s, as a share of sessions that left the queue (accepted, expired or dropped: removed by staff or unfollowed).',
   'metrics.defHeat': 'Busiest hours: sessions by weekday and hour of queueing; darker is busier.',
   'metrics.defPrecision': 'Medians and p90 are read from per-day histograms: exact to the second below two minutes, within 2.5 % above; so is the service level for targets over two minutes. Past days are summed every 10 minutes; today is live.',
   'metrics.dow1': 'Mon',
