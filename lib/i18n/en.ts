@@ -579,6 +579,8 @@ export const en: Record<MessageKey, string> = {
   'live.waitingTitle': 'Waiting followers',
   'live.waitingEmpty': 'Nobody is waiting',
   'live.waitingEmptyBody': 'A follower who sends the keyword during service hours appears here, in queue order.',
+  'live.showAllWaiting': 'Show all {n} waiting',
+  'live.showHeadOfLine': 'Show the first {n} only',
   'live.moreWaiting': '{n} more are waiting and not listed.',
   'live.seeAllWaiting': 'See the whole queue in Sessions',
   'live.moreActive': '{n} more sessions are in progress and not listed.',

@@ -577,6 +577,8 @@ export const zh = {
   'live.waitingTitle': '排队中的粉丝',
   'live.waitingEmpty': '没有人在排队',
   'live.waitingEmptyBody': '粉丝在服务时间内发送关键词后，会按顺序出现在这里。',
+  'live.showAllWaiting': '显示全部 {n} 位排队的粉丝',
+  'live.showHeadOfLine': '只显示前 {n} 位',
   'live.moreWaiting': '另有 {n} 人排队，未全部列出。',
   'live.seeAllWaiting': '在会话记录中查看全部排队',
   'live.moreActive': '另有 {n} 个会话正在接待，未全部列出。',

@@ -321,3 +321,24 @@ test('a signed-out browser gets nothing from the event stream', async ({ request
   expect(response.status()).toBe(401);
   expect(response.headers()['content-type']).not.toContain('text/event-stream');
 });
+
+test('a long line lists its head, and all of it on request, so the sessions and agents stay in reach', async ({ page }) => {
+  await signInAsAdmin(page);
+  await expect(page.locator('[data-live-state="open"]')).toBeVisible();
+  const before = Number(await page.getByTestId('count-waiting').textContent());
+  const openids = Array.from({ length: 21 - before }, (_, i) => `o_e2e_line_${String(i).padStart(2, '0')}`);
+  for (const openid of openids) {
+    await sim(page, `followers/${openid}/subscribe`);
+    await sim(page, `followers/${openid}/text`, { text: '客服' });
+  }
+  await expect(page.getByTestId('count-waiting')).toHaveText('21');
+  const rows = page.getByRole('table', { name: '排队中的粉丝' }).locator('tbody tr');
+  await expect(rows).toHaveCount(20);
+  await page.getByRole('link', { name: '显示全部 21 位排队的粉丝' }).click();
+  await expect(rows).toHaveCount(21);
+  await page.getByRole('link', { name: '只显示前 20 位' }).click();
+  await expect(rows).toHaveCount(20);
+  // Gone again, so later tests find the line as it was.
+  for (const openid of openids) await sim(page, `followers/${openid}/unsubscribe`);
+  await expect(page.getByTestId('count-waiting')).toHaveText(String(before));
+});

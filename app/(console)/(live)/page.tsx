@@ -18,10 +18,17 @@ import { titled } from '@/lib/i18n/metadata';
 // Rendered per request and refetched by LiveUpdates whenever /api/live says something changed.
 export const generateMetadata = titled('nav.queue');
 
-export default async function LivePage({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
+/**
+ * Followers listed before "show all": the head of the line is what staff act on, and a long queue
+ * listed whole pushed the sessions in progress and the agents thousands of pixels down.
+ */
+const WAITING_SHOWN = 20;
+
+export default async function LivePage({ searchParams }: { searchParams: Promise<{ denied?: string; waiting?: string }> }) {
   await requireUser();
   const { t, locale } = await getT();
-  const { denied } = await searchParams;
+  const { denied, waiting: waitingParam } = await searchParams;
+  const showAllWaiting = waitingParam === 'all';
   const database = currentDatabase();
   const now = new Date();
   const settings = await loadKfSettings(database.db, now.getTime());
@@ -55,7 +62,10 @@ export default async function LivePage({ searchParams }: { searchParams: Promise
       )}
       <Counters counters={live.counters} {...view} />
       <WaitingTable
-        waiting={live.waiting}
+        waiting={showAllWaiting ? live.waiting : live.waiting.slice(0, WAITING_SHOWN)}
+        listed={live.waiting.length}
+        showingAll={showAllWaiting}
+        headOfLine={WAITING_SHOWN}
         total={live.counters.waiting}
         agents={live.agents}
         {...view}

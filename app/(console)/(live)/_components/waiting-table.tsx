@@ -10,10 +10,23 @@ import { timeOfDay, type LiveView } from './view';
 
 export function WaitingTable({
   waiting,
+  listed,
+  showingAll,
+  headOfLine,
   total,
   agents,
   ...view
-}: { waiting: WaitingEntry[]; total: number; agents: LiveAgent[] } & LiveView) {
+}: {
+  /** The rows shown: the head of the line, or all that were read (`listed`). */
+  waiting: WaitingEntry[];
+  listed: number;
+  showingAll: boolean;
+  /** How many are shown until staff ask for all. */
+  headOfLine: number;
+  /** Everyone waiting; more than `listed` when the line is longer than one read. */
+  total: number;
+  agents: LiveAgent[];
+} & LiveView) {
   const { t, locale, serverNow } = view;
   const online = agents.filter((a) => a.online);
   // An online agent with nobody in hand could take this follower now: they wait for an accept.
@@ -73,9 +86,23 @@ export function WaitingTable({
           </TBody>
         </Table>
       )}
-      {total > waiting.length && (
+      {listed > waiting.length && (
+        <p className="mt-2 text-sm">
+          <Link href="/?waiting=all" scroll={false} className="font-medium text-brand-700 underline-offset-2 hover:underline" data-testid="show-all-waiting">
+            {t('live.showAllWaiting', { n: listed })}
+          </Link>
+        </p>
+      )}
+      {showingAll && listed > headOfLine && (
+        <p className="mt-2 text-sm">
+          <Link href="/" scroll={false} className="font-medium text-brand-700 underline-offset-2 hover:underline">
+            {t('live.showHeadOfLine', { n: headOfLine })}
+          </Link>
+        </p>
+      )}
+      {total > listed && (
         <p className="mt-2 text-sm text-slate-500">
-          {t('live.moreWaiting', { n: total - waiting.length })}{' '}
+          {t('live.moreWaiting', { n: total - listed })}{' '}
           {/* The whole queue, paged by key, in session history. */}
           <Link href="/sessions?status=waiting" className="font-medium text-brand-700 underline-offset-2 hover:underline">
             {t('live.seeAllWaiting')}
