@@ -34,5 +34,8 @@ describe('formatSeconds', () => {
     expect(formatSeconds(120)).toBe('2 min');
     expect(formatSeconds(3 * 3600 + 5 * 60 + 9)).toBe('3 h 5 min');
     expect(formatSeconds(null)).toBe('—');
+    // Chinese units follow their numbers without spaces, as the Live page's clocks write them.
+    expect(formatSeconds(179, { h: '小时', min: '分', s: '秒' })).toBe('2分59秒');
+    expect(formatSeconds(3 * 3600 + 5 * 60, { h: '小时', min: '分', s: '秒' })).toBe('3小时5分');
   });
 });

@@ -41,7 +41,10 @@ export function formatSeconds(seconds: number | null, units: { h: string; min: s
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  if (h > 0) return `${h} ${units.h} ${m} ${units.min}`;
-  if (m > 0) return s > 0 ? `${m} ${units.min} ${s} ${units.s}` : `${m} ${units.min}`;
-  return `${s} ${units.s}`;
+  // Chinese writes 2分59秒, as the Live page's clocks do; English 2 min 59 s.
+  const spaced = !/\p{Script=Han}/u.test(units.s);
+  const parts = (pairs: [number, string][]) => pairs.map(([n, unit]) => (spaced ? `${n} ${unit}` : `${n}${unit}`)).join(spaced ? ' ' : '');
+  if (h > 0) return parts([[h, units.h], [m, units.min]]);
+  if (m > 0) return s > 0 ? parts([[m, units.min], [s, units.s]]) : parts([[m, units.min]]);
+  return parts([[s, units.s]]);
 }
