@@ -212,6 +212,7 @@ export const en: Record<MessageKey, string> = {
   'settings.intro': 'What every follower experiences: when agents are available, the keywords that reach them, and what wekf replies. A save takes effect on the next message.',
   'settings.readOnly': 'You can read these settings; only admins can change them.',
   'settings.loadFailed': 'The settings could not be loaded. The database may be unreachable.',
+  'settings.saveShortcut': 'Ctrl+Enter (⌘+Enter on a Mac) in any field saves too',
   'settings.leaveUnsaved': 'Settings have unsaved changes, which leaving this page will lose. Leave anyway?',
   'settings.saved': 'Saved. The next message uses it.',
   'settings.unchanged': 'Nothing changed.',

@@ -210,6 +210,7 @@ export const zh = {
   'settings.intro': '决定每位粉丝的体验：客服何时在线、哪些关键词转人工、系统回复什么。保存后下一条消息即生效。',
   'settings.readOnly': '你可以查看这些设置；只有管理员可以修改。',
   'settings.loadFailed': '无法加载设置，数据库可能无法连接。',
+  'settings.saveShortcut': '在任一输入框按 Ctrl+Enter（Mac 为 ⌘+Enter）也可保存',
   'settings.leaveUnsaved': '设置里有未保存的修改，离开这一页会丢失。仍要离开吗？',
   'settings.saved': '已保存，下一条消息起生效。',
   'settings.unchanged': '没有改动。',

@@ -85,8 +85,10 @@ test('reply texts: an unknown variable is refused at the field; the preview rend
     await expect(hint.getByTestId('template-hint-preview')).toHaveText('回复「客服」或 {foo}', { timeout: 1000 });
   }).toPass();
   await expect(area).toHaveAccessibleDescription(/这段文字不能使用 \{foo\}/);
-  await texts.getByRole('button', { name: '保存回复文案' }).click();
+  // Saved from the keyboard, without tabbing to the button: Ctrl+Enter in the text area.
+  await area.press('Control+Enter');
   await expect(texts.getByRole('alert').filter({ hasText: '输入有误' })).toBeVisible();
+  await expect(area).toHaveValue('回复「{keyword}」或 {foo}');
   await page.reload();
   await settingsHydrated(page);
   await expect(texts.getByTestId('template-hint').getByRole('textbox')).toHaveValue('您好！如需人工客服，请回复「{keyword}」。');

@@ -103,7 +103,7 @@ export function HoursEditor({
       version={version}
       readOnly={readOnly}
       submitLabel={t('settings.hours.save')}
-      leaveWarning={t('settings.leaveUnsaved')}
+      leaveWarning={t('settings.leaveUnsaved')} shortcutHint={t('settings.saveShortcut')}
       aside={
         <>
           <HoursPreview hours={edited} saved={saved} locale={locale} />

@@ -31,7 +31,7 @@ export function KeywordsEditor({
   const [waitMinutes, setWaitMinutes] = useState(String(initial.waitMinutes));
   const [repeatPosition, setRepeatPosition] = useState(initial.repeatPosition);
   return (
-    <SectionForm id="keywords" title={t('settings.keywords.title')} source={source} action={action} version={version} readOnly={readOnly} submitLabel={t('settings.keywords.save')} leaveWarning={t('settings.leaveUnsaved')}>
+    <SectionForm id="keywords" title={t('settings.keywords.title')} source={source} action={action} version={version} readOnly={readOnly} submitLabel={t('settings.keywords.save')} leaveWarning={t('settings.leaveUnsaved')} shortcutHint={t('settings.saveShortcut')}>
       {() => (
         <>
           <fieldset className="min-w-0">

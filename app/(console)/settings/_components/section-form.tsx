@@ -1,7 +1,7 @@
 'use client';
 // One settings section's form: the version it was loaded at (the server refuses the save when
-// someone saved since), where the values came from, read-only for operators, and a question before
-// a link leaves it with unsaved edits.
+// someone saved since), where the values came from, read-only for operators, a question before a
+// link leaves it with unsaved edits, and Ctrl+Enter to save from any field.
 import { useId, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { SubmitButton } from '@/components/ui/button';
 import { FormResultProvider, useFormAction, type FormAction, type FormResult } from '@/components/ui/form';
@@ -19,6 +19,7 @@ export function SectionForm({
   children,
   aside,
   leaveWarning,
+  shortcutHint,
 }: {
   id: string;
   title: string;
@@ -36,6 +37,8 @@ export function SectionForm({
   aside?: ReactNode;
   /** Asked before a link leaves the page while the form holds unsaved edits. */
   leaveWarning: string;
+  /** Said beside the Save button: Ctrl+Enter saves from any field. */
+  shortcutHint: string;
 }) {
   // Edited since loaded or last saved: typing in a field, or a button that adds or removes rows.
   const [dirty, setDirty] = useState(false);
@@ -54,7 +57,22 @@ export function SectionForm({
         </p>
       </div>
       <div className={aside ? 'grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]' : undefined}>
-        <form action={formAction} noValidate aria-describedby={noticeId} className="space-y-4" data-testid={`${id}-form`} data-hydrated={hydrated || undefined}>
+        <form
+          action={formAction}
+          noValidate
+          aria-describedby={noticeId}
+          aria-keyshortcuts={readOnly ? undefined : 'Control+Enter Meta+Enter'}
+          className="space-y-4"
+          data-testid={`${id}-form`}
+          data-hydrated={hydrated || undefined}
+          // Ctrl+Enter (⌘+Enter) saves from any field, a text area included: the Save button can be
+          // dozens of Tabs away in a long section such as the reply texts.
+          onKeyDown={(event) => {
+            if (readOnly || event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
+            event.preventDefault();
+            event.currentTarget.requestSubmit();
+          }}
+        >
           <input type="hidden" name="version" value={version} />
           <fieldset
             disabled={readOnly}
@@ -69,6 +87,7 @@ export function SectionForm({
           {!readOnly && (
             <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
               <SubmitButton variant="primary">{submitLabel}</SubmitButton>
+              <span className="text-xs text-slate-500">{shortcutHint}</span>
               {/* "Saved" stops being true at the next edit. */}
               <FormNotice id={noticeId} state={dirty && result.status === 'success' ? { status: 'idle' } : result} className="min-w-0" />
             </div>

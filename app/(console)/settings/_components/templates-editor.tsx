@@ -35,7 +35,7 @@ export function TemplatesEditor({
   const [texts, setTexts] = useState(initial);
   const names = Object.keys(DEFAULT_TEMPLATES) as TemplateName[];
   return (
-    <SectionForm id="templates" title={t('settings.templates.title')} source={source} action={action} version={version} readOnly={readOnly} submitLabel={t('settings.templates.save')} leaveWarning={t('settings.leaveUnsaved')}>
+    <SectionForm id="templates" title={t('settings.templates.title')} source={source} action={action} version={version} readOnly={readOnly} submitLabel={t('settings.templates.save')} leaveWarning={t('settings.leaveUnsaved')} shortcutHint={t('settings.saveShortcut')}>
       {() => (
         <ul className="space-y-6">
           {names.map((name) => (
