@@ -162,10 +162,10 @@ async function saveReplayStore(database: () => DatabaseHandle): Promise<void> {
 export const UNKNOWN_AGENT_SYNC_GAP_MS = 60_000;
 
 /** A request for agentSync.runNow that runs at most once every gapMs (the first at once). */
-function syncAtMostEvery(agentSync: PeriodicJob, gapMs: number): () => void {
+export function syncAtMostEvery(agentSync: Pick<PeriodicJob, 'runNow'>, gapMs: number, clock: () => number = Date.now): () => void {
   let last = -Infinity;
   return () => {
-    const now = Date.now();
+    const now = clock();
     if (now - last < gapMs) return;
     last = now;
     void agentSync.runNow();
