@@ -74,7 +74,12 @@ export async function insertTranscriptRecords(db: DbOrTx, params: { records: Tra
           sessionId: sql`(select cs.id from ${customerSessions} cs where cs.openid = ${r.openid}
             and cs.queued_at <= ${r.sentAt.toISOString()}::timestamptz + ${sql.raw(BEFORE_QUEUED)}
             and (cs.ended_at is null or cs.ended_at + ${sql.raw(AFTER_ENDED)} >= ${r.sentAt.toISOString()}::timestamptz)
-            order by cs.queued_at desc, cs.id desc limit 1)`,
+            -- The session whose own time holds the line first: a follower who asks again right after
+            -- a close has a newer session whose margin reaches back over the last chat's lines.
+            -- WeChat gives whole seconds, so a line may have been sent up to a second after its time.
+            order by (cs.queued_at < ${r.sentAt.toISOString()}::timestamptz + interval '1 second'
+              and (cs.ended_at is null or cs.ended_at >= ${r.sentAt.toISOString()}::timestamptz)) desc,
+              cs.queued_at desc, cs.id desc limit 1)`,
           openid: r.openid,
           kfAccount: r.kfAccount,
           opercode: r.opercode,

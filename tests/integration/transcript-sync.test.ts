@@ -71,6 +71,19 @@ describe.each(testDatabases)('transcript pull on $kind', (base) => {
     expect(await lines()).toHaveLength(stored.length);
   });
 
+  it('a follower who asks again right after a close: each chat\'s lines go to its own session', async () => {
+    const first = await conversation('o_again', [['第一次的问题', '第一次的回答']]);
+    // Asked again a few seconds on: the new session's margin (5 s before its queueing) reaches back
+    // over the first chat's last lines.
+    h.sim.clock.advance(3_000);
+    await conversation('o_again', [['第二次的问题', '第二次的回答']]);
+    const [, second] = await h.database.db.select().from(customerSessions).where(eq(customerSessions.openid, 'o_again')).orderBy(asc(customerSessions.id));
+    await sync();
+    const sessionOf = async (text: string) => (await lines()).find((l) => l.text === text)?.sessionId;
+    expect([await sessionOf('第一次的问题'), await sessionOf('第一次的回答')]).toEqual([first.id, first.id]);
+    expect([await sessionOf('第二次的问题'), await sessionOf('第二次的回答')]).toEqual([second!.id, second!.id]);
+  });
+
   it("pulled from a session's page, says every chat's new lines and that session's", async () => {
     const here = await conversation('o_here', [
       ['在吗', '在的'],
