@@ -45,7 +45,7 @@ export function ActionDialog({ triggerLabel, triggerVariant = 'secondary', trigg
   const [outcome, setOutcome] = useState<FormState>({ status: 'idle' });
   const isOpen = useRef(false);
   isOpen.current = open;
-  const succeeded = useRef<{ message: string; at: number; next: HTMLElement | null } | undefined>(undefined);
+  const succeeded = useRef<{ message: string; at: number; place: RowPlace | undefined } | undefined>(undefined);
   const trigger = useRef<HTMLButtonElement>(null);
   useEffect(
     () => () => {
@@ -54,7 +54,8 @@ export function ActionDialog({ triggerLabel, triggerVariant = 'secondary', trigg
       if (!last || Date.now() - last.at > 10_000) return;
       announce(last.message);
       if (document.activeElement !== null && document.activeElement !== document.body) return;
-      if (last.next?.isConnected) last.next.focus();
+      const next = last.place && sameActionAt(last.place);
+      if (next) next.focus();
       else document.getElementById('main')?.focus();
     },
     [],
@@ -84,8 +85,8 @@ export function ActionDialog({ triggerLabel, triggerVariant = 'secondary', trigg
           onDone={(message) => {
             setBusy(false);
             setOutcome(message ? { status: 'success', message } : { status: 'idle' });
-            // Found now, while this row is still on the page to find its neighbours from.
-            succeeded.current = message ? { message, at: Date.now(), next: sameActionNearby(trigger.current) } : undefined;
+            // Noted now, while the row is on the page: its list, its place in it and the button's label.
+            succeeded.current = message ? { message, at: Date.now(), place: rowPlaceOf(trigger.current) } : undefined;
             setOpen(false);
           }}
           onRefused={(result) => {
@@ -136,13 +137,28 @@ function DialogForm({
 }
 
 /** Asks before a drastic action (disable someone, end a session); Cancel has the focus. */
-/** The button labelled as `button` on the next row of its list (else the row before), or the first button there. */
-function sameActionNearby(button: HTMLButtonElement | null): HTMLElement | null {
+interface RowPlace {
+  list: Element;
+  index: number;
+  label: string | null;
+}
+
+function rowPlaceOf(button: HTMLButtonElement | null): RowPlace | undefined {
   const row = button?.closest('tr, li');
-  if (!button || !row) return null;
-  for (const neighbour of [row.nextElementSibling, row.previousElementSibling]) {
-    const buttons = [...(neighbour?.querySelectorAll<HTMLButtonElement>('button:not([disabled])') ?? [])];
-    const same = buttons.find((b) => b.textContent === button.textContent) ?? buttons[0];
+  if (!button || !row?.parentElement) return undefined;
+  return { list: row.parentElement, index: [...row.parentElement.children].indexOf(row), label: button.textContent };
+}
+
+/**
+ * Once the page has re-rendered without the row: the button labelled alike on the row now in its
+ * place (the next one moved up, the 21st of a list showing 20 included), else on the row before it,
+ * else that row's first button; none when the list itself is gone.
+ */
+function sameActionAt(place: RowPlace): HTMLElement | null {
+  if (!place.list.isConnected) return null;
+  for (const row of [place.list.children[place.index], place.list.children[place.index - 1]]) {
+    const buttons = [...(row?.querySelectorAll<HTMLButtonElement>('button:not([disabled])') ?? [])];
+    const same = buttons.find((b) => b.textContent === place.label) ?? buttons[0];
     if (same) return same;
   }
   return null;

@@ -57,6 +57,8 @@ describe('audit filters', () => {
     const { filters, invalid } = parseAuditFilters({ user: '3', kind: 'settings', from: '2026-10-01', to: '2026-02-30', before: 'x' });
     expect(filters).toEqual({ user: 3, kind: 'settings', from: '2026-10-01' });
     expect(invalid.sort()).toEqual(['before', 'to']);
+    // A kind the page does not offer is named, not searched for.
+    expect(parseAuditFilters({ kind: 'zzz' })).toMatchObject({ filters: {}, invalid: ['kind'] });
   });
 
   it('takes a range given end first the right way round, and says so', () => {
@@ -89,26 +91,26 @@ describe('audit labels', () => {
 
   it('shows name=value and JSON details as pairs in the reader\'s language, and any other detail as written', () => {
     expect(detailText('{"filter":{},"rows":1,"outcome":"complete"}', 'en')).toBe('filter: — · rows: 1 · outcome: complete');
-    expect(detailText('{"rows":1,"outcome":"cancelled"}', 'zh')).toBe('行数: 1 · 结果: 已取消');
+    expect(detailText('{"rows":1,"outcome":"cancelled"}', 'zh')).toBe('行数：1 · 结果：已取消');
     // An assign WeChat did not answer in time.
-    expect(detailText('kf_account=a@b outcome=unknown', 'zh')).toBe('客服账号: a@b · 结果: 未知（微信没有及时回应，可能已生效）');
-    expect(detailText('{"filter":{"from":"2026-12-01","status":"closed"},"rows":0}', 'zh')).toBe('筛选: (起: 2026-12-01 · 状态: 已结束) · 行数: 0');
+    expect(detailText('kf_account=a@b outcome=unknown', 'zh')).toBe('客服账号：a@b · 结果：未知（微信没有及时回应，可能已生效）');
+    expect(detailText('{"filter":{"from":"2026-12-01","status":"closed"},"rows":0}', 'zh')).toBe('筛选：（起：2026-12-01 · 状态：已结束） · 行数：0');
     // Codes in the reader's language, by the name they come under; a change's sides each.
-    expect(detailText('{"filter":{"agent":"li@wx","status":"active"},"rows":3}', 'zh')).toBe('筛选: (客服: li@wx · 状态: 接待中) · 行数: 3');
-    expect(detailText('status=active', 'zh')).toBe('状态: 已绑定微信号');
-    expect(detailText('role=admin', 'zh')).toBe('角色: 管理员');
+    expect(detailText('{"filter":{"agent":"li@wx","status":"active"},"rows":3}', 'zh')).toBe('筛选：（客服：li@wx · 状态：接待中） · 行数：3');
+    expect(detailText('status=active', 'zh')).toBe('状态：已绑定微信号');
+    expect(detailText('role=admin', 'zh')).toBe('角色：管理员');
     expect(detailText('role=operator → admin', 'en')).toBe('role: operator → admin');
-    expect(detailText('role=operator → admin', 'zh')).toBe('角色: 操作员 → 管理员');
-    expect(detailText('{"windows":1,"pages":1,"fetched":601}', 'zh')).toBe('时间段: 1 · 页数: 1 · 拉取条数: 601');
+    expect(detailText('role=operator → admin', 'zh')).toBe('角色：操作员 → 管理员');
+    expect(detailText('{"windows":1,"pages":1,"fetched":601}', 'zh')).toBe('时间段：1 · 页数：1 · 拉取条数：601');
     // One name and its value with a colon: a rename, an old remark's session.
-    expect(detailText('nickname: 小王 → 小李', 'zh')).toBe('昵称: 小王 → 小李');
-    expect(detailText('session:54', 'zh')).toBe('会话: 54');
-    expect(detailText('kf_account=a@b outcome=refused errcode=65415', 'zh')).toBe('客服账号: a@b · 结果: 微信拒绝，未生效 · 错误码: 65415（客服不在线）');
-    expect(detailText('kf_account=xiaowang@wekf_sim', 'zh')).toBe('客服账号: xiaowang@wekf_sim');
+    expect(detailText('nickname: 小王 → 小李', 'zh')).toBe('昵称：小王 → 小李');
+    expect(detailText('session:54', 'zh')).toBe('会话：54');
+    expect(detailText('kf_account=a@b outcome=refused errcode=65415', 'zh')).toBe('客服账号：a@b · 结果：微信拒绝，未生效 · 错误码：65415（客服不在线）');
+    expect(detailText('kf_account=xiaowang@wekf_sim', 'zh')).toBe('客服账号：xiaowang@wekf_sim');
     expect(detailText('nickname=Amy Lee', 'en')).toBe('nickname: Amy Lee');
     expect(detailText('inviteWx=amy_worker errcode=65412', 'en')).toBe('invited WeChat ID: amy_worker · errcode: 65412 (This agent account is already bound to a WeChat user)');
     expect(detailText('kf_openid: o_1 → o_2 (code)', 'en')).toBe('agent openid: o_1 → o_2 (code)');
-    expect(detailText('kf_openid: o_1 → o_2 (code)', 'zh')).toBe('客服 openid: o_1 → o_2 (code)');
+    expect(detailText('kf_openid: o_1 → o_2 (code)', 'zh')).toBe('客服 openid：o_1 → o_2 (code)');
     expect(detailText('{not json', 'en')).toBe('{not json');
     expect(detailText('{"list":[1,2],"odd":1}', 'en')).toBe('list: 1,2 · odd: 1');
   });

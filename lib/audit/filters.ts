@@ -2,6 +2,7 @@
 // checked: a value that does not parse is dropped and named, never passed to a query.
 import { z } from 'zod';
 import { isCalendarDate } from '@/lib/service-hours/clock';
+import { AUDIT_KINDS } from './labels';
 
 export interface AuditFilters {
   user?: number;
@@ -17,7 +18,8 @@ const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)_(\d{1,10})$/;
 
 const fields = {
   user: z.coerce.number().int().positive().max(2 ** 31 - 1),
-  kind: z.string().regex(/^[a-z_]{1,40}$/),
+  // One of the kinds the page offers: another would empty the list while the field shows "any kind".
+  kind: z.string().refine((kind) => Object.hasOwn(AUDIT_KINDS, kind)),
   from: z.string().refine(isCalendarDate),
   to: z.string().refine(isCalendarDate),
 };

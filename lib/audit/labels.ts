@@ -151,13 +151,14 @@ const OUTCOME_VALUES: Record<string, Label> = {
  * CSV keeps the stored text.
  */
 export function detailText(detail: string, locale: Locale): string {
+  const zh = locale === 'zh';
   const name = (key: string) => (Object.hasOwn(DETAIL_NAMES, key) ? DETAIL_NAMES[key]![locale] : key);
   const code = (path: string, v: string): string => {
     const codes = Object.hasOwn(CODE_VALUES, path) ? CODE_VALUES[path]! : undefined;
     return codes && Object.hasOwn(codes, v) ? codes[v]![locale] : v;
   };
   const value = (path: string, key: string, v: unknown): string => {
-    if (isPlainObject(v)) return Object.keys(v).length === 0 ? '—' : `(${pairs(v, `${path}.`)})`;
+    if (isPlainObject(v)) return Object.keys(v).length === 0 ? '—' : zh ? `（${pairs(v, `${path}.`)}）` : `(${pairs(v, `${path}.`)})`;
     if (key === 'outcome' && typeof v === 'string' && Object.hasOwn(OUTCOME_VALUES, v)) return OUTCOME_VALUES[v]![locale];
     const meaning = key === 'errcode' ? describeErrcode(Number(v)) : undefined;
     if (meaning) return `${String(v)}${locale === 'zh' ? `（${meaning.zh}）` : ` (${meaning.en})`}`;
@@ -166,7 +167,8 @@ export function detailText(detail: string, locale: Locale): string {
   };
   const pairs = (object: Record<string, unknown>, prefix = ''): string => {
     const entries = Object.entries(object);
-    return entries.length === 0 ? '—' : entries.map(([key, v]) => `${name(key)}: ${value(prefix + key, key, v)}`).join(' · ');
+    // Chinese punctuation in Chinese: 角色：操作员 → 管理员.
+    return entries.length === 0 ? '—' : entries.map(([key, v]) => `${name(key)}${zh ? '：' : ': '}${value(prefix + key, key, v)}`).join(' · ');
   };
   // One name and its value as `name: value` (a rename's `nickname: A → B`) or `name:value` (`session:54`).
   const single = /^(\w+):\s?(.*)$/s.exec(detail);

@@ -443,7 +443,7 @@ export const en: Record<MessageKey, string> = {
   'sessions.loading': 'Loading sessions…',
   'sessions.error': 'Sessions could not be loaded.',
   'sessions.retry': 'Try again',
-  'sessions.stillWaiting': 'still waiting',
+  'sessions.stillWaitingNote': '(still waiting)',
   'sessions.status.waiting': 'Waiting',
   'sessions.status.active': 'Active',
   'sessions.status.closed': 'Closed',

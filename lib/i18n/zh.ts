@@ -441,7 +441,7 @@ export const zh = {
   'sessions.loading': '正在加载会话…',
   'sessions.error': '会话记录暂时无法加载。',
   'sessions.retry': '重试',
-  'sessions.stillWaiting': '仍在等待',
+  'sessions.stillWaitingNote': '（仍在等待）',
   'sessions.status.waiting': '排队中',
   'sessions.status.active': '接待中',
   'sessions.status.closed': '已结束',

@@ -326,18 +326,27 @@ test('a long line lists its head, and all of it on request, so the sessions and 
   await signInAsAdmin(page);
   await expect(page.locator('[data-live-state="open"]')).toBeVisible();
   const before = Number(await page.getByTestId('count-waiting').textContent());
-  const openids = Array.from({ length: 21 - before }, (_, i) => `o_e2e_line_${String(i).padStart(2, '0')}`);
+  const openids = Array.from({ length: 22 - before }, (_, i) => `o_e2e_line_${String(i).padStart(2, '0')}`);
   for (const openid of openids) {
     await sim(page, `followers/${openid}/subscribe`);
     await sim(page, `followers/${openid}/text`, { text: '客服' });
   }
-  await expect(page.getByTestId('count-waiting')).toHaveText('21');
+  await expect(page.getByTestId('count-waiting')).toHaveText('22');
   const rows = page.getByRole('table', { name: '排队中的粉丝' }).locator('tbody tr');
   await expect(rows).toHaveCount(20);
-  await page.getByRole('link', { name: '显示全部 21 位排队的粉丝' }).click();
-  await expect(rows).toHaveCount(21);
+  await page.getByRole('link', { name: '显示全部 22 位排队的粉丝' }).click();
+  await expect(rows).toHaveCount(22);
   await page.getByRole('link', { name: '只显示前 20 位' }).click();
   await expect(rows).toHaveCount(20);
+  // Dropping the 20th by keyboard: the focus goes to the same button of whoever moves up into row 20.
+  const twentieth = rows.nth(19);
+  const dropped = (await rows.nth(19).getAttribute('data-testid'))!;
+  await twentieth.getByRole('button', { name: '移出队列' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog').getByRole('button', { name: '移出队列' }).click();
+  await expect(page.getByTestId(dropped)).toHaveCount(0);
+  await expect(rows).toHaveCount(20);
+  await expect(rows.nth(19).getByRole('button', { name: '移出队列' })).toBeFocused();
   // Gone again, so later tests find the line as it was.
   for (const openid of openids) await sim(page, `followers/${openid}/unsubscribe`);
   await expect(page.getByTestId('count-waiting')).toHaveText(String(before));

@@ -226,4 +226,8 @@ test('the audit page lists each save with a readable before → after, and filte
   // A filter it cannot read is named as its field is labelled.
   await page.goto('/audit?from=xx');
   await expect(page.getByText('以下筛选条件无法识别，已忽略：开始日期。')).toBeVisible();
+  // So is a kind it does not offer, and someone who is not staff: not an empty list under "anyone".
+  await page.goto('/audit?kind=zzz&user=999999');
+  await expect(page.getByText('以下筛选条件无法识别，已忽略：操作人、类别。')).toBeVisible();
+  await expect(page.getByTestId('audit-row').first()).toBeVisible();
 });

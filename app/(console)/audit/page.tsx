@@ -57,7 +57,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const db = currentDatabase().db;
   const { filters, invalid, swapped } = parseAuditFilters(await searchParams);
   const timezone = (await loadKfSettings(db)).hours.timezone;
-  const [{ rows, hasOlder }, people] = await Promise.all([auditPage(db, filters, timezone), listUsers(db)]);
+  const people = await listUsers(db);
+  // Someone the field cannot show (no such user): named as ignored, rather than an empty list under "anyone".
+  if (filters.user !== undefined && !people.some((p) => p.id === filters.user)) {
+    delete filters.user;
+    invalid.unshift('user');
+  }
+  const { rows, hasOlder } = await auditPage(db, filters, timezone);
   const filtered = filters.user !== undefined || filters.kind || filters.from || filters.to;
   const exportHref = `/audit/export${auditQuery(filters)}`;
   return (

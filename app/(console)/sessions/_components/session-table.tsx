@@ -52,7 +52,7 @@ export function SessionTable({
               </Td>
               <Td label={t('sessions.colWaited')} className="whitespace-nowrap">
                 {durationText(t, row.queuedAt, waitedUntil)}
-                {!row.startedAt && !row.endedAt && <span className="ml-1 text-xs text-slate-500">({t('sessions.stillWaiting')})</span>}
+                {!row.startedAt && !row.endedAt && <span className="ml-1 text-xs text-slate-500">{t('sessions.stillWaitingNote')}</span>}
               </Td>
               <Td label={t('sessions.colAgents')}>{agentsText || '—'}</Td>
               <Td label={t('sessions.colHandled')} className="whitespace-nowrap">

@@ -87,7 +87,8 @@ export function SectionForm({
           {!readOnly && (
             <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
               <SubmitButton variant="primary">{submitLabel}</SubmitButton>
-              <span className="text-xs text-slate-500">{shortcutHint}</span>
+              {/* Not on a phone, which has no Ctrl key. */}
+              <span className="hidden text-xs text-slate-500 sm:inline">{shortcutHint}</span>
               {/* "Saved" stops being true at the next edit. */}
               <FormNotice id={noticeId} state={dirty && result.status === 'success' ? { status: 'idle' } : result} className="min-w-0" />
             </div>
