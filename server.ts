@@ -19,6 +19,7 @@ import { closeGracefully } from './lib/server/graceful';
 import { createHttpServer } from './lib/server/http-server';
 import { listenOn, PortError, probePort } from './lib/server/listen';
 import { projectRoot } from './lib/server/project-root';
+import { answerStarting } from './lib/server/starting';
 import { setSecurityHeaders, settleForwardedHeaders } from './lib/server/security-headers';
 import { endLiveStreams } from './lib/live/sse';
 import { LIVE_PATH, serveLive } from './lib/server/live-http';
@@ -159,10 +160,6 @@ function failed(error: unknown, req: http.IncomingMessage, res: http.ServerRespo
   res.end('internal error');
 }
 
-function answerStarting(_req: http.IncomingMessage, res: http.ServerResponse): void {
-  res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' });
-  res.end('starting');
-}
 
 /**
  * Sign-in throttling needs the caller's IP: with TRUST_PROXY=N, the N-th X-Forwarded-For entry from

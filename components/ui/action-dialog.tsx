@@ -47,14 +47,19 @@ export function ActionDialog({ triggerLabel, triggerVariant = 'secondary', trigg
   isOpen.current = open;
   const succeeded = useRef<{ message: string; at: number; place: RowPlace | undefined } | undefined>(undefined);
   const trigger = useRef<HTMLButtonElement>(null);
+  // Where the trigger's row stood when the dialog opened: the dialog goes with the row if someone
+  // else's change (another staff member, the follower unfollowing) takes it off the page.
+  const openedAt = useRef<RowPlace | undefined>(undefined);
   useEffect(
     () => () => {
-      // Unmounted soon after succeeding: the page re-rendered without this row.
+      // Unmounted soon after succeeding (the page re-rendered without this row), or while open.
       const last = succeeded.current;
-      if (!last || Date.now() - last.at > 10_000) return;
-      announce(last.message);
+      const recent = last !== undefined && Date.now() - last.at <= 10_000;
+      if (!recent && !isOpen.current) return;
+      if (recent) announce(last.message);
       if (document.activeElement !== null && document.activeElement !== document.body) return;
-      const next = last.place && sameActionAt(last.place);
+      const place = recent ? last.place : openedAt.current;
+      const next = place && sameActionAt(place);
       if (next) next.focus();
       else document.getElementById('main')?.focus();
     },
@@ -69,6 +74,7 @@ export function ActionDialog({ triggerLabel, triggerVariant = 'secondary', trigg
         aria-haspopup="dialog"
         disabled={busy && !open}
         onClick={() => {
+          openedAt.current = rowPlaceOf(trigger.current);
           setOutcome({ status: 'idle' });
           setOpened((n) => n + 1);
           setOpen(true);

@@ -336,8 +336,12 @@ test('a long line lists its head, and all of it on request, so the sessions and 
   await expect(rows).toHaveCount(20);
   await page.getByRole('link', { name: '显示全部 22 位排队的粉丝' }).click();
   await expect(rows).toHaveCount(22);
-  await page.getByRole('link', { name: '只显示前 20 位' }).click();
+  // By keyboard too: the focus stays on the link as the list changes beneath it.
+  const back = page.getByRole('link', { name: '只显示前 20 位' });
+  await back.focus();
+  await page.keyboard.press('Enter');
   await expect(rows).toHaveCount(20);
+  await expect(page.getByRole('link', { name: '显示全部 22 位排队的粉丝' })).toBeFocused();
   // Dropping the 20th by keyboard: the focus goes to the same button of whoever moves up into row 20.
   const twentieth = rows.nth(19);
   const dropped = (await rows.nth(19).getAttribute('data-testid'))!;
@@ -347,7 +351,15 @@ test('a long line lists its head, and all of it on request, so the sessions and 
   await expect(page.getByTestId(dropped)).toHaveCount(0);
   await expect(rows).toHaveCount(20);
   await expect(rows.nth(19).getByRole('button', { name: '移出队列' })).toBeFocused();
+  // A follower who leaves while staff have their dialog open: the dialog goes with the row, and the
+  // focus to the same button of whoever moves up, not to the page's body.
+  const leaving = (await rows.nth(0).getAttribute('data-testid'))!.replace(/^waiting-/, '');
+  await rows.nth(0).getByRole('button', { name: '分配' }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await sim(page, `followers/${leaving}/unsubscribe`);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(rows.nth(0).getByRole('button', { name: '分配' })).toBeFocused();
   // Gone again, so later tests find the line as it was.
-  for (const openid of openids) await sim(page, `followers/${openid}/unsubscribe`);
+  for (const openid of openids.filter((o) => o !== leaving)) await sim(page, `followers/${openid}/unsubscribe`);
   await expect(page.getByTestId('count-waiting')).toHaveText(String(before));
 });

@@ -86,17 +86,12 @@ export function WaitingTable({
           </TBody>
         </Table>
       )}
-      {listed > waiting.length && (
+      {(listed > waiting.length || (showingAll && listed > headOfLine)) && (
+        // One link whose words and address change, not two: the browser keeps the focus on it as
+        // the list grows or shrinks beneath.
         <p className="mt-2 text-sm">
-          <Link href="/?waiting=all" scroll={false} className="font-medium text-brand-700 underline-offset-2 hover:underline" data-testid="show-all-waiting">
-            {t('live.showAllWaiting', { n: listed })}
-          </Link>
-        </p>
-      )}
-      {showingAll && listed > headOfLine && (
-        <p className="mt-2 text-sm">
-          <Link href="/" scroll={false} className="font-medium text-brand-700 underline-offset-2 hover:underline">
-            {t('live.showHeadOfLine', { n: headOfLine })}
+          <Link href={showingAll ? '/' : '/?waiting=all'} scroll={false} className="font-medium text-brand-700 underline-offset-2 hover:underline" data-testid="show-all-waiting">
+            {showingAll ? t('live.showHeadOfLine', { n: headOfLine }) : t('live.showAllWaiting', { n: listed })}
           </Link>
         </p>
       )}
