@@ -107,6 +107,11 @@ describe('audit labels', () => {
     expect(detailText('session:54', 'zh')).toBe('会话：54');
     expect(detailText('kf_account=a@b outcome=refused errcode=65415', 'zh')).toBe('客服账号：a@b · 结果：微信拒绝，未生效 · 错误码：65415（客服不在线）');
     expect(detailText('kf_account=xiaowang@wekf_sim', 'zh')).toBe('客服账号：xiaowang@wekf_sim');
+    // With the agents the page knows, by the nickname staff know them by.
+    const agentName = (account: string) => (account === 'xiaowang@wekf_sim' ? '小王' : undefined);
+    expect(detailText('kf_account=xiaowang@wekf_sim', 'zh', { agentName })).toBe('客服账号：小王（xiaowang@wekf_sim）');
+    expect(detailText('kf_account=xiaowang@wekf_sim outcome=unknown', 'en', { agentName })).toMatch(/^agent account: 小王 \(xiaowang@wekf_sim\) · outcome: unknown/);
+    expect(detailText('kf_account=gone@wekf_sim', 'zh', { agentName })).toBe('客服账号：gone@wekf_sim');
     expect(detailText('nickname=Amy Lee', 'en')).toBe('nickname: Amy Lee');
     expect(detailText('inviteWx=amy_worker errcode=65412', 'en')).toBe('invited WeChat ID: amy_worker · errcode: 65412 (This agent account is already bound to a WeChat user)');
     expect(detailText('kf_openid: o_1 → o_2 (code)', 'en')).toBe('agent openid: o_1 → o_2 (code)');

@@ -150,8 +150,13 @@ const OUTCOME_VALUES: Record<string, Label> = {
  * with its meaning, nested objects inline and an empty one as "—"; any other text as written. The
  * CSV keeps the stored text.
  */
-export function detailText(detail: string, locale: Locale): string {
+export function detailText(detail: string, locale: Locale, opts: { agentName?: (kfAccount: string) => string | undefined } = {}): string {
   const zh = locale === 'zh';
+  // An agent account with the nickname staff know them by, when the page knows it.
+  const agent = (account: string) => {
+    const nickname = opts.agentName?.(account);
+    return nickname ? (zh ? `${nickname}（${account}）` : `${nickname} (${account})`) : account;
+  };
   const name = (key: string) => (Object.hasOwn(DETAIL_NAMES, key) ? DETAIL_NAMES[key]![locale] : key);
   const code = (path: string, v: string): string => {
     const codes = Object.hasOwn(CODE_VALUES, path) ? CODE_VALUES[path]! : undefined;
@@ -162,6 +167,7 @@ export function detailText(detail: string, locale: Locale): string {
     if (key === 'outcome' && typeof v === 'string' && Object.hasOwn(OUTCOME_VALUES, v)) return OUTCOME_VALUES[v]![locale];
     const meaning = key === 'errcode' ? describeErrcode(Number(v)) : undefined;
     if (meaning) return `${String(v)}${locale === 'zh' ? `（${meaning.zh}）` : ` (${meaning.en})`}`;
+    if (key === 'kf_account' && typeof v === 'string') return agent(v);
     // A change recorded as before → after: each side a code of its own.
     return typeof v === 'string' ? v.split(' → ').map((side) => code(path, side)).join(' → ') : String(v);
   };

@@ -12,6 +12,7 @@ import { Button } from '@/components/ui/button';
 import { cx, focusRing } from '@/components/ui/styles';
 import { currentDatabase } from '@/db/client';
 import type { AuditChanges } from '@/db/queries/audit-log';
+import { listAgents } from '@/db/queries/agents';
 import { listUsers } from '@/db/queries/users';
 import { auditQuery, cursorParam, parseAuditFilters } from '@/lib/audit/filters';
 import { actionLabel, AUDIT_KINDS, detailText, kindLabel } from '@/lib/audit/labels';
@@ -31,8 +32,10 @@ const linkButton = cx(
 
 export const generateMetadata = titled('nav.audit');
 
-/** A row's target as the page shows it: a session as a link to its page, anything else as written. */
-function auditTarget(target: string, t: Translate) {
+/** A row's target as the page shows it: a session as a link to its page, an agent with their nickname, anything else as written. */
+function auditTarget(target: string, t: Translate, agentName: (kfAccount: string) => string | undefined) {
+  const nickname = agentName(target);
+  if (nickname) return `${nickname} (${target})`;
   const session = /^session:(\d+)$/.exec(target);
   if (!session) return target;
   return (
@@ -57,7 +60,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const db = currentDatabase().db;
   const { filters, invalid, swapped } = parseAuditFilters(await searchParams);
   const timezone = (await loadKfSettings(db)).hours.timezone;
-  const people = await listUsers(db);
+  const [people, agents] = await Promise.all([listUsers(db), listAgents(db)]);
+  const nicknames = new Map(agents.map((a) => [a.kfAccount, a.nickname]));
+  const agentName = (kfAccount: string) => nicknames.get(kfAccount) || undefined;
   // Someone the field cannot show (no such user): named as ignored, rather than an empty list under "anyone".
   if (filters.user !== undefined && !people.some((p) => p.id === filters.user)) {
     delete filters.user;
@@ -153,9 +158,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <div className="min-w-0">
                     <p>
                       {actionLabel(row.action, locale)}
-                      {row.target && <span className="break-words text-slate-500"> · {auditTarget(row.target, t)}</span>}
+                      {row.target && <span className="break-words text-slate-500"> · {auditTarget(row.target, t, agentName)}</span>}
                     </p>
-                    {row.detail && <p className="text-xs break-words text-slate-500">{detailText(row.detail, locale)}</p>}
+                    {row.detail && <p className="text-xs break-words text-slate-500">{detailText(row.detail, locale, { agentName })}</p>}
                     {row.changes != null && <Changes changes={row.changes as AuditChanges} t={t} />}
                   </div>
                 </Td>
