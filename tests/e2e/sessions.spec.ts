@@ -105,6 +105,8 @@ test.describe.serial('session history', () => {
     await expect(timeline).toContainText('e2eamy 结束会话');
     await expect(timeline).not.toContainText(amy);
     await expect(page.getByRole('table', { name: '我们发出的消息' })).toContainText('接入问候');
+    // With what the follower read.
+    await expect(page.getByRole('table', { name: '我们发出的消息' })).toContainText('很高兴为您服务');
 
     await page.getByRole('button', { name: '立即拉取聊天记录' }).click();
     // The pull brings every chat's lines; the page says how many are this session's.

@@ -25,7 +25,10 @@ export function SentMessages({ t, locale, rows, when }: { t: Translate; locale: 
           const skipKey = skipReasonKey(row.lastError);
           return (
             <Tr key={row.id} data-testid={`message-${row.id}`}>
-              <Td label={t('session.msgKind')}>{t(kindKey) === kindKey ? row.kind : t(kindKey)}</Td>
+              <Td label={t('session.msgKind')}>
+                {t(kindKey) === kindKey ? row.kind : t(kindKey)}
+                {sentText(row.payload) && <span className="mt-0.5 block max-w-prose text-xs whitespace-pre-wrap break-words text-slate-600">{sentText(row.payload)}</span>}
+              </Td>
               <Td label={t('session.msgTo')}>{row.agentNickname ?? row.agentKfAccount ?? <span className="font-mono text-xs">{shortOpenid(row.openid)}</span>}</Td>
               <Td label={t('session.msgTime')} className="whitespace-nowrap">
                 {when.format(row.sentAt ?? row.createdAt)}
@@ -46,4 +49,15 @@ export function SentMessages({ t, locale, rows, when }: { t: Translate; locale: 
       </TBody>
     </Table>
   );
+}
+
+/**
+ * What the follower (or the agent) reads, for a text queued whole: greetings, hand-overs, closings.
+ * A place in line is a template filled in as it is sent, with the place at that moment, which is not
+ * kept: its kind says what it was.
+ */
+function sentText(payload: unknown): string | undefined {
+  if (typeof payload !== 'object' || payload === null || 'placeVars' in payload) return undefined;
+  const content = (payload as { text?: { content?: unknown } }).text?.content;
+  return typeof content === 'string' && content !== '' ? content : undefined;
 }
