@@ -26,8 +26,11 @@ export function SentMessages({ t, locale, rows, when }: { t: Translate; locale: 
           return (
             <Tr key={row.id} data-testid={`message-${row.id}`}>
               <Td label={t('session.msgKind')}>
-                {t(kindKey) === kindKey ? row.kind : t(kindKey)}
-                {sentText(row.payload) && <span className="mt-0.5 block max-w-prose text-xs whitespace-pre-wrap break-words text-slate-600">{sentText(row.payload)}</span>}
+                {/* One block: on a phone the cell lays out its children side by side. */}
+                <div className="min-w-0">
+                  {t(kindKey) === kindKey ? row.kind : t(kindKey)}
+                  {sentText(row.payload) && <span className="mt-0.5 block max-w-prose text-xs whitespace-pre-wrap break-words text-slate-600">{sentText(row.payload)}</span>}
+                </div>
               </Td>
               <Td label={t('session.msgTo')}>{row.agentNickname ?? row.agentKfAccount ?? <span className="font-mono text-xs">{shortOpenid(row.openid)}</span>}</Td>
               <Td label={t('session.msgTime')} className="whitespace-nowrap">
