@@ -3,10 +3,11 @@
 // action succeeds and its message appears beside the button; a refusal stays in the dialog, beside
 // the field it names. Each opening starts from a fresh form. When the action removes the button's
 // own row (closing a session, dropping a follower), the message is announced for the page instead
-// and the focus goes to the same button on the next row (or the row before), so the next follower is
-// one key away; with no row left, to the page's main content, never lost to the document. While the action runs,
-// the dialog stays open (Esc, the backdrop, × and Cancel wait), since an action under way cannot be
-// called back; should the browser close it anyway, a refusal is shown beside the button.
+// and the focus goes to the same button on the row now in its place (or the row before), so the next
+// follower is one key away; with no row left, to the page's main content, never lost to the
+// document. While the action runs, the dialog stays open (Esc, the backdrop, × and Cancel wait),
+// since an action under way cannot be called back; should the browser close it anyway, a refusal is
+// shown beside the button.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { announce } from './announcer';
 import { Button, SubmitButton, type ButtonSize, type ButtonVariant } from './button';
@@ -142,7 +143,7 @@ function DialogForm({
   );
 }
 
-/** Asks before a drastic action (disable someone, end a session); Cancel has the focus. */
+/** A row's place in its list, noted while it is on the page, to find what takes its place after. */
 interface RowPlace {
   list: Element;
   index: number;
@@ -170,6 +171,7 @@ function sameActionAt(place: RowPlace): HTMLElement | null {
   return null;
 }
 
+/** Asks before a drastic action (disable someone, end a session); Cancel has the focus. */
 export function ConfirmDialog(props: Omit<ActionDialogProps, 'focusCancel' | 'submitVariant' | 'triggerVariant'> & { triggerVariant?: ButtonVariant }) {
   return <ActionDialog triggerVariant="danger" {...props} submitVariant="danger" focusCancel />;
 }

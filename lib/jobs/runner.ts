@@ -106,7 +106,7 @@ export function startPeriodicJob<T>(database: () => DatabaseHandle, opts: Period
   let stopped = false;
   let inFlight: Promise<void> = Promise.resolve();
   let retryMs = opts.retryFromMs;
-
+  // Whether this instance has run the job itself (busyRetryUntilRunMs).
   let hasRun = false;
 
   const once = async () => {

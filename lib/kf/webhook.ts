@@ -83,6 +83,12 @@ export function createWebhook(options: WebhookOptions): Webhook {
   const warnUnhandled = countedWarner(webhookLog, options.wallClock);
   const checkQuery = queryChecker({ ...options, warn });
 
+  /** What a handled push asks of the rest of the process, once it has committed. */
+  function afterCommit(handled: Handled): void {
+    if (handled.queuedOutbound) options.onOutboundQueued?.();
+    if (handled.unknownAgent) options.onUnknownAgent?.();
+  }
+
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
     return checkQuery(request.method, request.query) ?? handleChecked(request);
   }
@@ -127,8 +133,7 @@ export function createWebhook(options: WebhookOptions): Webhook {
         return text(403, 'replayed push');
       }
       replyXml = handled.reply;
-      if (handled.queuedOutbound) options.onOutboundQueued?.();
-      if (handled.unknownAgent) options.onUnknownAgent?.();
+      afterCommit(handled);
     } catch (error) {
       // The dedupe key names the follower: the log gets the message id and a masked openid only.
       const about = { openid: maskOpenid(message.FromUserName), msgType: message.MsgType, msgId: 'MsgId' in message ? message.MsgId : undefined };
@@ -142,10 +147,7 @@ export function createWebhook(options: WebhookOptions): Webhook {
       // after WeChat stopped trying does not act at all.
       warnUnhandled('push not handled in time; answered 503, it is handled when the database answers', { ...about, ms: deadlineMs });
       work.then(
-        (handled) => {
-          if (handled.queuedOutbound) options.onOutboundQueued?.();
-          if (handled.unknownAgent) options.onUnknownAgent?.();
-        },
+        afterCommit,
         (late: unknown) => warnUnhandled('a push answered 503 could not be handled; WeChat will retry', { ...about, err: errorText(late) }),
       );
       return text(503, 'temporarily unavailable');
