@@ -1,7 +1,7 @@
 // What each audit action is called on the audit page and in its CSV. Features add audit lines under
 // their own names (`agent.invite`, `live.close`…); a name missing here is shown as it is written, so
 // a new action is never hidden, only less readable until it gets a line here.
-import type { Locale } from '@/lib/i18n/format';
+import { isMessageKey, translator, type Locale } from '@/lib/i18n/format';
 import { describeErrcode } from '@/lib/wechat/errcodes';
 
 type Label = Record<Locale, string>;
@@ -109,31 +109,16 @@ const DETAIL_NAMES: Record<string, Label> = {
   kf_openid: { zh: '客服 openid', en: 'agent openid' },
 };
 
-// Values that are codes, in the reader's language, by the name they come under: a role, an agent's
-// status (an agent removed), a session's status (the Sessions filter of an export, under `filter`).
-const AGENT_STATUSES: Record<string, Label> = {
-  uninvited: { zh: '未邀请', en: 'not invited' },
-  invited: { zh: '邀请中', en: 'invited' },
-  active: { zh: '已绑定微信号', en: 'bound to a WeChat ID' },
-  rejected: { zh: '已拒绝', en: 'declined' },
-  expired: { zh: '邀请已过期', en: 'invitation expired' },
-  removed: { zh: '已移除', en: 'removed' },
-};
-const SESSION_STATUSES: Record<string, Label> = {
-  waiting: { zh: '排队中', en: 'waiting' },
-  active: { zh: '接待中', en: 'in session' },
-  closed: { zh: '已结束', en: 'closed' },
-  expired: { zh: '等待超时', en: 'wait expired' },
-  dropped: { zh: '已离队', en: 'dropped' },
-};
+// Values that are codes, in the reader's language, by the name they come under: a role here; an
+// agent's status (an agent removed) and a session's (the Sessions filter of an export, under
+// `filter`) as the Agents and Sessions pages name them.
 const CODE_VALUES: Record<string, Record<string, Label>> = {
   role: {
     admin: { zh: '管理员', en: 'admin' },
     operator: { zh: '操作员', en: 'operator' },
   },
-  status: AGENT_STATUSES,
-  'filter.status': SESSION_STATUSES,
 };
+const CODE_CATALOG_PREFIXES: Record<string, string> = { status: 'agents.status.', 'filter.status': 'sessions.status.' };
 
 // An outcome's values (an export's end, an assign or close WeChat did not answer), in the reader's language.
 const OUTCOME_VALUES: Record<string, Label> = {
@@ -160,7 +145,9 @@ export function detailText(detail: string, locale: Locale, opts: { agentName?: (
   const name = (key: string) => (Object.hasOwn(DETAIL_NAMES, key) ? DETAIL_NAMES[key]![locale] : key);
   const code = (path: string, v: string): string => {
     const codes = Object.hasOwn(CODE_VALUES, path) ? CODE_VALUES[path]! : undefined;
-    return codes && Object.hasOwn(codes, v) ? codes[v]![locale] : v;
+    if (codes) return Object.hasOwn(codes, v) ? codes[v]![locale] : v;
+    const key = Object.hasOwn(CODE_CATALOG_PREFIXES, path) ? `${CODE_CATALOG_PREFIXES[path]}${v}` : undefined;
+    return key && isMessageKey(key) ? translator(locale)(key) : v;
   };
   const value = (path: string, key: string, v: unknown): string => {
     if (isPlainObject(v)) return Object.keys(v).length === 0 ? '—' : zh ? `（${pairs(v, `${path}.`)}）` : `(${pairs(v, `${path}.`)})`;
